@@ -1,0 +1,144 @@
+"""Check a learner's answer to a quiz: one function for every kind and every front end.
+
+`check_answer(quiz, text)` is what the plain-text `tutor quiz` and the app's quiz
+widgets both call, so that an answer is judged the same way everywhere. Typed
+math goes to tutor.course.judge (numeric sampling, never eval); numbers, choices
+and predictions are read here.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from tutor.course.model import ChoiceSpec, NumericSpec, PredictSpec, Quiz
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`understood` is False when the text could not be read as an answer at all
+    (e.g. a typo in the math): the learner is told why, and it is not an attempt."""
+
+    correct: bool
+    feedback: str
+    understood: bool = True
+
+
+def check_answer(quiz: Quiz, text: str) -> Verdict:
+    """Judge `text` as an answer to `quiz`."""
+    text = text.strip()
+    if not text:
+        return Verdict(False, "Type an answer first.", understood=False)
+    if quiz.kind == "derivative":
+        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function)
+    if quiz.kind == "expression":
+        return _judged(text, quiz.spec.expected, quiz.spec.variables, None)
+    if quiz.kind == "choice":
+        return _check_choice(quiz.spec, text)
+    if quiz.kind == "numeric":
+        return _check_numeric(quiz.spec, text)
+    if quiz.kind == "predict":
+        return _check_predict(quiz.spec, text)
+    raise ValueError(f"unknown quiz kind {quiz.kind!r}")
+
+
+def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None) -> Verdict:
+    from tutor.course.judge import judge
+
+    judgement = judge(text, expected, variables=variables, function=function)
+    return Verdict(judgement.correct, judgement.feedback, judgement.understood)
+
+
+# ----------------------------------------------------------------- choices
+
+def read_choices(text: str, choices: tuple[str, ...]) -> set[int] | str:
+    """0-based indices the learner picked ("2", "1, 3", "1 and 3", or a choice's text),
+    or a message saying why the text is not a pick."""
+    lowered = text.strip().lower()
+    for index, choice in enumerate(choices):
+        if lowered == choice.strip().lower():
+            return {index}
+    parts = [part for part in re.split(r"[,;\s]+|\band\b", lowered) if part]
+    if not parts or not all(part.isdigit() for part in parts):
+        return f"Answer with the number of a choice, 1 to {len(choices)} (several: 1, 3)."
+    picked = {int(part) - 1 for part in parts}
+    outside = sorted(n + 1 for n in picked if not 0 <= n < len(choices))
+    if outside:
+        return f"There is no choice {outside[0]}: the choices are numbered 1 to {len(choices)}."
+    return picked
+
+
+def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
+    picked = read_choices(text, spec.choices)
+    if isinstance(picked, str):
+        return Verdict(False, picked, understood=False)
+    right = spec.answers
+    if picked == right:
+        return Verdict(True, "Correct.")
+    wrong = sorted(picked - right)
+    missing = right - picked
+    if wrong:
+        names = ", ".join(str(n + 1) for n in wrong)
+        return Verdict(False, f"Not {'choice' if len(wrong) == 1 else 'choices'} {names}.")
+    return Verdict(False, f"Right so far, but {len(missing)} more {'choice is' if len(missing) == 1 else 'choices are'} "
+                          "right too: give all of them.")
+
+
+# ----------------------------------------------------------------- numbers
+
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def read_number(text: str) -> float | None:
+    """A decimal number or a fraction like 3/16 (Unicode minus allowed); None otherwise."""
+    text = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
+    if NUMBER.match(text):
+        return float(text)
+    if re.match(r"^[+-]?\d+/\d+$", text):
+        numerator, denominator = text.split("/")
+        if int(denominator) != 0:
+            return float(Fraction(int(numerator), int(denominator)))
+    return None
+
+
+def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
+    value = read_number(text)
+    if value is None or not math.isfinite(value):
+        return Verdict(False, "Type a number, like 0.125, -3.2e-4 or 3/16.", understood=False)
+    error = abs(value - spec.expected)
+    if error <= spec.tolerance:
+        return Verdict(True, f"Correct: the engine's value is {spec.expected:.6g}.")
+    if spec.expected != 0 and abs(value + spec.expected) <= spec.tolerance:
+        return Verdict(False, "The size is right but the sign is wrong.")
+    if error <= 5 * spec.tolerance:
+        return Verdict(False, "Close, but not within the tolerance: keep four significant digits "
+                              "in the intermediate steps.")
+    if spec.expected != 0 and value != 0:
+        ratio = value / spec.expected
+        for factor in (2, 4, 0.5, 0.25):
+            if abs(ratio - factor) <= 0.01 * factor:
+                return Verdict(False, f"Your answer is {factor:g} times the right one: "
+                                      "look for a forgotten or extra factor.")
+    return Verdict(False, "Not yet.")
+
+
+# ----------------------------------------------------------------- predictions
+
+def read_prediction(text: str, choices: tuple[str, ...]) -> str | None:
+    """The choice the learner means: its number, its word, or an unambiguous start of it."""
+    lowered = text.strip().lower()
+    if lowered.isdigit() and 1 <= int(lowered) <= len(choices):
+        return choices[int(lowered) - 1]
+    starts = [choice for choice in choices if choice.startswith(lowered)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _check_predict(spec: PredictSpec, text: str) -> Verdict:
+    from tutor.course.runs import predict_truth
+
+    picked = read_prediction(text, spec.choices)
+    if picked is None:
+        return Verdict(False, f"Answer with one of: {', '.join(spec.choices)} (or its number).", understood=False)
+    truth, measured = predict_truth(spec)
+    return Verdict(picked == truth, ("Correct. " if picked == truth else "No. ") + measured)

@@ -1,0 +1,458 @@
+"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock or EngineBlock.
+
+Every check an author needs happens here, and each failure is reported with the
+line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
+unknown quiz kind, an expected answer that does not parse or is not the
+derivative it claims to be, a choice out of range, a lab configuration the engine
+refuses, an engine function that does not exist, a network of the wrong shape,
+and a predict quiz whose stated answer is not what the engine does.
+
+A block with any problem is left out of the lesson; the rest of the lesson loads.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import re
+import tomllib
+from numbers import Real
+from types import MappingProxyType
+
+from tutor.course.engine_source import EngineLookupError, engine_source
+from tutor.course.lessonfile import RawBlock
+from tutor.course.model import (
+    PREDICT_COMPARISONS, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
+    LabBlock, NumericSpec, PredictSpec, Quiz,
+)
+from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
+
+QUIZ_KINDS = ("derivative", "expression", "choice", "numeric", "predict")
+
+COMMON_QUIZ_FIELDS = ("id", "kind", "prompt", "hints", "explanation")
+QUIZ_FIELDS = {
+    "derivative": ("function", "expected", "variable"),
+    "expression": ("expected", "variables"),
+    "choice": ("choices", "answer"),
+    "numeric": ("expected", "tolerance", "engine", "quantity"),
+    "predict": ("question", "lab", "compare", "choices", "answer", "target_loss"),
+}
+
+# A numeric answer passes within 1% of the key (plus a hair for keys that are 0),
+# unless the quiz sets `tolerance` (absolute).
+RELATIVE_TOLERANCE = 0.01
+ABSOLUTE_TOLERANCE = 1e-9
+
+# What a lab block may ask the Lab to chart: EpochRecord's series, and the decision boundary.
+LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
+              "decision_boundary")
+LAB_EXTRA_FIELDS = ("title", "charts")
+
+ENGINE_FIELDS = ("function", "title")
+
+Problems = list[tuple[int, str]]
+
+
+class BlockLines:
+    """Find the line of the lesson file on which a block's key is written."""
+
+    HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
+
+    def __init__(self, raw: RawBlock):
+        self.raw = raw
+        self.lines = raw.body.splitlines()
+
+    def of(self, key: str | None, table: str | None = None) -> int:
+        """Line of `key = ...` (inside `[table]` if given); the table's or block's line if not found."""
+        current, table_line = None, None
+        for offset, text in enumerate(self.lines):
+            line = self.raw.line + 1 + offset
+            header = self.HEADER.match(text)
+            if header:
+                current = header[1]
+                if current == table:
+                    table_line = line
+                continue
+            if key is None or current != table:
+                continue
+            if re.match(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=', text):
+                return line
+        if table_line is not None:
+            return table_line
+        if table is not None:
+            return self.of(table)  # an inline table: `lab = { ... }`
+        return self.raw.line
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> dict | None:
+    """`text` parsed as TOML, or None with a problem on the file's line.
+
+    `line_before` is the file line just before the text's first line.
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if where:
+            line = line_before + int(where[1])
+            message = message[:where.start()].rstrip() + f" (column {where[2]})"
+        else:
+            line = line_before + max(1, len(text.splitlines()))
+            message = re.sub(r"\s*\(at end of document\)", " at the end", message)
+        problems.append((line, f"{label}: TOML syntax error: {message}"))
+        return None
+
+
+def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, verify_runs: bool = False):
+    """(block or None, problems) for one fenced block; `quiz_number` counts quizzes from 1."""
+    problems: Problems = []
+    table = parse_toml(raw.body, raw.line, raw.kind, problems)
+    if table is None:
+        return None, problems
+    lines = BlockLines(raw)
+    builder = {"quiz": _build_quiz, "lab": _build_lab, "engine": _build_engine}[raw.kind]
+    if raw.kind == "quiz":
+        block = builder(table, lines, problems, lesson_id, quiz_number, verify_runs)
+    else:
+        block = builder(table, lines, problems)
+    return (block if not problems else None), problems
+
+
+# ----------------------------------------------------------------- field readers
+
+class _Fields:
+    """Read typed fields of one block, reporting wrong types at the field's line."""
+
+    def __init__(self, kind: str, table: dict, lines: BlockLines, problems: Problems, section: str | None = None):
+        self.kind, self.table, self.lines, self.problems, self.section = kind, table, lines, problems, section
+
+    def report(self, key: str | None, message: str) -> None:
+        self.problems.append((self.lines.of(key, self.section), f"{self.kind}: {message}"))
+
+    def unknown(self, allowed, what: str) -> None:
+        for key in self.table:
+            if key not in allowed:
+                self.report(key, f'unknown field "{key}" for {what}{_suggest(key, allowed)}')
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.table.get(key)
+        if value is None:
+            if required:
+                self.report(None, f'missing field "{key}"')
+            return default
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.report(key, f'"{key}" must be a non-empty string')
+            return default
+        return value
+
+    def texts(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = self.table.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.report(key, f'"{key}" must be a list of strings, like ["...", "..."]')
+            return default
+        return tuple(value)
+
+    def number(self, key: str) -> float | None:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            self.report(key, f'"{key}" must be a finite number, got {value!r}')
+            return None
+        return float(value)
+
+    def subtable(self, key: str, required: bool = False) -> dict | None:
+        value = self.table.get(key)
+        if value is None:
+            if required:
+                self.report(None, f'missing table [{key}]')
+            return None
+        if not isinstance(value, dict):
+            self.report(key, f'"{key}" must be a table: write [{key}] and its fields below it')
+            return None
+        return value
+
+
+# ----------------------------------------------------------------- quizzes
+
+def _build_quiz(table, lines, problems, lesson_id, number, verify_runs) -> Quiz | None:
+    fields = _Fields("quiz", table, lines, problems)
+    kind = table.get("kind")
+    if kind is None:
+        fields.report(None, f'missing field "kind" (one of {", ".join(QUIZ_KINDS)})')
+        return None
+    if kind not in QUIZ_KINDS:
+        fields.report("kind", f'unknown kind "{kind}"{_suggest(str(kind), QUIZ_KINDS)}; '
+                              f'choose from {", ".join(QUIZ_KINDS)}')
+        return None
+    fields.unknown(COMMON_QUIZ_FIELDS + QUIZ_FIELDS[kind], f'kind "{kind}"')
+    quiz_id = fields.text("id", default=f"{lesson_id}-q{number}")
+    prompt = fields.text("prompt", required=True)
+    explanation = fields.text("explanation", required=True)
+    hints = fields.texts("hints")
+    spec = SPEC_BUILDERS[kind](fields, verify_runs)
+    if spec is None:
+        return None
+    return Quiz(id=quiz_id, lesson_id=lesson_id, kind=kind, prompt=prompt.strip(), spec=spec,
+                hints=hints, explanation=explanation.strip(), line=lines.raw.line)
+
+
+def _parses(fields: _Fields, key: str, text: str, variables: tuple[str, ...]) -> bool:
+    from tutor.course.mathparse import ParseError, parse
+
+    try:
+        parse(text, variables)
+    except ParseError as error:
+        fields.report(key, f'{key} "{text}" does not parse: {error}')
+        return False
+    return True
+
+
+def _derivative_spec(fields: _Fields, verify_runs: bool) -> DerivativeSpec | None:
+    from tutor.course.judge import derivative_of, is_derivative
+
+    variable = fields.text("variable", default="x")
+    if not variable.isidentifier():
+        fields.report("variable", f'variable "{variable}" must be a name like x or z')
+        return None
+    function = fields.text("function", required=True)
+    if not function or not _parses(fields, "function", function, (variable,)):
+        return None
+    expected = fields.text("expected")
+    try:
+        true_derivative = derivative_of(function, variable)
+    except ValueError as error:
+        fields.report("function", f'cannot differentiate "{function}": {error}')
+        return None
+    if not expected:
+        return DerivativeSpec(function=function, expected=true_derivative, variable=variable)
+    if not _parses(fields, "expected", expected, (variable,)):
+        return None
+    if not is_derivative(function, expected, variable):
+        fields.report("expected", f'expected "{expected}" is not the derivative of "{function}" '
+                                  f'with respect to {variable} (it is {true_derivative})')
+        return None
+    return DerivativeSpec(function=function, expected=expected, variable=variable)
+
+
+def _expression_spec(fields: _Fields, verify_runs: bool) -> ExpressionSpec | None:
+    variables = fields.texts("variables", default=("x",))
+    bad = [name for name in variables if not name.isidentifier()]
+    if bad:
+        fields.report("variables", f'variable "{bad[0]}" must be a name like x or z')
+        return None
+    expected = fields.text("expected", required=True)
+    if not expected or not _parses(fields, "expected", expected, variables):
+        return None
+    return ExpressionSpec(expected=expected, variables=variables)
+
+
+def _choice_spec(fields: _Fields, verify_runs: bool) -> ChoiceSpec | None:
+    choices = fields.texts("choices")
+    if len(choices) < 2:
+        fields.report("choices" if "choices" in fields.table else None,
+                      'a choice quiz needs "choices" with at least two strings')
+        return None
+    answer = fields.table.get("answer")
+    numbers = answer if isinstance(answer, list) else [answer]
+    if answer is None or not numbers or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        fields.report("answer" if answer is not None else None,
+                      '"answer" must be the number of the right choice, counted from 1 '
+                      '(or a list of numbers when several are right)')
+        return None
+    for n in numbers:
+        if not 1 <= n <= len(choices):
+            fields.report("answer", f"answer {n} is out of range: there are {len(choices)} choices, "
+                                    f"numbered 1 to {len(choices)}")
+            return None
+    if len(set(numbers)) != len(numbers):
+        fields.report("answer", "answer lists the same choice twice")
+        return None
+    return ChoiceSpec(choices=choices, answers=frozenset(n - 1 for n in numbers))
+
+
+def _numeric_spec(fields: _Fields, verify_runs: bool) -> NumericSpec | None:
+    expected = fields.number("expected")
+    tolerance = fields.number("tolerance")
+    if tolerance is not None and tolerance <= 0:
+        fields.report("tolerance", "tolerance must be positive")
+        return None
+    network_table = fields.subtable("engine")
+    quantity = fields.text("quantity")
+    if network_table is None:
+        if "expected" not in fields.table:
+            fields.report(None, 'a numeric quiz needs "expected" (a number) or an [engine] table and "quantity"')
+            return None
+        if expected is None:
+            return None
+        if quantity:
+            fields.report("quantity", '"quantity" needs an [engine] table describing the network')
+            return None
+        return NumericSpec(expected=expected, tolerance=_tolerance(expected, tolerance))
+    if "expected" in fields.table:
+        fields.report("expected", 'give "expected" or an [engine] table, not both: the engine computes the answer')
+        return None
+    if not quantity:
+        fields.report(None, 'missing field "quantity" (e.g. "output", "delta[0][1]", "grad_w[1][0][0]")')
+        return None
+    try:
+        network = parse_network(network_table)
+        parse_quantity(quantity, network)
+        value = evaluate(network, quantity)
+    except SpecError as error:
+        if error.key == "quantity":
+            fields.report("quantity", str(error))
+        else:
+            line = fields.lines.of(None if error.key == "engine" else error.key, "engine")
+            fields.problems.append((line, f"quiz: [engine] {error}"))
+        return None
+    except ValueError as error:  # the engine refused the combination, e.g. bce after softmax
+        fields.problems.append((fields.lines.of(None, "engine"), f"quiz: [engine] {error}"))
+        return None
+    if not math.isfinite(value):
+        fields.report("quantity", f'the engine computes {quantity} = {value}; choose weights that keep it finite')
+        return None
+    return NumericSpec(expected=value, tolerance=_tolerance(value, tolerance), network=network, quantity=quantity)
+
+
+def _tolerance(expected: float, tolerance: float | None) -> float:
+    if tolerance is not None:
+        return tolerance
+    return RELATIVE_TOLERANCE * abs(expected) + ABSOLUTE_TOLERANCE
+
+
+def _predict_spec(fields: _Fields, verify_runs: bool) -> PredictSpec | None:
+    question = fields.text("question", default="outcome")
+    if question not in ("outcome", "compare"):
+        fields.report("question", f'question "{question}" must be "outcome" or "compare"')
+        return None
+    target_loss = fields.number("target_loss")
+    if target_loss is not None and target_loss <= 0:
+        fields.report("target_loss", "target_loss must be positive")
+        return None
+    lab = fields.subtable("lab", required=True)
+    if lab is None or not _valid_run(fields, lab, "lab"):
+        return None
+    compare = fields.subtable("compare", required=(question == "compare"))
+    if question == "outcome" and compare is not None:
+        fields.report("compare", '[compare] needs question = "compare"')
+        return None
+    if compare is not None:
+        if not compare:
+            fields.report(None, "[compare] must change at least one setting of [lab]")
+            return None
+        if not _valid_run(fields, {**lab, **compare}, "compare"):
+            return None
+        if compare.get("loss", lab.get("loss")) != lab.get("loss"):
+            fields.report("compare", "[compare] changes the loss: losses of different kinds are not comparable")
+            return None
+
+    allowed = PREDICT_OUTCOMES if question == "outcome" else PREDICT_COMPARISONS
+    default = PREDICT_COMPARISONS if question == "compare" else (
+        PREDICT_OUTCOMES if target_loss is not None else ("converges", "diverges"))
+    choices = fields.texts("choices", default=default)
+    for choice in choices:
+        if choice not in allowed:
+            fields.report("choices", f'choice "{choice}" is not one of {", ".join(allowed)}')
+            return None
+    if "stalls" in choices and target_loss is None:
+        fields.report("choices", '"stalls" needs target_loss: the loss a converged run reaches')
+        return None
+    author_answer = fields.text("answer") or None
+    if author_answer is not None and author_answer not in choices:
+        fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
+        return None
+    spec = PredictSpec(question=question, lab=MappingProxyType(dict(lab)), choices=choices,
+                       compare=MappingProxyType(dict(compare)) if compare is not None else None,
+                       target_loss=target_loss, author_answer=author_answer)
+    if verify_runs:
+        from tutor.course.runs import predict_truth
+
+        truth, measured = predict_truth(spec)
+        if truth not in choices:
+            fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
+            return None
+        if author_answer is not None and author_answer != truth:
+            fields.report("answer", f'the answer "{author_answer}" disagrees with the engine. {measured}')
+            return None
+    return spec
+
+
+def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
+    """Check a run configuration with the engine; report a refused field at its line."""
+    error = run_config_error(config)
+    if error is None:
+        return True
+    field, message = error
+    in_compare = section == "compare" and field in fields.table.get("compare", {})
+    where = "compare" if in_compare else "lab"
+    fields.problems.append((fields.lines.of(field, where), f"quiz: [{where}] {message}"))
+    return False
+
+
+def run_config_error(config: dict) -> tuple[str, str] | None:
+    """(field, message) if the engine refuses the configuration, else None."""
+    import engine
+
+    try:
+        engine.RunConfig.from_mapping(config).build()
+    except engine.ConfigError as error:
+        return error.field, str(error)
+    return None
+
+
+SPEC_BUILDERS = {
+    "derivative": _derivative_spec,
+    "expression": _expression_spec,
+    "choice": _choice_spec,
+    "numeric": _numeric_spec,
+    "predict": _predict_spec,
+}
+
+
+# ----------------------------------------------------------------- lab and engine blocks
+
+def _build_lab(table, lines, problems) -> LabBlock | None:
+    import engine
+
+    fields = _Fields("lab", table, lines, problems)
+    run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
+    fields.unknown(run_fields + list(LAB_EXTRA_FIELDS), "a lab block")
+    title = fields.text("title")
+    charts = fields.texts("charts", default=("loss",))
+    for chart in charts:
+        if chart not in LAB_CHARTS:
+            fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
+                                    f'choose from {", ".join(LAB_CHARTS)}')
+    config = {key: value for key, value in table.items() if key in run_fields}
+    if problems:
+        return None
+    error = run_config_error(config)
+    if error is not None:
+        field, message = error
+        fields.problems.append((lines.of(field), f"lab: {message}"))
+        return None
+    return LabBlock(config=MappingProxyType(config), title=title, charts=charts, line=lines.raw.line)
+
+
+def _build_engine(table, lines, problems) -> EngineBlock | None:
+    fields = _Fields("engine", table, lines, problems)
+    fields.unknown(ENGINE_FIELDS, "an engine block")
+    function = fields.text("function", required=True)
+    title = fields.text("title")
+    if problems:
+        return None
+    try:
+        source = engine_source(function)
+    except EngineLookupError as error:
+        fields.report("function", f"unknown engine function: {error}")
+        return None
+    return EngineBlock(function=function, source=source, title=title, line=lines.raw.line)

@@ -1,0 +1,74 @@
+"""Quizzes and blocks as plain text: what the learner needs to see besides the prompt."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from tutor.course.model import Quiz
+from tutor.course.network_spec import describe_network
+
+# Settings that do not apply to the four-point logic datasets.
+_LOGIC_DATASETS = ("xor", "and", "or")
+_SAMPLED_SETTINGS = ("noise", "test_share", "samples")
+
+
+def describe_run(config: Mapping[str, object]) -> str:
+    """Every setting of a run, defaults filled in, as one line."""
+    import engine
+
+    full = engine.RunConfig.from_mapping(dict(config)).to_dict()
+    if full["dataset"] in _LOGIC_DATASETS:
+        for key in _SAMPLED_SETTINGS:
+            full.pop(key)
+    full["layers"] = "-".join(str(n) for n in full["layers"])
+    if full["batch_size"] == 0:
+        full["batch_size"] = "full"
+    return ", ".join(f"{key} {value}" for key, value in full.items())
+
+
+def quiz_context(quiz: Quiz) -> list[str]:
+    """Lines shown under the prompt: the choices, the network, or the run."""
+    spec = quiz.spec
+    if quiz.kind == "choice":
+        return [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
+    if quiz.kind == "numeric" and spec.network is not None:
+        return describe_network(spec.network)
+    if quiz.kind == "predict":
+        lines = [f"Run: {describe_run(spec.lab)}"]
+        if spec.compare:
+            lines.append(f"Compared with: {describe_run({**spec.lab, **spec.compare})}")
+        if spec.target_loss is not None:
+            lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
+        lines += [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
+        return lines
+    return []
+
+
+def answer_format(quiz: Quiz) -> str:
+    """What kind of text the quiz expects, in a few words."""
+    spec = quiz.spec
+    if quiz.kind == "derivative":
+        return f"type the derivative as an expression in {spec.variable}"
+    if quiz.kind == "expression":
+        names = ", ".join(spec.variables) or "numbers"
+        return f"type an expression in {names}"
+    if quiz.kind == "choice":
+        return "type the numbers of all right choices, like 1, 3" if spec.multiple else "type the number of your choice"
+    if quiz.kind == "numeric":
+        return "type a number"
+    return "type your prediction or its number"
+
+
+def reveal(quiz: Quiz) -> str:
+    """The right answer, stated, for a learner who gives up."""
+    spec = quiz.spec
+    if quiz.kind in ("derivative", "expression"):
+        return f"The answer: {spec.expected}"
+    if quiz.kind == "choice":
+        right = sorted(spec.answers)
+        return "The answer: " + "; ".join(f"{n + 1}. {spec.choices[n]}" for n in right)
+    if quiz.kind == "numeric":
+        return f"The answer: {spec.expected:.6g}"
+    from tutor.course.runs import predict_truth
+
+    truth, measured = predict_truth(spec)
+    return f"The answer: {truth}. {measured}"

@@ -1,0 +1,245 @@
+"""The course as data: lessons, their prose and blocks, quizzes, and load problems.
+
+Everything here is a frozen dataclass built by tutor.course.loader; the screens
+and the plain-text commands only read it. Conventions a lesson author meets:
+
+- A quiz's id is its `id` field, or `<lesson id>-q<n>` for the n-th quiz of the lesson.
+- Choice answers are numbered from 1 in the file (`answer = 2` is the second
+  choice, as the learner sees it); the model keeps 0-based indices.
+- A numeric quiz's network uses the engine's conventions (DESIGN.md section 3):
+  layer l computes z[l] = a[l-1] @ W[l] + b[l], a[l] = f(z[l]), with W[l] of shape
+  (fan_in, fan_out) and layers counted from 0 after the input.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, Union
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working directory when it is inside it, as authors type it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a lesson file, printed as `path:line: message`."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:  # about the whole folder or file
+            return f"{display_path(self.path)}: {self.message}"
+        return f"{display_path(self.path)}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Markdown text between blocks."""
+
+    text: str
+    line: int
+
+
+# ----------------------------------------------------------------- quiz kinds
+
+@dataclass(frozen=True)
+class DerivativeSpec:
+    """Type d/d(variable) of `function`; `expected` is given by the author or computed."""
+
+    function: str
+    expected: str
+    variable: str = "x"
+
+
+@dataclass(frozen=True)
+class ExpressionSpec:
+    """Type an expression equal to `expected` (judged by sampling the variables)."""
+
+    expected: str
+    variables: tuple[str, ...] = ("x",)
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """Pick the right choice(s); `answers` holds 0-based indices into `choices`."""
+
+    choices: tuple[str, ...]
+    answers: frozenset[int]
+
+    @property
+    def multiple(self) -> bool:
+        return len(self.answers) > 1
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A small network with every weight given, and one training example."""
+
+    sizes: tuple[int, ...]
+    activation: str
+    output: str
+    loss: str
+    weights: tuple[tuple[tuple[float, ...], ...], ...]  # weights[l][i][j], shape (fan_in, fan_out)
+    biases: tuple[tuple[float, ...], ...]  # biases[l][j]
+    input: tuple[float, ...]
+    target: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class NumericSpec:
+    """Type a number within `tolerance` of `expected`.
+
+    With a `network`, `expected` was computed by the engine from `quantity`
+    (e.g. "delta[0][1]"), so a backprop-by-hand exercise cannot have a wrong key.
+    """
+
+    expected: float
+    tolerance: float
+    network: NetworkSpec | None = None
+    quantity: str | None = None
+
+
+PREDICT_OUTCOMES = ("converges", "stalls", "diverges")
+PREDICT_COMPARISONS = ("higher", "lower")
+
+
+@dataclass(frozen=True)
+class PredictSpec:
+    """Predict what a training run does; the engine runs it to find out.
+
+    question "outcome": does the `lab` run converge (final loss <= target_loss),
+    stall, or diverge (a non-finite loss, or a final loss above the first epoch's)?
+    question "compare": is the final loss of the run `lab` + `compare` higher or
+    lower than that of the `lab` run?
+    """
+
+    question: str
+    lab: Mapping[str, object]
+    choices: tuple[str, ...]
+    compare: Mapping[str, object] | None = None
+    target_loss: float | None = None
+    author_answer: str | None = None  # what the author says; check-lessons verifies it
+
+
+QuizSpec = Union[DerivativeSpec, ExpressionSpec, ChoiceSpec, NumericSpec, PredictSpec]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    lesson_id: str
+    kind: str  # "derivative", "expression", "choice", "numeric" or "predict"
+    prompt: str
+    spec: QuizSpec
+    hints: tuple[str, ...] = ()
+    explanation: str = ""
+    line: int = 0
+
+
+# ----------------------------------------------------------------- other blocks
+
+@dataclass(frozen=True)
+class LabBlock:
+    """A training configuration the learner can open in the Lab."""
+
+    config: Mapping[str, object]  # engine.RunConfig fields, as written in the lesson
+    title: str = ""
+    charts: tuple[str, ...] = ("loss",)
+    line: int = 0
+
+    def run_config(self):
+        """The engine's RunConfig for this block (validated when the lesson loaded)."""
+        import engine
+
+        return engine.RunConfig.from_mapping(dict(self.config))
+
+
+@dataclass(frozen=True)
+class EngineBlock:
+    """The real source of an engine function, e.g. `engine.activations.sigmoid`."""
+
+    function: str
+    source: str
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, EngineBlock]
+Segment = Union[Prose, Quiz, LabBlock, EngineBlock]
+
+
+# ----------------------------------------------------------------- lessons and course
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    requires: tuple[str, ...]
+    path: Path
+    body: tuple[Segment, ...]
+    summary: str = ""
+
+    @property
+    def quizzes(self) -> tuple[Quiz, ...]:
+        return tuple(s for s in self.body if isinstance(s, Quiz))
+
+    @property
+    def labs(self) -> tuple[LabBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, LabBlock))
+
+    @property
+    def engine_blocks(self) -> tuple[EngineBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, EngineBlock))
+
+    def quiz(self, quiz_id: str) -> Quiz:
+        for quiz in self.quizzes:
+            if quiz.id == quiz_id:
+                return quiz
+        raise KeyError(quiz_id)
+
+
+@dataclass(frozen=True)
+class Course:
+    """All lessons in file-name order, the `requires` graph, and every load problem."""
+
+    directory: Path
+    lessons: tuple[Lesson, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Lesson]:
+        return MappingProxyType({lesson.id: lesson for lesson in self.lessons})
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        """The lesson with this id; KeyError if there is none."""
+        return self.by_id[lesson_id]
+
+    def suggest(self, lesson_id: str, n: int = 3) -> list[str]:
+        """Lesson ids close to a mistyped one."""
+        return difflib.get_close_matches(lesson_id, list(self.by_id), n=n, cutoff=0.5)
+
+    def prerequisites(self, lesson_id: str) -> tuple[str, ...]:
+        """Ids the lesson requires, directly or through other lessons, nearest first."""
+        seen: list[str] = []
+        frontier = list(self.lesson(lesson_id).requires)
+        while frontier:
+            current = frontier.pop(0)
+            if current in seen or current == lesson_id or current not in self.by_id:
+                continue
+            seen.append(current)
+            frontier.extend(self.by_id[current].requires)
+        return tuple(seen)
+
+    def dependents(self, lesson_id: str) -> tuple[str, ...]:
+        """Ids of the lessons that list this one in `requires`."""
+        return tuple(lesson.id for lesson in self.lessons if lesson_id in lesson.requires)

@@ -1,0 +1,87 @@
+"""Run a lesson's training configuration with the engine and say what happened.
+
+Predict quizzes ask what a run will do ("converges or diverges?", "higher or
+lower?"). The answer key is never the author's belief: it is what the engine
+does when it runs the configuration, measured here. Runs are deterministic
+(a RunConfig carries its seed), so each is computed once per process and cached.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+from tutor.course.model import PredictSpec
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The loss after each epoch of a run, and the epoch where it diverged, if it did."""
+
+    losses: tuple[float, ...]
+    diverged_epoch: int | None = None
+
+    @property
+    def first_loss(self) -> float:
+        return self.losses[0]
+
+    @property
+    def final_loss(self) -> float:
+        return self.losses[-1]
+
+    def describe(self) -> str:
+        if self.diverged_epoch is not None:
+            return (f"the loss started at {self.first_loss:.4g} and became non-finite "
+                    f"at epoch {self.diverged_epoch}")
+        return (f"the loss went from {self.first_loss:.4g} after epoch 1 "
+                f"to {self.final_loss:.4g} after epoch {len(self.losses)}")
+
+
+def run_lab(config: Mapping[str, object]) -> RunSummary:
+    """Train the network `config` describes (engine.RunConfig fields) and summarise it."""
+    return _run(tuple(sorted((key, _freeze(value)) for key, value in config.items())))
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+@lru_cache(maxsize=64)
+def _run(items: tuple) -> RunSummary:
+    import engine
+
+    config = engine.RunConfig.from_mapping({key: list(v) if isinstance(v, tuple) else v for key, v in items})
+    _net, trainer, _data = config.build()
+    losses: list[float] = []
+    for _ in range(config.epochs):
+        record = trainer.run_epoch()
+        losses.append(float(record.loss))
+        if record.diverged or not math.isfinite(record.loss):
+            return RunSummary(tuple(losses), record.epoch)
+    return RunSummary(tuple(losses))
+
+
+def outcome(summary: RunSummary, target_loss: float | None) -> str:
+    """"diverges", "converges" or "stalls", by the rules PredictSpec documents."""
+    if summary.diverged_epoch is not None or summary.final_loss > summary.first_loss:
+        return "diverges"
+    if target_loss is None or summary.final_loss <= target_loss:
+        return "converges"
+    return "stalls"
+
+
+def predict_truth(spec: PredictSpec) -> tuple[str, str]:
+    """The right answer to a predict quiz and a sentence saying what the engine measured."""
+    base = run_lab(spec.lab)
+    if spec.question == "outcome":
+        answer = outcome(base, spec.target_loss)
+        return answer, f"The engine ran it: {base.describe()}, so it {answer}."
+    other = run_lab({**spec.lab, **(spec.compare or {})})
+    if other.final_loss == base.final_loss:
+        answer = "the same"
+    else:
+        answer = "higher" if other.final_loss > base.final_loss else "lower"
+    changed = ", ".join(f"{key} = {value}" for key, value in (spec.compare or {}).items())
+    return answer, (f"The engine ran both: final loss {base.final_loss:.4g} as given, "
+                    f"{other.final_loss:.4g} with {changed}, so it is {answer}.")
