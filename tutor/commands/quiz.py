@@ -27,7 +27,7 @@ def run(args) -> int:
     if not lesson.quizzes:
         print(f"{lesson.title}: this lesson has no quizzes.")
         return 0
-    store = _open_store()
+    store = open_store()
     try:
         return QuizSession(lesson, store).run()
     finally:
@@ -35,7 +35,7 @@ def run(args) -> int:
             store.close()
 
 
-def _open_store():
+def open_store():
     """The progress store, or None (with a warning) if it cannot be used."""
     from tutor.progress import ProgressError, open_progress
 

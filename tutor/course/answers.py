@@ -18,11 +18,13 @@ from tutor.course.model import ChoiceSpec, NumericSpec, PredictSpec, Quiz
 @dataclass(frozen=True)
 class Verdict:
     """`understood` is False when the text could not be read as an answer at all
-    (e.g. a typo in the math): the learner is told why, and it is not an attempt."""
+    (e.g. a typo in the math): the learner is told why, and it is not an attempt.
+    `reading` is typed math as the judge read it, in normal notation (else empty)."""
 
     correct: bool
     feedback: str
     understood: bool = True
+    reading: str = ""
 
 
 def check_answer(quiz: Quiz, text: str) -> Verdict:
@@ -47,7 +49,8 @@ def _judged(text: str, expected: str, variables: tuple[str, ...], function: str 
     from tutor.course.judge import judge
 
     judgement = judge(text, expected, variables=variables, function=function)
-    return Verdict(judgement.correct, judgement.feedback, judgement.understood)
+    understood = judgement.diagnosis != "parse-error"
+    return Verdict(judgement.correct, judgement.feedback, understood, judgement.understood)
 
 
 # ----------------------------------------------------------------- choices

@@ -129,11 +129,12 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, verify_runs: bo
 class _Fields:
     """Read typed fields of one block, reporting wrong types at the field's line."""
 
-    def __init__(self, kind: str, table: dict, lines: BlockLines, problems: Problems, section: str | None = None):
-        self.kind, self.table, self.lines, self.problems, self.section = kind, table, lines, problems, section
+    def __init__(self, kind: str, table: dict, lines: BlockLines, problems: Problems):
+        self.kind, self.table, self.lines, self.problems = kind, table, lines, problems
 
-    def report(self, key: str | None, message: str) -> None:
-        self.problems.append((self.lines.of(key, self.section), f"{self.kind}: {message}"))
+    def report(self, key: str | None, message: str, table: str | None = None) -> None:
+        """A problem on the line of `key` (in `[table]` if given; the table's header if key is None)."""
+        self.problems.append((self.lines.of(key, table), f"{self.kind}: {message}"))
 
     def unknown(self, allowed, what: str) -> None:
         for key in self.table:
@@ -343,16 +344,17 @@ def _predict_spec(fields: _Fields, verify_runs: bool) -> PredictSpec | None:
         return None
     compare = fields.subtable("compare", required=(question == "compare"))
     if question == "outcome" and compare is not None:
-        fields.report("compare", '[compare] needs question = "compare"')
+        fields.report(None, '[compare] needs question = "compare"', table="compare")
         return None
     if compare is not None:
         if not compare:
-            fields.report(None, "[compare] must change at least one setting of [lab]")
+            fields.report(None, "[compare] must change at least one setting of [lab]", table="compare")
             return None
         if not _valid_run(fields, {**lab, **compare}, "compare"):
             return None
         if compare.get("loss", lab.get("loss")) != lab.get("loss"):
-            fields.report("compare", "[compare] changes the loss: losses of different kinds are not comparable")
+            fields.report("loss", "[compare] changes the loss: losses of different kinds are not comparable",
+                          table="compare")
             return None
 
     allowed = PREDICT_OUTCOMES if question == "outcome" else PREDICT_COMPARISONS

@@ -62,7 +62,10 @@ def reveal(quiz: Quiz) -> str:
     """The right answer, stated, for a learner who gives up."""
     spec = quiz.spec
     if quiz.kind in ("derivative", "expression"):
-        return f"The answer: {spec.expected}"
+        from tutor.course.mathparse import parse
+
+        variables = (spec.variable,) if quiz.kind == "derivative" else spec.variables
+        return f"The answer: {parse(spec.expected, variables).pretty()}"
     if quiz.kind == "choice":
         right = sorted(spec.answers)
         return "The answer: " + "; ".join(f"{n + 1}. {spec.choices[n]}" for n in right)

@@ -205,10 +205,10 @@ def describe_network(spec: NetworkSpec) -> list[str]:
     lines = [f"Network {sizes}: hidden activation {spec.activation}, output {spec.output}, loss {spec.loss}"]
     for l, (w, b) in enumerate(zip(spec.weights, spec.biases)):
         rows = ", ".join("[" + ", ".join(_number(v) for v in row) + "]" for row in w)
-        lines.append(f"  W[{l}] = [{rows}]   (row i: input unit i, column j: unit j of layer {l})")
-        lines.append(f"  b[{l}] = [{', '.join(_number(v) for v in b)}]")
+        lines.append(f"  W[{l}] = [{rows}]   b[{l}] = [{', '.join(_number(v) for v in b)}]")
     lines.append(f"  input x = [{', '.join(_number(v) for v in spec.input)}], "
                  f"target y = [{', '.join(_number(v) for v in spec.target)}]")
+    lines.append("  (W[l][i][j] connects unit i of the layer below to unit j of layer l; lists count from 0)")
     return lines
 
 

@@ -1,0 +1,60 @@
+"""`tutor drill`: generated drills judged, recorded for spaced repetition, missed families first."""
+from __future__ import annotations
+
+import pytest
+
+from tutor.cli import main
+from tutor.course import drills
+from tutor.progress import Progress
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def feed(monkeypatch, lines):
+    remaining = list(lines)
+
+    def fake_input(prompt=""):
+        if not remaining:
+            raise EOFError
+        return remaining.pop(0)
+
+    monkeypatch.setattr("builtins.input", fake_input)
+
+
+def test_right_answer_is_recorded_and_q_quits(data_dir, monkeypatch, capsys):
+    first = drills.generate(11, level=1)
+    feed(monkeypatch, [first.expected, "q"])
+    assert main(["drill", "--seed", "11"]) == 0
+    out = capsys.readouterr().out
+    assert first.prompt in out and "Correct." in out
+    assert out.rstrip().endswith("1 drill, 1 right at the first try.")
+    with Progress(data_dir / "progress.db") as store:
+        assert store.drill_box(first.family) == 2
+
+
+def test_missed_family_comes_back_first(data_dir, monkeypatch, capsys):
+    first = drills.generate(5, level=1)
+    feed(monkeypatch, ["0", ""])  # a wrong answer, then move on; EOF ends the session
+    assert main(["drill", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Not quite." in out and "The answer: " in out
+    second = drills.generate(6, family=first.family)  # the missed family is due again at once
+    assert second.prompt in out.split("The answer: ", 1)[1]
+    assert out.rstrip().endswith("1 drill, 0 right at the first try.")
+    with Progress(data_dir / "progress.db") as store:
+        assert store.drill_box(first.family) == 1
+
+
+def test_level_rises_after_a_streak(data_dir, monkeypatch, capsys):
+    from tutor.commands.drill import LEVEL_UP
+
+    answers = [drills.generate(100 + k, level=1).expected for k in range(LEVEL_UP)]
+    feed(monkeypatch, answers + ["q"])
+    main(["drill", "--seed", "100"])
+    out = capsys.readouterr().out
+    assert "Level 2." in out
+    assert drills.generate(100 + LEVEL_UP, level=2).prompt in out.split("Level 2.", 1)[1]

@@ -1,0 +1,402 @@
+"""The lesson loader: good lessons become the model; each kind of problem is
+reported on the right line of the right file, and never stops the other lessons."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tutor.course.loader import load_course
+from tutor.course.model import ChoiceSpec, DerivativeSpec, EngineBlock, LabBlock, NumericSpec, Prose, Quiz
+
+GOOD = '''\
++++
+id = "good"
+title = "A good lesson"
+requires = []
+summary = "Everything valid."
++++
+# Heading
+
+Prose before the blocks.
+
+```quiz
+kind = "derivative"
+prompt = "Differentiate x³."
+function = "x^3"
+hints = ["Power rule.", "n·xⁿ⁻¹."]
+explanation = "3x²."
+```
+
+```python
+# an ordinary code fence stays in the prose
+```quiz
+```
+
+```quiz
+id = "pick"
+kind = "choice"
+prompt = "Pick both."
+choices = ["a", "b", "c"]
+answer = [1, 3]
+explanation = "a and c."
+```
+
+```lab
+title = "XOR"
+dataset = "xor"
+layers = [2, 2, 1]
+lr = 2
+charts = ["loss", "accuracy"]
+```
+
+```engine
+function = "engine.losses.MSE.delta"
+```
+
+Closing prose.
+'''
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, marker: str) -> int:
+    """1-based line of the first line of `path` containing `marker`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if marker in line:
+            return number
+    raise AssertionError(f"{marker!r} not in {path}")
+
+
+def problems_of(course, path: Path) -> list[tuple[int, str]]:
+    return [(p.line, p.message) for p in course.problems if p.path == path]
+
+
+def lesson_text(body: str, lesson_id: str = "bad", requires: str = "[]") -> str:
+    return f'+++\nid = "{lesson_id}"\ntitle = "T"\nrequires = {requires}\n+++\nProse.\n\n{body}'
+
+
+def test_good_lesson_becomes_the_model(tmp_path):
+    write(tmp_path, "01-good.md", GOOD)
+    course = load_course(tmp_path)
+    assert course.problems == ()
+    lesson = course.lesson("good")
+    assert (lesson.title, lesson.requires, lesson.summary) == ("A good lesson", (), "Everything valid.")
+    kinds = [type(segment) for segment in lesson.body]
+    assert kinds == [Prose, Quiz, Prose, Quiz, LabBlock, EngineBlock, Prose]
+    derivative, choice = lesson.quizzes
+    assert derivative.id == "good-q1" and choice.id == "pick"
+    assert isinstance(derivative.spec, DerivativeSpec) and derivative.spec.expected  # computed by the judge
+    assert derivative.hints == ("Power rule.", "n·xⁿ⁻¹.")
+    assert choice.spec == ChoiceSpec(("a", "b", "c"), frozenset({0, 2}))
+    assert "```quiz" in lesson.body[2].text  # the example inside a python fence is prose
+    lab = lesson.labs[0]
+    assert lab.title == "XOR" and lab.charts == ("loss", "accuracy")
+    assert lab.run_config().layers == (2, 2, 1) and lab.run_config().lr == 2
+    assert "def delta" in lesson.engine_blocks[0].source
+
+
+def test_lessons_are_in_file_number_order_and_readme_is_ignored(tmp_path):
+    write(tmp_path, "10-ten.md", lesson_text("", "ten"))
+    write(tmp_path, "2-two.md", lesson_text("", "two"))
+    write(tmp_path, "README.md", "Not a lesson.")
+    course = load_course(tmp_path)
+    assert [lesson.id for lesson in course.lessons] == ["two", "ten"]
+    assert course.problems == ()
+
+
+def test_badly_named_file_is_reported_and_skipped(tmp_path):
+    path = write(tmp_path, "learning-rate.md", lesson_text("", "lr"))
+    course = load_course(tmp_path)
+    assert course.lessons == ()
+    assert problems_of(course, path) == [(1, "file name should look like 07-learning-rate.md "
+                                             "(a number, a dash, a slug); not loaded")]
+
+
+def test_problem_prints_as_path_line_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "07-learning-rate.md", lesson_text('```quiz\nkind = "derivitive"\n```\n'))
+    course = load_course(tmp_path)
+    assert str(course.problems[0]).startswith('07-learning-rate.md:9: quiz: unknown kind "derivitive" '
+                                              '(did you mean "derivative"?)')
+
+
+# ----------------------------------------------------------------- front matter
+
+def test_front_matter_syntax_error_has_its_line(tmp_path):
+    path = write(tmp_path, "01-a.md", '+++\nid = "a"\ntitle = "T\nrequires = []\n+++\nText.\n')
+    course = load_course(tmp_path)
+    (line, message), = problems_of(course, path)
+    assert line == 3 and message.startswith("front matter: TOML syntax error")
+    assert course.lessons == ()
+
+
+def test_missing_front_matter(tmp_path):
+    path = write(tmp_path, "01-a.md", "# Just Markdown\n")
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == 1 and "must start with a +++ line" in message
+
+
+def test_missing_id_drops_the_lesson_and_missing_title_is_reported(tmp_path):
+    no_id = write(tmp_path, "01-a.md", '+++\ntitle = "T"\n+++\n')
+    no_title = write(tmp_path, "02-b.md", '+++\nid = "b"\nrequires = []\n+++\n')
+    course = load_course(tmp_path)
+    assert problems_of(course, no_id) == [(1, 'front matter: missing field "id" (a short name like '
+                                              '"chain-rule"); lesson not loaded')]
+    assert problems_of(course, no_title) == [(1, 'front matter: missing field "title"')]
+    assert [lesson.id for lesson in course.lessons] == ["b"]
+
+
+def test_unknown_front_matter_field_is_suggested(tmp_path):
+    path = write(tmp_path, "01-a.md", '+++\nid = "a"\ntitle = "T"\nrequire = ["x"]\n+++\n')
+    assert problems_of(load_course(tmp_path), path) == [
+        (4, 'front matter: unknown field "require" (did you mean "requires"?)')]
+
+
+def test_duplicate_ids(tmp_path):
+    write(tmp_path, "01-a.md", lesson_text("", "same"))
+    second = write(tmp_path, "02-b.md", lesson_text("", "same"))
+    course = load_course(tmp_path)
+    assert problems_of(course, second) == [
+        (2, 'front matter: id "same" is already used by 01-a.md; lesson not loaded')]
+    assert len(course.lessons) == 1
+
+
+def test_requires_must_name_a_lesson(tmp_path):
+    write(tmp_path, "01-a.md", lesson_text("", "chain-rule"))
+    path = write(tmp_path, "02-b.md", lesson_text("", "b", '["chain-rul"]'))
+    assert problems_of(load_course(tmp_path), path) == [
+        (4, 'front matter: requires "chain-rul", which no lesson has (did you mean "chain-rule"?)')]
+
+
+def test_requires_cycle_is_reported_once(tmp_path):
+    first = write(tmp_path, "01-a.md", lesson_text("", "a", '["c"]'))
+    write(tmp_path, "02-b.md", lesson_text("", "b", '["a"]'))
+    write(tmp_path, "03-c.md", lesson_text("", "c", '["b"]'))
+    write(tmp_path, "04-d.md", lesson_text("", "d", '["a"]'))
+    course = load_course(tmp_path)
+    assert [(p.path, p.line, p.message) for p in course.problems] == [
+        (first, 4, "front matter: requires forms a cycle: a -> c -> b -> a")]
+    assert len(course.lessons) == 4  # still loaded, so the author sees them
+
+
+def test_self_requirement_is_a_cycle(tmp_path):
+    path = write(tmp_path, "01-a.md", lesson_text("", "a", '["a"]'))
+    assert problems_of(load_course(tmp_path), path) == [(4, "front matter: requires forms a cycle: a -> a")]
+
+
+def test_course_graph_helpers(tmp_path):
+    write(tmp_path, "01-a.md", lesson_text("", "a"))
+    write(tmp_path, "02-b.md", lesson_text("", "b", '["a"]'))
+    write(tmp_path, "03-c.md", lesson_text("", "c", '["b"]'))
+    course = load_course(tmp_path)
+    assert course.prerequisites("c") == ("b", "a")
+    assert course.dependents("a") == ("b",)
+    assert course.suggest("bb") == ["b"]
+
+
+# ----------------------------------------------------------------- blocks
+
+BAD_BLOCKS = [
+    # (block body, marker of the line the problem is on, message start)
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a" "b"]\nexplanation = "E"\n```\n',
+     'choices = ["a" "b"]', "quiz: TOML syntax error"),
+    ('```quiz\nkind = "derivitive"\nprompt = "P"\n```\n', 'kind = "derivitive"',
+     'quiz: unknown kind "derivitive" (did you mean "derivative"?)'),
+    ('```quiz\nprompt = "P"\n```\n', "```quiz", 'quiz: missing field "kind"'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\nexplanation = "E"\nhint = ["h"]\n```\n',
+     'hint = ["h"]', 'quiz: unknown field "hint" for kind "choice" (did you mean "hints"?)'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 3\nexplanation = "E"\n```\n',
+     "answer = 3", "quiz: answer 3 is out of range: there are 2 choices, numbered 1 to 2"),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\n```\n',
+     "```quiz", 'quiz: missing field "explanation"'),
+    ('```quiz\nkind = "expression"\nprompt = "P"\nexpected = "x +* 2"\nexplanation = "E"\n```\n',
+     'expected = "x +* 2"', 'quiz: expected "x +* 2" does not parse'),
+    ('```quiz\nkind = "derivative"\nprompt = "P"\nfunction = "x^3"\nexpected = "3*x"\nexplanation = "E"\n```\n',
+     'expected = "3*x"', 'quiz: expected "3*x" is not the derivative of "x^3" with respect to x (it is'),
+    ('```quiz\nkind = "numeric"\nprompt = "P"\nexplanation = "E"\nexpected = "one"\n```\n',
+     'expected = "one"', 'quiz: "expected" must be a finite number'),
+    ('```lab\ndataset = "xor"\nlayers = [2, 2, 1]\nactivation = "sigmod"\n```\n',
+     'activation = "sigmod"', "lab: activation: unknown activation 'sigmod' (did you mean 'sigmoid'?)"),
+    ('```lab\ndataset = "xor"\nlayers = [3, 2, 1]\n```\n',
+     "layers = [3, 2, 1]", "lab: layers: the first layer has 3 inputs but dataset xor has 2"),
+    ('```lab\ndataset = "xor"\nlearning_rate = 2\n```\n',
+     "learning_rate = 2", 'lab: unknown field "learning_rate" for a lab block'),
+    ('```lab\ndataset = "xor"\ncharts = ["los"]\n```\n',
+     'charts = ["los"]', 'lab: unknown chart "los" (did you mean "loss"?)'),
+    ('```engine\nfunction = "engine.activations.Sigmod"\n```\n',
+     'function = "engine.activations.Sigmod"', "engine: unknown engine function"),
+    ('```engine\nfunction = "os.system"\n```\n', 'function = "os.system"',
+     'engine: unknown engine function: "os.system" is not an engine name'),
+    ('```engine\nfunction = "engine.network.Network"\ncaption = "c"\n```\n', 'caption = "c"',
+     'engine: unknown field "caption" for an engine block'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\n', "```quiz", "quiz: block is never closed"),
+    ('```quizz\nkind = "choice"\n```\n', "```quizz", 'block: unknown kind "quizz" is shown as code '
+                                                   '(did you mean "quiz"?)'),
+]
+
+
+@pytest.mark.parametrize("body, marker, message", BAD_BLOCKS, ids=[m for _, _, m in BAD_BLOCKS])
+def test_each_block_problem_on_its_line(tmp_path, body, marker, message):
+    path = write(tmp_path, "01-bad.md", lesson_text(body))
+    course = load_course(tmp_path)
+    found = problems_of(course, path)
+    assert len(found) == 1, found
+    line, text = found[0]
+    assert line == line_of(path, marker)
+    assert text.startswith(message), text
+
+
+def test_toml_error_at_end_of_block(tmp_path):
+    path = write(tmp_path, "01-bad.md", lesson_text('```quiz\nkind = "choice"\nprompt = """never closed\n```\n'))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert message.startswith("quiz: TOML syntax error")
+    assert line_of(path, "```quiz") < line <= line_of(path, "never closed") + 1
+
+
+def test_bad_block_is_left_out_but_the_rest_of_the_lesson_and_course_load(tmp_path):
+    write(tmp_path, "01-good.md", GOOD)
+    body = ('```quiz\nkind = "derivitive"\n```\n\nMore prose.\n\n'
+            '```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 2\nexplanation = "E"\n```\n')
+    write(tmp_path, "02-bad.md", lesson_text(body))
+    course = load_course(tmp_path)
+    assert len(course.problems) == 1
+    assert [lesson.id for lesson in course.lessons] == ["good", "bad"]
+    quiz, = course.lesson("bad").quizzes
+    assert quiz.id == "bad-q2"  # numbering counts the bad quiz, so ids stay stable when it is fixed
+
+
+def test_duplicate_quiz_ids_in_a_lesson(tmp_path):
+    quiz = '```quiz\nid = "same"\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\nexplanation = "E"\n```\n'
+    path = write(tmp_path, "01-a.md", lesson_text(quiz + "\n" + quiz))
+    course = load_course(tmp_path)
+    second = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line == "```quiz"][1]
+    assert problems_of(course, path) == [(second, 'quiz: id "same" is already used by the quiz on line 8')]
+    assert len(course.lesson("bad").quizzes) == 1
+
+
+# ----------------------------------------------------------------- numeric quizzes with an engine network
+
+NETWORK = '''\
+[engine]
+sizes = [2, 2, 1]
+activation = "sigmoid"
+output = "sigmoid"
+loss = "mse"
+weights = [[[0.15, 0.25], [0.20, 0.30]], [[0.40], [0.45]]]
+biases = [[0.35, 0.35], [0.60]]
+input = [0.05, 0.10]
+target = [0.01]
+'''
+
+
+def numeric_quiz(quantity: str, network: str = NETWORK) -> str:
+    return (f'```quiz\nkind = "numeric"\nprompt = "P"\nexplanation = "E"\nquantity = "{quantity}"\n'
+            f'{network}```\n')
+
+
+def test_numeric_engine_quiz_takes_its_key_from_the_engine(tmp_path):
+    write(tmp_path, "01-a.md", lesson_text(numeric_quiz("delta[0][1]")))
+    course = load_course(tmp_path)
+    assert course.problems == ()
+    spec = course.lesson("bad").quizzes[0].spec
+    assert isinstance(spec, NumericSpec)
+    # BP2 by hand: δ² = (a² − y)·a²(1 − a²), δ¹₂ = δ²·W²₂₁·a¹₂(1 − a¹₂)
+    assert spec.expected == pytest.approx(0.138499 * 0.45 * 0.596884 * 0.403116, rel=1e-5)
+    assert spec.tolerance == pytest.approx(0.01 * spec.expected, rel=1e-3)
+
+
+@pytest.mark.parametrize("change, marker, message", [
+    (("[[0.40], [0.45]]", "[[0.40, 0.1], [0.45, 0.1]]"), "weights =",
+     "quiz: [engine] weights[1] has shape 2x2, expected 2x1"),
+    (("input = [0.05, 0.10]", "input = [0.05]"), "input =", "quiz: [engine] input has shape 1, expected 2"),
+    (('activation = "sigmoid"', 'activation = "sigmod"'), "activation =", 'quiz: [engine] unknown activation "sigmod"'),
+    (('loss = "mse"', 'loss = "mse"\nseed = 3'), "seed = 3", 'quiz: [engine] unknown field "seed"'),
+    (('target = [0.01]\n', ''), "[engine]", 'quiz: [engine] missing field "target"'),
+])
+def test_numeric_engine_spec_errors(tmp_path, change, marker, message):
+    path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz("loss", NETWORK.replace(*change))))
+    (line, text), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, marker)
+    assert text.startswith(message), text
+
+
+@pytest.mark.parametrize("quantity, message", [
+    ("delta[2][0]", 'quiz: "delta[2][0]": index 2 is out of range (0..1)'),
+    ("grad_w[1][0][1]", 'quiz: "grad_w[1][0][1]": index 1 is out of range (0..0)'),
+    ("nabla[0][0]", 'quiz: unknown quantity "nabla[0][0]"'),
+    ("delta[0]", 'quiz: "delta[0]": delta takes 2 indices'),
+])
+def test_numeric_quantity_errors(tmp_path, quantity, message):
+    path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz(quantity)))
+    (line, text), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, "quantity =")
+    assert text.startswith(message), text
+
+
+# ----------------------------------------------------------------- predict quizzes
+
+PREDICT = '''\
+```quiz
+kind = "predict"
+prompt = "P"
+explanation = "E"
+target_loss = 0.01
+answer = "{answer}"
+[lab]
+dataset = "xor"
+layers = [2, 2, 1]
+activation = "sigmoid"
+output = "sigmoid"
+loss = "mse"
+lr = {lr}
+epochs = 300
+seed = 0
+```
+'''
+
+
+def test_predict_answer_is_verified_against_the_engine(tmp_path):
+    # Measured: at lr 20 this run reaches a loss below 0.01 in 300 epochs.
+    write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="converges", lr=20)))
+    assert load_course(tmp_path, verify_runs=True).problems == ()
+    path = write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="stalls", lr=20)))
+    (line, message), = problems_of(load_course(tmp_path, verify_runs=True), path)
+    assert line == line_of(path, 'answer = "stalls"')
+    assert message.startswith('quiz: the answer "stalls" disagrees with the engine. The engine ran it: '
+                              "the loss went from 0.1423 after epoch 1 to ")
+    assert message.endswith("so it converges.")
+
+
+def test_predict_is_run_only_when_verifying(tmp_path):
+    write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="stalls", lr=20)))
+    assert load_course(tmp_path).problems == ()
+
+
+def test_predict_lab_config_error_names_the_field_line(tmp_path):
+    path = write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="stalls", lr=-1)))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, "lr = -1")
+    assert message.startswith("quiz: [lab] lr: must be greater than 0")
+
+
+def test_predict_stalls_needs_target_loss(tmp_path):
+    text = PREDICT.format(answer="stalls", lr=2).replace("target_loss = 0.01\n", 'choices = ["converges", "stalls"]\n')
+    path = write(tmp_path, "01-a.md", lesson_text(text))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, "choices =")
+    assert message == 'quiz: "stalls" needs target_loss: the loss a converged run reaches'
+
+
+def test_predict_compare_must_keep_the_loss(tmp_path):
+    text = PREDICT.format(answer="higher", lr=2).replace("target_loss = 0.01\n", 'question = "compare"\n')
+    text = text.replace("seed = 0\n", 'seed = 0\n[compare]\nloss = "bce"\n')
+    path = write(tmp_path, "01-a.md", lesson_text(text))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, 'loss = "bce"')
+    assert "losses of different kinds are not comparable" in message

@@ -1,0 +1,61 @@
+"""The course's own lessons: they pass check-lessons, and together use every block and quiz kind."""
+from __future__ import annotations
+
+from tutor.cli import main
+from tutor.course.blocks import QUIZ_KINDS
+from tutor.course.loader import load_course
+from tutor.course.paths import lessons_dir
+
+
+def test_check_lessons_passes_on_the_course(capsys, monkeypatch):
+    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
+    assert main(["check-lessons"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].endswith("no problems"), out
+
+
+def test_the_course_uses_every_quiz_kind_and_block():
+    course = load_course(lessons_dir())
+    assert [lesson.id for lesson in course.lessons][:3] == ["derivatives", "activations", "backprop"]
+    kinds = {quiz.kind for lesson in course.lessons for quiz in lesson.quizzes}
+    assert kinds == set(QUIZ_KINDS)
+    assert any(lesson.labs for lesson in course.lessons)
+    assert any(lesson.engine_blocks for lesson in course.lessons)
+    for lesson in course.lessons:
+        for quiz in lesson.quizzes:
+            assert quiz.explanation and quiz.hints, quiz.id
+
+
+def test_check_lessons_reports_problems_and_exit_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "01-a.md").write_text('+++\nid = "a"\ntitle = "A"\nrequires = ["b"]\n+++\n```quiz\nkind = "derivitive"\n```\n')
+    assert main(["check-lessons", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        '01-a.md:4: front matter: requires "b", which no lesson has',
+        '01-a.md:7: quiz: unknown kind "derivitive" (did you mean "derivative"?); '
+        'choose from derivative, expression, choice, numeric, predict',
+    ]
+    assert captured.err.strip() == "2 problems found"
+
+
+def test_check_lessons_missing_folder_is_a_usage_error(tmp_path, capsys):
+    assert main(["check-lessons", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor check-lessons: error: {tmp_path / 'nope'}: no such folder"
+
+
+def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch):
+    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
+    assert main(["lessons"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("derivatives ") and "Derivatives: the limit" in lines[0]
+    assert lines[1].startswith("activations ") and lines[1].endswith("(requires derivatives)")
+
+
+def test_judge_names_a_forgotten_constant_inner_derivative_as_lesson_01_says():
+    from tutor.course.answers import check_answer
+
+    quiz = load_course(lessons_dir()).lesson("activations").quiz("sigmoid-chain")
+    verdict = check_answer(quiz, "σ(3x)(1 − σ(3x))")
+    assert not verdict.correct
+    assert "derivative of the inner function" in verdict.feedback
