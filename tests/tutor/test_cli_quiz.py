@@ -33,7 +33,7 @@ explanation = "3x², by the power rule."
 id = "pick"
 kind = "choice"
 prompt = "Which is the sigmoid's largest slope?"
-choices = ["1", "¼", "½"]
+choices = ["one", "¼", "½"]
 answer = 2
 hints = ["σ′ = σ(1 − σ)."]
 explanation = "At 0, σ = ½ and σ′ = ¼."

@@ -65,11 +65,17 @@ def test_choice(text, correct, feedback):
     assert (verdict.correct, verdict.feedback, verdict.understood) == (correct, feedback, True)
 
 
-def test_choice_by_its_text():
-    single = quiz("choice", ChoiceSpec(choices=("0", "1", "½"), answers=frozenset({2})))
+def test_choice_by_its_text_or_number():
+    single = quiz("choice", ChoiceSpec(choices=("zero", "one", "½"), answers=frozenset({2})))
     assert check_answer(single, "½").correct
     assert check_answer(single, "3").correct
-    assert not check_answer(single, "1").correct
+    assert not check_answer(single, "One").correct
+
+
+def test_numbers_always_mean_choice_numbers():
+    # A choice text that looks like a number never shadows the choice numbers.
+    q = quiz("choice", ChoiceSpec(choices=("4 times", "It does not change", "2"), answers=frozenset({1})))
+    assert check_answer(q, "2").correct
 
 
 @pytest.mark.parametrize("text, message", [
@@ -89,9 +95,9 @@ NUMERIC = quiz("numeric", NumericSpec(expected=0.25, tolerance=0.0025))
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("0.25", True, "Correct: the engine's value is 0.25."),
-    ("1/4", True, "Correct: the engine's value is 0.25."),
-    ("0.2524", True, "Correct: the engine's value is 0.25."),
+    ("0.25", True, "Correct: the exact value is 0.25."),
+    ("1/4", True, "Correct: the exact value is 0.25."),
+    ("0.2524", True, "Correct: the exact value is 0.25."),
     ("−0.25", False, "The size is right but the sign is wrong."),
     ("0.26", False, "Close, but not within the tolerance: keep four significant digits in the intermediate steps."),
     ("0.5", False, "Your answer is 2 times the right one: look for a forgotten or extra factor."),
@@ -123,7 +129,8 @@ def test_numeric_with_an_engine_network_is_judged_against_the_engine():
     a = 1 / (1 + 2.718281828459045 ** -0.5)
     assert value == pytest.approx((a - 1) * a * (1 - a), rel=1e-9)
     q = quiz("numeric", NumericSpec(expected=value, tolerance=1e-3, network=network, quantity="output_delta"))
-    assert check_answer(q, f"{value:.4f}").correct
+    right = check_answer(q, f"{value:.4f}")
+    assert right.correct and right.feedback == f"Correct: the engine's value is {value:.6g}."
     assert not check_answer(q, f"{-value:.4f}").correct
 
 

@@ -213,6 +213,8 @@ BAD_BLOCKS = [
      'hint = ["h"]', 'quiz: unknown field "hint" for kind "choice" (did you mean "hints"?)'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 3\nexplanation = "E"\n```\n',
      "answer = 3", "quiz: answer 3 is out of range: there are 2 choices, numbered 1 to 2"),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "4"]\nanswer = 1\nexplanation = "E"\n```\n',
+     'choices = ["x", "4"]', 'quiz: choice "4" is a bare number, which reads like a choice number'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\n```\n',
      "```quiz", 'quiz: missing field "explanation"'),
     ('```quiz\nkind = "expression"\nprompt = "P"\nexpected = "x +* 2"\nexplanation = "E"\n```\n',

@@ -57,19 +57,20 @@ def _judged(text: str, expected: str, variables: tuple[str, ...], function: str 
 
 def read_choices(text: str, choices: tuple[str, ...]) -> set[int] | str:
     """0-based indices the learner picked ("2", "1, 3", "1 and 3", or a choice's text),
-    or a message saying why the text is not a pick."""
+    or a message saying why the text is not a pick. Numbers always mean choice numbers
+    (the loader refuses choices whose text is a bare number, which would be ambiguous)."""
     lowered = text.strip().lower()
+    parts = [part for part in re.split(r"[,;\s]+|\band\b", lowered) if part]
+    if parts and all(part.isdigit() for part in parts):
+        picked = {int(part) - 1 for part in parts}
+        outside = sorted(n + 1 for n in picked if not 0 <= n < len(choices))
+        if outside:
+            return f"There is no choice {outside[0]}: the choices are numbered 1 to {len(choices)}."
+        return picked
     for index, choice in enumerate(choices):
         if lowered == choice.strip().lower():
             return {index}
-    parts = [part for part in re.split(r"[,;\s]+|\band\b", lowered) if part]
-    if not parts or not all(part.isdigit() for part in parts):
-        return f"Answer with the number of a choice, 1 to {len(choices)} (several: 1, 3)."
-    picked = {int(part) - 1 for part in parts}
-    outside = sorted(n + 1 for n in picked if not 0 <= n < len(choices))
-    if outside:
-        return f"There is no choice {outside[0]}: the choices are numbered 1 to {len(choices)}."
-    return picked
+    return f"Answer with the number of a choice, 1 to {len(choices)} (several: 1, 3)."
 
 
 def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
@@ -111,7 +112,8 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
         return Verdict(False, "Type a number, like 0.125, -3.2e-4 or 3/16.", understood=False)
     error = abs(value - spec.expected)
     if error <= spec.tolerance:
-        return Verdict(True, f"Correct: the engine's value is {spec.expected:.6g}.")
+        source = "the engine's value" if spec.network is not None else "the exact value"
+        return Verdict(True, f"Correct: {source} is {spec.expected:.6g}.")
     if spec.expected != 0 and abs(value + spec.expected) <= spec.tolerance:
         return Verdict(False, "The size is right but the sign is wrong.")
     if error <= 5 * spec.tolerance:

@@ -262,6 +262,11 @@ def _choice_spec(fields: _Fields, verify_runs: bool) -> ChoiceSpec | None:
         fields.report("choices" if "choices" in fields.table else None,
                       'a choice quiz needs "choices" with at least two strings')
         return None
+    bare = [choice for choice in choices if choice.strip().isdigit()]
+    if bare:
+        fields.report("choices", f'choice "{bare[0]}" is a bare number, which reads like a choice number: '
+                                 f'write it with words, e.g. "{bare[0]} times"')
+        return None
     answer = fields.table.get("answer")
     numbers = answer if isinstance(answer, list) else [answer]
     if answer is None or not numbers or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
@@ -311,12 +316,11 @@ def _numeric_spec(fields: _Fields, verify_runs: bool) -> NumericSpec | None:
     except SpecError as error:
         if error.key == "quantity":
             fields.report("quantity", str(error))
-        else:
-            line = fields.lines.of(None if error.key == "engine" else error.key, "engine")
-            fields.problems.append((line, f"quiz: [engine] {error}"))
+        else:  # a field of [engine], or "engine" for the table as a whole
+            fields.report(None if error.key == "engine" else error.key, f"[engine] {error}", table="engine")
         return None
     except ValueError as error:  # the engine refused the combination, e.g. bce after softmax
-        fields.problems.append((fields.lines.of(None, "engine"), f"quiz: [engine] {error}"))
+        fields.report(None, f"[engine] {error}", table="engine")
         return None
     if not math.isfinite(value):
         fields.report("quantity", f'the engine computes {quantity} = {value}; choose weights that keep it finite')
@@ -396,7 +400,7 @@ def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
     field, message = error
     in_compare = section == "compare" and field in fields.table.get("compare", {})
     where = "compare" if in_compare else "lab"
-    fields.problems.append((fields.lines.of(field, where), f"quiz: [{where}] {message}"))
+    fields.report(field, f"[{where}] {message}", table=where)
     return False
 
 
@@ -440,7 +444,7 @@ def _build_lab(table, lines, problems) -> LabBlock | None:
     error = run_config_error(config)
     if error is not None:
         field, message = error
-        fields.problems.append((lines.of(field), f"lab: {message}"))
+        fields.report(field, message)
         return None
     return LabBlock(config=MappingProxyType(config), title=title, charts=charts, line=lines.raw.line)
 
