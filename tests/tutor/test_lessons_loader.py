@@ -402,3 +402,73 @@ def test_predict_compare_must_keep_the_loss(tmp_path):
     (line, message), = problems_of(load_course(tmp_path), path)
     assert line == line_of(path, 'loss = "bce"')
     assert "losses of different kinds are not comparable" in message
+
+
+def test_predict_run_length_is_capped(tmp_path):
+    text = PREDICT.format(answer="stalls", lr=2).replace("epochs = 300", "epochs = 1000000")
+    path = write(tmp_path, "01-a.md", lesson_text(text))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, "epochs = 1000000")
+    assert message == ("quiz: [lab] epochs: a predict quiz trains its run when a learner answers; "
+                       "keep epochs at most 10000, not 1000000")
+
+
+def test_a_checker_crash_is_reported_on_its_block(tmp_path, monkeypatch):
+    import tutor.course.loader as loader
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(loader, "build_block", broken)
+    write(tmp_path, "01-good.md", GOOD)
+    path = write(tmp_path, "02-b.md", lesson_text('```lab\ndataset = "xor"\n```\n'))
+    course = load_course(tmp_path)
+    assert problems_of(course, path) == [(line_of(path, "```lab"), "lab: could not check this block (RuntimeError: boom)")]
+    assert [lesson.id for lesson in course.lessons] == ["good", "bad"]
+
+
+# ----------------------------------------------------------------- any text at all
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+FRAGMENTS = [
+    "+++", 'id = "a"', 'id = "b"', 'title = "T"', 'requires = ["a"]', 'requires = "a"', "id = 5",
+    "```quiz", "```lab", "```engine", "```", "~~~", "```python", 'kind = "choice"', 'kind = "numeric"',
+    'kind = "derivative"', 'kind = "predict"', 'prompt = "P"', 'explanation = "E"', 'choices = ["x", "y"]',
+    "answer = 2", "answer = [1, 2]", 'answer = "stalls"', 'function = "x^2"', 'function = "sin("',
+    'expected = "2x"', "expected = 0.5", 'quantity = "loss"', "[engine]", "[lab]", "[compare]",
+    "sizes = [1, 1]", "weights = [[[1.0]]]", "biases = [[0.0]]", "input = [1.0]", "target = [0.0]",
+    'activation = "tanh"', 'output = "sigmoid"', 'loss = "mse"', 'dataset = "xor"', "layers = [2, 1]",
+    "epochs = 3", "lr = 0.1", 'function = "engine.network.Network"', "hints = [1]", "= =", "[[x]]",
+    "Some prose σ′.", "", "  ```quiz", 'question = "compare"', "target_loss = 0.01",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=30), min_size=1, max_size=3))
+def test_any_lesson_text_loads_without_raising(tmp_path, files):
+    for old in tmp_path.glob("*.md"):
+        old.unlink()
+    for number, lines in enumerate(files, start=1):
+        (tmp_path / f"{number:02d}-x.md").write_text("\n".join(lines), encoding="utf-8")
+    course = load_course(tmp_path, verify_runs=True)
+    for problem in course.problems:
+        assert problem.line >= 0 and problem.message
+        assert "could not check this block" not in problem.message, problem
+
+
+BLOCK = st.tuples(st.sampled_from(["quiz", "lab", "engine"]), st.lists(st.sampled_from(FRAGMENTS[13:]), max_size=15))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(BLOCK, min_size=1, max_size=4))
+def test_any_blocks_in_a_valid_lesson_load_without_raising(tmp_path, blocks):
+    body = "".join(f"```{kind}\n" + "\n".join(lines) + "\n```\n\nProse.\n\n" for kind, lines in blocks)
+    (tmp_path / "01-x.md").write_text(lesson_text(body, "x"), encoding="utf-8")
+    course = load_course(tmp_path, verify_runs=True)
+    lesson = course.lesson("x")
+    shown = len(lesson.quizzes) + len(lesson.labs) + len(lesson.engine_blocks)
+    reported_blocks = {p.line for p in course.problems}
+    assert shown + len(reported_blocks) >= len(blocks)  # every block is shown or has a problem
+    for problem in course.problems:
+        assert "could not check this block" not in problem.message, problem

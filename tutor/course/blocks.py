@@ -43,6 +43,9 @@ QUIZ_FIELDS = {
 RELATIVE_TOLERANCE = 0.01
 ABSOLUTE_TOLERANCE = 1e-9
 
+# A predict quiz trains its run(s) while the learner waits for the verdict.
+PREDICT_MAX_EPOCHS = 10_000
+
 # What a lab block may ask the Lab to chart: EpochRecord's series, and the decision boundary.
 LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
               "decision_boundary")
@@ -393,10 +396,16 @@ def _predict_spec(fields: _Fields, verify_runs: bool) -> PredictSpec | None:
 
 
 def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
-    """Check a run configuration with the engine; report a refused field at its line."""
+    """Check a predict quiz's run with the engine; report a refused field at its line."""
     error = run_config_error(config)
     if error is None:
-        return True
+        import engine
+
+        epochs = engine.RunConfig.from_mapping(config).epochs
+        if epochs <= PREDICT_MAX_EPOCHS:
+            return True
+        error = ("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
+                           f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {epochs}")
     field, message = error
     in_compare = section == "compare" and field in fields.table.get("compare", {})
     where = "compare" if in_compare else "lab"

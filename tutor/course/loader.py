@@ -102,7 +102,11 @@ def load_lesson(path: Path, *, verify_runs: bool = False) -> tuple[_Loaded | Non
             continue
         if segment.kind == "quiz":
             quiz_number += 1
-        block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, verify_runs)
+        try:
+            block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, verify_runs)
+        except Exception as error:  # a bug in a checker must not take the other lessons down with it
+            block, block_problems = None, [(segment.line, f"{segment.kind}: could not check this block "
+                                                          f"({type(error).__name__}: {error})")]
         found.extend(block_problems)
         if isinstance(block, Quiz):
             if block.id in quiz_ids:
