@@ -1,0 +1,86 @@
+"""MetricsLog: a run's per-epoch numbers in preallocated NumPy arrays.
+
+The training thread appends; readers (the UI, a few times a second) look at the
+first `count` rows. Appending writes the row first and bumps `count` last, so a
+reader never sees a half-written row. When the arrays fill up they are replaced by
+copies twice as large; a reader holding the old arrays still sees valid data.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr")
+PER_LAYER = ("weight_norms", "delta_means", "gradient_norms")
+
+
+class MetricsLog:
+    def __init__(self, layers: int, tracked: int, capacity: int = 1024):
+        self.layers, self.n_tracked = layers, tracked
+        self.count = 0
+        self._columns = {name: np.full(capacity, np.nan) for name in SCALARS}
+        self._columns.update({name: np.full((capacity, layers), np.nan) for name in PER_LAYER})
+        self._columns["tracked"] = np.full((capacity, tracked), np.nan)
+
+    @property
+    def capacity(self) -> int:
+        return len(self._columns["loss"])
+
+    def append(self, record) -> None:
+        i = self.count
+        if i == self.capacity:
+            self._grow()
+        c = self._columns
+        for name in SCALARS:
+            value = getattr(record, name)
+            c[name][i] = np.nan if value is None else value
+        for name in PER_LAYER + ("tracked",):
+            row = c[name]
+            for j, value in enumerate(getattr(record, name)):
+                row[i, j] = value
+        self.count = i + 1  # last: the row is complete before readers can see it
+
+    def _grow(self) -> None:
+        grown = {}
+        for name, column in self._columns.items():
+            bigger = np.full((2 * len(column),) + column.shape[1:], np.nan)
+            bigger[: len(column)] = column
+            grown[name] = bigger
+        self._columns = grown  # one assignment: readers see old or new, both valid
+
+    def column(self, name: str) -> np.ndarray:
+        """The first `count` values of a column (a view; do not write to it)."""
+        n = self.count
+        return self._columns[name][:n]
+
+    def last(self, name: str):
+        n = self.count
+        return None if n == 0 else self._columns[name][n - 1]
+
+    def to_dict(self) -> dict[str, list]:
+        """Plain lists, for JSON export."""
+        return {name: self.column(name).tolist() for name in self._columns}
+
+
+def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about `max_points` points that keep the shape of y: the minimum and
+    maximum of each bucket, so spikes survive (two points per chart column when
+    max_points is twice the width)."""
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    buckets = max(1, max_points // 2)
+    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
+    starts = edges[:-1]
+    width = np.diff(edges)
+    usable = width.min()
+    # Every bucket holds at least `usable` points; look at that many from each start
+    # (the remainder is at most one point per bucket).
+    idx = starts[:, None] + np.arange(usable)[None, :]
+    block = y[idx]
+    with np.errstate(invalid="ignore"):
+        lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
+        hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
+    first, second = np.minimum(lo, hi), np.maximum(lo, hi)
+    picks = np.stack([starts + first, starts + second], axis=1).reshape(-1)
+    picks = np.unique(picks)
+    return x[picks], y[picks]

@@ -1,0 +1,181 @@
+"""A fully connected feed-forward network, forward and backward, in plain NumPy.
+
+Conventions (DESIGN.md section 3), for layer l = 1..L:
+
+    z^l = a^(l-1) @ W^l + b^l        W^l: (fan_in, fan_out), batches are rows
+    a^l = f(z^l)                     f: the hidden activation, or the output's at l = L
+
+Backpropagation computes delta^l = ∂C_x/∂z^l for each sample (Nielsen's four equations):
+
+    BP1  delta^L = ∇_a C ⊙ f'(z^L)                (the loss supplies it; see losses.py)
+    BP2  delta^l = (delta^(l+1) @ W^(l+1)ᵀ) ⊙ f'(z^l)
+    BP3  ∂L/∂b^l = mean over the batch of delta^l
+    BP4  ∂L/∂W^l = a^(l-1)ᵀ @ delta^l / n
+
+In code, lists are indexed from 0: weights[0] is W^1, deltas[-1] is delta^L.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.activations import ACTIVATIONS, OUTPUTS
+from engine.init import INITS
+from engine.losses import LOSSES, check_pairing
+
+
+class NetworkFileError(ValueError):
+    """A file that is not a saved network, or is damaged."""
+
+
+@dataclass(slots=True)
+class Gradients:
+    """What one backward pass finds, for a batch of n samples."""
+
+    loss: float                 # L, the mean of C_x over the batch
+    weights: list[np.ndarray]   # ∂L/∂W^l, shapes as the weights
+    biases: list[np.ndarray]    # ∂L/∂b^l
+    deltas: list[np.ndarray]    # delta^l = ∂C_x/∂z^l, shape (n, fan_out), per sample
+    zs: list[np.ndarray]        # z^l, per sample
+    activations: list[np.ndarray]  # a^0 = X, a^1, ..., a^L
+
+
+class Network:
+    """Layer sizes [n_0, ..., n_L] (inputs first), one hidden activation, one output."""
+
+    def __init__(self, sizes, activation="tanh", output="sigmoid", init="xavier", seed=0):
+        self.sizes = [int(n) for n in sizes]
+        if len(self.sizes) < 2 or min(self.sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive numbers, got {list(sizes)}")
+        for kind, name, table in (("activation", activation, ACTIVATIONS),
+                                  ("output", output, OUTPUTS), ("init", init, INITS)):
+            if name not in table:
+                raise ValueError(f"unknown {kind} {name!r}: choose from {', '.join(table)}")
+        self.activation = ACTIVATIONS[activation]
+        self.output = OUTPUTS[output]
+        self.init = init
+        self.seed = seed
+        # One generator for the initial weights, another for training-time noise
+        # (RReLU's slopes), so that evaluation never consumes random numbers.
+        self.rng = np.random.default_rng([seed, 1])
+        self.weights, self.biases = INITS[init](self.sizes, np.random.default_rng(seed),
+                                                gain=self.activation.gain if init != "xavier" else 1.0)
+
+    @property
+    def layers(self) -> int:
+        """Number of weight layers L."""
+        return len(self.weights)
+
+    def config(self) -> dict:
+        return {"sizes": self.sizes, "activation": self.activation.name,
+                "output": self.output.name, "init": self.init, "seed": self.seed}
+
+    def _activation_of(self, l):
+        """The activation of weight layer l (0-based): hidden, or the output at the last."""
+        return self.output if l == len(self.weights) - 1 else self.activation
+
+    def forward(self, X, train=False):
+        """a^L for the inputs X (rows are samples)."""
+        a = np.asarray(X, dtype=np.float64)
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W + b
+            f = self._activation_of(l)
+            a = f.sample(z, self.rng)[0] if train and l < self.layers - 1 else f(z)
+        return a
+
+    def feedforward(self, X, train=False):
+        """Forward pass keeping what backpropagation needs.
+
+        Returns (zs, activations, fprimes): z^l, a^l (a^0 = X) and f'(z^l) for the
+        hidden layers (the output layer's derivative is the loss's business, BP1).
+        """
+        a = np.asarray(X, dtype=np.float64)
+        zs, activations, fprimes = [], [a], []
+        last = len(self.weights) - 1
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W + b
+            if l == last:
+                a = self.output(z)
+            elif train:
+                a, fprime = self.activation.sample(z, self.rng)
+                fprimes.append(fprime)
+            else:
+                a, fprime = self.activation(z), self.activation.derivative(z)
+                fprimes.append(fprime)
+            zs.append(z)
+            activations.append(a)
+        return zs, activations, fprimes
+
+    def backward(self, X, Y, loss="bce", train=False) -> Gradients:
+        """Gradients of the batch loss L = mean C_x, by BP1-BP4."""
+        cost = LOSSES[loss]
+        check_pairing(self.output.name, loss)
+        Y = np.asarray(Y, dtype=np.float64)
+        zs, activations, fprimes = self.feedforward(X, train)
+        n = Y.shape[0]
+
+        L = len(self.weights)
+        deltas = [None] * L
+        deltas[-1] = cost.delta(zs[-1], activations[-1], Y, self.output)           # BP1
+        for l in range(L - 2, -1, -1):
+            deltas[l] = (deltas[l + 1] @ self.weights[l + 1].T) * fprimes[l]      # BP2
+        nabla_b = [delta.sum(axis=0) / n for delta in deltas]                     # BP3
+        nabla_w = [a_prev.T @ delta / n for a_prev, delta in zip(activations, deltas)]  # BP4
+
+        loss_value = float(cost.cost(zs[-1], activations[-1], Y).sum() / n)
+        return Gradients(loss_value, nabla_w, nabla_b, deltas, zs, activations)
+
+    def evaluate(self, X, Y, loss="bce") -> tuple[np.ndarray, float]:
+        """(a^L, L) on (X, Y) in evaluation mode: the outputs and the mean loss."""
+        a = np.asarray(X, dtype=np.float64)
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W + b
+            a = self._activation_of(l)(z)
+        return a, float(LOSSES[loss].cost(z, a, np.asarray(Y, dtype=np.float64)).mean())
+
+    def copy(self) -> "Network":
+        twin = Network.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin.weights = [W.copy() for W in self.weights]
+        twin.biases = [b.copy() for b in self.biases]
+        twin.rng = np.random.default_rng([self.seed, 1])
+        return twin
+
+    # ----- saving and loading ------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write the weights, biases and config to an .npz file."""
+        arrays = {f"W{l}": W for l, W in enumerate(self.weights)}
+        arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
+        with open(path, "wb") as file:
+            np.savez(file, config=np.array(json.dumps(self.config())), **arrays)
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        """Read a network written by save(); a file that is not one raises NetworkFileError."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                config = json.loads(str(data["config"]))
+                net = cls(config["sizes"], config["activation"], config["output"],
+                          config.get("init", "xavier"), config.get("seed", 0))
+                weights = [data[f"W{l}"] for l in range(net.layers)]
+                biases = [data[f"b{l}"] for l in range(net.layers)]
+        except FileNotFoundError:
+            raise NetworkFileError(f"{path}: no such file") from None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, TypeError) as error:
+            raise NetworkFileError(f"{path}: not a saved network or damaged ({error})") from None
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            if W.shape != net.weights[l].shape or b.shape != net.biases[l].shape:
+                raise NetworkFileError(f"{path}: layer {l} has shape {W.shape}, expected {net.weights[l].shape}")
+        net.weights = [W.astype(np.float64) for W in weights]
+        net.biases = [b.astype(np.float64) for b in biases]
+        return net
+
+    def __repr__(self) -> str:
+        return (f"Network({self.sizes}, activation={self.activation.name!r}, "
+                f"output={self.output.name!r}, init={self.init!r}, seed={self.seed})")

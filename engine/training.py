@@ -1,0 +1,203 @@
+"""Training: one epoch at a time, with a record of everything a learner may want to see.
+
+An epoch is one pass over the training set in batches: for each batch, backpropagate
+(network.py) and let the optimizer step. After the epoch the Trainer returns an
+EpochRecord: losses, accuracy, per-layer weight norms, mean |delta| and gradient
+norms, a few tracked weights, and the learning rate in force.
+
+Full weight matrices are copied only at checkpoints (epochs 1, 10, 100, ... and
+whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^6
+epochs keeps bounded memory.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.losses import LOSSES, check_pairing
+from engine.network import Network
+from engine.optimizers import OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    epoch: int
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+
+@dataclass(slots=True)
+class EpochRecord:
+    """What one epoch did. Per-layer tuples have one entry per weight layer."""
+
+    epoch: int
+    loss: float                 # mean training loss over the epoch's batches, each measured before its step
+    test_loss: float | None     # loss on the held-out set after the epoch (None without one)
+    accuracy: float | None      # share of training samples classified right (None for regression)
+    test_accuracy: float | None
+    lr: float                   # the learning rate in force during this epoch
+    weight_norms: tuple[float, ...]    # ‖W^l‖ (Frobenius), after the epoch
+    delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons
+    gradient_norms: tuple[float, ...]  # ‖∂L/∂W^l‖, mean over the epoch's batches
+    tracked: tuple[float, ...]         # the tracked individual weights, after the epoch
+    diverged: bool = False
+    message: str = ""
+    checkpoint: Checkpoint | None = None
+
+
+def _is_classification(Y: np.ndarray) -> bool:
+    return Y.size > 0 and bool(np.isin(Y, (0.0, 1.0)).all())
+
+
+def default_tracked(sizes) -> list[tuple[int, int, int]]:
+    """A few weights worth watching: the first and last of each layer, six at most."""
+    picks = []
+    for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        picks.append((l, 0, 0))
+        if fan_in * fan_out > 1:
+            picks.append((l, fan_in - 1, fan_out - 1))
+    return picks[:6]
+
+
+class Trainer:
+    """Trains `net` on (X, Y) one epoch at a time.
+
+    With optimizer "sgd" each batch does exactly W ← W − lr·∂L/∂W (and the same for b).
+    batch_size None (or ≥ the number of samples) means full-batch gradient descent.
+    """
+
+    def __init__(self, net: Network, X, Y, loss="bce", lr=0.5, optimizer="sgd",
+                 batch_size=None, seed=0, X_test=None, Y_test=None, tracked=None):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}: choose from {', '.join(LOSSES)}")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}: choose from {', '.join(OPTIMIZERS)}")
+        check_pairing(net.output.name, loss)
+        self.net = net
+        self.X = np.asarray(X, dtype=np.float64)
+        self.Y = np.asarray(Y, dtype=np.float64)
+        if self.X.ndim != 2 or self.Y.ndim != 2 or len(self.X) != len(self.Y):
+            raise ValueError(f"X and Y must be 2-D with one row per sample, got {self.X.shape} and {self.Y.shape}")
+        if self.X.shape[1] != net.sizes[0] or self.Y.shape[1] != net.sizes[-1]:
+            raise ValueError(f"data has {self.X.shape[1]} inputs and {self.Y.shape[1]} targets, "
+                             f"the network {net.sizes[0]} inputs and {net.sizes[-1]} outputs")
+        self.X_test = None if X_test is None or len(X_test) == 0 else np.asarray(X_test, dtype=np.float64)
+        self.Y_test = None if self.X_test is None else np.asarray(Y_test, dtype=np.float64)
+        self.loss_name = loss
+        n = len(self.X)
+        self.batch_size = n if not batch_size or batch_size >= n else int(batch_size)
+        self.rng = np.random.default_rng([seed, 2])
+        self.params = net.weights + net.biases  # the same array objects: updated in place
+        self.optimizer = OPTIMIZERS[optimizer](self.params, lr)
+        self.classify = _is_classification(self.Y)
+        self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
+        self.epoch = 0
+        self.diverged_at: int | None = None
+        self.checkpoints: dict[int, Checkpoint] = {}
+        self._next_checkpoint = 1
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        """Takes effect from the next batch (the Lab changes it between epochs)."""
+        self.optimizer.lr = float(value)
+
+    @property
+    def tracked_labels(self) -> list[str]:
+        return [f"W{l + 1}[{i},{j}]" for l, i, j in self.tracked]
+
+    def run_epoch(self) -> EpochRecord:
+        """One pass over the training data; returns its record."""
+        with np.errstate(all="ignore"):  # divergence is reported in the record, not as warnings
+            return self._epoch()
+
+    def run(self, epochs: int, log=None, should_stop=None) -> EpochRecord | None:
+        """Run up to `epochs` epochs, appending each record to `log` (a MetricsLog) if given.
+
+        Stops early on divergence or when should_stop() is true (checked once per epoch).
+        Takes a checkpoint at the end. Returns the last record.
+        """
+        record = None
+        with np.errstate(all="ignore"):
+            for _ in range(epochs):
+                record = self._epoch()
+                if log is not None:
+                    log.append(record)
+                if record.diverged or (should_stop is not None and should_stop()):
+                    break
+        self.checkpoint()
+        return record
+
+    def checkpoint(self) -> Checkpoint:
+        """Copy the current weights (kept in self.checkpoints under this epoch)."""
+        saved = Checkpoint(self.epoch, tuple(W.copy() for W in self.net.weights),
+                           tuple(b.copy() for b in self.net.biases))
+        self.checkpoints[self.epoch] = saved
+        return saved
+
+    def _batches(self):
+        """The epoch's (X, Y) batches: the whole set, or a fresh shuffle cut into batch_size pieces."""
+        X, Y, size = self.X, self.Y, self.batch_size
+        if size >= len(X):
+            return ((X, Y),)
+        order = self.rng.permutation(len(X))
+        X, Y = X[order], Y[order]
+        return [(X[start:start + size], Y[start:start + size]) for start in range(0, len(X), size)]
+
+    def _epoch(self) -> EpochRecord:
+        net, layers = self.net, self.net.layers
+        loss_sum, correct = 0.0, 0
+        delta_sums = [0.0] * layers
+        gradient_sums = [0.0] * layers
+        batches = self._batches()
+        for Xb, Yb in batches:
+            g = net.backward(Xb, Yb, self.loss_name, train=True)
+            loss_sum += g.loss
+            if self.classify:
+                correct += _count_correct(g.activations[-1], Yb)
+            for l, (delta, nabla_w) in enumerate(zip(g.deltas, g.weights)):
+                delta_sums[l] += np.abs(delta).sum() / delta.size
+                gradient_sums[l] += math.sqrt(np.vdot(nabla_w, nabla_w))
+            self.optimizer.step(self.params, g.weights + g.biases)
+
+        self.epoch += 1
+        n_batches = len(batches)
+        loss = loss_sum / n_batches
+        weights = net.weights
+        record = EpochRecord(
+            epoch=self.epoch,
+            loss=loss,
+            test_loss=None,
+            accuracy=correct / len(self.X) if self.classify else None,
+            test_accuracy=None,
+            lr=self.optimizer.lr,
+            weight_norms=tuple([math.sqrt(np.vdot(W, W)) for W in weights]),
+            delta_means=tuple([float(s) / n_batches for s in delta_sums]),
+            gradient_norms=tuple([s / n_batches for s in gradient_sums]),
+            tracked=tuple([weights[l].item(i, j) for l, i, j in self.tracked]),
+        )
+        if self.X_test is not None:
+            a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
+            if self.classify:
+                record.test_accuracy = _count_correct(a, self.Y_test) / len(self.X_test)
+        if not math.isfinite(loss):
+            self.diverged_at = self.epoch
+            record.diverged = True
+            record.message = (f"diverged at epoch {self.epoch}: the loss became {loss} "
+                              f"(learning rate {self.optimizer.lr:g} is too large for this network)")
+        if self.epoch == self._next_checkpoint:
+            self._next_checkpoint *= 10
+            record.checkpoint = self.checkpoint()
+        return record
+
+
+def _count_correct(a: np.ndarray, y: np.ndarray) -> int:
+    """Samples classified right: argmax for several outputs, a > 1/2 for one."""
+    if a.shape[1] == 1:
+        return np.count_nonzero((a > 0.5) == (y > 0.5))
+    return np.count_nonzero(a.argmax(axis=1) == y.argmax(axis=1))
