@@ -122,3 +122,12 @@ def test_subprocess_with_stdin(course):
     assert "Correct." in result.stdout and "Not choice 1." in result.stdout
     assert result.stdout.rstrip().endswith("Stopped. 2 answers saved.")
     assert "Traceback" not in result.stderr
+
+
+def test_problems_in_the_lesson_are_mentioned(course, monkeypatch, capsys):
+    path = course / "lessons" / "01-mini.md"
+    path.write_text(path.read_text(encoding="utf-8") + '\n```quiz\nkind = "derivitive"\n```\n', encoding="utf-8")
+    feed(monkeypatch, [])
+    assert main(["quiz", "mini"]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 problem(s) in 01-mini.md leave some blocks out; `tutor check-lessons` lists them" in err

@@ -24,6 +24,10 @@ def run(args) -> int:
         close = course.suggest(args.lesson_id)
         hint = f" (did you mean {' or '.join(close)}?)" if close else " (see `tutor lessons`)"
         raise UsageError(f'no lesson "{args.lesson_id}"{hint}') from None
+    broken = [problem for problem in course.problems if problem.path == lesson.path]
+    if broken:
+        print(f"note: {len(broken)} problem(s) in {lesson.path.name} leave some blocks out; "
+              "`tutor check-lessons` lists them", file=sys.stderr)
     if not lesson.quizzes:
         print(f"{lesson.title}: this lesson has no quizzes.")
         return 0
