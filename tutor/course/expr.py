@@ -16,6 +16,7 @@ Nothing here reads text: tutor.course.mathparse builds the trees.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -63,7 +64,7 @@ class Function:
 FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("exp", 1, np.exp, np.exp),
     Function("log", 1, np.log, lambda u: 1.0 / u, symbol="ln"),
-    Function("sqrt", 1, np.sqrt, lambda u: 0.5 / np.sqrt(u), symbol="√"),
+    Function("sqrt", 1, np.sqrt, lambda u: 0.5 / np.sqrt(u)),
     Function("abs", 1, np.abs, np.sign, switch="first"),
     Function("sign", 1, np.sign, switch="first"),
     Function("sin", 1, np.sin, np.cos),
@@ -87,7 +88,7 @@ COMPARISONS: dict[str, Callable] = {
     "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
     "==": np.equal, "!=": np.not_equal,
 }
-PRETTY_COMPARISONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
+PRETTY_COMPARISONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "==", "!=": "≠"}
 CONSTANTS = {"e": np.e, "pi": np.pi}
 
 # Binding strength, loosest first: a child binding more loosely than its place needs is bracketed.
@@ -208,7 +209,7 @@ class Negate(Expr):
 
     def _render(self, pretty):
         inner, strength = self.operand._render(pretty)
-        if strength < PRODUCT or isinstance(self.operand, Negate):
+        if strength < PRODUCT or inner.startswith(("-", "−")):
             inner = f"({inner})"
         return ("−" if pretty else "-") + inner, NEGATE
 
@@ -239,14 +240,14 @@ class Binary(Expr):
         if op in "+-":
             if sa < SUM:
                 a = f"({a})"
-            if sb < SUM or right_negated or (op == "-" and sb == SUM):
+            if sb <= SUM or right_negated:  # a + (b + c) stays as typed
                 b = f"({b})"
             sign = {"+": "+", "-": "−" if pretty else "-"}[op]
             return f"{a} {sign} {b}", SUM
         if op in "*/":
             if sa < PRODUCT:
                 a = f"({a})"
-            if sb < PRODUCT or right_negated or (op == "/" and sb == PRODUCT):
+            if sb <= PRODUCT or right_negated:  # a·(b·c) stays as typed
                 b = f"({b})"
             if op == "/":
                 return f"{a}/{b}", PRODUCT
@@ -299,8 +300,9 @@ class Call(Expr):
             arg, strength = self.args[0]._render(pretty)
             return "e" + _exponent(self.args[0], arg, strength), POWER
         if self.name == "sqrt" and not self.prime:
-            arg, strength = self.args[0]._render(pretty)
-            return "√" + (arg if strength == ATOM else f"({arg})"), POWER
+            arg = self.args[0]._render(pretty)[0]
+            bare = isinstance(self.args[0], (Number, Variable, Constant))
+            return "√" + (arg if bare else f"({arg})"), POWER
         return f"{FUNCTIONS[self.name].shown}{mark}({', '.join(args)})", ATOM
 
 
@@ -353,9 +355,9 @@ def _exponent(node: Expr, text: str, strength: int) -> str:
 
 def _juxtaposes(left: Expr, right: Expr) -> bool:
     """Whether normal notation writes left·right as leftright: 3x², 2σ(x), 6x·... (a number first)."""
-    if isinstance(left, Negate):  # −2x: Python reads -2*x as (−2)·x
-        left = left.operand
     if not isinstance(left, Number):
         return False
     base = right.left if isinstance(right, Binary) and right.op == "**" else right
+    if isinstance(base, Variable) and re.match(r"[eE][0-9]", base.name):
+        return False  # 2·e1 must not read as the number 2e1
     return isinstance(base, (Variable, Constant)) or (isinstance(base, Call) and base is right)

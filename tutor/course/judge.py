@@ -3,8 +3,9 @@
 Two expressions are taken as equal when they agree at about twenty sample points,
 as edX, Khan Academy and WeBWorK judge typed math (FACTS.md):
 
-- the points lie on both sides of zero at several scales: a dozen in [−3, 3],
-  four with |x| below 0.3, four with |x| in [3, 6] (more from a reserve when needed);
+- the points lie on both sides of zero (ten on each) at several scales: a dozen
+  with |x| in [0.3, 3], four with |x| below 0.3, four with |x| in [3, 6] (more from
+  a reserve when needed);
 - a point within 1e-3 of a kink (where relu(u), |u|, max or a comparison switches
   branch, in either expression) is skipped, and so is a point where the expected
   answer is undefined;
@@ -120,16 +121,17 @@ def _close(a: np.ndarray, e: np.ndarray) -> np.ndarray:
 def _pool(count: int) -> np.ndarray:
     """Candidate points, shape (120, count), first the twenty preferred ones, then a reserve.
 
-    Each variable's column is drawn independently: 12 in [−3, 3], 4 small (|x| in
-    [0.005, 0.3]) and 4 larger (|x| in [3, 6]), alternating in sign, in shuffled order;
-    then 60 more in [−3, 3] and 40 in [−10, 10] for when many points are unusable.
+    Each variable's column is drawn independently: 12 with |x| in [0.3, 3], 4 small
+    (|x| in [0.005, 0.3]) and 4 larger (|x| in [3, 6]), half of each positive, in
+    shuffled order; then 60 more in [−3, 3] and 40 in [−10, 10] for when many points
+    are unusable.
     """
     rng = np.random.default_rng(SEED)
-    signs = np.array([1.0, -1.0, 1.0, -1.0])
     columns = []
     for _ in range(count):
-        preferred = np.concatenate([
-            rng.uniform(-3, 3, 12), signs * rng.uniform(0.005, 0.3, 4), signs * rng.uniform(3, 6, 4),
+        signs = np.resize([1.0, -1.0], 20)
+        preferred = signs * np.concatenate([
+            rng.uniform(0.3, 3, 12), rng.uniform(0.005, 0.3, 4), rng.uniform(3, 6, 4),
         ])
         columns.append(np.concatenate([
             rng.permutation(preferred), rng.uniform(-3, 3, 60), rng.uniform(-10, 10, 40),
@@ -144,23 +146,38 @@ def _sample_points(expected: Expr, others: tuple[Expr, ...], variables) -> dict[
     pool = _pool(len(variables))
     candidates = {name: pool[:, k] for k, name in enumerate(variables)}
     usable = np.isfinite(expected.evaluate(**candidates))
-    for tree in (expected, *others):
-        for switch in tree.switches():
-            with np.errstate(invalid="ignore"):
-                near = np.abs(switch.evaluate(**candidates)) < KINK_MARGIN
-            if near.mean() <= 0.5:  # a "switch" that is zero almost everywhere is no kink
-                usable &= ~near
-    chosen = np.flatnonzero(usable)[:POINTS]
-    if len(chosen) < MIN_POINTS:
+    for switch in expected.switches():
+        near = _near_zero(switch, candidates)
+        if near.mean() <= 0.5:  # a "switch" that is zero almost everywhere is no kink
+            usable &= ~near
+    if usable.sum() < MIN_POINTS:
         raise ValueError(f"the expected answer {expected.pretty()} is undefined (or at a kink) "
                          "at almost every sample point")
+    # The answer's kinks are avoided too, but never at the cost of the sample: a crafted
+    # answer must not be able to remove every point.
+    for tree in others:
+        for switch in tree.switches():
+            fewer = usable & ~_near_zero(switch, candidates)
+            if fewer.sum() >= POINTS:
+                usable = fewer
+    chosen = np.flatnonzero(usable)[:POINTS]
     return {name: column[chosen] for name, column in candidates.items()}
+
+
+def _near_zero(switch: Expr, points: dict[str, np.ndarray]) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.abs(switch.evaluate(**points)) < KINK_MARGIN
 
 
 # ------------------------------------------------------------------ diagnosis
 
 def _diagnose(given: Expr, right: Expr, original: Expr | None, points, variables) -> tuple[str | None, str]:
     """(diagnosis code, advice) for a wrong answer."""
+    with np.errstate(all="ignore"):  # k·e may overflow for a wild answer: then it is no factor
+        return _find_slip(given, right, original, points, variables)
+
+
+def _find_slip(given, right, original, points, variables) -> tuple[str | None, str]:
     a, e = given.evaluate(**points), right.evaluate(**points)
     close = _close(a, e)
     if original is not None:

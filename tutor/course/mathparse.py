@@ -123,7 +123,7 @@ def _parse(text: str, variables: tuple[str, ...]) -> Expr:
 def _check_variables(variables) -> tuple[str, ...]:
     variables = tuple(variables)
     for name in variables:
-        if not (isinstance(name, str) and _WORD.fullmatch(name)):
+        if not (isinstance(name, str) and _WORD.fullmatch(name)) or keyword.iskeyword(name):
             raise ParseError(f"variable {name!r} must be a name like x or z")
         taken = name.lower() in CONSTANT_NAMES or name.lower() in FUNCTIONS or name.lower() in FUNCTION_ALIASES
         if taken or name.startswith("_"):
@@ -169,6 +169,9 @@ def _scan(text: str, variables: tuple[str, ...]) -> list[Token]:
             tokens.append(Token("sup", "".join(_SUPERSCRIPTS[c] for c in text[i:j]), i, j - i))
             i = j
         elif ch in _PRIMES or ch == "″":
+            if not tokens or tokens[-1].kind not in ("func", "prime"):
+                raise ParseError(f"`{ch}` at position {i + 1}: a prime ′ can only follow a function "
+                                 "name, as in sigmoid'(x), and text in quotes is not math", i)
             for _ in range(2 if ch == "″" else 1):
                 tokens.append(Token("prime", "'", i))
             i += 1
@@ -280,10 +283,7 @@ def _primes(tokens: list[Token]) -> list[Token]:
         if token.kind != "prime":
             out.append(token)
             continue
-        previous = out[-1] if out else None
-        if previous is None or previous.kind != "func":
-            raise ParseError(f"a prime ′ (at position {token.pos + 1}) can only follow a function "
-                             "name, as in sigmoid'(x)", token.pos)
+        previous = out[-1]  # a function name: the scan saw to that
         if previous.text.startswith(_PRIME_PREFIX):
             raise ParseError(f"second prime at position {token.pos + 1}: only first derivatives "
                              "like sigmoid'(x) are understood", token.pos)
@@ -460,6 +460,8 @@ def _build(node: ast.AST, variables: tuple[str, ...], depth: int) -> Expr:
             a, b = _build(left, variables, deeper), _build(right, variables, deeper)
             if type(op) is ast.Pow:
                 return _power(a, b)
+            if type(op) in (ast.Mult, ast.Div):
+                return _product(_AST_OPERATORS[type(op)], a, b)
             return Binary(_AST_OPERATORS[type(op)], a, b)
         case ast.Compare(left=left, ops=ops, comparators=comparators) \
                 if all(type(op) in _AST_COMPARISONS for op in ops):
@@ -468,6 +470,14 @@ def _build(node: ast.AST, variables: tuple[str, ...], depth: int) -> Expr:
         case ast.Call(func=ast.Name(id=name), args=args, keywords=[]) if _function_name(name):
             return _call(name, [_build(a, variables, deeper) for a in args])
     raise ParseError(f"{_describe(node)} is not part of the math the tutor understands")
+
+
+def _product(op: str, a: Expr, b: Expr) -> Expr:
+    """a·b or a/b; Python reads -2*x as (−2)·x, math as −(2x): same value, and the tree
+    follows math, so that it prints back as it was typed."""
+    if isinstance(a, Negate):
+        return Negate(_product(op, a.operand, b))
+    return Binary(op, a, b)
 
 
 def _function_name(name: str) -> bool:
