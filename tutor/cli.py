@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Defaults of a training run; engine.RunConfig has the same ones and is the authority
@@ -20,6 +21,25 @@ RUN_DEFAULTS = dict(
 
 class UsageError(Exception):
     """A bad command-line value: printed as one line, exit code 2."""
+
+
+RUN_FIELDS = tuple(RUN_DEFAULTS)
+
+
+def usage_error(config_error) -> UsageError:
+    """An engine.ConfigError as the option it came from: `--lr: expected a number, got 'abc'`."""
+    return UsageError(f"--{config_error.field.replace('_', '-')}: {config_error.message}")
+
+
+def config_from_args(args):
+    """The engine.RunConfig that the run options describe (names and ranges checked;
+    `config.build()` checks the data against the layers)."""
+    from engine import ConfigError, RunConfig
+
+    try:
+        return RunConfig.from_mapping({name: getattr(args, name) for name in RUN_FIELDS})
+    except ConfigError as error:
+        raise usage_error(error) from None
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -104,3 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tutor train | head`): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")
+        return 141

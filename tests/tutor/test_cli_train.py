@@ -1,0 +1,67 @@
+"""`tutor train`: the headless run, its table, its JSON, and one-line errors for bad options."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def tutor(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_issue_example_learns_xor_and_prints_the_decade_table():
+    result = tutor("train", "--dataset", "xor", "--layers", "2,4,1", "--activation", "tanh",
+                   "--output", "sigmoid", "--loss", "bce", "--lr", "0.5", "--epochs", "10000", "--seed", "0")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["epoch", "loss"])
+    assert "mean|δ1|" in lines[header] and "mean|δ2|" in lines[header]
+    epochs = [int(line.split()[0]) for line in lines[header + 1:header + 6]]
+    assert epochs == [1, 10, 100, 1000, 10000]
+    final_loss = float(lines[header + 5].split()[1])
+    assert final_loss < 0.05
+    assert "training loss" in result.stdout  # the plotext chart
+    assert "\x1b[" not in result.stdout  # no colour codes when piped
+    assert "epoch 10000/10000" in result.stderr  # progress
+
+
+def test_json_has_the_same_numbers():
+    result = tutor("train", "--epochs", "1000", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [row["epoch"] for row in data["table"]] == [1, 10, 100, 1000]
+    assert data["epochs_run"] == 1000
+    assert len(data["table"][0]["mean_abs_delta"]) == 2
+    assert data["final_loss"] == data["table"][-1]["loss"]
+    assert data["table"][-1]["loss"] < data["table"][0]["loss"]
+    assert [len(W) for W in data["weights"]] == [2, 4]
+
+
+def test_divergence_is_reported_not_a_crash():
+    result = tutor("train", "--loss", "mse", "--output", "linear", "--activation", "relu",
+                   "--lr", "1000", "--epochs", "500", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["diverged_at"] is not None and data["epochs_run"] == data["diverged_at"] < 500
+    assert "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--activation", "sigmod"], "--activation"),
+    (["--layers", "2,0,1"], "--layers"),
+    (["--layers", "2,,1"], "--layers"),
+    (["--lr", "-1"], "--lr"),
+    (["--lr", "abc"], "--lr"),
+    (["--layers", "3,4,1"], "--layers"),   # xor has two inputs
+    (["--epochs", "0"], "--epochs"),
+    (["--output", "softmax"], "--loss"),   # bce needs a sigmoid output
+    (["--dataset", "nowhere.csv"], "--dataset"),
+])
+def test_bad_options_give_one_line_and_exit_2(args, option):
+    result = tutor("train", "--epochs", "10", *args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"tutor train: error: {option}:"), result.stderr
