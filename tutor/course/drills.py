@@ -94,8 +94,8 @@ def _tanh(rng):
 def _relu(rng):
     slope = rng.choice(["0.01", "0.1", "0.2"])
     return rng.choice([
-        f"where(x > 0, x, {slope}*x)", "max(0, x)", "relu(x)", f"relu({rng.randint(2, 4)}*x)",
-        f"max({slope}*x, x)",
+        f"where(x > 0, x, {slope}*x)", f"where(x > 0, {rng.randint(2, 3)}*x, {slope}*x)",
+        "max(0, x)", "relu(x)", f"relu({rng.randint(2, 4)}*x)",
     ])
 
 

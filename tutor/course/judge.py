@@ -91,8 +91,8 @@ def derivative_of(function_text: str, variable: str = "x") -> str:
     """d/d(variable) of `function_text`, computed by SymPy from the parsed tree, in parser syntax.
 
     derivative_of("sigmoid(3*x**2 + 1)") == "6*x*sigmoid(3*x**2 + 1)*(1 - sigmoid(3*x**2 + 1))".
-    The result is SymPy's chain and product rules, unsimplified, which reads the way a
-    learner writes the derivative. Raises ValueError (ParseError for unreadable text)
+    The result is SymPy's chain and product rules without simplify() (which turns
+    σ(1 − σ) into −(σ − 1)σ): it reads the way a learner writes the derivative. Raises ValueError (ParseError for unreadable text)
     when the function has no derivative the parser can write, such as heaviside(x).
     """
     import sympy
