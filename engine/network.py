@@ -43,6 +43,10 @@ class Gradients:
     zs: list[np.ndarray]        # z^l, per sample
     activations: list[np.ndarray]  # a^0 = X, a^1, ..., a^L
 
+    def flat(self) -> np.ndarray:
+        """∇θ: the gradients in the order of Network.theta (all W, then all b)."""
+        return np.concatenate([g.ravel() for g in self.weights + self.biases])
+
 
 class Network:
     """Layer sizes [n_0, ..., n_L] (inputs first), one hidden activation, one output."""
@@ -62,8 +66,25 @@ class Network:
         # One generator for the initial weights, another for training-time noise
         # (RReLU's slopes), so that evaluation never consumes random numbers.
         self.rng = np.random.default_rng([seed, 1])
-        self.weights, self.biases = INITS[init](self.sizes, np.random.default_rng(seed),
-                                                gain=self.activation.gain if init != "xavier" else 1.0)
+        self.set_parameters(*INITS[init](self.sizes, np.random.default_rng(seed),
+                                         gain=self.activation.gain if init != "xavier" else 1.0))
+
+    def set_parameters(self, weights, biases) -> None:
+        """Store all weights and biases in one vector θ (`self.theta`).
+
+        `weights[l]` and `biases[l]` are views into θ, so writing to them changes θ
+        and an optimizer can move every parameter with one vector step,
+        θ ← θ − η·∇θ. The order is W^1, ..., W^L, then b^1, ..., b^L.
+        """
+        arrays = [np.asarray(W, dtype=np.float64) for W in weights] + \
+                 [np.asarray(b, dtype=np.float64) for b in biases]
+        self.theta = np.concatenate([array.ravel() for array in arrays])
+        views, start = [], 0
+        for array in arrays:
+            views.append(self.theta[start:start + array.size].reshape(array.shape))
+            start += array.size
+        L = len(weights)
+        self.weights, self.biases = views[:L], views[L:]
 
     @property
     def layers(self) -> int:
@@ -140,8 +161,7 @@ class Network:
     def copy(self) -> "Network":
         twin = Network.__new__(Network)
         twin.__dict__.update(self.__dict__)
-        twin.weights = [W.copy() for W in self.weights]
-        twin.biases = [b.copy() for b in self.biases]
+        twin.set_parameters([W.copy() for W in self.weights], [b.copy() for b in self.biases])
         twin.rng = np.random.default_rng([self.seed, 1])
         return twin
 
@@ -172,8 +192,7 @@ class Network:
         for l, (W, b) in enumerate(zip(weights, biases)):
             if W.shape != net.weights[l].shape or b.shape != net.biases[l].shape:
                 raise NetworkFileError(f"{path}: layer {l} has shape {W.shape}, expected {net.weights[l].shape}")
-        net.weights = [W.astype(np.float64) for W in weights]
-        net.biases = [b.astype(np.float64) for b in biases]
+        net.set_parameters(weights, biases)
         return net
 
     def __repr__(self) -> str:

@@ -64,7 +64,8 @@ def default_tracked(sizes) -> list[tuple[int, int, int]]:
 class Trainer:
     """Trains `net` on (X, Y) one epoch at a time.
 
-    With optimizer "sgd" each batch does exactly W ← W − lr·∂L/∂W (and the same for b).
+    With optimizer "sgd" each batch does exactly W ← W − lr·∂L/∂W and b ← b − lr·∂L/∂b,
+    as one step on the parameter vector θ (see Network.set_parameters).
     batch_size None (or ≥ the number of samples) means full-batch gradient descent.
     """
 
@@ -89,8 +90,7 @@ class Trainer:
         n = len(self.X)
         self.batch_size = n if not batch_size or batch_size >= n else int(batch_size)
         self.rng = np.random.default_rng([seed, 2])
-        self.params = net.weights + net.biases  # the same array objects: updated in place
-        self.optimizer = OPTIMIZERS[optimizer](self.params, lr)
+        self.optimizer = OPTIMIZERS[optimizer](net.theta.size, lr)
         self.classify = _is_classification(self.Y)
         self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
         self.epoch = 0
@@ -163,7 +163,7 @@ class Trainer:
             for l, (delta, nabla_w) in enumerate(zip(g.deltas, g.weights)):
                 delta_sums[l] += np.abs(delta).sum() / delta.size
                 gradient_sums[l] += math.sqrt(np.vdot(nabla_w, nabla_w))
-            self.optimizer.step(self.params, g.weights + g.biases)
+            self.optimizer.step(net.theta, g.flat())
 
         self.epoch += 1
         n_batches = len(batches)
