@@ -1,0 +1,277 @@
+"""TutorApp: the Textual application that holds the screens together.
+
+The app owns what every screen shares: the course (loaded in a worker thread so
+that the first frame never waits for it), the progress store, the low-bandwidth
+flag, and the screen changes (home, lesson, Lab, drills, help). Screens ask for
+those changes by posting the messages of tutor.messages, which bubble up here.
+
+Start-up speed matters over SSH, so this module imports only Textual: NumPy,
+SymPy and the engine are imported by the screens and workers that need them.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+from textual.worker import get_current_worker
+
+from tutor import messages
+from tutor.palette import TutorCommands
+
+if TYPE_CHECKING:
+    from tutor.course.model import Course, Lesson
+    from tutor.progress import Progress
+
+SLOW_LINK_ENV = "NN_TUTOR_SLOW_LINK"
+
+# Below this size the layout cannot be read; a notice replaces it (DESIGN.md section 7).
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+T = TypeVar("T")
+
+
+def slow_link_from_env() -> bool:
+    """NN_TUTOR_SLOW_LINK=1 (or yes/true/on) asks for the low-bandwidth mode."""
+    return os.environ.get(SLOW_LINK_ENV, "").strip().lower() in ("1", "yes", "true", "on")
+
+
+class TutorApp(App):
+    """The tutor: a course map, lessons with live quizzes, the Lab, drills and help."""
+
+    TITLE = "nn-tutor"
+    SUB_TITLE = "neural networks from first principles"
+    CSS_PATH = "tutor.tcss"
+    COMMANDS = App.COMMANDS | {TutorCommands}
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="Every key, and what each chart of the Lab shows"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "home", "Course", show=False, tooltip="The course map"),
+        Binding("f3", "open_lab", "Lab", show=False, tooltip="Open the Lab with its default run"),
+        Binding("f4", "drills", "Drills", show=False, tooltip="Generated derivative drills, due ones first"),
+        Binding("f5", "toggle_theme", "Light/dark", show=False, tooltip="Switch between light and dark themes"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    # The course, once the loader worker has read it (None until then).
+    course: var[Course | None] = var(None, init=False)
+
+    def __init__(
+        self,
+        lab_config=None,
+        start: bool = False,
+        slow_link: bool = False,
+        progress_path: str | os.PathLike[str] | None = None,
+        lessons_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        """lab_config: an engine.RunConfig to open the Lab with at once (as `tutor lab`
+        does); start: start that run at once; slow_link: refresh less over slow links
+        (also NN_TUTOR_SLOW_LINK=1); progress_path and lessons_dir: where the progress
+        store and the lessons are (default: the user's data folder, the course)."""
+        super().__init__()
+        self.lab_config = lab_config
+        self.start_lab = start
+        self.slow_link = slow_link or slow_link_from_env()
+        self.progress_path = progress_path
+        self.lessons_dir = lessons_dir
+        self.progress: Progress | None = None
+        self.progress_problem: str | None = None  # why answers are not being saved
+        self._too_small_shown = False
+        if self.slow_link:
+            # Animations cost frames, and frames cost bandwidth.
+            self.animation_level = "none"
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        from tutor.screens.home import HomeScreen
+
+        self._catch_hangup()
+        self._open_progress()
+        self.push_screen(HomeScreen())
+        if self.lab_config is not None:
+            self.open_lab(self.lab_config, start=self.start_lab)
+        self.load_course()
+        self._check_size(self.size.width, self.size.height)
+
+    def _catch_hangup(self) -> None:
+        """Exit through Textual's normal shutdown on SIGHUP (the SSH link dropped),
+        so that workers are cancelled and the progress store is closed."""
+        if self.is_headless or not hasattr(signal, "SIGHUP"):
+            return  # tests, or Windows
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not on the main thread: keep the default (end the process)
+
+    def _open_progress(self) -> None:
+        from tutor.progress import ProgressError, open_progress
+
+        try:
+            self.progress, notice = open_progress(self.progress_path)
+        except ProgressError as error:
+            self.progress_problem = str(error)
+            self.notify(f"{error}\nAnswers will not be saved in this session.",
+                        title="Progress not saved", severity="error", timeout=15)
+            return
+        if notice:
+            self.notify(notice, title="Progress store repaired", severity="warning", timeout=15)
+
+    @work(thread=True, exclusive=True, group="course", name="load course")
+    def load_course(self) -> None:
+        """Read and check every lesson in a thread; the home screen fills in when done."""
+        from tutor.course.loader import load_course
+
+        course = load_course(self.lessons_dir)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._set_course, course)
+
+    def _set_course(self, course: Course) -> None:
+        self.course = course
+
+    def on_unmount(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+
+    # ------------------------------------------------------------------ progress
+
+    def remember(self, action: Callable[[Progress], T], default: T = None) -> T:
+        """Run `action(progress)`; if the store fails, say so once and go on without it.
+
+        Every read and write of the progress store goes through here, so that a
+        full disk or a locked file never takes the lesson down with it.
+        """
+        from tutor.progress import ProgressError
+
+        if self.progress is None:
+            return default
+        try:
+            return action(self.progress)
+        except ProgressError as error:
+            if self.progress_problem is None:
+                self.notify(f"{error}\nYour answers are still judged, but may not be saved.",
+                            title="Progress not saved", severity="error", timeout=15)
+            self.progress_problem = str(error)
+            return default
+
+    # ------------------------------------------------------------------ screens
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        if self.course is None:
+            return None
+        return self.course.by_id.get(lesson_id)
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Show a lesson (replacing the lesson open now, if any)."""
+        from tutor.screens.lesson import LessonScreen
+
+        lesson = self.lesson(lesson_id)
+        if lesson is None:
+            self.notify(f'No lesson "{lesson_id}" in the course.', severity="error")
+            return
+        self._pop_to_home()
+        self.push_screen(LessonScreen(lesson))
+        self.remember(lambda p: p.set_last_lesson(lesson.id))
+
+    def open_lab(self, config=None, start: bool = False) -> None:
+        """Open the Lab, with `config` (an engine.RunConfig) or its default run."""
+        from tutor.screens.lab import LabScreen
+
+        self.push_screen(LabScreen(config, start))
+
+    def _pop_to_home(self) -> None:
+        from tutor.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        from tutor.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_open_lab(self) -> None:
+        self.open_lab()
+
+    def action_drills(self) -> None:
+        from tutor.screens.drill import DrillScreen
+
+        if not isinstance(self.screen, DrillScreen):
+            self.push_screen(DrillScreen())
+
+    def action_continue(self) -> None:
+        """Open the lesson last opened, or the first one not completed."""
+        lesson_id = self.continue_lesson()
+        if lesson_id is None:
+            self.notify("The lessons are still loading." if self.course is None
+                        else "There are no lessons to continue.")
+            return
+        self.open_lesson(lesson_id)
+
+    def continue_lesson(self) -> str | None:
+        """The lesson to continue: the last one opened, else the first unfinished one."""
+        if self.course is None or not self.course.lessons:
+            return None
+        last = self.remember(lambda p: p.last_lesson())
+        if last in self.course.by_id:
+            return last
+        done = self.remember(lambda p: p.completed(), set())
+        for lesson in self.course.lessons:
+            if lesson.id not in done:
+                return lesson.id
+        return self.course.lessons[0].id
+
+    def action_toggle_theme(self) -> None:
+        """Switch between Textual's light and dark themes."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def action_toggle_slow_link(self) -> None:
+        self.slow_link = not self.slow_link
+        self.animation_level = "none" if self.slow_link else "full"
+        self.post_message(messages.SlowLinkChanged(self.slow_link))
+        self.notify("Low-bandwidth mode on: charts refresh less often." if self.slow_link
+                    else "Low-bandwidth mode off.")
+
+    # ------------------------------------------------------------------ messages
+
+    @on(messages.OpenLesson)
+    def _open_lesson_message(self, message: messages.OpenLesson) -> None:
+        self.open_lesson(message.lesson_id)
+
+    @on(messages.OpenLab)
+    def _open_lab_message(self, message: messages.OpenLab) -> None:
+        self.open_lab(message.config, message.start)
+
+    # ------------------------------------------------------------------ terminal size
+
+    def on_resize(self, event) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        """Cover the screen with a notice while the terminal is too small to read."""
+        from tutor.screens.too_small import TooSmallScreen
+
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif not too_small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()

@@ -1,0 +1,67 @@
+"""The command palette (ctrl+p): every screen and action of the tutor, by name.
+
+`TutorCommands.commands()` lists them; the palette searches that list with
+Textual's fuzzy matcher, and shows it whole when the search is empty.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Callable, NamedTuple
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tutor.app import TutorApp
+
+
+class PaletteCommand(NamedTuple):
+    title: str
+    help: str
+    run: Callable[[], object]
+
+
+class TutorCommands(Provider):
+    """Lessons, the Lab (default run and every lesson's lab), drills, help, themes."""
+
+    def commands(self) -> list[PaletteCommand]:
+        app: TutorApp = self.app  # type: ignore[assignment]
+        found = [
+            PaletteCommand("Course map", "The lessons in order, your progress, drills due", app.action_home),
+            PaletteCommand("Continue where I left off", "Open the lesson you were last in",
+                           app.action_continue),
+            PaletteCommand("Open the Lab", "Train a network and watch it learn", app.action_open_lab),
+            PaletteCommand("Drills", "Generated derivative drills, the due ones first", app.action_drills),
+            PaletteCommand("Help: keys and charts", "Every key binding and what each Lab chart shows",
+                           app.action_help),
+            PaletteCommand("Toggle light/dark theme", "Switch between Textual's light and dark themes",
+                           app.action_toggle_theme),
+            PaletteCommand("Toggle low-bandwidth mode",
+                           "Fewer screen updates for slow SSH links (now "
+                           + ("on" if app.slow_link else "off") + ")",
+                           app.action_toggle_slow_link),
+        ]
+        course = app.course
+        if course is not None:
+            for number, lesson in enumerate(course.lessons, start=1):
+                found.append(PaletteCommand(f"Lesson {number}: {lesson.title}", lesson.summary or lesson.id,
+                                            partial(app.open_lesson, lesson.id)))
+            for lesson in course.lessons:
+                for block in lesson.labs:
+                    title = block.title or "lab run"
+                    found.append(PaletteCommand(f"Lab: {title}", f"The run from the lesson {lesson.title}",
+                                                partial(self._open_lab_block, block)))
+        return found
+
+    def _open_lab_block(self, block) -> None:
+        self.app.open_lab(block.run_config())  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for command in self.commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)

@@ -1,0 +1,217 @@
+"""The home screen: the course map.
+
+The lessons in order, each with what it requires, whether it is complete and how
+many of its quizzes are solved; "continue where I left off"; the derivative
+drills due today; and the lesson files that failed to load, as `path:line: message`.
+Everything is read from the app's course and progress store whenever the screen
+is shown, so coming back from a lesson shows the new scores.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor import messages
+
+if TYPE_CHECKING:
+    from tutor.course.model import Course, Lesson
+
+
+def end_of_today(now: float | None = None) -> float:
+    """Midnight at the end of the local day of `now`: "due today" means due before it."""
+    day = datetime.fromtimestamp(time.time() if now is None else now).date() + timedelta(days=1)
+    return datetime.combine(day, datetime.min.time()).timestamp()
+
+
+class LessonList(OptionList):
+    """The lessons in course order; Enter or a click opens one."""
+
+
+class HomeScreen(Screen):
+    """The course map (see the module docstring)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("c", "app.continue", "Continue", tooltip="Open the lesson you were last in"),
+        Binding("l", "app.open_lab", "Lab"),
+        Binding("d", "app.drills", "Drills"),
+        Binding("t", "app.toggle_theme", "Light/dark", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-body"):
+            with Vertical(id="course-pane"):
+                yield LessonList(Option("Loading the lessons…", disabled=True), id="lessons")
+            with VerticalScroll(id="side-pane"):
+                yield Static(id="lesson-detail")
+                with Horizontal(id="home-actions"):
+                    yield Button("Continue", id="continue", variant="primary", compact=True)
+                    yield Button("Lab", id="lab", compact=True)
+                    yield Button("Drills", id="drills", compact=True)
+                yield Static(id="drills-due")
+                yield Static(id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Course"
+        self.query_one("#lessons", LessonList).border_title = "Lessons"
+        self.query_one("#problems").display = False
+        self.watch(self.app, "course", self._course_changed)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    def _course_changed(self, course: Course | None) -> None:
+        if course is not None:
+            self.show_course(course)
+
+    # ------------------------------------------------------------------ filling in
+
+    @property
+    def course(self) -> Course | None:
+        return self.app.course  # type: ignore[attr-defined]
+
+    def show_course(self, course: Course) -> None:
+        """List the lessons and the load problems of `course`."""
+        self.refresh_progress()
+        problems = self.query_one("#problems", Static)
+        problems.display = bool(course.problems)
+        if course.problems:
+            lines = "\n".join(f"[$text-error]•[/] {escape(str(problem))}" for problem in course.problems)
+            files = len({problem.path for problem in course.problems})
+            problems.update(Content.from_markup(
+                f"[b $text-error]Problems in {files} lesson file{'s' if files != 1 else ''}[/]\n"
+                f"[dim]Lessons or blocks with problems are left out; "
+                f"`tutor check-lessons` lists them too.[/]\n{lines}"))
+
+    def refresh_progress(self) -> None:
+        """Re-read completion, scores, the lesson to continue and the drills due."""
+        course = self.course
+        if course is None:
+            return
+        app = self.app
+        done: set[str] = app.remember(lambda p: p.completed(), set())  # type: ignore[attr-defined]
+        lessons = self.query_one("#lessons", LessonList)
+        highlighted = lessons.highlighted
+        lessons.clear_options()
+        if not course.lessons:
+            lessons.add_option(Option(f"No lessons could be loaded from {escape(str(course.directory))}.",
+                                      disabled=True))
+        numbers = {lesson.id: n for n, lesson in enumerate(course.lessons, start=1)}
+        broken = {problem.path for problem in course.problems}
+        for lesson in course.lessons:
+            lessons.add_option(Option(self._lesson_prompt(lesson, numbers, done, lesson.path in broken),
+                                      id=lesson.id))
+        continue_id = app.continue_lesson()  # type: ignore[attr-defined]
+        if course.lessons:
+            if highlighted is None or highlighted >= len(course.lessons):
+                highlighted = numbers.get(continue_id, 1) - 1
+            lessons.highlighted = highlighted
+        button = self.query_one("#continue", Button)
+        button.display = continue_id is not None
+        if continue_id is not None:
+            button.label = f"Continue: lesson {numbers[continue_id]}"
+        self._show_drills_due()
+        self._show_detail()
+
+    def _lesson_prompt(self, lesson: Lesson, numbers: dict[str, int], done: set[str], broken: bool) -> Content:
+        solved, total = self._score(lesson)
+        if lesson.id in done:
+            mark = "[$text-success]✓[/]"
+        elif solved:
+            mark = "[$text-warning]•[/]"
+        else:
+            mark = " "
+        number = numbers[lesson.id]
+        details = [f"{solved}/{total} quizzes solved" if total else "no quizzes"]
+        if lesson.requires:
+            details.append("after " + ", ".join(
+                f"{numbers[r]}" + ("✓" if r in done else "") if r in numbers else r for r in lesson.requires))
+        if broken:
+            details.append("[$text-error]has problems[/]")
+        return Content.from_markup(f"{mark} [b]{number}.[/b] {escape(lesson.title)}\n"
+                                   f"     [dim]{' · '.join(details)}[/]")
+
+    def _score(self, lesson: Lesson) -> tuple[int, int]:
+        """(quizzes solved, quizzes in the lesson)."""
+        status = self.app.remember(lambda p: p.quiz_status(lesson.id), {})  # type: ignore[attr-defined]
+        quiz_ids = [quiz.id for quiz in lesson.quizzes]
+        return sum(1 for quiz_id in quiz_ids if status.get(quiz_id)), len(quiz_ids)
+
+    def _show_detail(self) -> None:
+        """Describe the highlighted lesson: summary, requirements, score."""
+        detail = self.query_one("#lesson-detail", Static)
+        lesson = self.highlighted_lesson()
+        course = self.course
+        if lesson is None or course is None:
+            detail.update("")
+            return
+        done = self.app.remember(lambda p: p.completed(), set())  # type: ignore[attr-defined]
+        solved, total = self._score(lesson)
+        lines = [f"[b]{escape(lesson.title)}[/b]"]
+        if lesson.summary:
+            lines.append(escape(lesson.summary))
+        if lesson.requires:
+            needs = []
+            for required in lesson.requires:
+                other = course.by_id.get(required)
+                name = escape(other.title if other else required)
+                needs.append(f"[$text-success]✓[/] {name}" if required in done else f"[$text-warning]○[/] {name}")
+            lines.append("[dim]Requires:[/] " + "; ".join(needs))
+        state = "complete" if lesson.id in done else f"{solved} of {total} quizzes solved"
+        lines.append(f"[dim]{len(lesson.quizzes)} quizzes, {len(lesson.labs)} labs · {state}[/]")
+        lines.append("[dim]Enter opens it.[/]")
+        detail.update(Content.from_markup("\n".join(lines)))
+
+    def _show_drills_due(self) -> None:
+        due = self.app.remember(lambda p: p.due_drills(now=end_of_today()), [])  # type: ignore[attr-defined]
+        text = self.query_one("#drills-due", Static)
+        if due:
+            names = ", ".join(due[:4]) + (", …" if len(due) > 4 else "")
+            text.update(Content.from_markup(
+                f"[b]Drills due today: {len(due)}[/b] [dim]({escape(names)})[/]\nPress d to practise them."))
+        else:
+            text.update(Content.from_markup("[dim]No drills due today. Press d to practise derivatives anyway.[/]"))
+
+    def highlighted_lesson(self) -> Lesson | None:
+        lessons = self.query_one("#lessons", LessonList)
+        if lessons.highlighted is None or self.course is None:
+            return None
+        option = lessons.get_option_at_index(lessons.highlighted)
+        return self.course.by_id.get(option.id) if option.id else None
+
+    # ------------------------------------------------------------------ events
+
+    @on(OptionList.OptionHighlighted, "#lessons")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(messages.OpenLesson(event.option.id))
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        self.app.action_continue()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#lab")
+    def _lab(self) -> None:
+        self.post_message(messages.OpenLab())
+
+    @on(Button.Pressed, "#drills")
+    def _drills(self) -> None:
+        self.app.action_drills()  # type: ignore[attr-defined]

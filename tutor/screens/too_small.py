@@ -1,0 +1,35 @@
+"""A notice that covers the app while the terminal is too small to lay it out."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class TooSmallScreen(ModalScreen[None]):
+    """Shown by the app below its minimum size; popped as soon as the terminal is big enough.
+
+    It is modal, so the screen under it (a Lab run, say) keeps its state and goes on.
+    """
+
+    def __init__(self, min_width: int, min_height: int) -> None:
+        super().__init__()
+        self.min_width = min_width
+        self.min_height = min_height
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small-text")
+
+    def on_mount(self) -> None:
+        self._describe()
+
+    def on_resize(self) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        size = self.app.size
+        self.query_one("#too-small-text", Static).update(
+            f"Terminal too small: {size.width}x{size.height}.\n"
+            f"nn-tutor needs at least {self.min_width}x{self.min_height}.\n"
+            "Enlarge the window; everything carries on."
+        )
