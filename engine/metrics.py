@@ -70,17 +70,14 @@ def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray,
         return x, y
     buckets = max(1, max_points // 2)
     edges = np.linspace(0, n, buckets + 1).astype(np.int64)
-    starts = edges[:-1]
-    width = np.diff(edges)
-    usable = width.min()
-    # Every bucket holds at least `usable` points; look at that many from each start
-    # (the remainder is at most one point per bucket).
-    idx = starts[:, None] + np.arange(usable)[None, :]
+    starts, ends = edges[:-1], edges[1:]
+    # One row per bucket, as wide as the widest bucket; narrower buckets repeat their
+    # last point, which changes neither their minimum nor their maximum.
+    idx = np.minimum(starts[:, None] + np.arange(np.diff(edges).max())[None, :], ends[:, None] - 1)
     block = y[idx]
     with np.errstate(invalid="ignore"):
         lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
         hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
-    first, second = np.minimum(lo, hi), np.maximum(lo, hi)
-    picks = np.stack([starts + first, starts + second], axis=1).reshape(-1)
-    picks = np.unique(picks)
+    rows = np.arange(buckets)
+    picks = np.unique(np.concatenate([idx[rows, lo], idx[rows, hi]]))  # sorted, as x was
     return x[picks], y[picks]

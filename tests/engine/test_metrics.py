@@ -1,0 +1,132 @@
+"""Tests for engine.metrics: the growing per-epoch log and min/max decimation for charts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import EpochRecord, MetricsLog, Network, Trainer, decimate
+
+
+def fake_record(epoch, layers=2, tracked=3, test=True):
+    return EpochRecord(
+        epoch=epoch, loss=1.0 / epoch, test_loss=2.0 / epoch if test else None,
+        accuracy=0.5, test_accuracy=None, lr=0.1 * epoch,
+        weight_norms=tuple(float(epoch + l) for l in range(layers)),
+        delta_means=tuple(float(-epoch - l) for l in range(layers)),
+        gradient_norms=tuple(float(epoch * 10 + l) for l in range(layers)),
+        tracked=tuple(float(epoch * 100 + k) for k in range(tracked)),
+    )
+
+
+def test_append_keeps_every_row_as_the_arrays_grow():
+    log = MetricsLog(layers=2, tracked=3, capacity=4)
+    assert log.count == 0 and log.last("loss") is None
+    for epoch in range(1, 12):
+        log.append(fake_record(epoch))
+    assert log.count == 11 and log.capacity >= 11
+    np.testing.assert_array_equal(log.column("epoch"), np.arange(1, 12))
+    np.testing.assert_allclose(log.column("loss"), 1.0 / np.arange(1, 12))
+    np.testing.assert_allclose(log.column("lr"), 0.1 * np.arange(1, 12))
+    assert log.column("weight_norms").shape == (11, 2)
+    np.testing.assert_array_equal(log.column("weight_norms")[:, 1], np.arange(2, 13))
+    np.testing.assert_array_equal(log.column("gradient_norms")[4], [50.0, 51.0])
+    assert log.column("tracked").shape == (11, 3)
+    np.testing.assert_array_equal(log.column("tracked")[10], [1100.0, 1101.0, 1102.0])
+    assert log.last("epoch") == 11
+
+
+def test_missing_values_become_nan():
+    log = MetricsLog(layers=1, tracked=0)
+    log.append(fake_record(1, layers=1, tracked=0, test=False))
+    assert np.isnan(log.column("test_loss")[0]) and np.isnan(log.column("test_accuracy")[0])
+    assert log.column("tracked").shape == (1, 0)
+
+
+def test_a_reader_holding_old_columns_still_sees_valid_rows():
+    log = MetricsLog(layers=2, tracked=3, capacity=2)
+    log.append(fake_record(1))
+    log.append(fake_record(2))
+    old = log.column("loss")
+    log.append(fake_record(3))  # grows: new arrays
+    np.testing.assert_allclose(old, [1.0, 0.5])
+    np.testing.assert_allclose(log.column("loss"), [1.0, 0.5, 1 / 3])
+
+
+def test_to_dict_gives_plain_lists_for_json():
+    log = MetricsLog(layers=2, tracked=3)
+    for epoch in (1, 2):
+        log.append(fake_record(epoch))
+    data = json.loads(json.dumps(log.to_dict()))
+    assert data["epoch"] == [1.0, 2.0]
+    assert data["weight_norms"] == [[1.0, 2.0], [2.0, 3.0]]
+    assert set(data) == {"epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr",
+                         "weight_norms", "delta_means", "gradient_norms", "tracked"}
+
+
+def test_trainer_fills_a_log():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    net = Network([2, 3, 1], "tanh", "sigmoid", seed=0)
+    trainer = Trainer(net, X, Y, lr=0.5)
+    log = MetricsLog(net.layers, len(trainer.tracked), capacity=8)
+    last = trainer.run(20, log=log)
+    assert log.count == 20
+    np.testing.assert_array_equal(log.column("epoch"), np.arange(1, 21))
+    assert log.last("loss") == last.loss
+    np.testing.assert_array_equal(log.last("tracked"), last.tracked)
+
+
+# --- decimation ------------------------------------------------------------------------------
+
+
+def test_short_series_are_returned_unchanged():
+    x, y = np.arange(5.0), np.array([3.0, 1.0, 4.0, 1.0, 5.0])
+    dx, dy = decimate(x, y, 10)
+    np.testing.assert_array_equal(dx, x)
+    np.testing.assert_array_equal(dy, y)
+
+
+def test_a_single_spike_survives():
+    x = np.arange(10_000.0)
+    y = np.zeros(10_000)
+    y[7777] = 50.0
+    dx, dy = decimate(x, y, 100)
+    assert len(dx) <= 100
+    assert 7777.0 in dx and dy.max() == 50.0
+
+
+def test_extremes_in_the_last_point_of_an_uneven_bucket_survive():
+    # 10 points in 3 buckets of widths 3, 3, 4: the maximum sits at a bucket's 4th point.
+    y = np.zeros(10)
+    y[9] = 1.0
+    y[5] = -1.0
+    dx, dy = decimate(np.arange(10), y, 6)
+    assert 9 in dx and 5 in dx
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(2, 3000), max_points=st.integers(2, 400), seed=st.integers(0, 2**16))
+def test_decimate_keeps_the_global_extremes_in_order(n, max_points, seed):
+    rng = np.random.default_rng(seed)
+    x = np.cumsum(rng.uniform(0.1, 2.0, size=n))
+    y = rng.standard_cauchy(size=n)  # heavy tails: spikes
+    dx, dy = decimate(x, y, max_points)
+    assert len(dx) == len(dy) <= max(max_points, 2)
+    assert np.all(np.diff(dx) > 0)
+    assert dy.max() == y.max() and dy.min() == y.min()
+    # Every kept point is a real point of the series.
+    index = np.searchsorted(x, dx)
+    np.testing.assert_array_equal(x[index], dx)
+    np.testing.assert_array_equal(y[index], dy)
+
+
+def test_decimate_skips_nan_unless_a_bucket_is_all_nan():
+    y = np.full(100, np.nan)
+    y[10] = 3.0
+    y[90] = -3.0
+    dx, dy = decimate(np.arange(100), y, 4)
+    assert 10 in dx and 90 in dx
