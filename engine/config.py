@@ -138,6 +138,8 @@ def _number(field, raw, kind, low, high, low_open=False):
     """A number in [low, high] (or (low, high] when low_open), from text or a number."""
     if isinstance(raw, bool):
         raise ConfigError(field, f"expected a number, got {raw!r}")
+    if kind is int and isinstance(raw, float) and not raw.is_integer():
+        raise ConfigError(field, f"expected a whole number, got {raw!r}")  # int() would truncate it
     try:
         value = kind(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
@@ -161,7 +163,7 @@ def _layers(field, raw):
         raise ConfigError(field, f"expected sizes like 2,4,1, got {raw!r}")
     sizes = []
     for part in parts:
-        if isinstance(part, bool):
+        if isinstance(part, bool) or (isinstance(part, float) and not part.is_integer()):
             raise ConfigError(field, f"expected sizes like 2,4,1, got {raw!r}")
         try:
             size = int(part)

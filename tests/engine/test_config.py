@@ -1,0 +1,135 @@
+"""Tests for engine.config.RunConfig: parsing text and typed values, errors that name their
+field, and build() checking the dataset against the network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import ConfigError, Network, RunConfig, Trainer
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_from_mapping_parses_text_as_the_cli_gives_it():
+    config = RunConfig.from_mapping({
+        "dataset": " circle ", "layers": "2, 8,1", "activation": "relu", "output": "sigmoid",
+        "loss": "bce", "init": "he", "optimizer": "adam", "lr": "0.01", "batch-size": "16",
+        "epochs": "300", "seed": "7", "noise": "0.2", "test_share": "0.25", "samples": "120",
+    })
+    assert config == RunConfig(dataset="circle", layers=(2, 8, 1), activation="relu", output="sigmoid",
+                               loss="bce", init="he", optimizer="adam", lr=0.01, batch_size=16,
+                               epochs=300, seed=7, noise=0.2, test_share=0.25, samples=120)
+    assert isinstance(config.lr, float) and isinstance(config.epochs, int)
+
+
+def test_from_mapping_takes_typed_values_as_toml_gives_them():
+    config = RunConfig.from_mapping({"layers": [2, 3, 1], "lr": 2, "epochs": 50, "test_share": 0.1})
+    assert config.layers == (2, 3, 1)
+    assert config.lr == 2.0 and isinstance(config.lr, float)
+    assert config.epochs == 50 and config.test_share == 0.1
+    assert config.dataset == "xor"  # untouched fields keep their defaults
+
+
+def test_to_dict_round_trips():
+    config = RunConfig(dataset="moons", layers=(2, 6, 6, 1), activation="gelu", lr=0.2, seed=3)
+    values = config.to_dict()
+    assert values["layers"] == [2, 6, 6, 1]
+    assert RunConfig.from_mapping(values) == config
+
+
+@pytest.mark.parametrize("mapping,field,words", [
+    ({"activation": "tanhh"}, "activation", ["unknown activation 'tanhh'", "did you mean 'tanh'"]),
+    ({"output": "sigmod"}, "output", ["did you mean 'sigmoid'"]),
+    ({"loss": "crossentropy"}, "loss", ["did you mean 'cross_entropy'"]),
+    ({"dataset": "xr"}, "dataset", ["did you mean 'xor'"]),
+    ({"layers": "2,,1"}, "layers", ["empty size", "'2,,1'"]),
+    ({"layers": "2,0,1"}, "layers", ["got 0"]),
+    ({"layers": "2"}, "layers", ["at least an input and an output"]),
+    ({"layers": "2,x,1"}, "layers", ["'x' is not a whole number"]),
+    ({"layers": [2, 4.5, 1]}, "layers", ["2, 4.5, 1"]),
+    ({"lr": "abc"}, "lr", ["expected a number", "'abc'"]),
+    ({"lr": -1}, "lr", ["greater than 0", "-1"]),
+    ({"lr": "0"}, "lr", ["greater than 0"]),
+    ({"lr": "nan"}, "lr", ["finite"]),
+    ({"lr": True}, "lr", ["expected a number"]),
+    ({"epochs": 0}, "epochs", ["at least 1"]),
+    ({"epochs": "ten"}, "epochs", ["whole number"]),
+    ({"epochs": 1.5}, "epochs", ["whole number", "1.5"]),
+    ({"test_share": 1.5}, "test_share", ["at most 0.9", "1.5"]),
+    ({"batch_size": -2}, "batch_size", ["at least 0"]),
+    ({"epoch": 10}, "epoch", ["unknown setting", "did you mean 'epochs'"]),
+    ({"output": "softmax", "loss": "bce"}, "loss", ["bce", "softmax"]),
+])
+def test_each_bad_value_names_its_field(mapping, field, words):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping(mapping)
+    error = caught.value
+    assert error.field == field
+    assert str(error).startswith(f"{field}: ")
+    for word in words:
+        assert word in error.message
+
+
+def test_validate_catches_bad_names_in_a_directly_built_config():
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(init="orthogonal").validate()
+    assert caught.value.field == "init" and "xavier" in caught.value.message
+
+
+# --- build() ---------------------------------------------------------------------------------
+
+
+def test_build_gives_a_ready_network_trainer_and_data():
+    config = RunConfig(dataset="moons", layers=(2, 5, 1), activation="silu", init="he",
+                       optimizer="momentum", lr=0.05, batch_size=32, seed=4, samples=100, test_share=0.2)
+    net, trainer, data = config.build()
+    assert isinstance(net, Network) and isinstance(trainer, Trainer)
+    assert net.config() == {"sizes": [2, 5, 1], "activation": "silu", "output": "sigmoid",
+                            "init": "he", "seed": 4}
+    assert trainer.loss_name == "bce" and trainer.lr == 0.05 and trainer.optimizer.name == "momentum"
+    assert trainer.batch_size == 32
+    assert len(data.X) == 80 and len(data.X_test) == 20
+    np.testing.assert_array_equal(trainer.X, data.X)
+    np.testing.assert_array_equal(trainer.X_test, data.X_test)
+
+
+def test_build_is_reproducible_by_seed():
+    first = RunConfig(dataset="spiral", layers=(2, 6, 1), seed=9).build()
+    again = RunConfig(dataset="spiral", layers=(2, 6, 1), seed=9).build()
+    np.testing.assert_array_equal(first[2].X, again[2].X)
+    np.testing.assert_array_equal(first[0].weights[0], again[0].weights[0])
+    assert first[1].run(5).loss == again[1].run(5).loss
+
+
+def test_build_refuses_a_first_layer_that_does_not_fit_the_inputs():
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(dataset="circle", layers=(3, 4, 1)).build()
+    assert caught.value.field == "layers"
+    assert "3 inputs" in caught.value.message and "2 input columns" in caught.value.message
+
+
+def test_build_refuses_a_last_layer_that_does_not_fit_the_targets():
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(dataset="xor", layers=(2, 4, 2)).build()
+    assert caught.value.field == "layers" and "target" in caught.value.message
+
+
+def test_build_refuses_bce_on_a_regression_dataset():
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(dataset="sine", layers=(1, 8, 1), output="sigmoid", loss="bce").build()
+    assert caught.value.field == "loss"
+    assert "regression" in caught.value.message and "mse" in caught.value.message
+
+
+def test_build_reads_a_csv_dataset():
+    net, trainer, data = RunConfig(dataset=str(DATA / "xor_with_header.csv"), layers=(2, 4, 1)).build()
+    assert data.X.shape == (4, 2) and trainer.classify
+
+
+def test_build_reports_a_missing_csv_file_on_the_dataset_field(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(dataset=str(tmp_path / "missing.csv")).build()
+    assert caught.value.field == "dataset"
