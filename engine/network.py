@@ -178,6 +178,10 @@ class Network:
     def load(cls, path) -> "Network":
         """Read a network written by save(); a file that is not one raises NetworkFileError."""
         path = Path(path)
+        if path.is_file() and not zipfile.is_zipfile(path):
+            # np.load would take any other file for a pickle, and refuse it with advice
+            # to unpickle it: never right for a file of unknown origin.
+            raise NetworkFileError(f"{path}: not a saved network or damaged (not an .npz archive)")
         try:
             with np.load(path, allow_pickle=False) as data:
                 config = json.loads(str(data["config"]))

@@ -191,7 +191,15 @@ def test_save_and_load_round_trip(tmp_path):
 def test_loading_a_text_file_is_refused(tmp_path):
     path = tmp_path / "notes.npz"
     path.write_text("this is not a network\n")
-    with pytest.raises(NetworkFileError, match="not a saved network"):
+    with pytest.raises(NetworkFileError, match="not a saved network") as caught:
+        Network.load(path)
+    assert "pickle" not in str(caught.value)  # no advice to unpickle an unknown file
+
+
+def test_loading_a_bare_npy_array_is_refused(tmp_path):
+    path = tmp_path / "weights.npy"
+    np.save(path, np.zeros((2, 3)))
+    with pytest.raises(NetworkFileError, match="not an .npz archive"):
         Network.load(path)
 
 
