@@ -79,6 +79,9 @@ class RunConfig:
             check_pairing(self.output, self.loss)
         except ValueError as error:
             raise ConfigError("loss", str(error)) from None
+        if self.output == "softmax" and self.layers[-1] < 2:
+            raise ConfigError("output", "softmax over a single output is always 1, so nothing can be learned; "
+                                        "use sigmoid for one output, or give softmax one output per class")
 
     def dataset_kwargs(self) -> dict:
         return dict(samples=self.samples, noise=self.noise, test_share=self.test_share, seed=self.seed)

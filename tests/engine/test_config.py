@@ -61,7 +61,8 @@ def test_to_dict_round_trips():
     ({"test_share": 1.5}, "test_share", ["at most 0.9", "1.5"]),
     ({"batch_size": -2}, "batch_size", ["at least 0"]),
     ({"epoch": 10}, "epoch", ["unknown setting", "did you mean 'epochs'"]),
-    ({"output": "softmax", "loss": "bce"}, "loss", ["bce", "softmax"]),
+    ({"output": "softmax", "loss": "bce", "layers": "2,4,2"}, "loss", ["bce", "softmax"]),
+    ({"output": "softmax", "loss": "cross_entropy", "layers": "2,4,1"}, "output", ["always 1", "sigmoid"]),
 ])
 def test_each_bad_value_names_its_field(mapping, field, words):
     with pytest.raises(ConfigError) as caught:
