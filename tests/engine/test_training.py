@@ -37,7 +37,7 @@ def test_documented_xor_configuration_learns_xor(seed):
     np.testing.assert_array_equal(net.forward(data.X) > 0.5, data.Y > 0.5)
 
 
-def test_xor_loss_keeps_falling_for_all_10000_epochs():
+def test_the_full_10000_epoch_xor_run_ends_far_below_0_05():
     net, trainer, data = RunConfig(**XOR, seed=0).build()
     record = trainer.run(10000)
     assert record.epoch == 10000
