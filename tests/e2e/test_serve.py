@@ -1,0 +1,121 @@
+"""`tutor serve`: the same app in a browser, on 127.0.0.1 unless told otherwise.
+
+Needs the optional `serve` extra (textual-serve); skipped, with the reason, without it.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import socket
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_support import free_port, port_open, stop, wait_for
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("textual_serve") is None,
+    reason="textual-serve is not installed (pip install -e '.[serve]')",
+)
+
+
+class Served:
+    """A running `tutor serve`, its port and what it printed."""
+
+    def __init__(self, process: subprocess.Popen, port: int, output: Path) -> None:
+        self.process = process
+        self.port = port
+        self.output = output
+
+    def printed(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def describe(self) -> str:
+        return f"exit code {self.process.poll()}; output:\n{self.printed()}"
+
+
+@pytest.fixture
+def serve(tutor_bin, data_dir, tmp_path, monkeypatch) -> Iterator:
+    """Start `tutor serve --port <free> [args]`; every server is stopped afterwards."""
+    started: list[Served] = []
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(data_dir))
+
+    def start(*args: str) -> Served:
+        port = free_port()
+        output = tmp_path / f"serve-{port}.txt"
+        with output.open("w") as out:
+            process = subprocess.Popen([str(tutor_bin), "serve", "--port", str(port), *args],
+                                       stdin=subprocess.DEVNULL, stdout=out,
+                                       stderr=subprocess.STDOUT)
+        started.append(Served(process, port, output))
+        return started[-1]
+
+    yield start
+    for served in started:
+        stop(served.process)
+
+
+def get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+
+
+def other_local_address() -> str | None:
+    """An address of this machine that is not 127.0.0.1 (none if offline)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.254.254.254", 9))  # UDP: picks the route, sends nothing
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return address if address != "127.0.0.1" else None
+
+
+async def first_screen(port: int, expected: str, timeout: float) -> str:
+    """Open the app's websocket as the browser page does; return the terminal output
+    received until `expected` appears in it (or the deadline passes)."""
+    import aiohttp  # comes with textual-serve
+
+    received = ""
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+            try:
+                async with asyncio.timeout(timeout):
+                    async for message in ws:
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            received += message.data.decode("utf-8", errors="replace")
+                        if expected in received:
+                            break
+            except TimeoutError:
+                pass
+    return received
+
+
+def test_serve_answers_on_localhost_only_and_runs_the_app(serve):
+    served = serve()
+    status, kind, page = wait_for(
+        lambda: port_open(served.port) and get(f"http://127.0.0.1:{served.port}/"),
+        30, "tutor serve to answer on 127.0.0.1", served.describe)
+    assert status == 200 and kind.startswith("text/html")
+    assert "<html" in page.lower() and "nn-tutor" in page
+    assert "warning" not in served.printed().lower()
+    elsewhere = other_local_address()
+    if elsewhere is not None:
+        assert not port_open(served.port, elsewhere), f"also reachable on {elsewhere}"
+
+    # The page's websocket starts the real app: its first frames carry the title.
+    screen = asyncio.run(first_screen(served.port, "nn-tutor", timeout=30))
+    assert "nn-tutor" in screen, screen[-2000:]
+
+    stop(served.process)
+    assert not port_open(served.port)
+
+
+def test_serve_on_all_interfaces_warns_about_no_authentication(serve):
+    served = serve("--host", "0.0.0.0")
+    printed = wait_for(lambda: "authentication" in served.printed() and served.printed(),
+                       30, "the warning about serving with no authentication", served.describe)
+    assert "warning" in printed.lower() and "0.0.0.0" in printed
+    assert "127.0.0.1" in printed  # says what to do instead

@@ -1,0 +1,123 @@
+"""Watching training live over a real SSH login (DESIGN.md section 7).
+
+Each test logs in to a private sshd on 127.0.0.1 with `ssh -t`, inside a tmux
+window that plays the learner's terminal, runs `tutor lab --start` there, and
+reads the screen back from tmux.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+
+import pytest
+from e2e_support import RemoteLab, process_gone, wait_for
+
+from tutor.progress import Progress
+
+# Chart points: plotext's braille dots, or bullets where the console has no braille (TERM=linux).
+CHART_POINT = re.compile("[\u2801-\u28ff\u2022]")
+RICH_COLOUR = re.compile(r"\x1b\[[0-9;]*[34]8;[25];")  # 256-colour or true-colour SGR
+BASIC_COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|4[0-7]|9[0-7]|10[0-7])[;m]")
+
+
+def charts_drawn(screen: str) -> bool:
+    """A chart's y axis (ticks on ┤) with a line of points plotted on it."""
+    return "┤" in screen and len(CHART_POINT.findall(screen)) >= 20
+
+
+def quit_cleanly(lab: RemoteLab) -> None:
+    """ctrl+q ends the tutor, the remote process and the SSH session, with no traceback."""
+    lab.tmux.press("C-q")
+    wait_for(lab.tmux.pane_dead, 15, "the SSH session to end after ctrl+q", lab.describe)
+    wait_for(lambda: process_gone(lab.pid), 5, "the remote tutor process to end", lab.describe)
+    assert lab.tmux.pane_exit_status() == 0, lab.describe()
+    assert "Traceback" not in lab.screen(), lab.describe()
+
+
+@pytest.mark.parametrize(("term", "width", "height"), [
+    ("xterm-256color", 120, 40),
+    ("linux", 80, 24),
+])
+def test_lab_over_ssh_trains_live_pauses_and_quits(remote_lab, term, width, height):
+    lab = remote_lab.start(term, width, height)
+
+    # Live: the epoch counter moves on between two looks at the screen, charts drawn.
+    first = lab.wait_epoch_above(0)
+    lab.wait_epoch_above(first)
+    assert charts_drawn(lab.screen()), lab.describe()
+    assert "running" in lab.screen()
+    styled = lab.tmux.styled_screen()
+    if term == "linux":  # 16 colours: only the basic SGR colours reach the terminal
+        assert not RICH_COLOUR.search(styled), repr(RICH_COLOUR.search(styled))
+        assert BASIC_COLOUR.search(styled)
+    else:
+        assert RICH_COLOUR.search(styled)
+
+    # A key over SSH pauses it: the status says so and the counter stops. Proof that it
+    # stopped: one step (n) then moves it by exactly one epoch.
+    lab.tmux.press("Space")
+    paused_at = wait_for(lambda: "paused" in lab.screen() and lab.epoch(), 10,
+                         "the status to show the run paused", lab.describe)
+    lab.tmux.press("n")
+    assert lab.wait_epoch_above(paused_at, timeout=10) == paused_at + 1
+    assert "paused" in lab.screen()
+    lab.tmux.press("Space")  # and it resumes
+    lab.wait_epoch_above(paused_at + 1, timeout=10)
+
+    quit_cleanly(lab)
+
+
+def answers_in(store_path) -> list[tuple[str, str, str, bool]]:
+    with Progress(store_path) as store:
+        return [(a.lesson_id, a.quiz_id, a.text, a.correct) for a in store.answers()]
+
+
+def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir):
+    db = data_dir / "progress.db"
+    with Progress(db) as store:  # answers of an earlier session
+        store.record_answer("derivatives", "power", "3x^2", True)
+        store.record_answer("activations", "max-slope", "1/2", False)
+    lab = remote_lab.start()
+    lab.wait_epoch_above(0)
+    with Progress(db) as store:  # a second session answers while the Lab has the store open
+        store.record_answer("derivatives", "chain", "2x*cos(x^2)", True)
+    assert (data_dir / "progress.db-wal").exists()  # the Lab's connection holds the WAL open
+
+    ssh_client = lab.tmux.pane_pid()
+    os.kill(ssh_client, signal.SIGKILL)  # the link drops: sshd hangs up the remote pty
+    wait_for(lambda: process_gone(ssh_client), 5, "the ssh client to die")
+    wait_for(lambda: process_gone(lab.pid), 1.0,
+             "the remote tutor to exit within a second of the hang-up (SIGHUP)", lab.describe)
+    # It closed its store on the way out: SQLite folds the WAL back into the database
+    # when the last connection closes; a killed process would leave it behind.
+    assert not (data_dir / "progress.db-wal").exists()
+
+    assert answers_in(db) == [
+        ("derivatives", "power", "3x^2", True),
+        ("activations", "max-slope", "1/2", False),
+        ("derivatives", "chain", "2x*cos(x^2)", True),
+    ]
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        con.close()
+
+
+def test_resizing_mid_run_never_crashes(remote_lab):
+    lab = remote_lab.start("xterm-256color", 200, 60)
+    epoch = lab.wait_epoch_above(0)
+    for width, height in [(80, 24), (40, 12), (30, 10), (200, 60), (40, 12), (80, 24)]:
+        lab.tmux.resize(width, height)
+        assert lab.tmux.size() == (width, height)
+        if width < 40 or height < 12:  # below the minimum: a notice, the run goes on
+            wait_for(lambda: "too small" in lab.screen(), 10,
+                     f"the 'too small' notice at {width}x{height}", lab.describe)
+        else:
+            epoch = lab.wait_epoch_above(epoch)
+            lines = lab.screen().splitlines()
+            assert len(lines) == height and max(map(len, lines)) <= width
+        assert lab.alive(), lab.describe()
+    quit_cleanly(lab)
