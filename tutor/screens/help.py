@@ -12,30 +12,34 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-# What each Lab chart plots, and what to read in it (names as lessons' lab blocks use them).
+# What each panel of the Lab shows, and what to read in it (titles as the Lab's borders say).
 CHART_GUIDE: dict[str, tuple[str, str]] = {
-    "loss": ("Loss",
-             "The training loss L (the mean per-sample cost over the training set) after each epoch, "
-             "and the test loss when part of the data is held out. A falling curve means learning; "
-             "a flat stretch is a plateau; a test loss rising while the training loss falls is overfitting."),
-    "accuracy": ("Accuracy",
-                 "The share of samples classified correctly (the output rounded at 0.5, or the largest "
-                 "softmax output). Classification runs only."),
-    "weight_norms": ("Weight norms",
-                     "The size ‖W‖ of each layer's weight matrix. Steady growth means the weights keep "
-                     "being pushed outwards; a sudden jump often comes before divergence."),
-    "delta_means": ("Mean |δ| per layer",
-                    "The mean absolute error signal δ = ∂C/∂z of each layer (BP1, BP2). Layers far from the "
-                    "output receiving a much smaller δ is the vanishing gradient: σ′ ≤ ¼ shrinks it at every layer."),
-    "gradient_norms": ("Gradient norms",
-                       "The size of ∂L/∂W for each layer, the step before the learning rate scales it (BP4)."),
-    "tracked": ("Tracked weights",
-                "A few individual weights over time: watch them settle, oscillate (learning rate too high) "
-                "or drift."),
-    "lr": ("Learning rate", "The learning rate in force at each epoch."),
-    "decision_boundary": ("Decision boundary",
-                          "For two-input datasets: the network's output over the plane, with the training "
-                          "points on top. Shows what the network has learned, not just how well."),
+    "network": ("network",
+                "Every neuron and weight; each weight drawn as its sign and a shade for its size. Arrow keys select a neuron, [ and ] another training sample; below, the "
+                "neuron's z = a·W + b, a = f(z) and δ = ∂C/∂z for that sample, with the equation that "
+                "gave each (BP1 for the output layer, BP2 for the others)."),
+    "data": ("data and prediction",
+             "For a dataset with two inputs, the decision regions: the plane coloured by the network's "
+             "output, the training points on top. For one input (sine), the data and the network's curve "
+             "through them. It shows what the network has learned, not only how well."),
+    "loss": ("loss",
+             "The training loss L (the mean per-sample cost) after each epoch, and the test loss when "
+             "part of the data is held out. Falling means learning; a long flat stretch is a plateau; "
+             "a test loss rising while the training loss falls is overfitting. l switches to a log scale."),
+    "tracked": ("tracked weights",
+                "A few individual weights (the first and last of each layer) over the epochs: they settle, "
+                "oscillate when the learning rate is too high, or drift."),
+    "deltas": ("log10 mean |δ| per layer",
+               "The mean size of the error signal δ of each layer, on a log scale. A layer whose δ sinks "
+               "far below the others learns slowly: the vanishing gradient (σ′ ≤ ¼ shrinks δ at every "
+               "sigmoid layer, BP2)."),
+    "activation": ("activation f and f′",
+                   "The hidden activation and its derivative, with vertical lines at the range of z the "
+                   "network uses now. Where f′ is near 0 the neurons are saturated and pass little δ back."),
+    "status": ("status line",
+               "The epoch, the loss (and test loss and accuracy when there are), the speed in epochs per "
+               "second, the learning rate, and the run's state: ready, running, paused, finished, or "
+               "the epoch at which the loss diverged."),
 }
 
 # Keys that belong to widgets rather than to a screen's BINDINGS.
@@ -49,37 +53,35 @@ WIDGET_KEYS = [
 
 
 def _binding_rows(app, bindings) -> list[tuple[str, str]]:
-    rows = []
+    """(keys, what they do) for each action; keys bound to the same action share a row."""
+    rows: dict[str, tuple[list[str], str]] = {}
     for binding in Binding.make_bindings(bindings):
         if binding.system or not binding.description and not binding.tooltip:
             continue
-        what = binding.tooltip or binding.description
+        what = binding.description or binding.tooltip
         if binding.tooltip and binding.description and binding.description not in binding.tooltip:
-            what = f"{binding.description}: {binding.tooltip}"
-        rows.append((app.get_key_display(binding), what))
-    return rows
+            what = f"{binding.description}: {binding.tooltip[0].lower()}{binding.tooltip[1:]}"
+        keys, first = rows.setdefault(binding.action, ([], what))
+        keys.append(app.get_key_display(binding))
+    return [(" ".join(keys), what) for keys, what in rows.values()]
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
-    lines = ["| Key | What it does |", "|---|---|"]
-    for key, what in rows:
-        lines.append(f"| `{key.replace('|', '¦')}` | {what.replace('|', '¦')} |")
-    return "\n".join(lines)
+def _key_list(rows: list[tuple[str, str]]) -> str:
+    """Markdown list of keys: one short line each, readable at 80 columns."""
+    return "\n".join(f"- `{keys}` {what}" for keys, what in rows)
 
 
 def screen_bindings() -> list[tuple[str, list]]:
-    """(title, BINDINGS) of every screen, the Lab's if it can be imported."""
+    """(title, BINDINGS) of every screen (the Lab's with its network diagram's)."""
     from tutor.screens.drill import DrillScreen
     from tutor.screens.home import HomeScreen
     from tutor.screens.lesson import LessonScreen
 
     found = [("Course map", HomeScreen.BINDINGS), ("Lesson", LessonScreen.BINDINGS)]
-    try:
-        from tutor.screens.lab import LabScreen
-    except ImportError:
-        LabScreen = None
-    if LabScreen is not None:
-        found.append(("Lab", LabScreen.BINDINGS))
+    from tutor.screens.lab import LabScreen
+    from tutor.widgets.network_diagram import NetworkDiagram
+
+    found.append(("Lab", [*LabScreen.BINDINGS, *NetworkDiagram.BINDINGS]))
     found.append(("Drills", DrillScreen.BINDINGS))
     return found
 
@@ -89,14 +91,14 @@ def help_markdown(app) -> str:
     parts = ["# Help", "",
              "nn-tutor teaches neural networks from first principles: read a lesson, answer its "
              "quizzes, run its networks in the Lab. Your answers are saved as you go.", "",
-             "## Everywhere", "", _table(_binding_rows(app, app.BINDINGS) + WIDGET_KEYS), ""]
+             "## Everywhere", "", _key_list(_binding_rows(app, app.BINDINGS) + WIDGET_KEYS), ""]
     for title, bindings in screen_bindings():
         rows = _binding_rows(app, bindings)
         if rows:
-            parts += [f"## {title}", "", _table(rows), ""]
-    parts += ["## The Lab's charts", ""]
+            parts += [f"## {title}", "", _key_list(rows), ""]
+    parts += ["## The Lab's panels", ""]
     for name, (title, what) in CHART_GUIDE.items():
-        parts += [f"- **{title}** (`{name}`): {what}"]
+        parts += [f"- **{title}**: {what}"]
     parts += ["", "## Typing math", "",
               "Write σ as `sigmoid` (σ also works), powers as `x^2` or `x**2`, e^x as `exp(x)` or `e^x`. "
               "Answers are judged by evaluating them at many points, so any equal form is right: "

@@ -34,6 +34,11 @@ def end_of_today(now: float | None = None) -> float:
     return datetime.combine(day, datetime.min.time()).timestamp()
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 quiz', '2 quizzes'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 class LessonList(OptionList):
     """The lessons in course order; Enter or a click opens one."""
 
@@ -136,7 +141,7 @@ class HomeScreen(Screen):
         else:
             mark = " "
         number = numbers[lesson.id]
-        details = [f"{solved}/{total} quizzes solved" if total else "no quizzes"]
+        details = [f"{solved}/{plural(total, 'quiz', 'quizzes')} solved" if total else "no quizzes"]
         if lesson.requires:
             details.append("after " + ", ".join(
                 f"{numbers[r]}" + ("✓" if r in done else "") if r in numbers else r for r in lesson.requires))
@@ -172,7 +177,8 @@ class HomeScreen(Screen):
                 needs.append(f"[$text-success]✓[/] {name}" if required in done else f"[$text-warning]○[/] {name}")
             lines.append("[dim]Requires:[/] " + "; ".join(needs))
         state = "complete" if lesson.id in done else f"{solved} of {total} quizzes solved"
-        lines.append(f"[dim]{len(lesson.quizzes)} quizzes, {len(lesson.labs)} labs · {state}[/]")
+        lines.append(f"[dim]{plural(len(lesson.quizzes), 'quiz', 'quizzes')}, "
+                     f"{plural(len(lesson.labs), 'lab')} · {state}[/]")
         lines.append("[dim]Enter opens it.[/]")
         detail.update(Content.from_markup("\n".join(lines)))
 

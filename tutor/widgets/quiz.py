@@ -88,8 +88,9 @@ class QuizWidget(Vertical):
         if self.solved:
             self.add_class("-solved")
             self.border_subtitle = "solved"
-            self._feedback("[$text-success]✓ You solved this one before.[/] [dim]Try it again if you like.[/]")
-            self._show_explanation()
+            self._feedback("[$text-success]✓ You solved this one before.[/] [dim]Try it again if you like.[/]",
+                           reveal=False)
+            self._show_explanation(reveal=False)
 
     def _context_lines(self) -> list[str]:
         """The network of a numeric quiz, or the run(s) of a predict quiz."""
@@ -149,20 +150,19 @@ class QuizWidget(Vertical):
         if not verdict.understood:
             self._feedback(f"[$text-warning]{escape(verdict.feedback)}[/]")
             return
-        reading = f"\n[dim]Read as: {escape(verdict.reading)}[/]" if verdict.reading else ""
         if verdict.correct:
             self.solved = True
             self.remove_class("-wrong")
             self.add_class("-solved")
             self.border_subtitle = "solved"
-            self._feedback(f"[b $text-success]✓ Right.[/] {escape(verdict.feedback)}{reading}")
+            self._feedback(f"[b $text-success]✓ Right.[/] {escape(verdict.feedback)}")
             self._show_explanation()
         else:
             self.remove_class("-solved")
             self.add_class("-wrong")
             self.border_subtitle = "not yet"
             more = " Try again, or take a hint." if self.hints_shown < len(self.quiz.hints) else " Try again."
-            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(verdict.feedback)}{more}{reading}")
+            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(verdict.feedback)}{more}")
         self.post_message(messages.QuizAnswered(self.quiz, text, verdict))
 
     def show_hint(self) -> None:
@@ -176,6 +176,7 @@ class QuizWidget(Vertical):
         hints.update(Content.from_markup("\n".join(
             f"[b]Hint {n}/{total}:[/b] {escape(hint)}"
             for n, hint in enumerate(self.quiz.hints[:self.hints_shown], start=1))))
+        self.call_after_refresh(hints.scroll_visible, animate=False)
         button = self.query_one(".quiz-hint", Button)
         button.label = self._hint_label()
         button.disabled = self.hints_shown >= total
@@ -204,17 +205,22 @@ class QuizWidget(Vertical):
 
     # ------------------------------------------------------------------ helpers
 
-    def _feedback(self, markup: str) -> None:
+    def _feedback(self, markup: str, reveal: bool = True) -> None:
+        """Show `markup` under the buttons, scrolled into view unless `reveal` is False."""
         feedback = self.query_one(".quiz-feedback", Static)
         feedback.display = True
         feedback.update(Content.from_markup(markup))
+        if reveal:
+            self.call_after_refresh(feedback.scroll_visible, animate=False)
 
-    def _show_explanation(self) -> None:
+    def _show_explanation(self, reveal: bool = True) -> None:
         if not self.quiz.explanation:
             return
         explanation = self.query_one(".quiz-explanation", Static)
         explanation.display = True
         explanation.update(Content.from_markup(f"[b]Why:[/b] {escape(self.quiz.explanation)}"))
+        if reveal:
+            self.call_after_refresh(explanation.scroll_visible, animate=False)
 
     def _busy(self, busy: bool) -> None:
         for button in self.query(".quiz-check, .quiz-giveup").results(Button):

@@ -1,0 +1,119 @@
+"""The course map: lessons in order, scores, continue, drills due, broken lessons."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Input
+from tutor_fixtures import BAD_QUIZ_LINE, screen_text, settle, wait_for_course, write_lessons
+
+from tutor.app import TutorApp
+from tutor.progress import Progress
+from tutor.screens.drill import DrillScreen
+from tutor.screens.home import HomeScreen, end_of_today
+from tutor.screens.lesson import LessonScreen
+
+
+@pytest.fixture
+def progress_path(tmp_path):
+    return tmp_path / "progress.db"
+
+
+@pytest.fixture
+def lessons(tmp_path):
+    return write_lessons(tmp_path / "lessons")
+
+
+def option_texts(screen) -> list[str]:
+    lessons = screen.query_one("#lessons")
+    return [str(lessons.get_option_at_index(i).prompt) for i in range(lessons.option_count)]
+
+
+async def test_map_shows_order_requires_scores_and_broken_lessons(lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.record_answer("good", "cube", "3x", False)
+        store.record_answer("good", "cube", "3x^2", True)
+        store.complete_lesson("next")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for_course(app, pilot)
+        screen = app.screen
+        texts = option_texts(screen)
+        assert len(texts) == 3
+        assert "1. A good lesson" in texts[0] and "1/2 quizzes solved" in texts[0]
+        assert "2. The next lesson" in texts[1] and texts[1].startswith("✓") and "after 1" in texts[1]
+        assert "3. A lesson with a broken quiz" in texts[2] and "has problems" in texts[2]
+        problems = str(screen.query_one("#problems").render())
+        assert f"03-bad.md:{BAD_QUIZ_LINE}: quiz: unknown kind \"derivitive\"" in problems
+        assert 'did you mean "derivative"' in problems
+        assert "03-bad.md" in screen_text(app)
+
+        # The detail follows the highlighted lesson.
+        await pilot.press("down")
+        await pilot.pause()
+        detail = str(screen.query_one("#lesson-detail").render())
+        assert "The next lesson" in detail and "Requires: ○ A good lesson" in detail  # not complete yet
+        assert "1 quiz, 0 labs · complete" in detail
+
+
+async def test_continue_opens_the_last_lesson(lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.set_last_lesson("next")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        assert "lesson 2" in str(app.screen.query_one("#continue").label)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "next"
+
+
+async def test_drills_due_today_and_the_drill_screen(lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.record_drill("power", False, now=time.time() - 60)  # missed: box 1, due at once
+        store.record_drill("exp", True, now=time.time() - 60)  # box 2: due in a day
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        due = str(app.screen.query_one("#drills-due").render())
+        assert "Drills due today: 1" in due and "power" in due
+
+        await pilot.press("d")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        assert screen.drill is not None and screen.drill.family == "power"  # the due family first
+        field = screen.query_one("#drill-answer", Input)
+        assert field.has_focus
+        await pilot.press(*"0", "enter")  # wrong for any power drill
+        await settle(app, pilot)
+        assert "Not yet" in str(screen.query_one("#drill-feedback").render())
+        from tutor.course.mathparse import parse
+
+        field.value = parse(screen.drill.expected).text()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Right" in str(screen.query_one("#drill-feedback").render())
+        assert (screen.asked, screen.right_first_time) == (1, 0)  # the first answer counts
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with Progress(progress_path) as store:
+        assert store.drill_box("power") == 1  # missed at the first try: stays in box 1
+
+
+def test_end_of_today_is_the_next_local_midnight():
+    now = time.mktime((2024, 3, 5, 13, 30, 0, 0, 0, -1))
+    assert end_of_today(now) == time.mktime((2024, 3, 6, 0, 0, 0, 0, 0, -1))
+
+
+async def test_an_empty_lessons_folder_says_so(tmp_path, progress_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = TutorApp(progress_path=progress_path, lessons_dir=empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        assert "No lessons could be loaded" in option_texts(app.screen)[0]
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -1,0 +1,209 @@
+"""The lesson screen: live quizzes, saved answers, hints, lab cards, engine source, moving around."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, Input, RadioSet
+from tutor_fixtures import screen_text, settle, wait_for_course, write_lessons
+
+from tutor.app import TutorApp
+from tutor.progress import Progress
+from tutor.screens.home import HomeScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.widgets.lesson_blocks import EngineSource, LabCard
+from tutor.widgets.quiz import QuizWidget
+
+
+@pytest.fixture
+def progress_path(tmp_path):
+    return tmp_path / "progress.db"
+
+
+@pytest.fixture
+def make_app(tmp_path, progress_path):
+    lessons = write_lessons(tmp_path / "lessons")
+    return lambda: TutorApp(progress_path=progress_path, lessons_dir=lessons)
+
+
+def saved_answers(path, lesson_id="good"):
+    with Progress(path) as store:
+        return [(a.quiz_id, a.text, a.correct) for a in store.answers(lesson_id)]
+
+
+async def open_good_lesson(app, pilot) -> LessonScreen:
+    """From the course map, with the keyboard: the first lesson is highlighted; Enter opens it."""
+    await wait_for_course(app, pilot)
+    assert isinstance(app.screen, HomeScreen)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, LessonScreen)
+    assert app.screen.lesson.id == "good"
+    return app.screen
+
+
+def quiz(screen, quiz_id) -> QuizWidget:
+    return screen.query_one(f"#quiz-{quiz_id}", QuizWidget)
+
+
+async def answer(app, pilot, widget: QuizWidget, text: str) -> None:
+    """Type into the quiz's field and press Enter, as a learner does."""
+    field = widget.query_one(Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text, "enter")
+    await settle(app, pilot)
+
+
+async def test_derivative_quiz_hints_unreadable_wrong_and_right_answers(make_app, progress_path):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        cube = quiz(screen, "cube")
+
+        # Hints come one at a time.
+        hint_button = cube.query_one(".quiz-hint", Button)
+        hints = cube.query_one(".quiz-hints")
+        assert not hints.display
+        hint_button.press()
+        await pilot.pause()
+        shown = str(hints.render())
+        assert "Hint 1/2" in shown and "Expand" in shown and "Hint 2/2" not in shown
+        hint_button.press()
+        await pilot.pause()
+        assert "The power rule" in str(hints.render())
+        assert hint_button.disabled
+
+        # Text the judge cannot read is explained, and is not an attempt.
+        await answer(app, pilot, cube, "3*x^^2")
+        assert not cube.solved and not cube.has_class("-wrong")
+        assert str(cube.query_one(".quiz-feedback").render()).strip()
+
+        await answer(app, pilot, cube, "3*x")
+        assert not cube.solved and cube.has_class("-wrong")
+        assert "Not yet" in str(cube.query_one(".quiz-feedback").render())
+        await answer(app, pilot, cube, "3x^2")
+        assert cube.solved and cube.has_class("-solved")
+        assert "Right" in str(cube.query_one(".quiz-feedback").render())
+        assert "power rule" in str(cube.query_one(".quiz-explanation").render())
+        assert "Right" in screen_text(app)
+    assert saved_answers(progress_path) == [("cube", "3*x", False), ("cube", "3x^2", True)]
+
+
+async def test_choice_quiz_and_completing_the_lesson(make_app, progress_path):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        await answer(app, pilot, quiz(screen, "cube"), "3*x^2")
+        assert not app.progress.is_complete("good")
+
+        pick = quiz(screen, "pick")
+        radios = pick.query_one(RadioSet)
+        check = pick.query_one(".quiz-check", Button)
+        screen.query_one("#lesson-body").scroll_to_widget(pick, animate=False)
+        await pilot.pause()
+        await pilot.click(radios.query("RadioButton")[0])
+        check.press()
+        await settle(app, pilot)
+        assert not pick.solved and not app.progress.is_complete("good")
+        await pilot.click(radios.query("RadioButton")[1])
+        assert radios.pressed_index == 1, radios.pressed_index
+        check.press()
+        await settle(app, pilot)
+        assert pick.solved
+        assert app.progress.is_complete("good")
+        assert "Lesson complete" in str(screen.query_one("#lesson-end").render())
+
+        cube_field = quiz(screen, "cube").query_one(Input)
+        cube_field.focus()
+        await pilot.press("escape")  # the first Escape leaves the answer field...
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and not cube_field.has_focus
+        await pilot.press("escape")  # ...the second the lesson
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "✓" in str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
+    assert saved_answers(progress_path) == [("cube", "3*x^2", True), ("pick", "1", False), ("pick", "2", True)]
+
+
+async def test_giving_up_and_the_engine_source(make_app):
+    import inspect
+
+    import engine.activations
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        cube = quiz(screen, "cube")
+        cube.query_one(".quiz-giveup", Button).press()
+        await settle(app, pilot)
+        assert cube.revealed and not cube.solved
+        assert "The answer" in str(cube.query_one(".quiz-feedback").render())
+        assert cube.query_one(".quiz-explanation").display
+
+        block = screen.query_one(EngineSource)
+        shown = str(block.query_one(".engine-code").render())
+        first_line = inspect.getsource(engine.activations.Sigmoid).splitlines()[0].strip()
+        assert first_line in shown
+
+
+async def test_a_solved_quiz_is_shown_solved_on_the_next_visit(make_app, progress_path):
+    with Progress(progress_path) as store:
+        store.record_answer("good", "cube", "3*x**2", True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        cube = quiz(screen, "cube")
+        assert cube.solved and cube.has_class("-solved")
+        assert cube.query_one(Input).value == "3*x**2"
+        assert not quiz(screen, "pick").solved
+
+
+async def test_lab_card_opens_the_lab_with_that_run(make_app):
+    from tutor.screens.lab import LabScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        card = screen.query_one(LabCard)
+        assert "XOR with three hidden units" in card.border_title
+        card.query_one(".lab-open", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)
+        config = app.screen.initial_config
+        assert config.layers == (2, 3, 1) and config.lr == 2.0 and config.epochs == 500 and config.seed == 3
+
+
+async def test_next_previous_contents_and_resizing(make_app, progress_path):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_good_lesson(app, pilot)
+        assert not screen.query_one("#toc").display  # narrow: contents hidden until asked for
+        await pilot.press("t")
+        await pilot.pause()
+        toc = screen.query_one("#toc")
+        assert toc.display and toc.has_focus
+        labels = [str(toc.get_option_at_index(i).prompt).strip() for i in range(toc.option_count)]
+        assert "Choices" in labels and "? Quiz 2" in labels
+        body = screen.query_one("#lesson-body")
+        toc.highlighted = labels.index("? Quiz 2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert body.scroll_offset.y > 0
+        assert not toc.display
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "next"
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.screen.lesson.id == "good"
+        assert len(app.screen_stack) == 3  # default, home, one lesson: moving never piles up screens
+
+        # Wide enough, the contents sit beside the lesson; t hides them.
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        toc, body = app.screen.query_one("#toc"), app.screen.query_one("#lesson-body")
+        assert toc.display and toc.region.right <= body.region.x
+        await pilot.press("t")
+        await pilot.pause()
+        assert not toc.display
+    with Progress(progress_path) as store:
+        assert store.last_lesson() == "good"
