@@ -11,54 +11,61 @@ import numpy as np
 
 SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr")
 PER_LAYER = ("weight_norms", "delta_means", "gradient_norms")
+NAN = float("nan")
 
 
 class MetricsLog:
+    """One row per epoch in a single float table; each name is a column or a block of
+    columns (one per layer, or per tracked weight)."""
+
     def __init__(self, layers: int, tracked: int, capacity: int = 1024):
         self.layers, self.n_tracked = layers, tracked
         self.count = 0
-        self._columns = {name: np.full(capacity, np.nan) for name in SCALARS}
-        self._columns.update({name: np.full((capacity, layers), np.nan) for name in PER_LAYER})
-        self._columns["tracked"] = np.full((capacity, tracked), np.nan)
+        self._where = {}  # name -> column index, or slice of columns
+        width = 0
+        for name in SCALARS:
+            self._where[name] = width
+            width += 1
+        for name, size in [(name, layers) for name in PER_LAYER] + [("tracked", tracked)]:
+            self._where[name] = slice(width, width + size)
+            width += size
+        self._table = np.full((max(1, capacity), width), np.nan)
 
     @property
     def capacity(self) -> int:
-        return len(self._columns["loss"])
+        return len(self._table)
 
     def append(self, record) -> None:
         i = self.count
-        if i == self.capacity:
+        if i == len(self._table):
             self._grow()
-        c = self._columns
-        for name in SCALARS:
-            value = getattr(record, name)
-            c[name][i] = np.nan if value is None else value
-        for name in PER_LAYER + ("tracked",):
-            row = c[name]
-            for j, value in enumerate(getattr(record, name)):
-                row[i, j] = value
+        self._table[i] = (
+            record.epoch, record.loss,
+            NAN if record.test_loss is None else record.test_loss,
+            NAN if record.accuracy is None else record.accuracy,
+            NAN if record.test_accuracy is None else record.test_accuracy,
+            record.lr,
+            *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
+        )
         self.count = i + 1  # last: the row is complete before readers can see it
 
     def _grow(self) -> None:
-        grown = {}
-        for name, column in self._columns.items():
-            bigger = np.full((2 * len(column),) + column.shape[1:], np.nan)
-            bigger[: len(column)] = column
-            grown[name] = bigger
-        self._columns = grown  # one assignment: readers see old or new, both valid
+        bigger = np.full((2 * len(self._table), self._table.shape[1]), np.nan)
+        bigger[: len(self._table)] = self._table
+        self._table = bigger  # one assignment: readers see the old table or the new, both valid
 
     def column(self, name: str) -> np.ndarray:
         """The first `count` values of a column (a view; do not write to it)."""
         n = self.count
-        return self._columns[name][:n]
+        return self._table[:n, self._where[name]]
 
     def last(self, name: str):
         n = self.count
-        return None if n == 0 else self._columns[name][n - 1]
+        return None if n == 0 else self._table[n - 1, self._where[name]]
 
     def to_dict(self) -> dict[str, list]:
         """Plain lists, for JSON export."""
-        return {name: self.column(name).tolist() for name in self._columns}
+        return {name: self.column(name).tolist() for name in self._where}
 
 
 def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:

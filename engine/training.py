@@ -92,6 +92,7 @@ class Trainer:
         self.rng = np.random.default_rng([seed, 2])
         self.optimizer = OPTIMIZERS[optimizer](net.theta.size, lr)
         self.classify = _is_classification(self.Y)
+        self.labels = _labels(self.Y)  # the classes, for counting correct answers
         self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
         self.epoch = 0
         self.diverged_at: int | None = None
@@ -141,13 +142,14 @@ class Trainer:
         return saved
 
     def _batches(self):
-        """The epoch's (X, Y) batches: the whole set, or a fresh shuffle cut into batch_size pieces."""
-        X, Y, size = self.X, self.Y, self.batch_size
+        """The epoch's (X, Y, labels) batches: the whole set, or a fresh shuffle cut
+        into batch_size pieces."""
+        X, Y, labels, size = self.X, self.Y, self.labels, self.batch_size
         if size >= len(X):
-            return ((X, Y),)
+            return ((X, Y, labels),)
         order = self.rng.permutation(len(X))
-        X, Y = X[order], Y[order]
-        return [(X[start:start + size], Y[start:start + size]) for start in range(0, len(X), size)]
+        X, Y, labels = X[order], Y[order], labels[order]
+        return [(X[i:i + size], Y[i:i + size], labels[i:i + size]) for i in range(0, len(X), size)]
 
     def _epoch(self) -> EpochRecord:
         net, layers = self.net, self.net.layers
@@ -155,12 +157,13 @@ class Trainer:
         delta_sums = [0.0] * layers
         gradient_sums = [0.0] * layers
         batches = self._batches()
-        for Xb, Yb in batches:
+        for Xb, Yb, labels in batches:
             g = net.backward(Xb, Yb, self.loss_name, train=True)
             loss_sum += g.loss
             if self.classify:
-                correct += _count_correct(g.activations[-1], Yb)
-            for l, (delta, nabla_w) in enumerate(zip(g.deltas, g.weights)):
+                correct += _count_correct(g.activations[-1], labels)
+            for l in range(layers):
+                delta, nabla_w = g.deltas[l], g.weights[l]
                 delta_sums[l] += np.abs(delta).sum() / delta.size
                 gradient_sums[l] += math.sqrt(np.vdot(nabla_w, nabla_w))
             self.optimizer.step(net.theta, g.flat())
@@ -184,7 +187,7 @@ class Trainer:
         if self.X_test is not None:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:
-                record.test_accuracy = _count_correct(a, self.Y_test) / len(self.X_test)
+                record.test_accuracy = _count_correct(a, _labels(self.Y_test)) / len(self.X_test)
         if not math.isfinite(loss):
             self.diverged_at = self.epoch
             record.diverged = True
@@ -196,8 +199,13 @@ class Trainer:
         return record
 
 
-def _count_correct(a: np.ndarray, y: np.ndarray) -> int:
-    """Samples classified right: argmax for several outputs, a > 1/2 for one."""
+def _labels(Y: np.ndarray) -> np.ndarray:
+    """The class of each target row: y > 1/2 for one output, the argmax for several."""
+    return Y > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
+
+
+def _count_correct(a: np.ndarray, labels: np.ndarray) -> int:
+    """Samples classified right: a > 1/2 for one output, the argmax for several."""
     if a.shape[1] == 1:
-        return np.count_nonzero((a > 0.5) == (y > 0.5))
-    return np.count_nonzero(a.argmax(axis=1) == y.argmax(axis=1))
+        return np.count_nonzero((a > 0.5) == labels)
+    return np.count_nonzero(a.argmax(axis=1) == labels)
