@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from textual import on, work
@@ -36,6 +37,11 @@ MIN_HEIGHT = 12
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
+# With 16 colours (TERM=linux, TERM=xterm) truecolor themes lose their contrasts when
+# downgraded (input fields vanish into the background); the ANSI themes use the
+# terminal's own palette instead.
+ANSI_DARK_THEME = "ansi-dark"
+ANSI_LIGHT_THEME = "ansi-light"
 
 T = TypeVar("T")
 
@@ -50,7 +56,7 @@ class TutorApp(App):
 
     TITLE = "nn-tutor"
     SUB_TITLE = "neural networks from first principles"
-    CSS_PATH = "tutor.tcss"
+    CSS_PATH = Path(__file__).with_name("tutor.tcss")  # absolute: subclasses may live anywhere
     COMMANDS = App.COMMANDS | {TutorCommands}
 
     BINDINGS = [
@@ -90,6 +96,8 @@ class TutorApp(App):
         if self.slow_link:
             # Animations cost frames, and frames cost bandwidth.
             self.animation_level = "none"
+        if self.console.color_system in ("standard", "windows") and ANSI_DARK_THEME in self.available_themes:
+            self.theme = ANSI_DARK_THEME
 
     # ------------------------------------------------------------------ start-up
 
@@ -101,7 +109,8 @@ class TutorApp(App):
         self.push_screen(HomeScreen())
         if self.lab_config is not None:
             self.open_lab(self.lab_config, start=self.start_lab)
-        self.load_course()
+        # After the first frame: the loader's imports (NumPy, SymPy) would compete with it for the GIL.
+        self.call_after_refresh(self.load_course)
         self._check_size(self.size.width, self.size.height)
 
     def _catch_hangup(self) -> None:
@@ -241,8 +250,11 @@ class TutorApp(App):
         return self.course.lessons[0].id
 
     def action_toggle_theme(self) -> None:
-        """Switch between Textual's light and dark themes."""
-        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+        """Switch between light and dark (between the two ANSI themes when one is in use)."""
+        if self.theme in (ANSI_DARK_THEME, ANSI_LIGHT_THEME):
+            self.theme = ANSI_LIGHT_THEME if self.theme == ANSI_DARK_THEME else ANSI_DARK_THEME
+        else:
+            self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def action_toggle_slow_link(self) -> None:
         self.slow_link = not self.slow_link

@@ -37,7 +37,7 @@ CHART_GUIDE: dict[str, tuple[str, str]] = {
                    "The hidden activation and its derivative, with vertical lines at the range of z the "
                    "network uses now. Where f′ is near 0 the neurons are saturated and pass little δ back."),
     "status": ("status line",
-               "The epoch, the loss (and test loss and accuracy when there are), the speed in epochs per "
+               "The epoch, the loss (with the test loss and accuracy when the run has them), the speed in epochs per "
                "second, the learning rate, and the run's state: ready, running, paused, finished, or "
                "the epoch at which the loss diverged."),
 }
@@ -59,8 +59,11 @@ def _binding_rows(app, bindings) -> list[tuple[str, str]]:
         if binding.system or not binding.description and not binding.tooltip:
             continue
         what = binding.description or binding.tooltip
-        if binding.tooltip and binding.description and binding.description not in binding.tooltip:
-            what = f"{binding.description}: {binding.tooltip[0].lower()}{binding.tooltip[1:]}"
+        if binding.tooltip and binding.description:
+            if binding.description.lower() in binding.tooltip.lower():
+                what = binding.tooltip
+            else:
+                what = f"{binding.description}: {binding.tooltip[0].lower()}{binding.tooltip[1:]}"
         keys, first = rows.setdefault(binding.action, ([], what))
         keys.append(app.get_key_display(binding))
     return [(" ".join(keys), what) for keys, what in rows.values()]

@@ -50,9 +50,9 @@ class HomeScreen(Screen):
 
     BINDINGS = [
         Binding("c", "app.continue", "Continue", tooltip="Open the lesson you were last in"),
-        Binding("l", "app.open_lab", "Lab"),
-        Binding("d", "app.drills", "Drills"),
-        Binding("t", "app.toggle_theme", "Light/dark", show=False),
+        Binding("l", "app.open_lab", "Lab", tooltip="Open the Lab with its default run"),
+        Binding("d", "app.drills", "Drills", tooltip="Generated derivative drills, the due ones first"),
+        Binding("t", "app.toggle_theme", "Light/dark", show=False, tooltip="Switch between light and dark"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from tutor import messages
 from tutor.course.model import EngineBlock, LabBlock, Prose, Quiz
-from tutor.widgets.lesson_blocks import EngineSource, LabCard
+from tutor.widgets.lesson_blocks import EngineSource, LabCard, LessonMarkdown
 from tutor.widgets.quiz import QuizWidget
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class LessonScreen(Screen):
                 quiz_number = 0
                 for segment in self.lesson.body:
                     if isinstance(segment, Prose):
-                        yield Markdown(segment.text, classes="prose", open_links=False)
+                        yield LessonMarkdown(segment.text, classes="prose", open_links=False)
                     elif isinstance(segment, Quiz):
                         quiz_number += 1
                         yield QuizWidget(segment, quiz_number, solved_before=bool(status.get(segment.id)),

@@ -1,4 +1,4 @@
-"""The non-quiz blocks of a lesson: a lab card and an engine function's source.
+"""The non-quiz parts of a lesson: prose, a lab card, an engine function's source.
 
 A ```lab block becomes a card describing the run, with a button that opens the
 Lab on exactly that configuration. An ```engine block shows the real source of an
@@ -13,7 +13,8 @@ from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.content import Content
 from textual.highlight import highlight
 from textual.markup import escape
-from textual.widgets import Button, Static
+from textual.widgets import Button, Markdown, Static
+from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
 from tutor.course.model import EngineBlock, LabBlock
@@ -29,6 +30,24 @@ CHART_NAMES = {
     "lr": "learning rate",
     "decision_boundary": "decision boundary",
 }
+
+
+class FormulaFence(MarkdownFence):
+    """A code block: highlighted when it names its language (```python), else shown as
+    written. Lessons indent their formulas (σ′(x) = σ(x)(1 − σ(x))), which a guessed
+    lexer would colour as if `for` and `if` in them were keywords."""
+
+    @classmethod
+    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
+        if not language:
+            return Content(code)
+        return super().highlight(code, language, ansi=ansi, dark=dark)
+
+
+class LessonMarkdown(Markdown):
+    """Textual's Markdown, with formulas in code blocks left uncoloured."""
+
+    BLOCKS = {**Markdown.BLOCKS, "fence": FormulaFence, "code_block": FormulaFence}
 
 
 class LabCard(Vertical):

@@ -1,0 +1,67 @@
+"""A dropped SSH link: `tutor` in a real pseudo-terminal exits cleanly on SIGHUP.
+
+Closing the terminal's master side is what sshd does when the link drops: the
+kernel sends SIGHUP to the session. Without a handler Python dies of the signal
+(no cleanup); TutorApp turns it into a normal exit (workers cancelled, the
+progress store closed), so the exit status is 0.
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import struct
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pty = pytest.importorskip("pty")
+fcntl = pytest.importorskip("fcntl")
+termios = pytest.importorskip("termios")
+
+TUTOR = Path(sys.executable).parent / "tutor"
+
+
+def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
+    seen = b""
+    while marker not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def wait_exit(pid: int, deadline: float) -> int | None:
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.02)
+    return None
+
+
+@pytest.mark.skipif(not TUTOR.exists(), reason="the tutor console script is not installed")
+def test_tutor_exits_cleanly_when_the_terminal_hangs_up(tmp_path):
+    env = dict(os.environ, NN_TUTOR_DATA_DIR=str(tmp_path), TERM="xterm-256color")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become `tutor` on the new terminal
+        os.execve(str(TUTOR), [str(TUTOR)], env)
+    status = None
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        drawn = read_until(fd, b"Lessons", time.monotonic() + 30)
+        assert b"Lessons" in drawn, drawn[-500:]
+        os.close(fd)  # hang up
+        status = wait_exit(pid, time.monotonic() + 15)
+    finally:
+        if status is None:  # never leave a tutor behind
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert status is not None, "tutor still running 15 s after the hangup"
+    assert not os.WIFSIGNALED(status), f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    assert os.WEXITSTATUS(status) == 0
