@@ -140,8 +140,15 @@ class TutorApp(App):
     def load_course(self) -> None:
         """Read and check every lesson in a thread; the home screen fills in when done."""
         from tutor.course.loader import load_course
+        from tutor.course.model import Course, Problem
+        from tutor.course.paths import lessons_dir
 
-        course = load_course(self.lessons_dir)
+        try:
+            course = load_course(self.lessons_dir)
+        except Exception as error:  # a loader bug must leave the app (and the Lab) usable
+            folder = Path(self.lessons_dir) if self.lessons_dir is not None else lessons_dir()
+            course = Course(folder, (), (Problem(folder, 0, f"the lessons could not be loaded "
+                                                            f"({type(error).__name__}: {error})"),))
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._set_course, course)
 
@@ -193,9 +200,16 @@ class TutorApp(App):
         self.remember(lambda p: p.set_last_lesson(lesson.id))
 
     def open_lab(self, config=None, start: bool = False) -> None:
-        """Open the Lab, with `config` (an engine.RunConfig) or its default run."""
+        """Open the Lab, with `config` (an engine.RunConfig) or its default run.
+
+        A Lab already on top is replaced (its run stops), never stacked: one run at a time.
+        """
         from tutor.screens.lab import LabScreen
 
+        if isinstance(self.screen, LabScreen):
+            if config is None:
+                return
+            self.pop_screen()
         self.push_screen(LabScreen(config, start))
 
     def _pop_to_home(self) -> None:
@@ -259,7 +273,6 @@ class TutorApp(App):
     def action_toggle_slow_link(self) -> None:
         self.slow_link = not self.slow_link
         self.animation_level = "none" if self.slow_link else "full"
-        self.post_message(messages.SlowLinkChanged(self.slow_link))
         self.notify("Low-bandwidth mode on: charts refresh less often." if self.slow_link
                     else "Low-bandwidth mode off.")
 

@@ -47,11 +47,3 @@ class QuizRevealed(Message):
     def __init__(self, quiz: Quiz) -> None:
         super().__init__()
         self.quiz = quiz
-
-
-class SlowLinkChanged(Message):
-    """The low-bandwidth mode was switched on or off."""
-
-    def __init__(self, slow_link: bool) -> None:
-        super().__init__()
-        self.slow_link = slow_link

@@ -117,3 +117,17 @@ async def test_an_empty_lessons_folder_says_so(tmp_path, progress_path):
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_loader_crash_is_shown_as_a_problem_and_the_app_stays_up(lessons, progress_path, monkeypatch):
+    def broken(directory=None, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("tutor.course.loader.load_course", broken)
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        assert "RuntimeError: disk on fire" in str(app.screen.query_one("#problems").render())
+        await pilot.press("l")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabScreen"

@@ -170,6 +170,10 @@ async def test_lab_card_opens_the_lab_with_that_run(make_app):
         assert isinstance(app.screen, LabScreen)
         config = app.screen.initial_config
         assert config.layers == (2, 3, 1) and config.lr == 2.0 and config.epochs == 500 and config.seed == 3
+        depth = len(app.screen_stack)
+        app.open_lab(config.__class__(lr=0.1))  # another run replaces this Lab, never stacks on it
+        await pilot.pause()
+        assert len(app.screen_stack) == depth and app.screen.initial_config.lr == 0.1
 
 
 async def test_next_previous_contents_and_resizing(make_app, progress_path):

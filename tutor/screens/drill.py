@@ -118,7 +118,12 @@ class DrillScreen(Screen):
     def _judge(self, drill, text: str) -> None:
         from tutor.course.judge import judge
 
-        judgement = judge(text, drill.expected, function=drill.function)
+        try:
+            judgement = judge(text, drill.expected, function=drill.function)
+        except Exception as error:  # a judge bug must not end the session
+            self.app.call_from_thread(self._feedback, f"[$text-error]This answer could not be judged "
+                                                      f"({escape(type(error).__name__)}: {escape(str(error))}).[/]")
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_judgement, drill, judgement)
 

@@ -139,9 +139,13 @@ class QuizWidget(Vertical):
 
     @work(thread=True, exclusive=True, group="judge")
     def _judge(self, text: str) -> None:
-        from tutor.course.answers import check_answer
+        from tutor.course.answers import Verdict, check_answer
 
-        verdict = check_answer(self.quiz, text)
+        try:
+            verdict = check_answer(self.quiz, text)
+        except Exception as error:  # a judge bug must not end the lesson
+            verdict = Verdict(False, f"This answer could not be judged ({type(error).__name__}: {error}); "
+                                     "please report it.", understood=False)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_verdict, text, verdict)
 
@@ -190,7 +194,10 @@ class QuizWidget(Vertical):
     def _reveal(self) -> None:
         from tutor.course.display import reveal
 
-        text = reveal(self.quiz)
+        try:
+            text = reveal(self.quiz)
+        except Exception as error:
+            text = f"The answer could not be shown ({type(error).__name__}: {error})."
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_revealed, text)
 
