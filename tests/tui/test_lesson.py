@@ -180,6 +180,11 @@ async def test_next_previous_contents_and_resizing(make_app, progress_path):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_good_lesson(app, pilot)
+        await pilot.press("j")  # the next quiz: scrolled to, its answer field focused
+        await pilot.pause()
+        assert app.focused is quiz(screen, "cube").query_one(Input)
+        await pilot.press("escape")
+        await pilot.pause()
         assert not screen.query_one("#toc").display  # narrow: contents hidden until asked for
         await pilot.press("t")
         await pilot.pause()
