@@ -177,3 +177,16 @@ async def test_help_lists_keys_of_every_screen_and_the_lab_charts(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_the_first_screen_needs_neither_numpy_nor_sympy():
+    """Start-up speed: what draws the course map must not import the heavy libraries
+    (the lessons are loaded in a worker after the first frame)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tutor.app, tutor.screens.home, tutor.palette, tutor.progress, tutor.commands.app; "
+            "print(sorted(m for m in ('numpy', 'sympy', 'engine', 'plotext') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
