@@ -92,7 +92,6 @@ class TutorApp(App):
         self.lessons_dir = lessons_dir
         self.progress: Progress | None = None
         self.progress_problem: str | None = None  # why answers are not being saved
-        self._too_small_shown = False
         if self.slow_link:
             # Animations cost frames, and frames cost bandwidth.
             self.animation_level = "none"

@@ -127,6 +127,7 @@ class LessonScreen(Screen):
         self._show_progress()
         if not message.verdict.correct:
             return
+        self._rebuild_toc()  # the quiz's mark turns to ✓
         status = app.remember(lambda p: p.quiz_status(lesson.id), {})  # type: ignore[attr-defined]
         solved_here = {widget.quiz.id for widget in self.query(QuizWidget) if widget.solved}
         if all(status.get(quiz.id) or quiz.id in solved_here for quiz in lesson.quizzes):
