@@ -29,11 +29,12 @@ def option_texts(screen) -> list[str]:
     return [str(lessons.get_option_at_index(i).prompt) for i in range(lessons.option_count)]
 
 
-async def test_map_shows_order_requires_scores_and_broken_lessons(lessons, progress_path):
+async def test_map_shows_order_requires_scores_broken_lessons_and_continues(lessons, progress_path):
     with Progress(progress_path) as store:
         store.record_answer("good", "cube", "3x", False)
         store.record_answer("good", "cube", "3x^2", True)
         store.complete_lesson("next")
+        store.set_last_lesson("next")
     app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for_course(app, pilot)
@@ -48,21 +49,16 @@ async def test_map_shows_order_requires_scores_and_broken_lessons(lessons, progr
         assert 'did you mean "derivative"' in problems
         assert "03-bad.md" in screen_text(app)
 
-        # The detail follows the highlighted lesson.
-        await pilot.press("down")
-        await pilot.pause()
+        # The lesson to continue starts highlighted; the detail describes it.
         detail = str(screen.query_one("#lesson-detail").render())
         assert "The next lesson" in detail and "Requires: ○ A good lesson" in detail  # not complete yet
         assert "1 quiz, 0 labs · complete" in detail
+        await pilot.press("up")  # the detail follows the highlight
+        await pilot.pause()
+        assert "A good lesson" in str(screen.query_one("#lesson-detail").render())
 
-
-async def test_continue_opens_the_last_lesson(lessons, progress_path):
-    with Progress(progress_path) as store:
-        store.set_last_lesson("next")
-    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_course(app, pilot)
-        assert "lesson 2" in str(app.screen.query_one("#continue").label)
+        # Continue where I left off: the last lesson opened.
+        assert "lesson 2" in str(screen.query_one("#continue").label)
         await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "next"
