@@ -1,0 +1,56 @@
+"""Helpers for the Lab's Pilot tests (imported by tests/tui/test_lab*.py).
+
+While a run trains, the process is never idle, so `pilot.pause()` without a delay
+(which waits for an idle CPU, up to a second) and `pilot.press()` are slow; the
+tests poll with `pilot.pause(0.01)` and send keys with `app.simulate_key`, as a
+terminal would.
+"""
+from __future__ import annotations
+
+import time
+
+import engine
+from tutor.app import TutorApp
+from tutor.screens.lab import LabScreen
+from tutor.session import Phase
+
+# A safety net against hanging, never a measure of speed: waits end as soon as their condition holds.
+GIVE_UP_SECONDS = 30.0
+
+
+def lab_app(tmp_path, start: bool = False, **settings) -> TutorApp:
+    """The real app opened straight into the Lab (as `tutor lab` does), with its own
+    progress file and an empty course."""
+    lessons = tmp_path / "no-lessons"
+    lessons.mkdir(exist_ok=True)
+    config = engine.RunConfig.from_mapping(settings)
+    return TutorApp(lab_config=config, start=start, progress_path=tmp_path / "progress.db",
+                    lessons_dir=lessons)
+
+
+async def until(pilot, condition, what: str = "the condition") -> None:
+    """Poll `condition()` between short pauses until it holds."""
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await pilot.pause(0.01)
+
+
+async def lab_screen(app, pilot) -> LabScreen:
+    await until(pilot, lambda: isinstance(app.screen, LabScreen), "the Lab")
+    return app.screen
+
+
+async def key(app, pilot, name: str) -> None:
+    """Press a key as the terminal sends it, and let the app handle it."""
+    app.simulate_key(name)
+    await pilot.pause(0.01)
+
+
+def status_text(screen: LabScreen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+async def wait_phase(pilot, screen: LabScreen, *phases: Phase) -> None:
+    await until(pilot, lambda: screen.session.phase in phases, f"phase {phases}")

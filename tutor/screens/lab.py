@@ -1,0 +1,541 @@
+"""The Lab: train a network and watch it learn, with the numbers TensorFlow Playground hides.
+
+The screen builds a TrainingSession (tutor/session.py) from the controls and hands
+its `run` to a Textual thread worker. From then on the two sides only share data:
+the worker appends epochs to the session's MetricsLog and answers flags; a timer
+here reads the log a few times a second (about once a second on a slow link) and
+redraws what changed. Nothing the worker does waits for the screen.
+
+Layout: on a terminal of at least 110x30 everything is on one screen (controls on
+the left, six panels in a grid). Smaller terminals get the same panels in three
+views (Setup, Train, Inside) switched with tabs or the keys 1, 2, 3.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from functools import partial
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+import engine
+from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
+from tutor.widgets.boundary import BoundaryMap
+from tutor.widgets.charts import ActivationChart, DeltaChart, FitChart, LossChart, WeightsChart
+from tutor.widgets.lab_controls import LabControls
+from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
+
+REFRESH_SECONDS = 0.25          # ~4 Hz
+SLOW_LINK_REFRESH_SECONDS = 1.0
+UI_BUDGET = 0.15                # share of one core the refresh may use before it slows down
+VIEWS = ("setup", "train", "inside")
+# Settings a running session can take on the fly; any other change needs a new run.
+LIVE_FIELDS = ("lr", "epochs")
+SLOW_CHARTS_EVERY = 2           # the weights, deltas and activation charts: every 2 intervals
+
+
+class RefreshPacer:
+    """Decides when the next refresh is due: every `interval` seconds, or less often if
+    refreshing costs more than `budget` of the time (drawing competes with training for
+    the interpreter), but never less often than every `4 * interval`."""
+
+    def __init__(self, interval: float, budget: float = UI_BUDGET):
+        self.interval = interval
+        self.budget = budget
+        self.cost = 0.0          # smoothed CPU seconds per refresh
+        self.next_due = 0.0
+
+    def due(self, now: float) -> bool:
+        return now >= self.next_due
+
+    def spent(self, seconds: float, now: float) -> None:
+        """A refresh that started at `now` took `seconds` of CPU time."""
+        self.cost = seconds if self.cost == 0 else 0.7 * self.cost + 0.3 * seconds
+        wait = min(max(self.interval, self.cost / self.budget), 4 * self.interval)
+        # Less a little slack, so that a timer firing a hair early still finds it due.
+        self.next_due = now + wait - 0.02
+
+
+def _differs(a: engine.RunConfig, b: engine.RunConfig) -> bool:
+    """True if the two runs differ in more than the settings a run takes on the fly."""
+    live = {field: 1 for field in LIVE_FIELDS}
+    return dataclasses.replace(a, **live) != dataclasses.replace(b, **live)
+
+
+class LabScreen(Screen):
+    """Train a network from the controls' settings; charts, diagram and status follow live."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    BINDINGS = [
+        Binding("space", "toggle_run", "Start/Pause"),
+        Binding("n", "step", "Step"),
+        Binding("r", "reset", "Reset"),
+        Binding("l", "toggle_log", "Log loss"),
+        Binding("plus,equals_sign", "scale_lr(2)", "lr×2"),
+        Binding("minus", "scale_lr(0.5)", "lr÷2"),
+        Binding("1", "view('setup')", "Setup", show=False),
+        Binding("2", "view('train')", "Train", show=False),
+        Binding("3", "view('inside')", "Inside", show=False),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    LabScreen {
+        layout: vertical;
+    }
+    LabScreen #views {
+        height: 2;
+    }
+    LabScreen #panels {
+        height: 1fr;
+        layout: grid;
+        grid-gutter: 0 0;
+    }
+    LabScreen .panel {
+        height: 1fr;
+        border: round $primary-darken-1;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+        padding: 0;
+        display: none;
+    }
+    LabScreen #controls {
+        padding: 0 0 0 1;
+    }
+    LabScreen #network-panel NetworkDiagram {
+        height: 1fr;
+    }
+    LabScreen #data-panel .note {
+        color: $text-muted;
+        padding: 1;
+    }
+    LabScreen #status {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    LabScreen #status.-diverged {
+        background: $error 30%;
+    }
+
+    /* Small terminals: one view at a time. */
+    LabScreen.view-setup .in-setup,
+    LabScreen.view-train .in-train,
+    LabScreen.view-inside .in-inside {
+        display: block;
+    }
+    LabScreen.view-setup #panels { grid-size: 1 1; }
+    LabScreen.view-train #panels { grid-size: 2 2; grid-columns: 1fr 1fr; }
+    LabScreen.view-train #network-panel { row-span: 2; }
+    LabScreen.view-inside #panels { grid-size: 2 2; grid-columns: 1fr 1fr; }
+    LabScreen.view-inside #activation { column-span: 2; }
+
+    /* 110x30 and more: everything at once. */
+    LabScreen.-wide.-tall #views { display: none; }
+    LabScreen.-wide.-tall .panel { display: block; }
+    LabScreen.-wide.-tall #panels {
+        grid-size: 3 3;
+        grid-columns: 34 1fr 1fr;
+        grid-rows: 4fr 3fr 3fr;
+    }
+    LabScreen.-wide.-tall #controls { row-span: 3; }
+    LabScreen.-wide.-tall #network-panel { row-span: 1; }
+    LabScreen.-wide.-tall #activation { column-span: 1; }
+    """
+
+    def __init__(self, config: engine.RunConfig | None = None, start: bool = False) -> None:
+        super().__init__()
+        self.initial_config = config or engine.RunConfig()
+        self.start_at_once = start
+        self.session: TrainingSession | None = None
+        self.pending_changes = False     # settings edited since the run started
+        self.notice = ""                 # a one-off line for the status (e.g. why Start refused)
+        self._shown: tuple | None = None             # (log count, phase, notice) last drawn
+        self._shown_snapshot = None
+        self._rate = (0.0, 0, 0.0)                   # (time, count, epochs per second)
+        self._pacer = RefreshPacer(REFRESH_SECONDS)
+        self._view = "train"
+
+    # ----- building the screen ---------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(Tab("1 Setup", id="tab-setup"), Tab("2 Train", id="tab-train"),
+                   Tab("3 Inside", id="tab-inside"), active="tab-train", id="views")
+        with Grid(id="panels"):
+            controls = LabControls(self.initial_config, id="controls", classes="panel in-setup")
+            controls.border_title = "settings"
+            yield controls
+            with Vertical(id="network-panel", classes="panel in-train") as panel:
+                panel.border_title = "network · ←→↑↓ select a neuron"
+                yield NetworkDiagram(id="diagram")
+                yield NeuronInspector(id="inspector")
+            with Vertical(id="data-panel", classes="panel in-train") as panel:
+                panel.border_title = "data and prediction"
+                yield BoundaryMap(id="boundary")
+                yield FitChart(id="fit")
+                yield Static("", id="data-note", classes="note")
+            yield LossChart(id="loss", classes="panel in-train")
+            yield WeightsChart(id="weights", classes="panel in-inside")
+            yield DeltaChart(id="deltas", classes="panel in-inside")
+            yield ActivationChart(id="activation", classes="panel in-inside")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_view("train")
+        self._install(self.initial_config)
+        if self.session is None:
+            self._set_view("setup")
+        self.set_interval(REFRESH_SECONDS, self._tick)
+        self.query_one(NetworkDiagram).focus()
+        if self.start_at_once:
+            self.action_toggle_run()
+
+    def on_unmount(self) -> None:
+        self._stop_session()
+
+    # ----- widgets -----------------------------------------------------------------
+
+    @property
+    def controls(self) -> LabControls:
+        return self.query_one(LabControls)
+
+    @property
+    def log_charts(self) -> list:
+        return [self.query_one("#loss", LossChart), self.query_one("#weights", WeightsChart),
+                self.query_one("#deltas", DeltaChart)]
+
+    # ----- sessions ----------------------------------------------------------------
+
+    def _install(self, config: engine.RunConfig) -> bool:
+        """Replace the session with a new one (not started) for config. False, with the
+        problem shown at its control, if the configuration cannot be built."""
+        try:
+            session = TrainingSession(config)
+        except engine.ConfigError as error:
+            self.controls.show_error(error.field, error.message)
+            return False
+        self._stop_session()
+        self.session = session
+        self.pending_changes = False
+        self.query_one("#weights", WeightsChart).tracked_labels = session.trainer.tracked_labels
+        self._shown = None
+        self._shown_snapshot = None
+        self._rate = (time.monotonic(), 0, 0.0)
+        self._show_data_kind()
+        self._refresh(force=True)
+        return True
+
+    def _stop_session(self) -> None:
+        if self.session is not None:
+            self.session.cancel()
+
+    def _start_worker(self) -> None:
+        session = self.session
+        self._rate = (time.monotonic(), session.log.count, 0.0)
+        self.run_worker(partial(self._train, session), thread=True, group="training",
+                        name="training", exit_on_error=False)
+
+    @staticmethod
+    def _train(session: TrainingSession) -> Phase:
+        """The worker's body: the session's loop, also stopped if Textual cancels the worker."""
+        worker = get_current_worker()
+        return session.run(should_stop=lambda: worker.is_cancelled)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "training" and event.state is WorkerState.ERROR:
+            self.notice = f"training stopped by an error: {event.worker.error}"
+            if self.session is not None:
+                self.session.cancel()
+            self._refresh(force=True)
+
+    def _fresh_session_from_controls(self) -> bool:
+        """A new session from the controls; False (and the problem shown) if they are wrong."""
+        config = self.controls.read_config()
+        if config is not None and self._install(config):
+            return True
+        self._refuse()
+        return False
+
+    def _refuse(self) -> None:
+        self.notice = "fix the setting marked in red first"
+        self._set_view("setup")
+        self._update_status()
+
+    # ----- actions -------------------------------------------------------------------
+
+    def action_toggle_run(self) -> None:
+        """Start (a ready or finished run: from the controls), pause, or resume."""
+        self.notice = ""
+        session = self.session
+        if session is not None and session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+        elif session is not None and session.phase in (Phase.PAUSED, Phase.RUNNING):
+            session.resume()
+        else:
+            if not self._ready_from_controls():
+                return
+            self._start_worker()
+        self._refresh(force=True)
+
+    def _ready_from_controls(self) -> bool:
+        """Make sure a not-yet-started session matches the controls."""
+        session = self.session
+        config = self.controls.read_config()
+        if config is not None and session is not None and session.phase is Phase.READY \
+                and session.config == config:
+            return True
+        return self._fresh_session_from_controls()
+
+    def action_step(self) -> None:
+        """Train one epoch, then pause (pauses a running run)."""
+        self.notice = ""
+        session = self.session
+        if session is not None and session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+        elif session is not None and session.phase in (Phase.PAUSED, Phase.RUNNING):
+            session.step()
+        else:
+            if not self._ready_from_controls():
+                return
+            self.session.step()
+            self._start_worker()
+        self._refresh(force=True)
+
+    def action_reset(self) -> None:
+        """A new, untrained network from the controls' settings."""
+        self.notice = ""
+        self._fresh_session_from_controls()
+
+    def action_reseed(self) -> None:
+        """The next seed: new data draw and new initial weights."""
+        try:
+            seed = int(self.controls.raw("seed")) + 1
+        except ValueError:
+            seed = 0
+        self.controls.set_value("seed", seed)
+        self.action_reset()
+
+    def action_toggle_log(self) -> None:
+        chart = self.query_one("#loss", LossChart)
+        chart.set_log_scale(not chart.log_scale)
+
+    def action_scale_lr(self, factor: float) -> None:
+        """Double or halve the learning rate (in force from the next epoch)."""
+        try:
+            lr = float(self.controls.raw("lr")) * factor
+        except ValueError:
+            return
+        self.controls.control("lr").value = f"{lr:.6g}"   # Edited -> applied as typed text is
+
+    def action_view(self, view: str) -> None:
+        self._set_view(view)
+
+    def action_leave(self) -> None:
+        """Escape: out of a control first; then out of the Lab (if anything is under it)."""
+        if isinstance(self.focused, (Input, Select)):
+            self.query_one(NetworkDiagram).focus()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def _set_view(self, view: str) -> None:
+        self._view = view
+        for name in VIEWS:
+            self.set_class(name == view, f"view-{name}")
+        tabs = self.query_one("#views", Tabs)
+        if tabs.active != f"tab-{view}":
+            tabs.active = f"tab-{view}"
+
+    @on(Tabs.TabActivated, "#views")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        self._set_view(event.tab.id.removeprefix("tab-"))
+
+    # ----- the controls ---------------------------------------------------------------
+
+    @on(LabControls.Pressed)
+    def _button(self, event: LabControls.Pressed) -> None:
+        {"start": self.action_toggle_run, "step": self.action_step,
+         "reset": self.action_reset, "reseed": self.action_reseed}[event.action]()
+
+    @on(LabControls.Edited)
+    def _edited(self, event: LabControls.Edited) -> None:
+        session = self.session
+        if event.field in LIVE_FIELDS and event.valid and session is not None:
+            value = self.controls.raw(event.field)
+            if event.field == "lr":
+                session.set_lr(float(value))
+            else:
+                session.set_epochs(int(value))
+            self._update_status()
+            return
+        config = self.controls.read_config()
+        if session is None or session.phase is Phase.READY:
+            # Nothing trained yet: show the new network and data at once.
+            if config is not None and (session is None or config != session.config):
+                self._install(config)
+                return
+        else:
+            self.pending_changes = config is None or _differs(config, session.config)
+        self._update_status()
+
+    @on(NetworkDiagram.Selected)
+    def _neuron_selected(self) -> None:
+        self._show_snapshot(force=True)
+
+    # ----- refreshing ------------------------------------------------------------------
+
+    @property
+    def refresh_interval(self) -> float:
+        return SLOW_LINK_REFRESH_SECONDS if getattr(self.app, "slow_link", False) else REFRESH_SECONDS
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self._pacer.interval = self.refresh_interval
+        if not self._pacer.due(now):
+            return
+        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
+        self._refresh()
+        # Charts build when they are painted, after this returns: what they spent since
+        # the last refresh is that refresh's paint, counted here.
+        painted = self._build_seconds()
+        cost = time.thread_time() - started + painted - self._painted
+        self._painted = painted
+        self._pacer.spent(cost, now)
+
+    _painted = 0.0
+
+    def _build_seconds(self) -> float:
+        """Total CPU time the charts have spent building, so far."""
+        return sum(widget.build_total for widget in self.query("LiveChart, BoundaryMap"))
+
+    def _refresh(self, force: bool = False) -> None:
+        """Pull what changed since the last refresh into the widgets.
+
+        The loss, the status, the diagram and the data panel follow every refresh;
+        the other charts (costlier to draw, slower to change) every SLOW_CHARTS_EVERY
+        intervals, and whenever the run stops or pauses."""
+        session = self.session
+        if session is None:
+            self._update_status()
+            return
+        count, phase = session.log.count, session.phase
+        now = time.monotonic()
+        slow = force or phase is not Phase.RUNNING or now >= self._slow_due
+        if slow:
+            self._slow_due = now + SLOW_CHARTS_EVERY * self.refresh_interval - 0.02
+        key = (count, phase, self.notice, self.pending_changes, session.lr, session.epochs)
+        if force or key != self._shown:
+            self._shown = key
+            self._update_status()
+            self.query_one("#loss", LossChart).pull(session.log)
+        if slow:
+            for chart in self.log_charts:
+                chart.pull(session.log)
+        snapshot = session.snapshot
+        if force or snapshot is not self._shown_snapshot:
+            self._show_snapshot()
+        if slow and snapshot is not self._activation_snapshot:
+            self._activation_snapshot = snapshot
+            self.query_one(ActivationChart).show(session.net.activation,
+                                                 preactivation_range(session, snapshot))
+        if phase is Phase.RUNNING:
+            session.request_snapshot()
+
+    _slow_due = 0.0
+    _activation_snapshot = None
+
+    def _update_status(self) -> None:
+        status = self.query_one("#status", Static)
+        session = self.session
+        controls_running = session is not None and session.phase is Phase.RUNNING and not session.paused
+        self.controls.set_running(controls_running)
+        if session is None:
+            status.update(self.notice or "no run: fix the settings marked in red", layout=False)
+            return
+        log = session.log
+        count = log.count
+        now = time.monotonic()
+        then, then_count, rate = self._rate
+        if now - then >= 0.5:
+            measured = (count - then_count) / (now - then)
+            rate = measured if rate == 0 else 0.5 * rate + 0.5 * measured
+            self._rate = (now, count, rate)
+        parts = [f"epoch {count:,}/{session.epochs:,}"]
+        if count:
+            parts.append(f"loss {log.last('loss'):.4g}")
+            test = log.last("test_loss")
+            if np.isfinite(test):
+                parts.append(f"test {test:.4g}")
+            accuracy = log.last("accuracy")
+            if np.isfinite(accuracy):
+                parts.append(f"acc {accuracy:.0%}")
+        # What the learner asked for shows at once; the thread follows within an epoch.
+        phase = session.phase
+        if phase in (Phase.RUNNING, Phase.PAUSED):
+            phase = Phase.PAUSED if session.paused else Phase.RUNNING
+        if phase is Phase.RUNNING:
+            parts.append(f"{rate:,.0f} epochs/s")
+        parts.append(f"lr {session.lr:g}")
+        parts.append({
+            Phase.READY: "ready · space starts",
+            Phase.RUNNING: "running · space pauses",
+            Phase.PAUSED: "paused · space resumes, n steps",
+            Phase.FINISHED: f"finished after {count:,} epochs",
+            Phase.DIVERGED: session.message,
+            Phase.CANCELLED: "stopped",
+        }[phase])
+        if self.pending_changes:
+            parts.append("settings changed · r resets with them")
+        if self.notice:
+            parts.append(self.notice)
+        diverged = session.phase is Phase.DIVERGED
+        if status.has_class("-diverged") != diverged:
+            status.set_class(diverged, "-diverged")
+        status.update(" · ".join(parts), layout=False)   # fixed height: no new layout needed
+
+    def _show_data_kind(self) -> None:
+        """Which picture the data panel holds: regions (2 inputs), a curve (1), or a note."""
+        width = self.session.data.input_width
+        self.query_one(BoundaryMap).display = width == 2
+        self.query_one(FitChart).display = width == 1
+        note = self.query_one("#data-note", Static)
+        note.display = width > 2
+        note.update(f"{width} inputs: no flat picture of the data. Watch the loss and the deltas.")
+
+    def _show_snapshot(self, force: bool = False) -> None:
+        """Diagram, neuron inspector, data panel and activation chart from the latest weights."""
+        session = self.session
+        if session is None:
+            return
+        snapshot = session.snapshot
+        self._shown_snapshot = snapshot
+        diagram = self.query_one(NetworkDiagram)
+        layer, neuron = diagram.selected
+        sample = diagram.sample
+        data = session.data
+        gradients = inspect_sample(session, snapshot, sample)
+        diagram.show(session.net.sizes, snapshot.weights, gradients.activations, len(data.X))
+        layer, neuron = diagram.selected
+        i = diagram.sample % len(data.X)
+        self.query_one(NeuronInspector).describe(
+            layer, neuron, i, len(data.X), data.X[i], data.Y[i], gradients,
+            snapshot.weights, snapshot.biases, session.net.activation.name,
+            session.net.output.name, session.net.layers)
+        net = snapshot.network(session.net)
+        if data.input_width == 2:
+            self.query_one(BoundaryMap).show(net.forward, data.X, data.Y, data.X_test, data.Y_test)
+        elif data.input_width == 1:
+            x = data.X[:, 0]
+            curve_x = np.linspace(x.min(), x.max(), 200)
+            with np.errstate(all="ignore"):
+                curve_y = net.forward(curve_x[:, None])[:, 0]
+            self.query_one(FitChart).show(x, data.Y[:, 0], curve_x, curve_y)

@@ -1,0 +1,390 @@
+"""The Lab's live charts: PlotextPlot widgets that redraw only when their data changed.
+
+Every chart follows one pattern. The screen calls `pull(...)` a few times a second;
+the chart folds new epochs into its Envelopes (see series.py) and, if anything
+changed, marks itself stale and asks Textual to repaint. `render()` rebuilds the
+plotext figure only when the data, the size or the theme changed since the last
+build; otherwise it returns the text it built before. The cost of a build is
+recorded in `build_seconds`, so that the screen can slow its refresh down when
+drawing takes too much of the UI's time.
+
+Losses and deltas span orders of magnitude, so they can be drawn as log10 of the
+value on a linear axis (plotext's own log scale misbehaves when a figure is built
+repeatedly).
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+from plotext._utility import colors_to_ansi
+from rich.style import Style
+from rich.text import Text
+from textual.content import Content
+from textual_plotext import PlotextPlot
+
+import engine
+from tutor.widgets.series import Envelope
+
+# Series colours, as plotext names them and as Textual does (the same ANSI colours,
+# so that a 16-colour terminal shows the legend in the colours of the lines).
+SERIES_COLORS = (("blue+", "ansi_bright_blue"), ("orange+", "ansi_bright_yellow"),
+                 ("green+", "ansi_bright_green"), ("magenta+", "ansi_bright_magenta"),
+                 ("cyan+", "ansi_bright_cyan"), ("red+", "ansi_bright_red"))
+TRAIN, TEST = 0, 1     # indices into SERIES_COLORS
+# Braille: 2x4 dots per character cell, the finest lines a terminal can draw. The Linux
+# console's font has no braille, so there the lines are drawn with plain dots.
+MARKER = "dot" if os.environ.get("TERM") == "linux" else "braille"
+
+
+def plot_color(k: int) -> str:
+    return SERIES_COLORS[k % len(SERIES_COLORS)][0]
+
+
+def legend(labels: list[str], width: int) -> Content:
+    """The series' names, each in its line's colour ('━ train ━ test'), cut to `width`:
+    without the '━ ' marks, then without the entries that do not fit."""
+    for mark in ("━ ", ""):
+        parts: list = []
+        for k, label in enumerate(labels):
+            parts += [" " if parts else "", (f"{mark}{label}", SERIES_COLORS[k % len(SERIES_COLORS)][1])]
+        content = Content.assemble(*parts)
+        if content.cell_length <= width:
+            return content
+    return content.truncate(width, ellipsis=True)
+
+
+def epoch_ticks(last: float, count: int = 4) -> tuple[list[float], list[str]]:
+    """Round epoch numbers for the x axis: 1, 250, 500, ... or 1, 100k, 200k, ..."""
+    if last <= 1:
+        return [1.0], ["1"]
+    raw = (last - 1) / count
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [1.0] + [k * step for k in range(1, count + 2) if k * step <= last]
+    return ticks, [_short(t) for t in ticks]
+
+
+def _short(n: float) -> str:
+    """12000 -> '12k', 1500000 -> '1.5M'."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:g}{suffix}"
+    return f"{n:g}"
+
+
+def figure_text(plt) -> Text:
+    """The figure as Rich Text, read from plotext's character matrix.
+
+    Equal to Text.from_ansi(plt.build()) (a test checks it), at about half the cost:
+    plotext's build writes every cell out as ANSI escape codes and Rich parses them
+    back, where a run of cells of one colour is all Rich needs. Uses plotext's own
+    two build steps and matrix (plotext 5.x), as textual-plotext does.
+    """
+    plt._set_sizes()
+    plt._build_matrix()
+    matrix = plt.monitor.matrix
+    text = Text(end="")
+    rows = range(matrix.rows - 1, -1, -1)   # plotext's row 0 is the bottom
+    for row in rows:
+        markers, fg, style, bg = (matrix.marker[row], matrix.fullground[row],
+                                  matrix.style[row], matrix.background[row])
+        start, cols = 0, matrix.cols
+        for col in range(1, cols + 1):
+            if col == cols or fg[col] != fg[start] or style[col] != style[start] or bg[col] != bg[start]:
+                text.append("".join(markers[start:col]), _rich_style(fg[start], style[start], bg[start]))
+                start = col
+        if row:
+            text.append("\n")
+    return text
+
+
+_STYLES: dict[tuple, Style | None] = {}
+
+
+def _rich_style(fg, style, bg) -> Style | None:
+    """plotext's colours of a cell as a Rich Style, through plotext's own ANSI codes."""
+    key = (str(fg), str(style), str(bg))
+    if key not in _STYLES:
+        ansi = colors_to_ansi(fg, style, bg)
+        spans = Text.from_ansi(ansi + "x").spans
+        _STYLES[key] = spans[0].style if spans else None
+    return _STYLES[key]
+
+
+def log10_finite(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and log10 of the positive values of y (log10 of 0 would be -inf)."""
+    keep = np.flatnonzero(y > 0)
+    return keep, np.log10(y[keep])
+
+
+class LiveChart(PlotextPlot):
+    """A PlotextPlot with a build cache: subclasses implement draw(plt)."""
+
+    DEFAULT_CSS = """
+    LiveChart {
+        width: 1fr;
+        height: 1fr;
+        min-height: 5;
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        # Plotext's "pro" theme leaves the canvas, axes and ticks uncoloured, so they take
+        # the widget's own colours from the app's theme; and it builds faster than a
+        # theme that colours every cell.
+        self.theme = "pro"
+        self._version = 0                  # bumped by stale()
+        self._built_key: tuple | None = None
+        self._built: Text | None = None
+        self.build_seconds = 0.0           # CPU time the last build took
+        self.build_total = 0.0             # CPU time all builds took
+        self.builds = 0                    # how many builds so far (tests look at this)
+
+    @property
+    def points_wanted(self) -> int:
+        """About two points per column of the plot."""
+        return max(16, 2 * self.size.width)
+
+    def stale(self) -> None:
+        """The data changed: build again at the next repaint."""
+        self._version += 1
+        self.refresh()
+
+    def render(self):
+        key = (self._version, self.size, self.app.theme)
+        if key != self._built_key or self._built is None:
+            started = time.thread_time()  # CPU time: waiting for the training thread is not cost
+            plt = self.plt
+            plt.clear_figure()
+            self.draw(plt)
+            # What PlotextPlot.render does, with a cheaper last step (see figure_text).
+            width, height = self.size
+            plt.plotsize(width, height)
+            plt._set_size(width, height)
+            plt.theme(self._get_plotext_theme_name(self.app.theme))
+            self._built = figure_text(plt)
+            self._built_key = key
+            self._set_titles()
+            self.build_seconds = time.thread_time() - started
+            self.builds += 1
+            self.build_total += self.build_seconds
+        return self._built
+
+    def draw(self, plt) -> None:
+        raise NotImplementedError
+
+    # Titles: what the chart shows on the top border, the legend on the bottom one.
+
+    def title(self) -> str:
+        return ""
+
+    def legend_labels(self) -> list[str]:
+        return []
+
+    def _set_titles(self) -> None:
+        title = self.title()
+        subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 4))
+        if title != str(self.border_title or ""):
+            self.border_title = title
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
+
+
+class LogChart(LiveChart):
+    """Columns of a MetricsLog over the epochs, each through its own Envelope."""
+
+    def __init__(self, *, log_scale: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.log_scale = log_scale
+        self._log: engine.MetricsLog | None = None
+        self._envelopes: list[Envelope] = []
+        self._labels: list[str] = []
+
+    def columns(self, log: engine.MetricsLog) -> list[np.ndarray]:
+        """The columns to chart (the first `count` rows of each)."""
+        raise NotImplementedError
+
+    def labels(self, log: engine.MetricsLog) -> list[str]:
+        raise NotImplementedError
+
+    def pull(self, log: engine.MetricsLog) -> bool:
+        """Fold in the epochs appended since the last pull; True if anything changed."""
+        if log is not self._log:
+            self._log = log
+            self._labels = self.labels(log)
+            self._envelopes = [Envelope() for _ in self._labels]
+            self.stale()
+        count = log.count
+        seen = self._envelopes[0].count if self._envelopes else count
+        if count == seen:
+            return False
+        for envelope, column in zip(self._envelopes, self.columns(log)):
+            envelope.extend(column[seen:count])
+        self.stale()
+        return True
+
+    def set_log_scale(self, log_scale: bool) -> None:
+        if log_scale != self.log_scale:
+            self.log_scale = log_scale
+            self.stale()
+
+    @property
+    def epochs(self) -> int:
+        return self._envelopes[0].count if self._envelopes else 0
+
+    def series(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(label, epochs, values) for each column with something to draw, decimated."""
+        out = []
+        for label, envelope in zip(self._labels, self._envelopes):
+            x, y = envelope.points(self.points_wanted)
+            if self.log_scale:
+                keep, y = log10_finite(y)
+                x = x[keep]
+            if len(x):
+                out.append((label, x, y))
+        return out
+
+    def draw(self, plt) -> None:
+        drawn = self.series()
+        for label, x, y in drawn:
+            k = self._labels.index(label)   # colours follow the column, drawn or not
+            plt.plot(x.tolist(), y.tolist(), marker=MARKER, color=plot_color(k))
+        last = max(self.epochs, 2)
+        plt.xlim(1, last)
+        plt.xticks(*epoch_ticks(last))
+        if not drawn:
+            plt.ylim(0, 1)
+
+    def legend_labels(self) -> list[str]:
+        return list(self._labels)
+
+
+class LossChart(LogChart):
+    """Training loss, and test loss when there is a test set."""
+
+    def columns(self, log):
+        return [log.column("loss"), log.column("test_loss")]
+
+    def labels(self, log):
+        return ["train", "test"]
+
+    def title(self) -> str:
+        return "log10 loss (l: linear)" if self.log_scale else "loss (l: log10)"
+
+    def legend_labels(self) -> list[str]:
+        has_test = len(self._envelopes) > 1 and np.isfinite(self._envelopes[1].points(4)[1]).any()
+        return ["train", "test"] if has_test else ["train"]
+
+
+class WeightsChart(LogChart):
+    """A few tracked individual weights (the trainer's choice: first and last of each layer)."""
+
+    def __init__(self, tracked_labels: list[str] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tracked_labels = list(tracked_labels or [])
+
+    def columns(self, log):
+        tracked = log.column("tracked")
+        return [tracked[:, j] for j in range(tracked.shape[1])]
+
+    def labels(self, log):
+        names = self.tracked_labels
+        return [names[j] if j < len(names) else f"w{j + 1}" for j in range(log.n_tracked)]
+
+    def title(self) -> str:
+        return "tracked weights"
+
+
+class DeltaChart(LogChart):
+    """log10 of the mean |delta^l| of every layer: vanishing deltas sink to the bottom."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(log_scale=True, **kwargs)
+
+    def columns(self, log):
+        deltas = log.column("delta_means")
+        return [deltas[:, l] for l in range(deltas.shape[1])]
+
+    def labels(self, log):
+        return [f"δ{l + 1}" for l in range(log.layers)]
+
+    def title(self) -> str:
+        return "log10 mean |δ| per layer"
+
+
+class ActivationChart(LiveChart):
+    """f and f' of the hidden activation, with the range of z the network uses now."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.activation: engine.Activation | None = None
+        self.z_range: tuple[float, float] | None = None
+
+    def show(self, activation: engine.Activation, z_range: tuple[float, float] | None) -> None:
+        if z_range is not None:  # a chart this size cannot show finer steps
+            digits = 1 if max(abs(z_range[0]), abs(z_range[1])) < 10 else 0
+            z_range = (round(z_range[0], digits), round(z_range[1], digits))
+        if activation is not self.activation or z_range != self.z_range:
+            self.activation, self.z_range = activation, z_range
+            self.stale()
+
+    def title(self) -> str:
+        return f"{self.activation.name} and its derivative" if self.activation else "activation"
+
+    def legend_labels(self) -> list[str]:
+        if self.activation is None:
+            return []
+        name = self.activation.name
+        return [f"{name}(z)", f"{name}′(z)", "z in use now"]
+
+    def x_limit(self) -> float:
+        """Half the width of the x axis: 4, or wide enough for the z range (at most 60)."""
+        reach = 4.0
+        if self.z_range is not None:
+            reach = max(reach, abs(self.z_range[0]), abs(self.z_range[1]))
+        return min(60.0, math.ceil(reach * 1.1))
+
+    def draw(self, plt) -> None:
+        if self.activation is None:
+            return
+        f = self.activation
+        r = self.x_limit()
+        z = np.linspace(-r, r, self.points_wanted)
+        with np.errstate(all="ignore"):
+            a, slope = f(z), f.derivative(z)
+        plt.plot(z.tolist(), a.tolist(), marker=MARKER, color=plot_color(0))
+        plt.plot(z.tolist(), slope.tolist(), marker=MARKER, color=plot_color(1))
+        if self.z_range is not None:
+            for edge in self.z_range:
+                plt.vertical_line(max(-r, min(r, edge)), color=plot_color(2))
+
+
+class FitChart(LiveChart):
+    """One input, real targets: the data points and the network's curve through them."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.data: tuple[np.ndarray, np.ndarray] | None = None
+        self.curve: tuple[np.ndarray, np.ndarray] | None = None
+
+    def show(self, x: np.ndarray, y: np.ndarray, curve_x: np.ndarray, curve_y: np.ndarray) -> None:
+        self.data, self.curve = (x, y), (curve_x, curve_y)
+        self.stale()
+
+    def draw(self, plt) -> None:
+        if self.data is None:
+            return
+        x, y = self.data
+        plt.scatter(x.tolist(), y.tolist(), marker="dot", color=plot_color(1))
+        cx, cy = self.curve
+        finite = np.isfinite(cy)
+        if finite.any():
+            plt.plot(cx[finite].tolist(), cy[finite].tolist(), marker=MARKER, color=plot_color(0))
+        low, high = float(np.min(y)), float(np.max(y))
+        pad = 0.25 * (high - low or 1.0)
+        plt.ylim(low - pad, high + pad)  # a wild curve must not squash the data

@@ -1,0 +1,253 @@
+"""LabControls: every setting of a training run, each with its error shown beside it.
+
+A control holds text (or a choice); engine.RunConfig.from_mapping turns the text
+into a RunConfig and names the field that is wrong (ConfigError.field). Each
+control is checked on its own as it changes, so a bad value is flagged next to it
+at once; the whole set is checked again (with the dataset, for layer widths) when
+the screen builds a run from it.
+
+The controls say what happened and leave the decisions to the screen:
+`LabControls.Edited(field, valid)` after any change, and `LabControls.Pressed(action)`
+for the buttons (start, step, reset, reseed).
+"""
+from __future__ import annotations
+
+import engine
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Select, Static
+
+# (field, label, kind): kind is "choice" for a Select, "text" for an Input.
+FIELDS = (
+    ("dataset", "dataset", "choice"),
+    ("noise", "noise", "text"),
+    ("test_share", "test share", "text"),
+    ("samples", "samples", "text"),
+    ("layers", "layers", "text"),
+    ("activation", "activation", "choice"),
+    ("output", "output", "choice"),
+    ("loss", "loss", "choice"),
+    ("init", "init", "choice"),
+    ("optimizer", "optimizer", "choice"),
+    ("lr", "learn rate", "text"),
+    ("batch_size", "batch size", "text"),
+    ("epochs", "epochs", "text"),
+    ("seed", "seed", "text"),
+)
+FIELD_NAMES = tuple(field for field, _, _ in FIELDS)
+
+HINTS = {
+    "noise": "0 = clean",
+    "test_share": "0 to 0.9",
+    "layers": "e.g. 2,4,1",
+    "lr": "applies next epoch",
+    "batch_size": "0 = full batch",
+    "epochs": "at least 1",
+}
+
+CHOICES = {
+    "dataset": engine.datasets.NAMES,
+    "activation": tuple(engine.ACTIVATIONS),
+    "output": tuple(engine.OUTPUTS),
+    "loss": tuple(engine.LOSSES),
+    "init": tuple(engine.INITS),
+    "optimizer": tuple(engine.OPTIMIZERS),
+}
+
+BUTTONS = (("start", "Start"), ("step", "Step"), ("reset", "Reset"), ("reseed", "New seed"))
+
+
+def text_of(value) -> str:
+    """A RunConfig value as the text a control shows."""
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class LabControls(VerticalScroll):
+    """The settings of a run and the buttons that drive it."""
+
+    DEFAULT_CSS = """
+    LabControls {
+        height: 1fr;
+        padding: 0 1 0 0;
+        scrollbar-size-vertical: 1;
+    }
+    LabControls .field {
+        height: 1;
+        margin: 0;
+    }
+    LabControls .field Label {
+        width: 11;
+        color: $text-muted;
+    }
+    LabControls .field Input, LabControls .field Select {
+        width: 1fr;
+    }
+    LabControls .field.-error Label {
+        color: $error;
+        text-style: bold;
+    }
+    LabControls .field.-error Input {
+        color: $error;
+    }
+    LabControls .error {
+        display: none;
+        color: $error;
+        height: auto;
+        padding-left: 11;
+    }
+    LabControls .error.-shown {
+        display: block;
+    }
+    LabControls #buttons {
+        layout: grid;
+        grid-size: 2;
+        grid-gutter: 1 1;
+        grid-rows: 1;
+        height: auto;
+        margin: 1 1 0 0;
+    }
+    LabControls #buttons Button {
+        width: 1fr;
+    }
+    """
+
+    class Edited(Message):
+        """A control changed; `valid` says whether its value parses on its own."""
+
+        def __init__(self, field: str, valid: bool) -> None:
+            super().__init__()
+            self.field, self.valid = field, valid
+
+    class Pressed(Message):
+        """A button: start (also pause while running), step, reset or reseed."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    def __init__(self, config: engine.RunConfig, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.initial = config
+        self._errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        values = self.initial.to_dict()
+        for field, label, kind in FIELDS:
+            with Horizontal(classes="field", id=f"field-{field}"):
+                yield Label(label, id=f"label-{field}")
+                value = text_of(values[field] if field != "layers" else tuple(values[field]))
+                if kind == "choice":
+                    options = list(CHOICES[field])
+                    if value not in options:   # a CSV file given on the command line
+                        options.append(value)
+                    yield Select([(o, o) for o in options], value=value, allow_blank=False,
+                                 compact=True, id=f"control-{field}")
+                else:
+                    yield Input(value, placeholder=HINTS.get(field, ""), compact=True,
+                                id=f"control-{field}", select_on_focus=False)
+            yield Static("", classes="error", id=f"error-{field}")
+        with Horizontal(id="buttons"):
+            for action, label in BUTTONS:
+                yield Button(label, id=f"button-{action}", compact=True)
+
+    # ----- values -------------------------------------------------------------------
+
+    def control(self, field: str) -> Input | Select:
+        return self.query_one(f"#control-{field}")
+
+    def raw(self, field: str) -> str:
+        return str(self.control(field).value)
+
+    def raw_values(self) -> dict[str, str]:
+        return {field: self.raw(field) for field in FIELD_NAMES}
+
+    def set_value(self, field: str, value) -> None:
+        """Show a value (e.g. a new seed) without treating it as the learner's edit."""
+        control = self.control(field)
+        with control.prevent(Input.Changed, Select.Changed):
+            control.value = text_of(value)
+        self.check(field)
+
+    def check(self, field: str) -> bool:
+        """Parse one control on its own; show or clear its error. True if it parses."""
+        # With the chosen output and loss, so that their pairing is judged as shown.
+        mapping = {"output": self.raw("output"), "loss": self.raw("loss"), field: self.raw(field)}
+        try:
+            engine.RunConfig.from_mapping(mapping)
+        except engine.ConfigError as error:
+            if error.field == field:
+                self.show_error(field, error.message)
+                return False
+        self.clear_error(field)
+        return True
+
+    def read_config(self) -> engine.RunConfig | None:
+        """The RunConfig the controls describe, or None after showing what is wrong."""
+        if not all([self.check(field) for field in FIELD_NAMES]):
+            return None
+        try:
+            return engine.RunConfig.from_mapping(self.raw_values())
+        except engine.ConfigError as error:
+            self.show_error(error.field, error.message)
+            return None
+
+    # ----- errors -------------------------------------------------------------------
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """The errors shown now, by field."""
+        return dict(self._errors)
+
+    def show_error(self, field: str, message: str) -> None:
+        if field not in FIELD_NAMES:      # not a control of ours (cannot happen from the Lab)
+            field = "dataset"
+        self._errors[field] = message
+        error = self.query_one(f"#error-{field}", Static)
+        error.update(f"↑ {message}")
+        error.add_class("-shown")
+        self.query_one(f"#field-{field}").add_class("-error")
+
+    def clear_error(self, field: str) -> None:
+        if self._errors.pop(field, None) is None:
+            return
+        self.query_one(f"#error-{field}", Static).remove_class("-shown")
+        self.query_one(f"#field-{field}").remove_class("-error")
+
+    def clear_cross_field_errors(self) -> None:
+        """Forget errors that came from the fields together (pairing, widths) once each
+        field parses on its own again."""
+        for field in list(self._errors):
+            self.check(field)
+
+    def set_running(self, running: bool) -> None:
+        """The start button reads Pause while a run goes on."""
+        button = self.query_one("#button-start", Button)
+        label = "Pause" if running else "Start"
+        if str(button.label) != label:
+            button.label = label
+
+    # ----- events -------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+        field = event.control.id.removeprefix("control-")
+        event.stop()
+        self.post_message(self.Edited(field, self.check(field)))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Pressed(event.button.id.removeprefix("button-")))
