@@ -137,18 +137,24 @@ class TutorApp(App):
 
     @work(thread=True, exclusive=True, group="course", name="load course")
     def load_course(self) -> None:
-        """Read and check every lesson in a thread; the home screen fills in when done."""
-        from tutor.course.loader import load_course
+        """Read and check every lesson in a thread; the home screen fills in when done.
+
+        A quick pass (no SymPy) lists the lessons at once; the full pass then checks each
+        derivative quiz's answer and replaces the course, listing any new problems.
+        """
+        from tutor.course.loader import Depth, load_course
         from tutor.course.model import Course, Problem
         from tutor.course.paths import lessons_dir
 
-        try:
-            course = load_course(self.lessons_dir)
-        except Exception as error:  # a loader bug must leave the app (and the Lab) usable
-            folder = Path(self.lessons_dir) if self.lessons_dir is not None else lessons_dir()
-            course = Course(folder, (), (Problem(folder, 0, f"the lessons could not be loaded "
-                                                            f"({type(error).__name__}: {error})"),))
-        if not get_current_worker().is_cancelled:
+        for depth in (Depth.QUICK, Depth.MATH):
+            try:
+                course = load_course(self.lessons_dir, depth=depth)
+            except Exception as error:  # a loader bug must leave the app (and the Lab) usable
+                folder = Path(self.lessons_dir) if self.lessons_dir is not None else lessons_dir()
+                course = Course(folder, (), (Problem(folder, 0, f"the lessons could not be loaded "
+                                                                f"({type(error).__name__}: {error})"),))
+            if get_current_worker().is_cancelled:
+                return
             self.call_from_thread(self._set_course, course)
 
     def _set_course(self, course: Course) -> None:

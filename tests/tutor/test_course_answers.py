@@ -16,7 +16,7 @@ def quiz(kind, spec) -> Quiz:
     return Quiz(id="q", lesson_id="l", kind=kind, prompt="P", spec=spec, explanation="E")
 
 
-DERIVATIVE = quiz("derivative", DerivativeSpec(function="sin(x^2)", expected="2*x*cos(x^2)"))
+DERIVATIVE = quiz("derivative", DerivativeSpec(function="sin(x^2)", given="2*x*cos(x^2)"))
 
 
 def test_derivative_right_and_wrong():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.course.loader import load_course
+from tutor.course.loader import Depth, load_course
 from tutor.course.model import ChoiceSpec, DerivativeSpec, EngineBlock, LabBlock, NumericSpec, Prose, Quiz
 
 GOOD = '''\
@@ -366,9 +366,9 @@ seed = 0
 def test_predict_answer_is_verified_against_the_engine(tmp_path):
     # Measured: at lr 20 this run reaches a loss below 0.01 in 300 epochs.
     write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="converges", lr=20)))
-    assert load_course(tmp_path, verify_runs=True).problems == ()
+    assert load_course(tmp_path, depth=Depth.RUNS).problems == ()
     path = write(tmp_path, "01-a.md", lesson_text(PREDICT.format(answer="stalls", lr=20)))
-    (line, message), = problems_of(load_course(tmp_path, verify_runs=True), path)
+    (line, message), = problems_of(load_course(tmp_path, depth=Depth.RUNS), path)
     assert line == line_of(path, 'answer = "stalls"')
     assert message.startswith('quiz: the answer "stalls" disagrees with the engine. The engine ran it: '
                               "the loss went from 0.1423 after epoch 1 to ")
@@ -451,7 +451,7 @@ def test_any_lesson_text_loads_without_raising(tmp_path, files):
         old.unlink()
     for number, lines in enumerate(files, start=1):
         (tmp_path / f"{number:02d}-x.md").write_text("\n".join(lines), encoding="utf-8")
-    course = load_course(tmp_path, verify_runs=True)
+    course = load_course(tmp_path, depth=Depth.RUNS)
     for problem in course.problems:
         assert problem.line >= 0 and problem.message
         assert "could not check this block" not in problem.message, problem
@@ -465,7 +465,7 @@ BLOCK = st.tuples(st.sampled_from(["quiz", "lab", "engine"]), st.lists(st.sample
 def test_any_blocks_in_a_valid_lesson_load_without_raising(tmp_path, blocks):
     body = "".join(f"```{kind}\n" + "\n".join(lines) + "\n```\n\nProse.\n\n" for kind, lines in blocks)
     (tmp_path / "01-x.md").write_text(lesson_text(body, "x"), encoding="utf-8")
-    course = load_course(tmp_path, verify_runs=True)
+    course = load_course(tmp_path, depth=Depth.RUNS)
     lesson = course.lesson("x")
     shown = len(lesson.quizzes) + len(lesson.labs) + len(lesson.engine_blocks)
     reported_blocks = {p.line for p in course.problems}

@@ -13,11 +13,11 @@ from tutor.cli import UsageError
 
 
 def run(args) -> int:
-    from tutor.course.loader import load_course
+    from tutor.course.loader import Depth, load_course
 
     if args.directory is not None and not Path(args.directory).is_dir():
         raise UsageError(f"{args.directory}: no such folder")
-    course = load_course(args.directory, verify_runs=True)
+    course = load_course(args.directory, depth=Depth.RUNS)
     for problem in course.problems:
         print(problem)
     if course.problems:

@@ -16,6 +16,7 @@ import difflib
 import math
 import re
 import tomllib
+from enum import IntEnum
 from numbers import Real
 from types import MappingProxyType
 
@@ -112,7 +113,17 @@ def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> d
         return None
 
 
-def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, verify_runs: bool = False):
+class Depth(IntEnum):
+    """How much the loader checks. QUICK: syntax, fields and references (the app's
+    start-up); MATH: also each derivative quiz's answer with SymPy, and each lab's data
+    (the default); RUNS: also trains predict quizzes' networks (`tutor check-lessons`)."""
+
+    QUICK = 0
+    MATH = 1
+    RUNS = 2
+
+
+def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = Depth.MATH):
     """(block or None, problems) for one fenced block; `quiz_number` counts quizzes from 1."""
     problems: Problems = []
     table = parse_toml(raw.body, raw.line, raw.kind, problems)
@@ -121,7 +132,7 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, verify_runs: bo
     lines = BlockLines(raw)
     builder = {"quiz": _build_quiz, "lab": _build_lab, "engine": _build_engine}[raw.kind]
     if raw.kind == "quiz":
-        block = builder(table, lines, problems, lesson_id, quiz_number, verify_runs)
+        block = builder(table, lines, problems, lesson_id, quiz_number, depth)
     else:
         block = builder(table, lines, problems)
     return (block if not problems else None), problems
@@ -187,7 +198,7 @@ class _Fields:
 
 # ----------------------------------------------------------------- quizzes
 
-def _build_quiz(table, lines, problems, lesson_id, number, verify_runs) -> Quiz | None:
+def _build_quiz(table, lines, problems, lesson_id, number, depth) -> Quiz | None:
     fields = _Fields("quiz", table, lines, problems)
     kind = table.get("kind")
     if kind is None:
@@ -202,7 +213,7 @@ def _build_quiz(table, lines, problems, lesson_id, number, verify_runs) -> Quiz 
     prompt = fields.text("prompt", required=True)
     explanation = fields.text("explanation", required=True)
     hints = fields.texts("hints")
-    spec = SPEC_BUILDERS[kind](fields, verify_runs)
+    spec = SPEC_BUILDERS[kind](fields, depth)
     if spec is None:
         return None
     return Quiz(id=quiz_id, lesson_id=lesson_id, kind=kind, prompt=prompt.strip(), spec=spec,
@@ -220,9 +231,7 @@ def _parses(fields: _Fields, key: str, text: str, variables: tuple[str, ...]) ->
     return True
 
 
-def _derivative_spec(fields: _Fields, verify_runs: bool) -> DerivativeSpec | None:
-    from tutor.course.judge import derivative_of, is_derivative
-
+def _derivative_spec(fields: _Fields, depth: Depth) -> DerivativeSpec | None:
     variable = fields.text("variable", default="x")
     if not variable.isidentifier():
         fields.report("variable", f'variable "{variable}" must be a name like x or z')
@@ -231,23 +240,27 @@ def _derivative_spec(fields: _Fields, verify_runs: bool) -> DerivativeSpec | Non
     if not function or not _parses(fields, "function", function, (variable,)):
         return None
     expected = fields.text("expected")
+    if expected and not _parses(fields, "expected", expected, (variable,)):
+        return None
+    if depth < Depth.MATH:  # checked by check-lessons; the app's start-up skips SymPy
+        return DerivativeSpec(function=function, given=expected, variable=variable)
+    from tutor.course.judge import derivative_of, is_derivative
+
     try:
         true_derivative = derivative_of(function, variable)
     except ValueError as error:
         fields.report("function", f'cannot differentiate "{function}": {error}')
         return None
     if not expected:
-        return DerivativeSpec(function=function, expected=true_derivative, variable=variable)
-    if not _parses(fields, "expected", expected, (variable,)):
-        return None
+        return DerivativeSpec(function=function, given=true_derivative, variable=variable)
     if not is_derivative(function, expected, variable):
         fields.report("expected", f'expected "{expected}" is not the derivative of "{function}" '
                                   f'with respect to {variable} (it is {true_derivative})')
         return None
-    return DerivativeSpec(function=function, expected=expected, variable=variable)
+    return DerivativeSpec(function=function, given=expected, variable=variable)
 
 
-def _expression_spec(fields: _Fields, verify_runs: bool) -> ExpressionSpec | None:
+def _expression_spec(fields: _Fields, depth: Depth) -> ExpressionSpec | None:
     variables = fields.texts("variables", default=("x",))
     bad = [name for name in variables if not name.isidentifier()]
     if bad:
@@ -259,7 +272,7 @@ def _expression_spec(fields: _Fields, verify_runs: bool) -> ExpressionSpec | Non
     return ExpressionSpec(expected=expected, variables=variables)
 
 
-def _choice_spec(fields: _Fields, verify_runs: bool) -> ChoiceSpec | None:
+def _choice_spec(fields: _Fields, depth: Depth) -> ChoiceSpec | None:
     choices = fields.texts("choices")
     if len(choices) < 2:
         fields.report("choices" if "choices" in fields.table else None,
@@ -288,7 +301,7 @@ def _choice_spec(fields: _Fields, verify_runs: bool) -> ChoiceSpec | None:
     return ChoiceSpec(choices=choices, answers=frozenset(n - 1 for n in numbers))
 
 
-def _numeric_spec(fields: _Fields, verify_runs: bool) -> NumericSpec | None:
+def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:
     expected = fields.number("expected")
     tolerance = fields.number("tolerance")
     if tolerance is not None and tolerance <= 0:
@@ -337,7 +350,7 @@ def _tolerance(expected: float, tolerance: float | None) -> float:
     return RELATIVE_TOLERANCE * abs(expected) + ABSOLUTE_TOLERANCE
 
 
-def _predict_spec(fields: _Fields, verify_runs: bool) -> PredictSpec | None:
+def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     question = fields.text("question", default="outcome")
     if question not in ("outcome", "compare"):
         fields.report("question", f'question "{question}" must be "outcome" or "compare"')
@@ -382,7 +395,7 @@ def _predict_spec(fields: _Fields, verify_runs: bool) -> PredictSpec | None:
     spec = PredictSpec(question=question, lab=MappingProxyType(dict(lab)), choices=choices,
                        compare=MappingProxyType(dict(compare)) if compare is not None else None,
                        target_loss=target_loss, author_answer=author_answer)
-    if verify_runs:
+    if depth >= Depth.RUNS:
         from tutor.course.runs import predict_truth
 
         truth, measured = predict_truth(spec)

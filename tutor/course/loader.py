@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.course.blocks import build_block, parse_toml
+from tutor.course.blocks import Depth, build_block, parse_toml
 from tutor.course.lessonfile import RawBlock, split_lesson
 from tutor.course.model import Course, Lesson, Problem, Prose, Quiz
 from tutor.course.paths import lessons_dir
@@ -33,11 +33,12 @@ class _Loaded:
     requires_line: int
 
 
-def load_course(directory: str | Path | None = None, *, verify_runs: bool = False) -> Course:
+def load_course(directory: str | Path | None = None, *, depth: Depth = Depth.MATH) -> Course:
     """All lessons in `directory` (default: lessons_dir()), with every problem found.
 
-    verify_runs=True also trains the networks of predict quizzes to check the
-    authors' answers against the engine (what `tutor check-lessons` does).
+    `depth` says how much to check (see Depth): Depth.QUICK for the app's start-up,
+    Depth.RUNS to also train predict quizzes' networks and check the authors'
+    answers against the engine (what `tutor check-lessons` does).
     """
     directory = Path(directory) if directory is not None else lessons_dir()
     if not directory.is_dir():
@@ -46,7 +47,7 @@ def load_course(directory: str | Path | None = None, *, verify_runs: bool = Fals
     loaded: list[_Loaded] = []
     files = _lesson_files(directory, problems)
     for path in files:
-        item, lesson_problems = load_lesson(path, verify_runs=verify_runs)
+        item, lesson_problems = load_lesson(path, depth=depth)
         problems.extend(lesson_problems)
         if item is not None:
             loaded.append(item)
@@ -72,7 +73,7 @@ def _lesson_files(directory: Path, problems: list[Problem]) -> list[Path]:
     return [path for _, _, path in sorted(files)]
 
 
-def load_lesson(path: Path, *, verify_runs: bool = False) -> tuple[_Loaded | None, list[Problem]]:
+def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | None, list[Problem]]:
     """One lesson file: the lesson (None if it cannot be identified) and its problems."""
     found: list[tuple[int, str]] = []
     try:
@@ -103,7 +104,7 @@ def load_lesson(path: Path, *, verify_runs: bool = False) -> tuple[_Loaded | Non
         if segment.kind == "quiz":
             quiz_number += 1
         try:
-            block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, verify_runs)
+            block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, depth)
         except Exception as error:  # a bug in a checker must not take the other lessons down with it
             block, block_problems = None, [(segment.line, f"{segment.kind}: could not check this block "
                                                           f"({type(error).__name__}: {error})")]

@@ -54,11 +54,20 @@ class Prose:
 
 @dataclass(frozen=True)
 class DerivativeSpec:
-    """Type d/d(variable) of `function`; `expected` is given by the author or computed."""
+    """Type d/d(variable) of `function`; the expected answer is the author's (`given`)
+    or, when the author gave none, computed by SymPy the first time it is needed."""
 
     function: str
-    expected: str
+    given: str = ""
     variable: str = "x"
+
+    @cached_property
+    def expected(self) -> str:
+        if self.given:
+            return self.given
+        from tutor.course.judge import derivative_of  # SymPy: only when a quiz needs it
+
+        return derivative_of(self.function, self.variable)
 
 
 @dataclass(frozen=True)
