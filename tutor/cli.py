@@ -42,6 +42,17 @@ def config_from_args(args):
         raise usage_error(error) from None
 
 
+def build_run(config):
+    """config.build() (network, trainer, data), with a mismatch between the data and
+    the layers as a UsageError naming the option."""
+    from engine import ConfigError
+
+    try:
+        return config.build()
+    except ConfigError as error:
+        raise usage_error(error) from None
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options that describe a training run (shared by `train` and `lab`)."""
     d = RUN_DEFAULTS

@@ -35,11 +35,11 @@ def test_lab_option_errors_name_the_option(args, message, capsys):
 
 
 def test_lab_options_become_the_run_config():
-    from tutor.commands.app import run_config_from_args
+    from tutor.cli import config_from_args
 
     args = build_parser().parse_args(["lab", "--dataset", "circle", "--layers", "2,8,1", "--lr", "0.1",
                                       "--batch-size", "0", "--epochs", "300", "--seed", "7"])
-    config = run_config_from_args(args)
+    config = config_from_args(args)
     assert (config.dataset, config.layers, config.lr, config.batch_size, config.epochs, config.seed) == \
         ("circle", (2, 8, 1), 0.1, 0, 300, 7)
     _, trainer, data = config.build()

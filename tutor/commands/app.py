@@ -5,28 +5,14 @@ value is a one-line usage error (exit 2) before the screen is taken over.
 """
 from __future__ import annotations
 
-from tutor.cli import RUN_DEFAULTS, UsageError
-
-
-def run_config_from_args(args):
-    """The engine.RunConfig the run options describe; UsageError names a bad option.
-
-    Every option is passed as the CLI read it (text); RunConfig.from_mapping parses
-    and checks it, and build() checks that the layers fit the dataset.
-    """
-    import engine
-
-    mapping = {name: getattr(args, name) for name in RUN_DEFAULTS}
-    try:
-        config = engine.RunConfig.from_mapping(mapping)
-        config.build()
-    except engine.ConfigError as error:
-        raise UsageError(f"--{error.field.replace('_', '-')}: {error.message}") from None
-    return config
+from tutor.cli import build_run, config_from_args
 
 
 def run(args) -> int:
-    lab_config = run_config_from_args(args) if args.command == "lab" else None
+    lab_config = None
+    if args.command == "lab":
+        lab_config = config_from_args(args)
+        build_run(lab_config)  # a dataset that does not fit the layers is a usage error too
 
     from tutor.app import TutorApp
 

@@ -12,7 +12,7 @@ import shutil
 import sys
 import time
 
-from tutor.cli import UsageError, config_from_args, usage_error
+from tutor.cli import build_run, config_from_args
 
 
 def decade_epochs(last: int) -> list[int]:
@@ -26,13 +26,8 @@ def run(args) -> int:
 
     from engine import MetricsLog
 
-    from engine import ConfigError
-
     config = config_from_args(args)
-    try:
-        net, trainer, data = config.build()  # checks the data against the layers
-    except ConfigError as error:
-        raise usage_error(error) from None
+    net, trainer, data = build_run(config)
     log = MetricsLog(net.layers, len(trainer.tracked), capacity=config.epochs)
     marks = set(decade_epochs(config.epochs))
     progress = sys.stderr if not args.json else None
