@@ -90,7 +90,7 @@ async def test_drills_due_today_and_the_drill_screen(lessons, progress_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Right" in str(screen.query_one("#drill-feedback").render())
-        assert (screen.asked, screen.right_first_time) == (1, 0)  # the first answer counts
+        assert (screen.plan.asked, screen.plan.right_first_time) == (1, 0)  # the first answer counts
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

@@ -50,7 +50,7 @@ def test_missed_family_comes_back_first(data_dir, monkeypatch, capsys):
 
 
 def test_level_rises_after_a_streak(data_dir, monkeypatch, capsys):
-    from tutor.commands.drill import LEVEL_UP
+    from tutor.course.drill_plan import LEVEL_UP
 
     answers = [drills.generate(100 + k, level=1).expected for k in range(LEVEL_UP)]
     feed(monkeypatch, answers + ["q"])

@@ -1,18 +1,14 @@
 """`tutor drill [--seed N]`: endless generated derivative drills in plain text.
 
-Families the progress store says are due (missed recently, or whose Leitner
-interval has passed) come first; otherwise a new drill is generated at the
-current level. The level rises after LEVEL_UP right answers in a row and falls
-after LEVEL_DOWN misses in a row. The first judged answer to each drill is what
-the scheduler records; after a miss the learner may try again, `?` shows the
-answer, an empty line moves on, `q` (or Ctrl-D) quits.
+The order of drills and the level follow tutor.course.drill_plan (due families
+first, the level follows the streak; the first judged answer is what counts).
+After a miss the learner may try again, `?` shows the answer, an empty line
+moves on, `q` (or Ctrl-D) quits.
 """
 from __future__ import annotations
 
 import secrets
 
-LEVEL_UP = 4
-LEVEL_DOWN = 2
 HELP = "type d/dx of each function; ? shows the answer, an empty line skips, q quits"
 
 
@@ -31,35 +27,25 @@ def run(args) -> int:
 
 class DrillSession:
     def __init__(self, seed: int, store):
-        from tutor.course import drills
+        from tutor.course.drill_plan import DrillPlan
 
-        self.drills = drills
-        self.seed = seed
+        self.plan = DrillPlan(seed)
         self.store = store
-        self.level = min(drills.LEVELS)
-        self.streak = 0  # > 0: right answers in a row; < 0: misses in a row
-        self.asked = 0
-        self.right_first_time = 0
 
     def run(self) -> int:
-        print(f"Derivative drills, seed {self.seed} ({HELP}).")
+        print(f"Derivative drills, seed {self.plan.seed} ({HELP}).")
         try:
             while self.ask(self.next_drill()):
                 pass
         except EOFError:
             print()
-        print(f"{self.asked} drill{'s' if self.asked != 1 else ''}, "
-              f"{self.right_first_time} right at the first try.")
+        print(f"{self.plan.summary()}.")
         return 0
 
     def next_drill(self):
         """A due family's drill if any is due, else a new one at the current level."""
-        number = self.seed + self.asked
         due = self.store.due_drills() if self.store is not None else []
-        due = [family for family in due if family in self.drills.FAMILIES]
-        if due:
-            return self.drills.generate(number, family=due[0])
-        return self.drills.generate(number, level=self.level)
+        return self.plan.generate(*self.plan.next_spec(due))
 
     def ask(self, drill) -> bool:
         """One drill; False when the learner quits."""
@@ -91,19 +77,9 @@ class DrillSession:
             print(f"{judgement.feedback} Try again, ? for the answer, or an empty line to move on.")
 
     def record(self, drill, correct: bool) -> None:
-        """Count the first judged answer, move the family's Leitner box, adjust the level."""
-        self.asked += 1
-        if correct:
-            self.right_first_time += 1
+        """Count the first judged answer: the family's Leitner box and the level."""
         if self.store is not None:
             self.store.record_drill(drill.family, correct)
-        self.streak = max(self.streak, 0) + 1 if correct else min(self.streak, 0) - 1
-        levels = self.drills.LEVELS
-        if self.streak >= LEVEL_UP and self.level < max(levels):
-            self.level += 1
-            self.streak = 0
-            print(f"Level {self.level}.")
-        elif self.streak <= -LEVEL_DOWN and self.level > min(levels):
-            self.level -= 1
-            self.streak = 0
-            print(f"Back to level {self.level}.")
+        message = self.plan.count(correct)
+        if message:
+            print(message)

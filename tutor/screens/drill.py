@@ -1,10 +1,9 @@
 """Generated derivative drills in the app, the due ones first (spaced repetition).
 
-The same rules as `tutor drill`: families the progress store says are due come
-first, otherwise a new drill at the current level; the level rises after
-LEVEL_UP right answers in a row and falls after LEVEL_DOWN misses in a row; the
-first judged answer to each drill moves its family's Leitner box. Generating a
-drill (SymPy differentiates it) and judging run in a worker thread.
+The same rules as `tutor drill` (tutor.course.drill_plan): due families first,
+the level follows the streak, the first judged answer to each drill moves its
+family's Leitner box. Generating a drill (SymPy differentiates it) and judging
+run in a worker thread.
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tutor.commands.drill import LEVEL_DOWN, LEVEL_UP
+from tutor.course.drill_plan import DrillPlan
 
 
 class DrillScreen(Screen):
@@ -34,12 +33,7 @@ class DrillScreen(Screen):
 
     def __init__(self, seed: int | None = None) -> None:
         super().__init__()
-        self.seed = secrets.randbelow(2**31) if seed is None else seed
-        self.level = 1
-        self.streak = 0  # > 0: right answers in a row; < 0: misses in a row
-        self.shown = 0  # drills generated so far: drill n uses seed + n
-        self.asked = 0  # drills with a counted answer
-        self.right_first_time = 0
+        self.plan = DrillPlan(secrets.randbelow(2**31) if seed is None else seed)
         self.drill = None
         self.recorded = False  # has the first judged answer to this drill been counted?
         self.done = False  # right, or answer shown: Enter moves on
@@ -70,24 +64,18 @@ class DrillScreen(Screen):
 
     def next_drill(self) -> None:
         """Move on; a drill left without an answer counts as a miss (as in `tutor drill`)."""
-        from tutor.course import drills
-
         if self.drill is not None and not self.recorded:
             self._record(False)
         due = self.app.remember(lambda p: p.due_drills(), [])  # type: ignore[attr-defined]
-        due = [family for family in due if family in drills.FAMILIES]
         self.query_one("#drill-answer", Input).value = ""
         self.query_one("#drill-feedback", Static).update("")
         self.drill = None
         self.query_one("#drill-prompt", Static).update("Preparing a drill…")
-        self._generate(self.seed + self.shown, due[0] if due else None)
-        self.shown += 1
+        self._generate(*self.plan.next_spec(due))
 
     @work(thread=True, exclusive=True, group="drill")
     def _generate(self, number: int, family: str | None) -> None:
-        from tutor.course import drills
-
-        drill = drills.generate(number, family=family) if family else drills.generate(number, level=self.level)
+        drill = self.plan.generate(number, family)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_drill, drill, family is not None)
 
@@ -156,29 +144,17 @@ class DrillScreen(Screen):
 
     def _record(self, correct: bool) -> None:
         """Count the first judged answer, move the family's Leitner box, adjust the level."""
-        from tutor.course import drills
-
         self.recorded = True
-        self.asked += 1
-        if correct:
-            self.right_first_time += 1
         family = self.drill.family
         self.app.remember(lambda p: p.record_drill(family, correct))  # type: ignore[attr-defined]
-        self.streak = max(self.streak, 0) + 1 if correct else min(self.streak, 0) - 1
-        if self.streak >= LEVEL_UP and self.level < max(drills.LEVELS):
-            self.level += 1
-            self.streak = 0
-            self.notify(f"Level {self.level}.")
-        elif self.streak <= -LEVEL_DOWN and self.level > min(drills.LEVELS):
-            self.level -= 1
-            self.streak = 0
-            self.notify(f"Back to level {self.level}.")
+        message = self.plan.count(correct)
+        if message:
+            self.notify(message)
         self._show_stats()
 
     def _show_stats(self) -> None:
         self.query_one("#drill-stats", Static).update(Content.from_markup(
-            f"[dim]{self.asked} drill{'s' if self.asked != 1 else ''} answered, "
-            f"{self.right_first_time} right at the first try · level {self.level}[/]"))
+            f"[dim]{self.plan.summary()} · level {self.plan.level}[/]"))
 
     def _feedback(self, markup: str) -> None:
         self.query_one("#drill-feedback", Static).update(Content.from_markup(markup))
