@@ -1,12 +1,14 @@
 """Helpers for the Lab's Pilot tests (imported by tests/tui/test_lab*.py).
 
 While a run trains, the process is never idle, so `pilot.pause()` without a delay
-(which waits for an idle CPU, up to a second) and `pilot.press()` are slow; the
-tests poll with `pilot.pause(0.01)` and send keys with `app.simulate_key`, as a
-terminal would.
+(which waits for an idle CPU, up to a second) and `pilot.press()` are slow, and
+even `pilot.pause(delay)` keeps the app busy (it waits for every widget to answer).
+So while training runs, the tests poll with plain short sleeps (the app runs in the
+same event loop meanwhile) and send keys with `app.simulate_key`, as a terminal would.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 import engine
@@ -29,12 +31,12 @@ def lab_app(tmp_path, start: bool = False, **settings) -> TutorApp:
 
 
 async def until(pilot, condition, what: str = "the condition") -> None:
-    """Poll `condition()` between short pauses until it holds."""
+    """Poll `condition()` between short sleeps until it holds."""
     deadline = time.monotonic() + GIVE_UP_SECONDS
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
-        await pilot.pause(0.01)
+        await asyncio.sleep(0.005)
 
 
 async def lab_screen(app, pilot) -> LabScreen:
@@ -45,7 +47,7 @@ async def lab_screen(app, pilot) -> LabScreen:
 async def key(app, pilot, name: str) -> None:
     """Press a key as the terminal sends it, and let the app handle it."""
     app.simulate_key(name)
-    await pilot.pause(0.01)
+    await asyncio.sleep(0.01)
 
 
 def status_text(screen: LabScreen) -> str:

@@ -34,11 +34,11 @@ from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
 REFRESH_SECONDS = 0.25          # ~4 Hz
 SLOW_LINK_REFRESH_SECONDS = 1.0
-UI_BUDGET = 0.15                # share of one core the refresh may use before it slows down
+UI_BUDGET = 0.10                # share of one core the refresh may use before it slows down
 VIEWS = ("setup", "train", "inside")
 # Settings a running session can take on the fly; any other change needs a new run.
 LIVE_FIELDS = ("lr", "epochs")
-SLOW_CHARTS_EVERY = 2           # the weights, deltas and activation charts: every 2 intervals
+SLOW_CHARTS_EVERY = 4           # the weights, deltas and activation charts: every 4 intervals
 
 
 class RefreshPacer:
@@ -148,12 +148,14 @@ class LabScreen(Screen):
         grid-rows: 4fr 3fr 3fr;
     }
     LabScreen.-wide.-tall #controls { row-span: 3; }
+    LabScreen.-wide.-tall #controls #fields { grid-size: 1; grid-columns: 1fr; }
+    LabScreen.-wide.-tall #controls #buttons { grid-size: 2; }
     LabScreen.-wide.-tall #network-panel { row-span: 1; }
     LabScreen.-wide.-tall #activation { column-span: 1; }
     """
 
     def __init__(self, config: engine.RunConfig | None = None, start: bool = False) -> None:
-        super().__init__()
+        super().__init__(classes="view-train")   # set now: a class change later restyles every widget
         self.initial_config = config or engine.RunConfig()
         self.start_at_once = start
         self.session: TrainingSession | None = None
@@ -198,7 +200,9 @@ class LabScreen(Screen):
         self.set_interval(REFRESH_SECONDS, self._tick)
         self.query_one(NetworkDiagram).focus()
         if self.start_at_once:
-            self.action_toggle_run()
+            # After the first frame: laying out the screen while training competes for the
+            # interpreter would only delay both.
+            self.call_after_refresh(self.action_toggle_run)
 
     def on_unmount(self) -> None:
         self._stop_session()

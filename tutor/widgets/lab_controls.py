@@ -15,7 +15,7 @@ from __future__ import annotations
 import engine
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -56,6 +56,9 @@ CHOICES = {
     "optimizer": tuple(engine.OPTIMIZERS),
 }
 
+KEYS_HELP = ("space start or pause · n one epoch · r reset · + − learning rate ×2 ÷2 · "
+             "l loss in log10 · arrows select a neuron, [ ] a sample · 1 2 3 views · esc back")
+
 BUTTONS = (("start", "Start"), ("step", "Step"), ("reset", "Reset"), ("reseed", "New seed"))
 
 
@@ -71,11 +74,24 @@ def text_of(value) -> str:
 class LabControls(VerticalScroll):
     """The settings of a run and the buttons that drive it."""
 
+    # Two columns of settings where there is room (the Setup view of a small terminal);
+    # the Lab's screen makes it one column in its narrow side panel.
     DEFAULT_CSS = """
     LabControls {
         height: 1fr;
         padding: 0 1 0 0;
         scrollbar-size-vertical: 1;
+    }
+    LabControls #fields {
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 1fr 1fr;
+        grid-rows: auto;
+        grid-gutter: 0 2;
+        height: auto;
+    }
+    LabControls .setting {
+        height: auto;
     }
     LabControls .field {
         height: 1;
@@ -106,7 +122,7 @@ class LabControls(VerticalScroll):
     }
     LabControls #buttons {
         layout: grid;
-        grid-size: 2;
+        grid-size: 4;
         grid-gutter: 1 1;
         grid-rows: 1;
         height: auto;
@@ -114,6 +130,10 @@ class LabControls(VerticalScroll):
     }
     LabControls #buttons Button {
         width: 1fr;
+    }
+    LabControls #keys-help {
+        color: $text-muted;
+        margin: 1 1 0 0;
     }
     """
 
@@ -139,23 +159,26 @@ class LabControls(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         values = self.initial.to_dict()
-        for field, label, kind in FIELDS:
-            with Horizontal(classes="field", id=f"field-{field}"):
-                yield Label(label, id=f"label-{field}")
-                value = text_of(values[field] if field != "layers" else tuple(values[field]))
-                if kind == "choice":
-                    options = list(CHOICES[field])
-                    if value not in options:   # a CSV file given on the command line
-                        options.append(value)
-                    yield Select([(o, o) for o in options], value=value, allow_blank=False,
-                                 compact=True, id=f"control-{field}")
-                else:
-                    yield Input(value, placeholder=HINTS.get(field, ""), compact=True,
-                                id=f"control-{field}", select_on_focus=False)
-            yield Static("", classes="error", id=f"error-{field}")
-        with Horizontal(id="buttons"):
+        with Grid(id="fields"):
+            for field, label, kind in FIELDS:
+                with Vertical(classes="setting", id=f"setting-{field}"):
+                    with Horizontal(classes="field", id=f"field-{field}"):
+                        yield Label(label, id=f"label-{field}")
+                        value = text_of(values[field] if field != "layers" else tuple(values[field]))
+                        if kind == "choice":
+                            options = list(CHOICES[field])
+                            if value not in options:   # a CSV file given on the command line
+                                options.append(value)
+                            yield Select([(o, o) for o in options], value=value, allow_blank=False,
+                                         compact=True, id=f"control-{field}")
+                        else:
+                            yield Input(value, placeholder=HINTS.get(field, ""), compact=True,
+                                        id=f"control-{field}", select_on_focus=False)
+                    yield Static("", classes="error", id=f"error-{field}")
+        with Grid(id="buttons"):
             for action, label in BUTTONS:
                 yield Button(label, id=f"button-{action}", compact=True)
+        yield Static(KEYS_HELP, id="keys-help")
 
     # ----- values -------------------------------------------------------------------
 

@@ -1,0 +1,187 @@
+"""The Lab's widgets on their own: the chart envelope, plotext text, the diagram, the
+boundary map, and the refresh pacer."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.text import Text
+from textual.app import App
+from textual_plotext.plot import Plot
+
+import engine
+from tutor.screens.lab import RefreshPacer
+from tutor.session import TrainingSession
+from tutor.widgets.boundary import BoundaryMap
+from tutor.widgets.charts import LossChart, epoch_ticks, figure_text
+from tutor.widgets.network_diagram import NetworkDiagram, weight_glyph, weight_number
+from tutor.widgets.series import Envelope
+
+# ----- Envelope -------------------------------------------------------------------------
+
+values = st.floats(allow_nan=True, allow_infinity=True, width=32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(values, max_size=40), max_size=25), st.sampled_from([2, 4, 8]))
+def test_envelope_keeps_every_buckets_true_extremes(chunks, max_buckets):
+    envelope = Envelope(max_buckets)
+    for chunk in chunks:
+        envelope.extend(np.array(chunk, dtype=np.float64))
+    y = np.array([v for chunk in chunks for v in chunk], dtype=np.float64)
+    assert envelope.count == len(y)
+    assert len(envelope._lo_x) == math.ceil(len(y) / envelope.width) <= max_buckets
+    finite = np.where(np.isfinite(y), y, np.nan)
+    for b in range(len(envelope._lo_x)):
+        bucket = finite[b * envelope.width:(b + 1) * envelope.width]
+        if np.isnan(bucket).all():
+            assert np.isnan(envelope._lo_y[b]) and np.isnan(envelope._hi_y[b])
+            continue
+        assert envelope._lo_y[b] == np.nanmin(bucket) and envelope._hi_y[b] == np.nanmax(bucket)
+        # ... at the epoch (x = index + 1) where it happened
+        assert y[int(envelope._lo_x[b]) - 1] == envelope._lo_y[b]
+        assert y[int(envelope._hi_x[b]) - 1] == envelope._hi_y[b]
+
+
+def test_envelope_points_keep_spikes_and_stay_few_for_a_million_epochs():
+    y = np.full(1_000_000, 1.0)
+    y[123_456], y[654_321] = 50.0, -40.0
+    envelope = Envelope()
+    for start in range(0, len(y), 99_991):     # in uneven pieces, as a run delivers them
+        envelope.extend(y[start:start + 99_991])
+    assert len(envelope._lo_x) <= envelope.max_buckets
+    x, p = envelope.points(240)
+    assert len(x) <= 242 and np.all(np.diff(x) > 0)
+    assert p.max() == 50.0 and x[p.argmax()] == 123_457
+    assert p.min() == -40.0 and x[p.argmin()] == 654_322
+
+
+def test_epoch_ticks_are_round_numbers_from_one_to_the_last_epoch():
+    assert epoch_ticks(1) == ([1.0], ["1"])
+    ticks, labels = epoch_ticks(10_000)
+    assert ticks[0] == 1 and ticks[-1] <= 10_000 and labels[1:] == ["2.5k", "5k", "7.5k", "10k"]
+    assert epoch_ticks(3_000_000)[1][-1] == "3M"
+
+
+# ----- plotext figures as Rich text --------------------------------------------------------
+
+def styles_per_cell(text: Text) -> list:
+    out = []
+    for segment in text.render(Console(width=400)):
+        out += [segment.style] * len(segment.text)
+    return out
+
+
+def draw_figure(plt: Plot, theme: str) -> Plot:
+    plt.clear_figure()
+    x = list(range(1, 200))
+    plt.plot(x, [math.log(v) for v in x], marker="braille", color="blue+")
+    plt.plot(x, [math.sqrt(v) for v in x], marker="braille", color="orange+")
+    plt.vertical_line(50, color="green+")
+    plt.plotsize(70, 20)
+    plt.theme(theme)
+    return plt
+
+
+def test_figure_text_is_exactly_what_plotext_builds():
+    for theme in ("pro", "dark"):
+        fast = figure_text(draw_figure(Plot(), theme))
+        slow = Text.from_ansi(draw_figure(Plot(), theme).build())
+        assert fast.plain == slow.plain.rstrip("\n")
+        assert styles_per_cell(fast) == styles_per_cell(slow)[:len(fast.plain)]
+
+
+# ----- diagram glyphs -------------------------------------------------------------------------
+
+def test_weight_glyphs_show_sign_and_size():
+    assert [weight_glyph(w) for w in (0.01, -0.1, 0.5, -1.0, 3.0)] == ["+·", "−░", "+▒", "−▓", "+█"]
+    assert [weight_number(w) for w in (0.531, -12.34, 250.0, -123456.0)] == ["+0.53", "−12.3", "+250", "−1e5"]
+
+
+# ----- widgets in an app ------------------------------------------------------------------------
+
+class Harness(App):
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self):
+        yield self.widget
+
+
+async def test_the_diagram_shows_every_weight_with_its_sign_and_selects_by_keys():
+    diagram = NetworkDiagram()
+    weights = [np.array([[0.5, -1.25], [2.0, 0.0]]), np.array([[-0.75], [0.25]])]
+    async with Harness(diagram).run_test(size=(80, 10)) as pilot:
+        diagram.show([2, 2, 1], weights)
+        await pilot.pause()
+        text = diagram.render().plain
+        for number in ("+0.50", "−1.25", "+2.00", "+0.00", "−0.75", "+0.25"):
+            assert number in text
+        assert "W1" in text and "W2" in text and "out" in text
+        # Row j of the block W1 holds the weights into hidden neuron j.
+        row = next(line for line in text.splitlines() if "+0.50" in line)
+        assert "+2.00" in row and "−1.25" not in row
+        diagram.focus()
+        await pilot.press("down", "right")
+        assert diagram.selected == (2, 0)
+        await pilot.press("left", "left", "up")
+        assert diagram.selected == (0, 0)
+
+
+async def test_the_diagram_falls_back_to_glyphs_when_numbers_do_not_fit():
+    diagram = NetworkDiagram()
+    weights = [np.full((2, 8), 0.5), np.full((8, 8), -1.0), np.full((8, 1), 3.0)]
+    async with Harness(diagram).run_test(size=(40, 14)) as pilot:
+        diagram.show([2, 8, 8, 1], weights)
+        await pilot.pause()
+        text = diagram.render().plain
+        assert "+0.50" not in text and "+▒" in text and "−▓" in text and "+█" in text
+
+
+async def test_the_boundary_map_colours_each_side_of_the_boundary():
+    boundary = BoundaryMap()
+    X = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    Y = np.array([[0.0], [1.0], [0.0], [1.0]])
+    async with Harness(boundary).run_test(size=(40, 12)) as pilot:
+        # A network that says 1 right of x1 = 0 and 0 left of it.
+        boundary.show(lambda points: (points[:, :1] > 0).astype(float), X, Y)
+        await pilot.pause()
+        line = boundary.render_line(5)
+        cells = [(seg.text, seg.style) for seg in line]
+        left, right = cells[0][1], cells[-1][1]
+        assert left.bgcolor != right.bgcolor
+        assert right.bgcolor.triplet.blue > right.bgcolor.triplet.red      # blue for 1
+        assert left.bgcolor.triplet.red > left.bgcolor.triplet.blue        # orange for 0
+        drawn = "".join(boundary.render_line(y).text for y in range(boundary.size.height - 1))
+        assert drawn.count("●") == 4                                          # every sample
+
+
+async def test_the_loss_chart_redraws_only_when_the_log_grew():
+    chart = LossChart()
+    session = TrainingSession(engine.RunConfig.from_mapping({"epochs": 30}))
+    async with Harness(chart).run_test(size=(60, 15)) as pilot:
+        session.run()
+        assert chart.pull(session.log) is True
+        await pilot.pause()
+        builds = chart.builds
+        assert chart.pull(session.log) is False      # nothing new: no rebuild
+        chart.refresh()
+        await pilot.pause()
+        assert chart.builds == builds and chart.epochs == 30
+
+
+def test_the_pacer_slows_down_when_refreshing_costs_more_than_its_budget():
+    pacer = RefreshPacer(0.25, budget=0.1)
+    assert pacer.due(0.0)
+    pacer.spent(0.005, now=0.0)                 # cheap: every interval
+    assert not pacer.due(0.2) and pacer.due(0.25)
+    for _ in range(20):
+        pacer.spent(0.08, now=10.0)             # 80 ms a refresh: 0.8 s apart keeps 10 %
+    assert not pacer.due(10.7) and pacer.due(10.8)
+    for _ in range(20):
+        pacer.spent(1.0, now=20.0)              # never slower than four intervals
+    assert pacer.due(21.0)
