@@ -118,7 +118,9 @@ class TutorApp(App):
         if self.is_headless or not hasattr(signal, "SIGHUP"):
             return  # tests, or Windows
         try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            from tutor import hangup  # see there: a dead terminal can stall Textual's exit
+
+            hangup.install(self, asyncio.get_running_loop())
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not on the main thread: keep the default (end the process)
 
