@@ -138,7 +138,7 @@ async def key_latency(presses: int = 10) -> list[float]:
     config = engine.RunConfig.from_mapping(dict(dataset="circle", layers="2,8,8,1", epochs=10**7))
     app = LabHarness(config)
     delays = []
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36)):
         screen = app.screen
         status = screen.query_one("#status")
         await asyncio.sleep(1.0)

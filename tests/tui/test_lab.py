@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 from lab_fixtures import key, lab_app, lab_screen, status_text, until, wait_phase
 
 from tutor.screens.lab import LabScreen

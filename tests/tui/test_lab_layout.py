@@ -40,7 +40,7 @@ async def test_at_120x36_every_control_and_chart_is_on_one_screen(tmp_path):
     app = lab_app(tmp_path, dataset="circle", layers="2,4,4,1")
     async with app.run_test(size=size) as pilot:
         screen = await lab_screen(app, pilot)
-        assert screen.has_class("-wide", "-tall")
+        assert screen.wide
         assert not screen.query_one("#views").display     # no tabs needed
         assert_shown(screen, [selector for view in VIEWS.values() for selector in view], size)
         assert_inside(screen, CONTROLS, "#controls")
@@ -61,11 +61,11 @@ async def test_at_80x24_the_views_show_every_control_and_chart_in_turn(tmp_path)
     app = lab_app(tmp_path, dataset="circle", layers="2,4,4,1")
     async with app.run_test(size=size) as pilot:
         screen = await lab_screen(app, pilot)
-        assert not screen.has_class("-wide")
+        assert not screen.wide
         assert screen.query_one("#views").display
         for number, (view, selectors) in enumerate(VIEWS.items(), start=1):
             await pilot.press(str(number))
-            assert screen.has_class(f"view-{view}")
+            assert screen.view == view
             assert_shown(screen, selectors, size)
             others = [s for v, group in VIEWS.items() if v != view for s in group if s.startswith("#") and s in
                       ("#controls", "#network-panel", "#data-panel", "#loss", "#weights", "#deltas", "#activation")]
@@ -76,7 +76,7 @@ async def test_at_80x24_the_views_show_every_control_and_chart_in_turn(tmp_path)
         assert_inside(screen, CONTROLS, "#controls")
         # The tabs switch views too.
         await pilot.click("#tab-inside")
-        assert screen.has_class("view-inside")
+        assert screen.view == "inside"
 
 
 async def test_resizing_mid_run_keeps_training_and_relays_the_screen(tmp_path):
@@ -91,7 +91,7 @@ async def test_resizing_mid_run_keeps_training_and_relays_the_screen(tmp_path):
             await pilot.resize_terminal(*size)
             await until(pilot, lambda: screen.size == size, f"the screen at {size}")
             wide = size[0] >= 110 and size[1] >= 30
-            assert screen.has_class("-wide", "-tall") == wide
+            assert screen.wide == wide
             assert_shown(screen, VIEWS["train"] if not wide else
                          [s for view in VIEWS.values() for s in view], size)
             count = session.log.count

@@ -8,7 +8,9 @@ redraws what changed. Nothing the worker does waits for the screen.
 
 Layout: on a terminal of at least 110x30 everything is on one screen (controls on
 the left, six panels in a grid). Smaller terminals get the same panels in three
-views (Setup, Train, Inside) switched with tabs or the keys 1, 2, 3.
+views (Setup, Train, Inside) switched with tabs or the keys 1, 2, 3. The screen
+arranges the grid itself (lay_out_panels()) rather than through CSS classes on the screen:
+a class change there restyles every widget, a quarter of a second on a slow machine.
 """
 from __future__ import annotations
 
@@ -35,9 +37,18 @@ from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 REFRESH_SECONDS = 0.25          # ~4 Hz
 SLOW_LINK_REFRESH_SECONDS = 1.0
 UI_BUDGET = 0.10                # share of one core the refresh may use before it slows down
-VIEWS = ("setup", "train", "inside")
+WIDE = (110, 30)                # from this size on, everything is on one screen
+# A small terminal shows one view at a time: its panels, the grid's columns and rows,
+# and the panels that span two cells (rows, columns).
+VIEWS = {
+    "setup": (("controls",), (1, 1), {}),
+    "train": (("network-panel", "data-panel", "loss"), (2, 2), {"network-panel": (2, 1)}),
+    "inside": (("weights", "deltas", "activation"), (2, 2), {"activation": (1, 2)}),
+}
+PANELS = ("controls", "network-panel", "data-panel", "loss", "weights", "deltas", "activation")
 # Settings a running session can take on the fly; any other change needs a new run.
 LIVE_FIELDS = ("lr", "epochs")
+SNAPSHOT_EVERY = 2              # the diagram and the data panel: every 2 intervals
 SLOW_CHARTS_EVERY = 4           # the weights, deltas and activation charts: every 4 intervals
 
 
@@ -72,9 +83,6 @@ def _differs(a: engine.RunConfig, b: engine.RunConfig) -> bool:
 class LabScreen(Screen):
     """Train a network from the controls' settings; charts, diagram and status follow live."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-
     BINDINGS = [
         Binding("space", "toggle_run", "Start/Pause"),
         Binding("n", "step", "Step"),
@@ -106,7 +114,6 @@ class LabScreen(Screen):
         border-title-color: $text-accent;
         border-title-style: bold;
         padding: 0;
-        display: none;
     }
     LabScreen #controls {
         padding: 0 0 0 1;
@@ -127,35 +134,10 @@ class LabScreen(Screen):
         background: $error 30%;
     }
 
-    /* Small terminals: one view at a time. */
-    LabScreen.view-setup .in-setup,
-    LabScreen.view-train .in-train,
-    LabScreen.view-inside .in-inside {
-        display: block;
-    }
-    LabScreen.view-setup #panels { grid-size: 1 1; }
-    LabScreen.view-train #panels { grid-size: 2 2; grid-columns: 1fr 1fr; }
-    LabScreen.view-train #network-panel { row-span: 2; }
-    LabScreen.view-inside #panels { grid-size: 2 2; grid-columns: 1fr 1fr; }
-    LabScreen.view-inside #activation { column-span: 2; }
-
-    /* 110x30 and more: everything at once. */
-    LabScreen.-wide.-tall #views { display: none; }
-    LabScreen.-wide.-tall .panel { display: block; }
-    LabScreen.-wide.-tall #panels {
-        grid-size: 3 3;
-        grid-columns: 34 1fr 1fr;
-        grid-rows: 4fr 3fr 3fr;
-    }
-    LabScreen.-wide.-tall #controls { row-span: 3; }
-    LabScreen.-wide.-tall #controls #fields { grid-size: 1; grid-columns: 1fr; }
-    LabScreen.-wide.-tall #controls #buttons { grid-size: 2; }
-    LabScreen.-wide.-tall #network-panel { row-span: 1; }
-    LabScreen.-wide.-tall #activation { column-span: 1; }
     """
 
     def __init__(self, config: engine.RunConfig | None = None, start: bool = False) -> None:
-        super().__init__(classes="view-train")   # set now: a class change later restyles every widget
+        super().__init__()
         self.initial_config = config or engine.RunConfig()
         self.start_at_once = start
         self.session: TrainingSession | None = None
@@ -203,6 +185,12 @@ class LabScreen(Screen):
             # After the first frame: laying out the screen while training competes for the
             # interpreter would only delay both.
             self.call_after_refresh(self.action_toggle_run)
+
+    def on_screen_suspend(self) -> None:
+        """Another screen took over. Popped for good (out of the stack): stop training at
+        once; only covered (help, say): train on."""
+        if self not in self.app.screen_stack:
+            self._stop_session()
 
     def on_unmount(self) -> None:
         self._stop_session()
@@ -349,15 +337,48 @@ class LabScreen(Screen):
         if isinstance(self.focused, (Input, Select)):
             self.query_one(NetworkDiagram).focus()
         elif len(self.app.screen_stack) > 1:
+            self._stop_session()
             self.app.pop_screen()
 
     def _set_view(self, view: str) -> None:
         self._view = view
-        for name in VIEWS:
-            self.set_class(name == view, f"view-{name}")
         tabs = self.query_one("#views", Tabs)
         if tabs.active != f"tab-{view}":
             tabs.active = f"tab-{view}"
+        self.lay_out_panels()
+
+    @property
+    def view(self) -> str:
+        """The view a small terminal shows: setup, train or inside."""
+        return self._view
+
+    @property
+    def wide(self) -> bool:
+        """Room for every panel at once."""
+        return self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
+
+    def lay_out_panels(self) -> None:
+        """Lay the panels out for the terminal's size and (on a small one) the view."""
+        wide = self.wide
+        grid = self.query_one("#panels").styles
+        if wide:
+            shown, (columns, rows), spans = PANELS, (3, 3), {"controls": (3, 1)}
+            grid.grid_columns, grid.grid_rows = "34 1fr 1fr", "4fr 3fr 3fr"
+        else:
+            shown, (columns, rows), spans = VIEWS[self._view]
+            grid.grid_columns, grid.grid_rows = "1fr", "1fr"
+        grid.grid_size_columns, grid.grid_size_rows = columns, rows
+        for name in PANELS:
+            panel = self.query_one(f"#{name}")
+            panel.display = name in shown
+            panel.styles.row_span, panel.styles.column_span = spans.get(name, (1, 1))
+        self.query_one("#views").display = not wide
+        # The settings: one column beside the charts, two where they have the screen.
+        self.query_one("#fields").styles.grid_size_columns = 1 if wide else 2
+        self.query_one("#buttons").styles.grid_size_columns = 2 if wide else 4
+
+    def on_resize(self) -> None:
+        self.lay_out_panels()
 
     @on(Tabs.TabActivated, "#views")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -424,18 +445,23 @@ class LabScreen(Screen):
     def _refresh(self, force: bool = False) -> None:
         """Pull what changed since the last refresh into the widgets.
 
-        The loss, the status, the diagram and the data panel follow every refresh;
-        the other charts (costlier to draw, slower to change) every SLOW_CHARTS_EVERY
-        intervals, and whenever the run stops or pauses."""
+        The status and the loss follow every refresh; the diagram and the data panel
+        (a forward pass over a grid) every SNAPSHOT_EVERY intervals; the other charts
+        (costlier to draw, slower to change) every SLOW_CHARTS_EVERY intervals. All of
+        them at once whenever the run stops, pauses or is steered."""
         session = self.session
         if session is None:
             self._update_status()
             return
         count, phase = session.log.count, session.phase
         now = time.monotonic()
-        slow = force or phase is not Phase.RUNNING or now >= self._slow_due
+        every = force or phase is not Phase.RUNNING
+        slow = every or now >= self._slow_due
         if slow:
             self._slow_due = now + SLOW_CHARTS_EVERY * self.refresh_interval - 0.02
+        pictures = every or now >= self._pictures_due
+        if pictures:
+            self._pictures_due = now + SNAPSHOT_EVERY * self.refresh_interval - 0.02
         key = (count, phase, self.notice, self.pending_changes, session.lr, session.epochs)
         if force or key != self._shown:
             self._shown = key
@@ -445,16 +471,17 @@ class LabScreen(Screen):
             for chart in self.log_charts:
                 chart.pull(session.log)
         snapshot = session.snapshot
-        if force or snapshot is not self._shown_snapshot:
+        if pictures and (force or snapshot is not self._shown_snapshot):
             self._show_snapshot()
         if slow and snapshot is not self._activation_snapshot:
             self._activation_snapshot = snapshot
             self.query_one(ActivationChart).show(session.net.activation,
                                                  preactivation_range(session, snapshot))
-        if phase is Phase.RUNNING:
+        if phase is Phase.RUNNING and pictures:
             session.request_snapshot()
 
     _slow_due = 0.0
+    _pictures_due = 0.0
     _activation_snapshot = None
 
     def _update_status(self) -> None:

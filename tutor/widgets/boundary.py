@@ -155,7 +155,7 @@ class BoundaryMap(Widget):
                     run_text, run_style = char, style
             segments.append(Segment(run_text, run_style))
             lines.append(Strip(segments, width))
-        caption = f" x1 {x0:.1f}…{x1:.1f} →   x2 {y0:.1f}…{y1:.1f} ↑   ● train ○ test"
+        caption = f" x1 {x0:.1f}…{x1:.1f} →   x2 {y0:.1f}…{y1:.1f} ↑   ● train" + (" ○ test" if self.test_X is not None else "")
         lines.append(Strip([Segment(caption[:width].ljust(width), Style(dim=True))], width))
         return lines
 

@@ -40,7 +40,7 @@ def weight_glyph(w: float) -> str:
 
 
 def weight_number(w: float) -> str:
-    """A weight in five characters: +0.53, -12.3, +1e+05."""
+    """A weight in five characters: +0.53, −12.3, +250, −1e5 (a Unicode minus, as lessons print it)."""
     if not np.isfinite(w):
         return f"{w:>5}"[:5]
     m = abs(w)
@@ -193,7 +193,6 @@ class NetworkDiagram(Widget, can_focus=True):
             return Text("no network yet", style="dim")
         width, height = self.size
         lay = self._layout(width, height)
-        cell = _CELL[lay.numbers]
         names = layer_names(len(self.sizes) - 1)
         offsets = [(lay.rows - s - (1 if s < n else 0)) // 2 for s, n in zip(lay.shown, self.sizes)]
 
