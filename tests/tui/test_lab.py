@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 from lab_fixtures import key, lab_app, lab_screen, status_text, until, wait_phase
+from textual.screen import Screen
 
 from tutor.screens.lab import LabScreen
 from tutor.session import Phase
@@ -214,6 +215,12 @@ async def test_leaving_the_lab_mid_run_stops_the_training_thread(tmp_path):
         screen = await lab_screen(app, pilot)
         session = screen.session
         await until(pilot, lambda: session.log.count > 20, "some epochs")
+        # Covered by another screen (help, say), the Lab trains on.
+        app.push_screen(Screen())
+        covered_at = session.log.count
+        await until(pilot, lambda: session.log.count > covered_at + 20, "training under another screen")
+        app.pop_screen()
+        await until(pilot, lambda: app.screen is screen, "the Lab back on top")
         left_at = time.monotonic()
         app.simulate_key("escape")
         await until(pilot, session.done.is_set, "the thread to stop")
