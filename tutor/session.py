@@ -41,11 +41,12 @@ class Phase(enum.Enum):
     FINISHED = "finished"    # reached its epochs
     DIVERGED = "diverged"    # the loss became inf or NaN
     CANCELLED = "cancelled"
+    FAILED = "failed"        # an error in the engine (the message says which)
 
     @property
     def over(self) -> bool:
         """No more epochs will be trained in this session."""
-        return self in (Phase.FINISHED, Phase.DIVERGED, Phase.CANCELLED)
+        return self in (Phase.FINISHED, Phase.DIVERGED, Phase.CANCELLED, Phase.FAILED)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,10 @@ class TrainingSession:
                     self.message = record.message
                     self.phase = Phase.DIVERGED
                     break
+        except Exception as error:
+            self.message = f"training failed after epoch {self.trainer.epoch}: {error}"
+            self.phase = Phase.FAILED
+            raise
         finally:
             self.trainer.checkpoint()
             self.snapshot = Snapshot.of(self.trainer.epoch, self.net)

@@ -226,3 +226,16 @@ async def test_leaving_the_lab_mid_run_stops_the_training_thread(tmp_path):
         await until(pilot, session.done.is_set, "the thread to stop")
         assert session.stopped_at - left_at <= 0.5 and session.phase is Phase.CANCELLED
         await until(pilot, lambda: not isinstance(app.screen, LabScreen), "the Lab to close")
+
+
+async def test_a_run_that_cannot_be_built_opens_on_its_settings_with_the_problem_shown(tmp_path):
+    app = lab_app(tmp_path, start=True, dataset="xor", layers="3,4,1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lab_screen(app, pilot)
+        await pilot.pause()
+        assert screen.session is None and not training_workers(app)
+        assert screen.view == "setup"
+        assert "2 input columns" in screen.controls.errors["layers"]
+        screen.controls.control("layers").value = "2,4,1"    # put right: a run is ready
+        await pilot.pause()
+        assert screen.session is not None and screen.session.phase is Phase.READY

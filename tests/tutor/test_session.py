@@ -194,3 +194,16 @@ def test_preactivation_range_spans_the_hidden_z():
     assert low == pytest.approx(z.min()) and high == pytest.approx(z.max())
     no_hidden = session_of(dataset="xor", layers="2,1", epochs=1)
     assert preactivation_range(no_hidden, no_hidden.snapshot) is None
+
+
+def test_an_error_in_the_engine_ends_the_run_with_a_message_and_is_raised():
+    session = session_of(epochs=100)
+
+    def broken():
+        raise MemoryError("no room for the next batch")
+
+    session.trainer.run_epoch = broken
+    with pytest.raises(MemoryError):
+        session.run()
+    assert session.phase is Phase.FAILED and session.phase.over and session.done.is_set()
+    assert "no room for the next batch" in session.message

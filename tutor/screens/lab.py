@@ -87,9 +87,10 @@ class LabScreen(Screen):
         Binding("space", "toggle_run", "Start/Pause"),
         Binding("n", "step", "Step"),
         Binding("r", "reset", "Reset"),
-        Binding("l", "toggle_log", "Log loss"),
-        Binding("plus,equals_sign", "scale_lr(2)", "lr×2"),
-        Binding("minus", "scale_lr(0.5)", "lr÷2"),
+        # Shown in the settings panel's key help, not the footer (80 columns are few).
+        Binding("l", "toggle_log", "Log loss", show=False),
+        Binding("plus,equals_sign", "scale_lr(2)", "lr×2", show=False),
+        Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -152,33 +153,40 @@ class LabScreen(Screen):
     # ----- building the screen ---------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Build the first run now: if it cannot be built, the screen opens on its settings.
+        try:
+            self._first = TrainingSession(self.initial_config)
+        except engine.ConfigError as error:
+            self._first = error
+            self._view = "setup"
         yield Tabs(Tab("1 Setup", id="tab-setup"), Tab("2 Train", id="tab-train"),
-                   Tab("3 Inside", id="tab-inside"), active="tab-train", id="views")
+                   Tab("3 Inside", id="tab-inside"), active=f"tab-{self._view}", id="views")
         with Grid(id="panels"):
-            controls = LabControls(self.initial_config, id="controls", classes="panel in-setup")
+            controls = LabControls(self.initial_config, id="controls", classes="panel")
             controls.border_title = "settings"
             yield controls
-            with Vertical(id="network-panel", classes="panel in-train") as panel:
+            with Vertical(id="network-panel", classes="panel") as panel:
                 panel.border_title = "network · ←→↑↓ select a neuron"
                 yield NetworkDiagram(id="diagram")
                 yield NeuronInspector(id="inspector")
-            with Vertical(id="data-panel", classes="panel in-train") as panel:
+            with Vertical(id="data-panel", classes="panel") as panel:
                 panel.border_title = "data and prediction"
                 yield BoundaryMap(id="boundary")
                 yield FitChart(id="fit")
                 yield Static("", id="data-note", classes="note")
-            yield LossChart(id="loss", classes="panel in-train")
-            yield WeightsChart(id="weights", classes="panel in-inside")
-            yield DeltaChart(id="deltas", classes="panel in-inside")
-            yield ActivationChart(id="activation", classes="panel in-inside")
+            yield LossChart(id="loss", classes="panel")
+            yield WeightsChart(id="weights", classes="panel")
+            yield DeltaChart(id="deltas", classes="panel")
+            yield ActivationChart(id="activation", classes="panel")
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._set_view("train")
-        self._install(self.initial_config)
-        if self.session is None:
-            self._set_view("setup")
+        self.lay_out_panels()
+        if isinstance(self._first, TrainingSession):
+            self._adopt(self._first)
+        else:
+            self.controls.show_error(self._first.field, self._first.message)
         self.set_interval(REFRESH_SECONDS, self._tick)
         self.query_one(NetworkDiagram).focus()
         if self.start_at_once:
@@ -216,6 +224,11 @@ class LabScreen(Screen):
         except engine.ConfigError as error:
             self.controls.show_error(error.field, error.message)
             return False
+        self._adopt(session)
+        return True
+
+    def _adopt(self, session: TrainingSession) -> None:
+        """Make `session` the Lab's run (stopping the one before) and show it."""
         self._stop_session()
         self.session = session
         self.pending_changes = False
@@ -225,7 +238,6 @@ class LabScreen(Screen):
         self._rate = (time.monotonic(), 0, 0.0)
         self._show_data_kind()
         self._refresh(force=True)
-        return True
 
     def _stop_session(self) -> None:
         if self.session is not None:
@@ -244,10 +256,8 @@ class LabScreen(Screen):
         return session.run(should_stop=lambda: worker.is_cancelled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An error in training ends the run with its message (session.message), not the app."""
         if event.worker.group == "training" and event.state is WorkerState.ERROR:
-            self.notice = f"training stopped by an error: {event.worker.error}"
-            if self.session is not None:
-                self.session.cancel()
             self._refresh(force=True)
 
     def _fresh_session_from_controls(self) -> bool:
@@ -523,12 +533,13 @@ class LabScreen(Screen):
             Phase.FINISHED: f"finished after {count:,} epochs",
             Phase.DIVERGED: session.message,
             Phase.CANCELLED: "stopped",
+            Phase.FAILED: session.message,
         }[phase])
         if self.pending_changes:
             parts.append("settings changed · r resets with them")
         if self.notice:
             parts.append(self.notice)
-        diverged = session.phase is Phase.DIVERGED
+        diverged = session.phase in (Phase.DIVERGED, Phase.FAILED)
         if status.has_class("-diverged") != diverged:
             status.set_class(diverged, "-diverged")
         status.update(" · ".join(parts), layout=False)   # fixed height: no new layout needed
@@ -565,8 +576,9 @@ class LabScreen(Screen):
         if data.input_width == 2:
             self.query_one(BoundaryMap).show(net.forward, data.X, data.Y, data.X_test, data.Y_test)
         elif data.input_width == 1:
-            x = data.X[:, 0]
+            step = -(-len(data.X) // 2000)   # a chart has fewer columns than 2000 points
+            x = data.X[::step, 0]
             curve_x = np.linspace(x.min(), x.max(), 200)
             with np.errstate(all="ignore"):
                 curve_y = net.forward(curve_x[:, None])[:, 0]
-            self.query_one(FitChart).show(x, data.Y[:, 0], curve_x, curve_y)
+            self.query_one(FitChart).show(x, data.Y[::step, 0], curve_x, curve_y)

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 LEVELS = 9  # output shades from "surely 0" to "surely 1"
+MAX_POINTS = 2000  # samples drawn at most (every k-th of a larger set): a map has fewer cells
 
 # Endpoints of the two classes and the neutral middle (Playground's orange and blue).
 _ORANGE = np.array([0xC0, 0x56, 0x21])
@@ -83,9 +84,11 @@ class BoundaryMap(Widget):
         """Draw predict's view of the plane with the samples (X, Y) (and test samples
         as hollow circles)."""
         self.predict = predict
+        X, Y = _thin(X, Y)
         self.X, self.labels = X, _classes(Y)
-        self.test_X = X_test if X_test is not None and len(X_test) else None
-        self.test_labels = _classes(Y_test) if self.test_X is not None else None
+        has_test = X_test is not None and len(X_test) > 0
+        self.test_X, Y_test = _thin(X_test, Y_test) if has_test else (None, None)
+        self.test_labels = _classes(Y_test) if has_test else None
         self.target_range = (float(np.min(Y)), float(np.max(Y))) if Y.shape[1] == 1 else (0.0, 1.0)
         self._version += 1
         self.refresh()
@@ -176,6 +179,12 @@ class BoundaryMap(Widget):
         levels = np.rint(strength * (LEVELS - 1)).astype(int)
         palette = np.array([[shade(level, k, c) for level in range(LEVELS)] for c in range(k)])
         return palette[klass, levels]
+
+
+def _thin(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most MAX_POINTS samples, evenly spread through the set."""
+    step = -(-len(X) // MAX_POINTS)
+    return X[::step], Y[::step]
 
 
 def _classes(Y: np.ndarray) -> np.ndarray:
