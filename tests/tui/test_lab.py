@@ -33,7 +33,7 @@ async def test_a_started_run_trains_to_its_last_epoch_and_says_so(tmp_path):
         assert not training_workers(app)
 
 
-async def test_space_pauses_n_steps_one_epoch_and_space_resumes(tmp_path):
+async def test_space_pauses_n_steps_one_epoch_and_space_resumes_and_a_cover_does_not_stop_it(tmp_path):
     app = lab_app(tmp_path, start=True, epochs=10**7)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await lab_screen(app, pilot)
@@ -52,6 +52,13 @@ async def test_space_pauses_n_steps_one_epoch_and_space_resumes(tmp_path):
         await key(app, pilot, "space")
         await until(pilot, lambda: session.log.count > held + 50, "training again")
         assert session.phase is Phase.RUNNING and "running" in status_text(screen)
+        # Covered by another screen (help, say), the Lab trains on.
+        app.push_screen(Screen())
+        covered_at = session.log.count
+        await until(pilot, lambda: session.log.count > covered_at + 50, "training under another screen")
+        app.pop_screen()
+        await until(pilot, lambda: app.screen is screen, "the Lab back on top")
+        assert session.phase is Phase.RUNNING
         session.cancel()
 
 
@@ -215,12 +222,6 @@ async def test_leaving_the_lab_mid_run_stops_the_training_thread(tmp_path):
         screen = await lab_screen(app, pilot)
         session = screen.session
         await until(pilot, lambda: session.log.count > 20, "some epochs")
-        # Covered by another screen (help, say), the Lab trains on.
-        app.push_screen(Screen())
-        covered_at = session.log.count
-        await until(pilot, lambda: session.log.count > covered_at + 20, "training under another screen")
-        app.pop_screen()
-        await until(pilot, lambda: app.screen is screen, "the Lab back on top")
         left_at = time.monotonic()
         app.simulate_key("escape")
         await until(pilot, session.done.is_set, "the thread to stop")
