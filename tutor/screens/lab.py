@@ -438,15 +438,17 @@ class LabScreen(Screen):
         if not self._pacer.due(now):
             return
         started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
+        painted = self._build_seconds()
+        if self._painted is None:      # the first tick: the screen's first paint is no refresh's cost
+            self._painted = painted
         self._refresh()
         # Charts build when they are painted, after this returns: what they spent since
         # the last refresh is that refresh's paint, counted here.
-        painted = self._build_seconds()
         cost = time.thread_time() - started + painted - self._painted
         self._painted = painted
         self._pacer.spent(cost, now)
 
-    _painted = 0.0
+    _painted: float | None = None
 
     def _build_seconds(self) -> float:
         """Total CPU time the charts have spent building, so far."""
