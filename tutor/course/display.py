@@ -33,14 +33,18 @@ def quiz_context(quiz: Quiz) -> list[str]:
     if quiz.kind == "numeric" and spec.network is not None:
         return describe_network(spec.network)
     if quiz.kind == "predict":
-        lines = [f"Run: {describe_run(spec.lab)}"]
-        if spec.compare:
-            lines.append(f"Compared with: {describe_run({**spec.lab, **spec.compare})}")
-        if spec.target_loss is not None:
-            lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
-        lines += [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
-        return lines
+        return predict_runs(spec) + [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
     return []
+
+
+def predict_runs(spec) -> list[str]:
+    """A predict quiz's run (and the run it is compared with), described."""
+    lines = [f"Run: {describe_run(spec.lab)}"]
+    if spec.compare:
+        lines.append(f"Compared with: {describe_run({**spec.lab, **spec.compare})}")
+    if spec.target_loss is not None:
+        lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
+    return lines
 
 
 def answer_format(quiz: Quiz) -> str:

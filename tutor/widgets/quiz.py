@@ -94,18 +94,12 @@ class QuizWidget(Vertical):
 
     def _context_lines(self) -> list[str]:
         """The network of a numeric quiz, or the run(s) of a predict quiz."""
-        from tutor.course.display import describe_run, quiz_context
+        from tutor.course.display import predict_runs, quiz_context
 
-        quiz, spec = self.quiz, self.quiz.spec
-        if quiz.kind == "numeric":
-            return quiz_context(quiz)
-        if quiz.kind == "predict":
-            lines = [f"Run: {describe_run(spec.lab)}"]
-            if spec.compare:
-                lines.append(f"Compared with: {describe_run({**spec.lab, **spec.compare})}")
-            if spec.target_loss is not None:
-                lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
-            return lines
+        if self.quiz.kind == "numeric":
+            return quiz_context(self.quiz)
+        if self.quiz.kind == "predict":
+            return predict_runs(self.quiz.spec)  # the choices are buttons here
         return []
 
     def _hint_label(self) -> str:
