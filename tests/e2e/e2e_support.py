@@ -149,9 +149,12 @@ class Tmux:
         self.socket = folder / "tmux.sock"
 
     def run(self, *args: str, check: bool = True) -> str:
+        # Without TMUX (tmux refuses to nest) and COLUMNS/LINES (they would override
+        # the pane's size for the programs in it).
+        env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLUMNS", "LINES")}
         result = subprocess.run(
             [self.tmux, "-S", str(self.socket), "-f", os.devnull, *args],
-            capture_output=True, text=True, timeout=10,
+            capture_output=True, text=True, timeout=10, env=env,
         )
         if check and result.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
@@ -191,15 +194,31 @@ class Tmux:
         """The pid of the command the pane runs."""
         return int(self.run("display-message", "-p", "-t", self.SESSION, "#{pane_pid}"))
 
-    def pane_dead(self) -> bool:
-        """True once the pane's command has ended."""
-        return self.run("display-message", "-p", "-t", self.SESSION, "#{pane_dead}",
-                        check=False).strip() == "1"
-
-    def pane_exit_status(self) -> int | None:
+    def exit_status(self) -> int | None:
+        """The exit status of the pane's command once it has ended and been reaped, else None."""
         text = self.run("display-message", "-p", "-t", self.SESSION, "#{pane_dead_status}",
                         check=False).strip()
         return int(text) if text else None
+
+    def wait_exit(self, timeout: float, what: str) -> int:
+        """Wait for the pane's command to end; its exit status."""
+        pid, server = self.pane_pid(), self.server_pid()
+
+        def ended() -> list[int] | None:
+            status = self.exit_status()
+            if status is not None:
+                return [status]
+            if process_gone(pid):
+                # Ended, but tmux has not reaped it: tmux 3.3 sometimes misses a
+                # SIGCHLD (seen about once in 20 exits); a repeat makes it look again.
+                os.kill(server, signal.SIGCHLD)
+            return None
+
+        return wait_for(ended, timeout, what, self.screen)[0]
+
+    def server_pid(self) -> int:
+        """The pid of this private tmux server (for the SIGCHLD nudge in wait_exit)."""
+        return int(self.run("display-message", "-p", "#{pid}"))
 
     def kill_server(self) -> None:
         self.run("kill-server", check=False)
@@ -363,6 +382,24 @@ class RemoteLab:
         """Wait until the status line shows an epoch above `epoch`; return it."""
         return wait_for(lambda: (e := self.epoch()) is not None and e > epoch and e,
                         timeout, f"the epoch counter to pass {epoch}", self.describe)
+
+    def settled_epoch(self, above: int = -1, quiet: float = 0.75, timeout: float = 10) -> int:
+        """The epoch shown once it is above `above` and has not changed for `quiet`
+        seconds (three of the Lab's refreshes): what a paused run's counter reads."""
+        seen: list[tuple[int | None, float]] = [(None, time.monotonic())]
+
+        def settled() -> int | None:
+            epoch, since = seen[-1]
+            now_showing = self.epoch()
+            if now_showing != epoch:
+                seen.append((now_showing, time.monotonic()))
+                return None
+            if epoch is not None and epoch > above and time.monotonic() - since >= quiet:
+                return epoch
+            return None
+
+        return wait_for(settled, timeout, f"the epoch counter to settle above {above}",
+                        self.describe)
 
     def alive(self) -> bool:
         return not process_gone(self.pid)

@@ -133,7 +133,7 @@ def test_force_command_puts_the_learner_in_the_tutor(tutor_bin, lessons, tmp_pat
         wait_for(lambda: "Mini lesson" in tmux.screen(), 20,
                  "the tutor's course map (with the lesson) over SSH", tmux.screen)
         tmux.press("C-q")
-        wait_for(tmux.pane_dead, 10, "the session to end after ctrl+q", tmux.screen)
+        assert tmux.wait_exit(10, "the session to end after ctrl+q") == 0, tmux.screen()
         assert "Traceback" not in tmux.screen()
         assert not sneaky.exists(), "the client's own command ran despite ForceCommand"
         assert (home_data / "nn-tutor" / "progress.db").exists()
