@@ -140,6 +140,14 @@ class UnknownRun(ProgressError, LookupError):
     """No saved run has the id asked for."""
 
 
+class _Busy(Exception):
+    """Opening met a lock it must not wait for (see Progress._connect)."""
+
+    def __init__(self, error: sqlite3.Error):
+        super().__init__(str(error))
+        self.error = error
+
+
 class _Damaged(Exception):
     """Internal: the file is not a usable database (the reason is the message)."""
 
@@ -210,7 +218,23 @@ class Progress:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        """Open, check and migrate the file. Raises _Damaged or ProgressError."""
+        """Open, check and migrate the file. Raises _Damaged or ProgressError.
+
+        Two tutors opening a new file at once can each hold a read lock while
+        asking for the write lock that the switch to WAL needs; SQLite then
+        answers one of them "busy" at once, without waiting (waiting could never
+        end). That one closes its connection, lets go of its lock, and tries again.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                return self._connect_once()
+            except _Busy as busy:
+                if time.monotonic() > deadline:
+                    raise self._error("open", busy.error) from None
+                time.sleep(0.01)
+
+    def _connect_once(self) -> sqlite3.Connection:
         try:
             con = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -234,6 +258,8 @@ class Progress:
             con.close()
             if _code(e) in _DAMAGE_CODES:
                 raise _Damaged(str(e)) from None
+            if _code(e) in _BUSY_CODES:
+                raise _Busy(e) from None
             raise self._error("open", e) from None
         except BaseException:
             con.close()
