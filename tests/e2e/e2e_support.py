@@ -67,6 +67,22 @@ def wait_for(
         time.sleep(interval)
 
 
+def settle(read: Callable[[], T], quiet: float, timeout: float, what: str,
+           describe: Callable[[], str] | None = None, accept: Callable[[T], bool] = bool) -> T:
+    """The value of `read()` once it is accepted and has not changed for `quiet` seconds."""
+    seen: list[tuple[T | None, float]] = [(None, time.monotonic())]
+
+    def steady() -> list[T] | None:
+        value, since = seen[-1]
+        now = read()
+        if now != value:
+            seen.append((now, time.monotonic()))
+            return None
+        return [value] if accept(value) and time.monotonic() - since >= quiet else None
+
+    return wait_for(steady, timeout, what, describe)[0]
+
+
 # --------------------------------------------------------------------------- processes
 
 
@@ -322,14 +338,13 @@ def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
 # --------------------------------------------------------------------------- the Lab over SSH
 
 
-def lab_command(tutor: Path, data: Path, term: str, pid_file: Path, *options: str) -> str:
-    """Shell text that records its pid, then becomes `tutor lab --start` (exec keeps the pid).
+def remote_command(tutor: Path, args: list[str], env: dict[str, str], pid_file: Path) -> str:
+    """Shell text that records its pid, then becomes `tutor ARGS` (exec keeps the pid).
 
     Run as the SSH remote command, that pid is the session leader of the remote
     pty: the process that gets SIGHUP when the link drops.
     """
-    argv = ["env", f"NN_TUTOR_DATA_DIR={data}", f"TERM={term}",
-            str(tutor), "lab", "--start", *ENDLESS_RUN, *options]
+    argv = ["env", *(f"{name}={value}" for name, value in env.items()), str(tutor), *args]
     return f"echo $$ > {shlex.quote(str(pid_file))} && exec {shlex.join(argv)}"
 
 
@@ -356,7 +371,14 @@ class RemoteLab:
 
     def start(self, term: str = "xterm-256color", width: int = 120, height: int = 40,
               *options: str) -> RemoteLab:
-        remote = lab_command(self.tutor, self.data, term, self.pid_file, *options)
+        """`tutor lab --start` with an endless run (and more run options)."""
+        return self.open(["lab", "--start", *ENDLESS_RUN, *options], term, width, height)
+
+    def open(self, args: list[str], term: str = "xterm-256color", width: int = 120,
+             height: int = 40, **env: str) -> RemoteLab:
+        """`tutor ARGS` over SSH, with NN_TUTOR_DATA_DIR, TERM and `env` set remotely."""
+        env = {"NN_TUTOR_DATA_DIR": str(self.data), "TERM": term, **env}
+        remote = remote_command(self.tutor, args, env, self.pid_file)
         self.tmux.start(self.server.shell_command(remote), width, height)
         return self
 
@@ -383,23 +405,16 @@ class RemoteLab:
         return wait_for(lambda: (e := self.epoch()) is not None and e > epoch and e,
                         timeout, f"the epoch counter to pass {epoch}", self.describe)
 
+    def settled_screen(self, quiet: float = 0.5, timeout: float = 10) -> str:
+        """The screen once it has not changed for `quiet` seconds (the app is idle and
+        ready for keys: a screen still being built may drop or misroute them)."""
+        return settle(self.screen, quiet, timeout, "the screen to settle", self.describe)
+
     def settled_epoch(self, above: int = -1, quiet: float = 0.75, timeout: float = 10) -> int:
         """The epoch shown once it is above `above` and has not changed for `quiet`
         seconds (three of the Lab's refreshes): what a paused run's counter reads."""
-        seen: list[tuple[int | None, float]] = [(None, time.monotonic())]
-
-        def settled() -> int | None:
-            epoch, since = seen[-1]
-            now_showing = self.epoch()
-            if now_showing != epoch:
-                seen.append((now_showing, time.monotonic()))
-                return None
-            if epoch is not None and epoch > above and time.monotonic() - since >= quiet:
-                return epoch
-            return None
-
-        return wait_for(settled, timeout, f"the epoch counter to settle above {above}",
-                        self.describe)
+        return settle(self.epoch, quiet, timeout, f"the epoch counter to settle above {above}",
+                      self.describe, accept=lambda epoch: epoch is not None and epoch > above)
 
     def alive(self) -> bool:
         return not process_gone(self.pid)

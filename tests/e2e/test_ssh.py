@@ -73,21 +73,58 @@ def test_lab_over_ssh_trains_live_pauses_and_quits(remote_lab, term, width, heig
     quit_cleanly(lab)
 
 
-def answers_in(store_path) -> list[tuple[str, str, str, bool]]:
-    with Progress(store_path) as store:
-        return [(a.lesson_id, a.quiz_id, a.text, a.correct) for a in store.answers()]
+# A lesson with a long run and a quiz: answered in the app, then trained, then dropped.
+DROP_LESSON = """\
++++
+id = "drop"
+title = "Dropped link"
+requires = []
++++
+Train, answer, and lose the connection.
+
+```lab
+title = "A long run"
+dataset = "xor"
+layers = [2, 4, 1]
+epochs = 100000000
+```
+
+```quiz
+id = "cube"
+kind = "derivative"
+prompt = "Differentiate x³."
+function = "x^3"
+explanation = "3x², by the power rule."
+```
+"""
 
 
-def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir):
+def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir, tmp_path):
     db = data_dir / "progress.db"
-    with Progress(db) as store:  # answers of an earlier session
-        store.record_answer("derivatives", "power", "3x^2", True)
-        store.record_answer("activations", "max-slope", "1/2", False)
-    lab = remote_lab.start()
+    with Progress(db) as store:  # an answer from an earlier session
+        store.record_answer("derivatives", "power", "x^2", False)
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-drop.md").write_text(DROP_LESSON, encoding="utf-8")
+
+    # Over SSH, as a learner: open the lesson, answer its quiz, then start its run.
+    # (100 columns: the lesson has no contents sidebar, so its first focusable widgets
+    # are the lab card's two buttons, then the quiz's answer.)
+    lab = remote_lab.open([], width=100, height=30, NN_TUTOR_LESSONS=str(lessons))
+    keys = lab.tmux.press
+    wait_for(lambda: "Dropped link" in lab.screen(), 20, "the course map", lab.describe)
+    lab.settled_screen()
+    keys("Enter")
+    wait_for(lambda: "Differentiate x³" in lab.screen(), 10, "the lesson", lab.describe)
+    lab.settled_screen()
+    keys("Tab", "Tab", "Tab")
+    keys("3x^2")
+    wait_for(lambda: "3x^2" in lab.screen(), 10, "the typed answer", lab.describe)
+    keys("Enter")
+    wait_for(lambda: "Correct" in lab.screen(), 10, "the verdict", lab.describe)
+    keys("BTab", "Enter")  # back to "Open and start"
     lab.wait_epoch_above(0)
-    with Progress(db) as store:  # a second session answers while the Lab has the store open
-        store.record_answer("derivatives", "chain", "2x*cos(x^2)", True)
-    assert (data_dir / "progress.db-wal").exists()  # the Lab's connection holds the WAL open
+    assert (data_dir / "progress.db-wal").exists()  # the tutor's connection holds the WAL open
 
     ssh_client = lab.tmux.pane_pid()
     os.kill(ssh_client, signal.SIGKILL)  # the link drops: sshd hangs up the remote pty
@@ -98,11 +135,12 @@ def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir)
     # when the last connection closes; a killed process would leave it behind.
     assert not (data_dir / "progress.db-wal").exists()
 
-    assert answers_in(db) == [
-        ("derivatives", "power", "3x^2", True),
-        ("activations", "max-slope", "1/2", False),
-        ("derivatives", "chain", "2x*cos(x^2)", True),
-    ]
+    with Progress(db) as store:
+        assert [(a.lesson_id, a.quiz_id, a.text, a.correct) for a in store.answers()] == [
+            ("derivatives", "power", "x^2", False),
+            ("drop", "cube", "3x^2", True),
+        ]
+        assert store.completed() == {"drop"}
     con = sqlite3.connect(db)
     try:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
