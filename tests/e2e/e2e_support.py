@@ -298,8 +298,9 @@ def keygen(keygen_bin: str, path: Path) -> None:
 def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
     """Start `sshd -D -e` with its own config, keys and pid file in `folder`.
 
-    Skips (with sshd's own words) when the programs are missing or sshd will
-    not start. `extra_config` goes at the end of the config (a Match block, say).
+    Skips (with sshd's own words) when the programs are missing, sshd will not
+    start, or (checked without `extra_config`) the current user cannot log in.
+    `extra_config` goes at the end of the config (a Match block, say).
     """
     sshd, ssh, keygen_bin = find_tool("sshd"), find_tool("ssh"), find_tool("ssh-keygen")
     user = current_user()
@@ -325,7 +326,10 @@ def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
         while process.poll() is None and not listening() and time.monotonic() < deadline:
             time.sleep(0.02)
         if process.poll() is None and listening():
-            return SshServer(ssh, port, folder / "user_key", user, process, log)
+            server = SshServer(ssh, port, folder / "user_key", user, process, log)
+            if not extra_config:  # (a ForceCommand there would answer `true` itself)
+                check_login(server)
+            return server
         stop(process)
         problem = log.read_text(errors="replace").strip() or f"exit code {process.returncode}"
         if "Address already in use" not in problem:
@@ -333,6 +337,17 @@ def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
     if "privilege separation directory" in problem:
         problem += " (as root: mkdir -p -m 0755 /run/sshd; .ci/run does)"
     pytest.skip(f"sshd would not start: {problem}")
+
+
+def check_login(server: SshServer) -> None:
+    """`ssh ... true` must get in; if it cannot (a locked account, say), stop the
+    server and skip with ssh's and sshd's own words."""
+    result = subprocess.run(server.command("true", tty=False), capture_output=True, text=True,
+                            timeout=30, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        stop(server.process)
+        pytest.skip(f"cannot log in to the test sshd as {server.user}: "
+                    f"{result.stderr.strip()}\n{server.log_text()}")
 
 
 # --------------------------------------------------------------------------- the Lab over SSH

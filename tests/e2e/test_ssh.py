@@ -1,8 +1,8 @@
 """Watching training live over a real SSH login (DESIGN.md section 7).
 
-Each test logs in to a private sshd on 127.0.0.1 with `ssh -t`, inside a tmux
-window that plays the learner's terminal, runs `tutor lab --start` there, and
-reads the screen back from tmux.
+The tests log in to a private sshd on 127.0.0.1 with `ssh -t`, inside a tmux
+window that plays the learner's terminal, run the tutor there, and read the
+screen back from tmux.
 """
 from __future__ import annotations
 
