@@ -328,7 +328,11 @@ def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
         if process.poll() is None and listening():
             server = SshServer(ssh, port, folder / "user_key", user, process, log)
             if not extra_config:  # (a ForceCommand there would answer `true` itself)
-                check_login(server)
+                try:
+                    check_login(server)
+                except BaseException:
+                    stop(process)  # never leave an sshd behind, whatever happened
+                    raise
             return server
         stop(process)
         problem = log.read_text(errors="replace").strip() or f"exit code {process.returncode}"
@@ -340,12 +344,11 @@ def start_sshd(folder: Path, extra_config: str = "") -> SshServer:
 
 
 def check_login(server: SshServer) -> None:
-    """`ssh ... true` must get in; if it cannot (a locked account, say), stop the
-    server and skip with ssh's and sshd's own words."""
+    """`ssh ... true` must get in; if it cannot (a locked account, say), skip with
+    ssh's and sshd's own words."""
     result = subprocess.run(server.command("true", tty=False), capture_output=True, text=True,
                             timeout=30, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        stop(server.process)
         pytest.skip(f"cannot log in to the test sshd as {server.user}: "
                     f"{result.stderr.strip()}\n{server.log_text()}")
 
