@@ -3,9 +3,9 @@
 Textual's normal shutdown writes to the terminal (leave the alternate screen, show
 the cursor) through its output thread. After a hang-up every write to the terminal
 fails with EIO: the output thread dies on the first one, its queue (30 writes) fills
-up, and the shutdown can then block forever, leaving a tutor behind with its
-training thread running and its progress store open. (Measured: about one hang-up
-in four hung; the others took 0.5 to 1.3 s, mostly finalising the interpreter.)
+up, and the shutdown can then block forever, leaving a tutor process behind with
+its progress store open. (Measured: about one hang-up in four hung; the others took
+0.5 to 1.3 s, mostly finalising the interpreter. This way takes 30 to 70 ms.)
 
 So when the terminal is really gone, the app skips that shutdown: a thread closes
 the progress store (every answer is already committed; closing folds the WAL back
