@@ -121,7 +121,8 @@ class RunConfig:
 
 
 def _is_csv(dataset: str) -> bool:
-    return dataset.lower().endswith(".csv") or Path(dataset).is_file()
+    """A file to load: a .csv name, or an existing file that is not a built-in dataset's name."""
+    return dataset.lower().endswith(".csv") or (dataset not in datasets.NAMES and Path(dataset).is_file())
 
 
 def _suggest(word: str, choices) -> str:
