@@ -77,11 +77,23 @@ class HomeScreen(Screen):
         self.watch(self.app, "course", self._course_changed)
 
     def on_screen_resume(self) -> None:
-        self.refresh_progress()
+        if self._course_pending and self.course is not None:
+            self.show_course(self.course)    # refreshes the progress too
+        else:
+            self.refresh_progress()
+
+    _course_pending = False   # the course changed while another screen covered this one
 
     def _course_changed(self, course: Course | None) -> None:
-        if course is not None:
+        """Show a newly loaded course; under another screen (the Lab, say), wait until
+        shown again: redrawing a hidden screen repaints the whole terminal."""
+        if course is None:
+            return
+        if self.is_current:
+            self._course_pending = False
             self.show_course(course)
+        else:
+            self._course_pending = True
 
     # ------------------------------------------------------------------ filling in
 

@@ -48,8 +48,22 @@ VIEWS = {
 PANELS = ("controls", "network-panel", "data-panel", "loss", "weights", "deltas", "activation")
 # Settings a running session can take on the fly; any other change needs a new run.
 LIVE_FIELDS = ("lr", "epochs")
-SNAPSHOT_EVERY = 2              # the diagram and the data panel: every 2 intervals
-SLOW_CHARTS_EVERY = 4           # the weights, deltas and activation charts: every 4 intervals
+
+
+@dataclasses.dataclass(frozen=True)
+class RefreshPlan:
+    """Seconds between redraws of each group of panels while a run trains.
+
+    Every redraw of a chart resends its whole region (a few KB), so over a slow link
+    the panels that change slowly are redrawn seldom."""
+    tick: float         # the status line and the loss chart
+    charts: float       # the tracked weights and the deltas
+    pictures: float     # the diagram, the neuron inspector and the data panel
+    activation: float   # f, f' and the z range in use
+
+
+DEFAULT_PLAN = RefreshPlan(tick=REFRESH_SECONDS, charts=1.0, pictures=0.5, activation=1.0)
+SLOW_LINK_PLAN = RefreshPlan(tick=SLOW_LINK_REFRESH_SECONDS, charts=2.0, pictures=5.0, activation=5.0)
 
 
 class RefreshPacer:
@@ -149,6 +163,8 @@ class LabScreen(Screen):
         self._rate = (0.0, 0, 0.0)                   # (time, count, epochs per second)
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._view = "train"
+        self._due_at: dict[str, float] = {}          # panel group -> when its next redraw is due
+        self._status_text = ""                       # the status line last drawn
 
     # ----- building the screen ---------------------------------------------------------
 
@@ -429,8 +445,13 @@ class LabScreen(Screen):
     # ----- refreshing ------------------------------------------------------------------
 
     @property
+    def refresh_plan(self) -> RefreshPlan:
+        """How often each group of panels is redrawn (read on each refresh: the mode can change)."""
+        return SLOW_LINK_PLAN if getattr(self.app, "slow_link", False) else DEFAULT_PLAN
+
+    @property
     def refresh_interval(self) -> float:
-        return SLOW_LINK_REFRESH_SECONDS if getattr(self.app, "slow_link", False) else REFRESH_SECONDS
+        return self.refresh_plan.tick
 
     def _tick(self) -> None:
         now = time.monotonic()
@@ -457,44 +478,52 @@ class LabScreen(Screen):
     def _refresh(self, force: bool = False) -> None:
         """Pull what changed since the last refresh into the widgets.
 
-        The status and the loss follow every refresh; the diagram and the data panel
-        (a forward pass over a grid) every SNAPSHOT_EVERY intervals; the other charts
-        (costlier to draw, slower to change) every SLOW_CHARTS_EVERY intervals. All of
-        them at once whenever the run stops, pauses or is steered."""
+        The status and the loss follow every refresh; the other groups as often as
+        refresh_plan says (the pictures need a forward pass over a grid; the other
+        charts change slowly). All of them at once whenever the run stops, pauses or
+        is steered. A panel whose data did not change is not redrawn."""
         session = self.session
         if session is None:
             self._update_status()
             return
-        count, phase = session.log.count, session.phase
+        # The phase first: a run that paused or ended has its last epoch logged already.
+        phase = session.phase
+        count = session.log.count
         now = time.monotonic()
+        plan = self.refresh_plan
         every = force or phase is not Phase.RUNNING
-        slow = every or now >= self._slow_due
-        if slow:
-            self._slow_due = now + SLOW_CHARTS_EVERY * self.refresh_interval - 0.02
-        pictures = every or now >= self._pictures_due
-        if pictures:
-            self._pictures_due = now + SNAPSHOT_EVERY * self.refresh_interval - 0.02
+        charts = self._due("charts", plan.charts, now, every)
+        pictures = self._due("pictures", plan.pictures, now, every)
+        activation = self._due("activation", plan.activation, now, every)
         key = (count, phase, self.notice, self.pending_changes, session.lr, session.epochs)
         if force or key != self._shown:
             self._shown = key
             self._update_status()
             self.query_one("#loss", LossChart).pull(session.log)
-        if slow:
-            for chart in self.log_charts:
+        if charts:
+            for chart in self.log_charts[1:]:    # the loss was pulled above
                 chart.pull(session.log)
         snapshot = session.snapshot
         if pictures and (force or snapshot is not self._shown_snapshot):
             self._show_snapshot()
-        if slow and snapshot is not self._activation_snapshot:
+        if activation and snapshot is not self._activation_snapshot:
             self._activation_snapshot = snapshot
             self.query_one(ActivationChart).show(session.net.activation,
                                                  preactivation_range(session, snapshot))
         if phase is Phase.RUNNING and pictures:
             session.request_snapshot()
 
-    _slow_due = 0.0
-    _pictures_due = 0.0
     _activation_snapshot = None
+
+    def _due(self, group: str, seconds: float, now: float, every: bool) -> bool:
+        """True if `group` is to be redrawn now (`every`, or `seconds` since its last
+        redraw); the next one is then due `seconds` later."""
+        due_at = self._due_at.setdefault(group, 0.0)
+        if not every and now < due_at:
+            return False
+        # Less a little slack, so that a timer firing a hair early still finds it due.
+        self._due_at[group] = now + seconds - 0.02
+        return True
 
     def _update_status(self) -> None:
         status = self.query_one("#status", Static)
@@ -502,9 +531,11 @@ class LabScreen(Screen):
         controls_running = session is not None and session.phase is Phase.RUNNING and not session.paused
         self.controls.set_running(controls_running)
         if session is None:
-            status.update(self.notice or "no run: fix the settings marked in red", layout=False)
+            self._show_status(self.notice or "no run: fix the settings marked in red")
             return
         log = session.log
+        # The phase before the count: "paused" is never shown with the last epoch missing.
+        shown_phase = session.phase
         count = log.count
         now = time.monotonic()
         then, then_count, rate = self._rate
@@ -522,7 +553,7 @@ class LabScreen(Screen):
             if np.isfinite(accuracy):
                 parts.append(f"acc {accuracy:.0%}")
         # What the learner asked for shows at once; the thread follows within an epoch.
-        phase = session.phase
+        phase = shown_phase
         if phase in (Phase.RUNNING, Phase.PAUSED):
             phase = Phase.PAUSED if session.paused else Phase.RUNNING
         if phase is Phase.RUNNING:
@@ -541,10 +572,16 @@ class LabScreen(Screen):
             parts.append("settings changed · r resets with them")
         if self.notice:
             parts.append(self.notice)
-        diverged = session.phase in (Phase.DIVERGED, Phase.FAILED)
+        diverged = shown_phase in (Phase.DIVERGED, Phase.FAILED)
         if status.has_class("-diverged") != diverged:
             status.set_class(diverged, "-diverged")
-        status.update(" · ".join(parts), layout=False)   # fixed height: no new layout needed
+        self._show_status(" · ".join(parts))
+
+    def _show_status(self, text: str) -> None:
+        """Redraw the status line only if its text changed (each redraw goes down the wire)."""
+        if text != self._status_text:
+            self._status_text = text
+            self.query_one("#status", Static).update(text, layout=False)   # fixed height: no new layout
 
     def _show_data_kind(self) -> None:
         """Which picture the data panel holds: regions (2 inputs), a curve (1), or a note."""

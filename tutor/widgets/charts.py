@@ -187,12 +187,18 @@ class LiveChart(PlotextPlot):
         return []
 
     def _set_titles(self) -> None:
+        # Setting a border title repaints the widget, so only a changed one is set. The
+        # legend is compared with the legend set last (with its colours): the
+        # border_subtitle getter returns markup, which never equals a Content.
         title = self.title()
         subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 4))
         if title != str(self.border_title or ""):
             self.border_title = title
-        if subtitle != self.border_subtitle:
+        if subtitle.markup != self._legend_markup:
+            self._legend_markup = subtitle.markup
             self.border_subtitle = subtitle
+
+    _legend_markup: str | None = None
 
 
 class LogChart(LiveChart):

@@ -296,7 +296,7 @@ class NeuronInspector(Static):
         text.append(f"  sample {sample} of {samples} ([ ])  x=({xs}) y={ys}\n", style="dim")
         if layer == 0:
             text.append(f"an input: a = x[{j}] = {float(np.ravel(x)[j]):+.4g}")
-            self.update(text, layout=False)
+            self._show(text)
             return
         l = layer - 1                      # index of the weight layer W^layer
         z = float(gradients.zs[l][0, j])
@@ -310,4 +310,12 @@ class NeuronInspector(Static):
         rule = ("BP1, output" if layer == layers else "BP2, from above") if not wide else \
             ("BP1: ∇ₐC ⊙ f′(z) at the output" if layer == layers else "BP2: (δ above · Wᵀ) ⊙ f′(z)")
         text.append(f"  ({rule})  b = {b}", style="dim")
-        self.update(text, layout=False)
+        self._show(text)
+
+    _shown_text: Text | None = None
+
+    def _show(self, text: Text) -> None:
+        """Redraw only if the text changed (over a slow link every redraw counts)."""
+        if text != self._shown_text:
+            self._shown_text = text
+            self.update(text, layout=False)
