@@ -127,3 +127,21 @@ async def test_a_loader_crash_is_shown_as_a_problem_and_the_app_stays_up(lessons
         await pilot.press("l")
         await pilot.pause()
         assert type(app.screen).__name__ == "LabScreen"
+
+
+async def test_a_course_loaded_under_the_lab_fills_the_map_only_once_it_is_shown(lessons, progress_path):
+    """Redrawing the covered map would repaint the whole terminal (bytes on a slow link)."""
+    import engine
+    from tutor.screens.lab import LabScreen
+
+    app = TutorApp(lab_config=engine.RunConfig(), progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for_course(app, pilot)
+        assert isinstance(app.screen, LabScreen)
+        home = app.screen_stack[1]
+        assert option_texts(home) == ["Loading the lessons…"]
+        await pilot.press("escape")          # out of the Lab, back to the map
+        await pilot.pause()
+        assert app.screen is home
+        texts = option_texts(home)
+        assert len(texts) == 3 and "1. A good lesson" in texts[0]

@@ -89,7 +89,8 @@ class HomeScreen(Screen):
         shown again: redrawing a hidden screen repaints the whole terminal."""
         if course is None:
             return
-        if self.is_current:
+        # Not Screen.is_current: that counts the screen just under the top one as shown.
+        if self.app.screen is self:
             self._course_pending = False
             self.show_course(course)
         else:
