@@ -113,8 +113,8 @@ class TutorApp(App):
         self._check_size(self.size.width, self.size.height)
 
     def _catch_hangup(self) -> None:
-        """Exit through Textual's normal shutdown on SIGHUP (the SSH link dropped),
-        so that workers are cancelled and the progress store is closed."""
+        """On SIGHUP (the SSH link dropped) close the progress store and leave; a
+        `kill -HUP` with the terminal still there quits the usual way (tutor/hangup.py)."""
         if self.is_headless or not hasattr(signal, "SIGHUP"):
             return  # tests, or Windows
         try:
