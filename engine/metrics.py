@@ -39,14 +39,14 @@ class MetricsLog:
         i = self.count
         if i == len(self._table):
             self._grow()
-        self._table[i] = (
+        self._table[i] = [
             record.epoch, record.loss,
             NAN if record.test_loss is None else record.test_loss,
             NAN if record.accuracy is None else record.accuracy,
             NAN if record.test_accuracy is None else record.test_accuracy,
             record.lr,
             *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
-        )
+        ]
         self.count = i + 1  # last: the row is complete before readers can see it
 
     def _grow(self) -> None:

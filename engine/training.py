@@ -152,36 +152,36 @@ class Trainer:
         return [(X[i:i + size], Y[i:i + size], labels[i:i + size]) for i in range(0, len(X), size)]
 
     def _epoch(self) -> EpochRecord:
-        net, layers = self.net, self.net.layers
-        loss_sum, correct = 0.0, 0
-        delta_sums = [0.0] * layers
-        gradient_sums = [0.0] * layers
-        batches = self._batches()
-        for Xb, Yb, labels in batches:
+        net = self.net
+        per_batch = []  # (L, correct, mean |delta^l| per layer, ‖∂L/∂W^l‖ per layer)
+        for Xb, Yb, labels in self._batches():
             g = net.backward(Xb, Yb, self.loss_name, train=True)
-            loss_sum += g.loss
-            if self.classify:
-                correct += _count_correct(g.activations[-1], labels)
-            for l in range(layers):
-                delta, nabla_w = g.deltas[l], g.weights[l]
-                delta_sums[l] += np.abs(delta).sum() / delta.size
-                gradient_sums[l] += math.sqrt(np.vdot(nabla_w, nabla_w))
             self.optimizer.step(net.theta, g.flat())
+            per_batch.append((
+                g.loss,
+                _count_correct(g.activations[-1], labels) if self.classify else 0,
+                [np.abs(delta).sum() / delta.size for delta in g.deltas],
+                [math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights],
+            ))
+        if len(per_batch) == 1:
+            loss, correct, delta_means, gradient_norms = per_batch[0]
+        else:  # means over the batches
+            losses, corrects, delta_means, gradient_norms = zip(*per_batch)
+            loss, correct = sum(losses) / len(losses), sum(corrects)
+            delta_means = np.mean(delta_means, axis=0).tolist()
+            gradient_norms = np.mean(gradient_norms, axis=0).tolist()
 
         self.epoch += 1
-        n_batches = len(batches)
-        loss = loss_sum / n_batches
         weights = net.weights
         record = EpochRecord(
-            epoch=self.epoch,
-            loss=loss,
+            self.epoch, loss,
             test_loss=None,
             accuracy=correct / len(self.X) if self.classify else None,
             test_accuracy=None,
             lr=self.optimizer.lr,
             weight_norms=tuple([math.sqrt(np.vdot(W, W)) for W in weights]),
-            delta_means=tuple([float(s) / n_batches for s in delta_sums]),
-            gradient_norms=tuple([s / n_batches for s in gradient_sums]),
+            delta_means=tuple(delta_means),
+            gradient_norms=tuple(gradient_norms),
             tracked=tuple([weights[l].item(i, j) for l, i, j in self.tracked]),
         )
         if self.X_test is not None:
