@@ -97,7 +97,7 @@ def xor_torch(epochs):
         loss = loss_fn(model(X), Y)
         loss.backward()
         opt.step()
-    return float(loss)
+    return loss.item()
 
 
 def big_data():
