@@ -48,6 +48,25 @@ class Gradients:
         return np.concatenate([g.ravel() for g in self.weights + self.biases])
 
 
+class ParameterViews(list):
+    """A network's weights (or biases): a list of views into its θ.
+
+    Assigning an entry copies the values into the view, so that θ, and with it
+    training, keeps seeing them: `net.weights[0] = W` works like `net.weights[0][...] = W`
+    (with W of the same shape), and `net.weights[0] += 1` changes W^1 in place.
+    """
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            raise TypeError("assign the layers one at a time (or the whole list: net.weights = [...])")
+        view = list.__getitem__(self, index)
+        if value is not view:
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape != view.shape:
+                raise ValueError(f"layer {index} needs shape {view.shape}, got {value.shape}")
+            view[...] = value
+
+
 class Network:
     """Layer sizes [n_0, ..., n_L] (inputs first), one hidden activation, one output."""
 
@@ -72,19 +91,37 @@ class Network:
     def set_parameters(self, weights, biases) -> None:
         """Store all weights and biases in one vector θ (`self.theta`).
 
-        `weights[l]` and `biases[l]` are views into θ, so writing to them changes θ
-        and an optimizer can move every parameter with one vector step,
-        θ ← θ − η·∇θ. The order is W^1, ..., W^L, then b^1, ..., b^L.
+        `weights[l]` and `biases[l]` are views into θ, so writing into them in place
+        (`net.weights[0][...] = ...`) changes θ, and an optimizer moves every
+        parameter with one vector step, θ ← θ − η·∇θ. The order is W^1, ..., W^L,
+        then b^1, ..., b^L. The values are copied: θ never shares memory with the
+        arrays given.
         """
         arrays = [np.asarray(W, dtype=np.float64) for W in weights] + \
                  [np.asarray(b, dtype=np.float64) for b in biases]
+        shapes = [(m, n) for m, n in zip(self.sizes[:-1], self.sizes[1:])] + [(n,) for n in self.sizes[1:]]
+        if [array.shape for array in arrays] != shapes:
+            raise ValueError(f"layer sizes {self.sizes} need weights and biases of shapes {shapes}, "
+                             f"got {[array.shape for array in arrays]}")
         self.theta = np.concatenate([array.ravel() for array in arrays])
         views, start = [], 0
         for array in arrays:
             views.append(self.theta[start:start + array.size].reshape(array.shape))
             start += array.size
-        L = len(weights)
-        self.weights, self.biases = views[:L], views[L:]
+        L = len(self.sizes) - 1
+        # Set through object.__setattr__: this class's __setattr__ sends
+        # `net.weights = ...` here, to keep the lists views of θ.
+        object.__setattr__(self, "weights", ParameterViews(views[:L]))  # W^1..W^L, (sizes[l], sizes[l+1])
+        object.__setattr__(self, "biases", ParameterViews(views[L:]))   # b^1..b^L, (sizes[l+1],)
+
+    def __setattr__(self, name, value):
+        """`net.weights = [...]` (or biases) copies the values into θ."""
+        if name == "weights":
+            self.set_parameters(value, self.biases)
+        elif name == "biases":
+            self.set_parameters(self.weights, value)
+        else:
+            object.__setattr__(self, name, value)
 
     @property
     def layers(self) -> int:

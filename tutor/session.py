@@ -65,8 +65,7 @@ class Snapshot:
         """A network with `like`'s layers and activations and this snapshot's weights,
         safe to evaluate in the UI thread while training goes on."""
         twin = copy.copy(like)
-        twin.weights = list(self.weights)
-        twin.biases = list(self.biases)
+        twin.set_parameters(self.weights, self.biases)  # its own θ, a copy of the snapshot's values
         return twin
 
 

@@ -242,3 +242,19 @@ def test_loading_a_missing_file_is_refused(tmp_path):
     with pytest.raises(NetworkFileError, match="no such file") as caught:
         Network.load(path)
     assert str(path) in str(caught.value)
+
+
+def test_weights_stay_views_of_theta_however_they_are_assigned():
+    net = Network([2, 3, 1], "tanh", "sigmoid", seed=1)
+    net.weights[0] = np.ones((2, 3))          # one layer: copied into θ
+    net.weights[1] += 2.0                     # in place
+    net.biases = [np.zeros(3), np.full(1, 5.0)]  # the whole list: a new θ
+    assert net.theta[:6].tolist() == [1.0] * 6
+    assert np.shares_memory(net.weights[1], net.theta) and np.shares_memory(net.biases[1], net.theta)
+    assert net.theta[-1] == 5.0
+    net.theta[0] = 7.0                        # and θ is what the forward pass uses
+    assert net.weights[0][0, 0] == 7.0
+    with pytest.raises(ValueError, match=r"layer 0 needs shape \(2, 3\)"):
+        net.weights[0] = np.ones((3, 2))
+    with pytest.raises(ValueError, match="shapes"):
+        net.weights = [np.ones((2, 3))]

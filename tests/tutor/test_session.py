@@ -183,7 +183,8 @@ def test_snapshot_network_evaluates_the_snapshot_not_the_live_weights():
     session.net.weights[0][...] = 0.0    # training moves on in place
     X = session.data.X
     assert not np.allclose(twin.forward(X), session.net.forward(X))
-    assert twin.weights[0] is snap.weights[0]
+    np.testing.assert_array_equal(twin.weights[0], snap.weights[0])
+    assert not np.shares_memory(twin.theta, session.net.theta)
 
 
 def test_preactivation_range_spans_the_hidden_z():
