@@ -16,7 +16,8 @@ import engine
 from tutor.screens.lab import RefreshPacer
 from tutor.session import TrainingSession
 from tutor.widgets.boundary import BoundaryMap
-from tutor.widgets.charts import LossChart, epoch_ticks, figure_text
+from tutor.widgets.charts import (LossChart, draw_lines, epoch_ticks, figure_text,
+                                  make_room_for_lines, matrix_text)
 from tutor.widgets.network_diagram import NetworkDiagram, weight_glyph, weight_number
 from tutor.widgets.series import Envelope
 
@@ -92,6 +93,70 @@ def test_figure_text_is_exactly_what_plotext_builds():
         slow = Text.from_ansi(draw_figure(Plot(), theme).build())
         assert fast.plain == slow.plain.rstrip("\n")
         assert styles_per_cell(fast) == styles_per_cell(slow)[:len(fast.plain)]
+
+
+def plotext_lines(lines, marker: str, size=(70, 20), extras=None) -> Text:
+    """The figure as plotext draws it: plt.plot(x, y) for every line."""
+    plt = Plot()
+    for x, y, color in lines:
+        plt.plot(x.tolist(), y.tolist(), marker=marker, color=color)
+    (extras or (lambda plt: None))(plt)
+    plt.plotsize(*size)
+    plt.theme("pro")
+    return figure_text(plt)
+
+
+def rasterised_lines(lines, braille: bool, size=(70, 20), extras=None) -> Text:
+    """The same figure as the charts build it: the lines rasterised with NumPy."""
+    plt = Plot()
+    lines = make_room_for_lines(plt, lines)
+    (extras or (lambda plt: None))(plt)
+    plt.plotsize(*size)
+    plt.theme("pro")
+    plt._set_sizes()
+    plt._build_matrix()
+    draw_lines(plt, lines, braille=braille)
+    return matrix_text(plt.monitor.matrix)
+
+
+def assert_same_figure(ours: Text, plotext: Text) -> None:
+    assert ours.plain == plotext.plain
+    assert styles_per_cell(ours) == styles_per_cell(plotext)
+
+
+def test_rasterised_lines_are_the_cells_plotext_draws():
+    x = np.arange(1.0, 200.0)
+    lines = [(x, np.log(x), "blue+"), (x, np.sqrt(x), "orange+")]
+    vertical = lambda plt: plt.vertical_line(50, color="green+")
+    for marker, braille in (("braille", True), ("dot", False)):
+        for size in ((70, 20), (120, 40), (23, 7)):
+            ours = rasterised_lines(lines, braille, size, vertical)
+            assert_same_figure(ours, plotext_lines(lines, marker, size, vertical))
+            assert ("⠀" < max(ours.plain)) == braille   # braille cells drawn, or dots
+
+
+def test_rasterised_lines_are_clipped_to_limits_as_plotext_clips_them():
+    # A curve that leaves the y limits (as the fit chart's can): only its inside part is drawn.
+    x = np.linspace(-3, 3, 90)
+    lines = [(x, x ** 3, "blue+")]
+    limits = lambda plt: plt.ylim(-2, 2)
+    ours = rasterised_lines(lines, True, extras=limits)
+    assert_same_figure(ours, plotext_lines(lines, "braille", extras=limits))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=60), st.integers(8, 100), st.integers(5, 30))
+def test_rasterised_lines_match_plotext_for_any_values(values, width, height):
+    y = np.array(values)
+    lines = [(np.arange(1.0, len(y) + 1), y, "red+"), (np.arange(1.0, len(y) + 1), -y, "cyan+")]
+    ours = rasterised_lines(lines, True, (width, height))
+    assert_same_figure(ours, plotext_lines(lines, "braille", (width, height)))
+
+
+def test_lines_without_finite_points_leave_an_empty_frame():
+    nan = np.full(5, np.nan)
+    ours = rasterised_lines([(np.arange(5.0), nan, "blue+")], True)
+    assert set(ours.plain) <= set(" \n─│┌┐└┘")   # the frame, no dots and no ticks
 
 
 # ----- diagram glyphs -------------------------------------------------------------------------

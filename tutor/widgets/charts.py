@@ -21,11 +21,12 @@ import time
 import numpy as np
 from plotext._utility import colors_to_ansi
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual.content import Content
 from textual_plotext import PlotextPlot
 
 import engine
+from tutor.widgets.braille import LineRaster
 from tutor.widgets.series import Envelope
 
 # Series colours, as plotext names them and as Textual does (the same ANSI colours,
@@ -76,40 +77,71 @@ def _short(n: float) -> str:
 
 
 def figure_text(plt) -> Text:
-    """The figure as Rich Text, read from plotext's character matrix.
+    """The figure as Rich Text: plotext's two build steps, then matrix_text.
 
-    Equal to Text.from_ansi(plt.build()) (a test checks it), at about half the cost:
-    plotext's build writes every cell out as ANSI escape codes and Rich parses them
-    back, where a run of cells of one colour is all Rich needs. Uses plotext's own
-    two build steps and matrix (plotext 5.x), as textual-plotext does.
+    Equal to Text.from_ansi(plt.build()) (a test checks it), at a fraction of the
+    cost. Uses plotext's own build steps and matrix (plotext 5.x), as textual-plotext does.
     """
     plt._set_sizes()
     plt._build_matrix()
-    matrix = plt.monitor.matrix
-    text = Text(end="")
-    rows = range(matrix.rows - 1, -1, -1)   # plotext's row 0 is the bottom
-    for row in rows:
-        markers, fg, style, bg = (matrix.marker[row], matrix.fullground[row],
-                                  matrix.style[row], matrix.background[row])
-        start, cols = 0, matrix.cols
-        for col in range(1, cols + 1):
-            if col == cols or fg[col] != fg[start] or style[col] != style[start] or bg[col] != bg[start]:
-                text.append("".join(markers[start:col]), _rich_style(fg[start], style[start], bg[start]))
+    return matrix_text(plt.monitor.matrix)
+
+
+def make_room_for_lines(plt, lines: list[tuple]) -> list[tuple]:
+    """Before plotext's other data: two invisible points at the corners of the lines'
+    extent, so that plotext sets the limits and ticks the lines would get if it drew
+    them. Returns the lines, (x, y, plotext colour) each, without non-finite points."""
+    lines = [(x[finite], y[finite], color) for x, y, color in lines
+             for finite in [np.isfinite(x) & np.isfinite(y)] if finite.any()]
+    if lines:
+        xs = np.concatenate([x for x, _, _ in lines])
+        ys = np.concatenate([y for _, y, _ in lines])
+        plt.scatter([xs.min(), xs.max()], [ys.min(), ys.max()], marker=" ", color="default")
+    return lines
+
+
+def draw_lines(plt, lines: list[tuple], braille: bool = MARKER == "braille") -> None:
+    """After plotext's build: the lines, rasterised with NumPy into its matrix, within
+    the limits plotext chose. The same cells as plt.plot(x, y, marker="braille")."""
+    if not lines:
+        return
+    monitor, matrix = plt.monitor, plt.monitor.matrix
+    raster = LineRaster(len(matrix.Cols_canvas), len(matrix.Rows_canvas), braille=braille)
+    for x, y, color in lines:
+        raster.line(x, y, monitor.xlim[0], monitor.ylim[0], color)
+    raster.paint(matrix)
+
+
+def matrix_text(matrix) -> Text:
+    """plotext's built character matrix as Rich Text: one span per run of same-coloured cells.
+
+    plotext's own build writes every cell out as ANSI escape codes for Rich to parse
+    back; the text and a span per coloured run is all Rich needs.
+    """
+    lines, spans, offset = [], [], 0
+    for row in range(matrix.rows - 1, -1, -1):   # plotext's row 0 is the bottom
+        cells = list(zip(matrix.fullground[row], matrix.style[row], matrix.background[row]))
+        start = 0
+        for col in range(1, len(cells) + 1):
+            if col == len(cells) or cells[col] != cells[start]:
+                style = _rich_style(cells[start])
+                if style is not None:
+                    spans.append(Span(offset + start, offset + col, style))
                 start = col
-        if row:
-            text.append("\n")
-    return text
+        lines.append("".join(matrix.marker[row]))
+        offset += len(cells) + 1   # the row and its newline
+    return Text("\n".join(lines), spans=spans, end="")
 
 
 _STYLES: dict[tuple, Style | None] = {}
 
 
-def _rich_style(fg, style, bg) -> Style | None:
-    """plotext's colours of a cell as a Rich Style, through plotext's own ANSI codes."""
-    key = (str(fg), str(style), str(bg))
+def _rich_style(cell: tuple) -> Style | None:
+    """plotext's (foreground, style, background) of a cell as a Rich Style, through
+    plotext's own ANSI codes."""
+    key = tuple(map(str, cell))   # colours may be names, numbers or RGB lists
     if key not in _STYLES:
-        ansi = colors_to_ansi(fg, style, bg)
-        spans = Text.from_ansi(ansi + "x").spans
+        spans = Text.from_ansi(colors_to_ansi(*cell) + "x").spans
         _STYLES[key] = spans[0].style if spans else None
     return _STYLES[key]
 
@@ -159,15 +191,7 @@ class LiveChart(PlotextPlot):
         key = (self._version, self.size, self.app.theme)
         if key != self._built_key or self._built is None:
             started = time.thread_time()  # CPU time: waiting for the training thread is not cost
-            plt = self.plt
-            plt.clear_figure()
-            self.draw(plt)
-            # What PlotextPlot.render does, with a cheaper last step (see figure_text).
-            width, height = self.size
-            plt.plotsize(width, height)
-            plt._set_size(width, height)
-            plt.theme(self._get_plotext_theme_name(self.app.theme))
-            self._built = figure_text(plt)
+            self._built = self.build_figure(*self.size)
             self._built_key = key
             self._set_titles()
             self.build_seconds = time.thread_time() - started
@@ -175,8 +199,29 @@ class LiveChart(PlotextPlot):
             self.build_total += self.build_seconds
         return self._built
 
+    def build_figure(self, width: int, height: int) -> Text:
+        """The chart at this size: plotext draws the frame, ticks and draw()'s extras;
+        the lines are rasterised with NumPy (see braille.py) into plotext's matrix."""
+        plt = self.plt
+        plt.clear_figure()
+        lines = [(x, y, plot_color(k)) for x, y, k in self.lines()]
+        lines = make_room_for_lines(plt, lines)
+        self.draw(plt)
+        # What PlotextPlot.render does, with a cheaper last step (see matrix_text).
+        plt.plotsize(width, height)
+        plt._set_size(width, height)
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        plt._set_sizes()
+        plt._build_matrix()
+        draw_lines(plt, lines)
+        return matrix_text(plt.monitor.matrix)
+
+    def lines(self) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        """The chart's lines: (x, y, colour index) each, drawn in that order."""
+        return []
+
     def draw(self, plt) -> None:
-        raise NotImplementedError
+        """Whatever else the chart shows, with plotext calls: limits, ticks, points."""
 
     # Titles: what the chart shows on the top border, the legend on the bottom one.
 
@@ -255,16 +300,14 @@ class LogChart(LiveChart):
                 out.append((label, x, y))
         return out
 
+    def lines(self):
+        # Colours follow the column, drawn or not.
+        return [(x, y, self._labels.index(label)) for label, x, y in self.series()]
+
     def draw(self, plt) -> None:
-        drawn = self.series()
-        for label, x, y in drawn:
-            k = self._labels.index(label)   # colours follow the column, drawn or not
-            plt.plot(x.tolist(), y.tolist(), marker=MARKER, color=plot_color(k))
         last = max(self.epochs, 2)
         plt.xlim(1, last)
         plt.xticks(*epoch_ticks(last))
-        if not drawn:
-            plt.ylim(0, 1)
 
     def legend_labels(self) -> list[str]:
         return list(self._labels)
@@ -355,17 +398,19 @@ class ActivationChart(LiveChart):
             reach = max(reach, abs(self.z_range[0]), abs(self.z_range[1]))
         return min(60.0, math.ceil(reach * 1.1))
 
-    def draw(self, plt) -> None:
+    def lines(self):
         if self.activation is None:
-            return
+            return []
         f = self.activation
         r = self.x_limit()
         z = np.linspace(-r, r, self.points_wanted)
         with np.errstate(all="ignore"):
             a, slope = f(z), f.derivative(z)
-        plt.plot(z.tolist(), a.tolist(), marker=MARKER, color=plot_color(0))
-        plt.plot(z.tolist(), slope.tolist(), marker=MARKER, color=plot_color(1))
-        if self.z_range is not None:
+        return [(z, a, 0), (z, slope, 1)]
+
+    def draw(self, plt) -> None:
+        if self.activation is not None and self.z_range is not None:
+            r = self.x_limit()
             for edge in self.z_range:
                 plt.vertical_line(max(-r, min(r, edge)), color=plot_color(2))
 
@@ -382,15 +427,14 @@ class FitChart(LiveChart):
         self.data, self.curve = (x, y), (curve_x, curve_y)
         self.stale()
 
+    def lines(self):
+        return [] if self.curve is None else [(*self.curve, 0)]   # non-finite points are left out
+
     def draw(self, plt) -> None:
         if self.data is None:
             return
         x, y = self.data
         plt.scatter(x.tolist(), y.tolist(), marker="dot", color=plot_color(1))
-        cx, cy = self.curve
-        finite = np.isfinite(cy)
-        if finite.any():
-            plt.plot(cx[finite].tolist(), cy[finite].tolist(), marker=MARKER, color=plot_color(0))
         low, high = float(np.min(y)), float(np.max(y))
         pad = 0.25 * (high - low or 1.0)
         plt.ylim(low - pad, high + pad)  # a wild curve must not squash the data

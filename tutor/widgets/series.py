@@ -47,15 +47,11 @@ class Envelope:
         whole = (len(values) - head) // w * w
         parts = []
         if head:
-            pending_x, pending_y = self._pop_last()
-            x = np.concatenate([pending_x, np.arange(first, first + head, dtype=np.float64)])
-            parts.append(_extremes(x, np.concatenate([pending_y, values[:head]]), 1))
+            parts.append(self._refold_last(first, values[:head]))
         if whole:
-            x = np.arange(first + head, first + head + whole, dtype=np.float64)
-            parts.append(_extremes(x, values[head:head + whole], whole // w))
+            parts.append(_extremes(first + head, values[head:head + whole], whole // w))
         if head + whole < len(values):
-            x = np.arange(first + head + whole, total + 1, dtype=np.float64)
-            parts.append(_extremes(x, values[head + whole:], 1))
+            parts.append(_extremes(first + head + whole, values[head + whole:], 1))
         for lo_x, lo_y, hi_x, hi_y in parts:
             self._lo_x = np.concatenate([self._lo_x, lo_x])
             self._lo_y = np.concatenate([self._lo_y, lo_y])
@@ -78,16 +74,19 @@ class Envelope:
 
     # ----- internals ----------------------------------------------------------------
 
-    def _pop_last(self) -> tuple[np.ndarray, np.ndarray]:
-        """Remove the last bucket; return its two kept points (minimum and maximum).
+    def _refold_last(self, first: int, values: np.ndarray):
+        """Remove the last, partial bucket and return it with `values` (the epochs
+        first, first+1, ...) folded in.
 
-        Those two are all a partial bucket needs: the extremes of it plus more epochs
-        are among them and the new epochs."""
-        px = np.array([self._lo_x[-1], self._hi_x[-1]])
-        py = np.array([self._lo_y[-1], self._hi_y[-1]])
+        Its two kept points (minimum and maximum) are all it needs: the extremes of
+        it plus more epochs are among them and the new epochs."""
+        x = np.concatenate([[self._lo_x[-1], self._hi_x[-1]],
+                            np.arange(first, first + len(values), dtype=np.float64)])
+        y = np.concatenate([[self._lo_y[-1], self._hi_y[-1]], values])
         self._lo_x, self._lo_y = self._lo_x[:-1], self._lo_y[:-1]
         self._hi_x, self._hi_y = self._hi_x[:-1], self._hi_y[:-1]
-        return px, py
+        lo, lo_y, hi, hi_y = _extremes(0, y, 1)   # positions in x, counted from 0
+        return x[lo.astype(int)], lo_y, x[hi.astype(int)], hi_y
 
     def _merge_pairs(self) -> None:
         """Double the bucket width: bucket 2k and 2k + 1 become one."""
@@ -109,15 +108,21 @@ class Envelope:
         self.width *= 2
 
 
-def _extremes(x: np.ndarray, y: np.ndarray, rows: int):
-    """Cut (x, y) into `rows` equal buckets; return the (x, y) of each bucket's minimum
-    and maximum, leaving out non-finite values (a bucket with none gives NaN)."""
+def _extremes(first: int, y: np.ndarray, rows: int):
+    """Cut y, the values of the epochs first, first+1, ..., into `rows` equal buckets;
+    return the (epoch, value) of each bucket's minimum and maximum, leaving out
+    non-finite values (a bucket with none gives NaN)."""
+    width = len(y) // rows
     finite = np.isfinite(y)
-    low = np.where(finite, y, np.inf).reshape(rows, -1)
-    high = np.where(finite, y, -np.inf).reshape(rows, -1)
-    x, finite = x.reshape(rows, -1), finite.reshape(rows, -1)
+    if finite.all():   # the usual case: no copies of y needed
+        low = high = y.reshape(rows, width)
+    else:
+        low = np.where(finite, y, np.inf).reshape(rows, width)
+        high = np.where(finite, y, -np.inf).reshape(rows, width)
     r = np.arange(rows)
     lo, hi = low.argmin(axis=1), high.argmax(axis=1)
-    lo_y = np.where(finite[r, lo], low[r, lo], np.nan)
-    hi_y = np.where(finite[r, hi], high[r, hi], np.nan)
-    return x[r, lo], lo_y, x[r, hi], hi_y
+    lo_y, hi_y = low[r, lo], high[r, hi]
+    lo_y[~np.isfinite(lo_y)] = np.nan
+    hi_y[~np.isfinite(hi_y)] = np.nan
+    start = first + r * width           # the epoch of each bucket's first value
+    return (start + lo).astype(np.float64), lo_y, (start + hi).astype(np.float64), hi_y
