@@ -3,8 +3,10 @@
 Every chart follows one pattern. The screen calls `pull(...)` a few times a second;
 the chart folds new epochs into its Envelopes (see series.py) and, if anything
 changed, marks itself stale and asks Textual to repaint. `render()` rebuilds the
-plotext figure only when the data, the size or the theme changed since the last
-build; otherwise it returns the text it built before. The cost of a build is
+figure only when the data, the size or the theme changed since the last build;
+otherwise it returns the text it built before. A build has plotext draw the frame,
+ticks and marks, and draws the lines itself (`lines()`, rasterised with NumPy by
+braille.py into plotext's matrix: plotext's per-dot Python was most of a build). The cost of a build is
 recorded in `build_seconds`, so that the screen can slow its refresh down when
 drawing takes too much of the UI's time.
 
