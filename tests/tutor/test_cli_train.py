@@ -65,3 +65,20 @@ def test_bad_options_give_one_line_and_exit_2(args, option):
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"tutor train: error: {option}:"), result.stderr
+
+
+def test_a_long_run_does_not_set_aside_memory_for_every_epoch():
+    # 10^8 epochs (the most RunConfig allows) under a 1 GB address-space limit: keeping
+    # a row per epoch would need ~12 GB; what is printed needs a few rows.
+    resource = pytest.importorskip("resource")
+    limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    process = subprocess.Popen([sys.executable, "-m", "tutor", "train", "--epochs", "100000000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=limit)
+    try:
+        lines = [process.stderr.readline() for _ in range(4)]   # epochs 1, 10, 100, 1000
+    finally:
+        process.kill()
+        process.communicate()
+    assert [line.split()[:2] for line in lines] == [
+        ["epoch", f"{10**k}/100000000"] for k in range(4)], lines

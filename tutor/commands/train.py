@@ -24,58 +24,69 @@ def decade_epochs(last: int) -> list[int]:
 def run(args) -> int:
     import numpy as np
 
-    from engine import MetricsLog
+    from tutor.widgets.series import Envelope
 
     config = config_from_args(args)
     net, trainer, data = build_run(config)
-    log = MetricsLog(net.layers, len(trainer.tracked), capacity=config.epochs)
+    # What is printed is all that is kept: the records at the decade epochs and an
+    # envelope of the loss for the chart, so memory does not grow with the epochs.
     marks = set(decade_epochs(config.epochs))
+    kept: list = []
+    loss, pending = Envelope(), []   # losses are folded into the envelope in blocks
     progress = sys.stderr if not args.json else None
 
     start = time.perf_counter()
     with np.errstate(all="ignore"):
         for _ in range(config.epochs):
             record = trainer.run_epoch()
-            log.append(record)
-            if progress and record.epoch in marks:
-                print(f"epoch {record.epoch:>{len(str(config.epochs))}}/{config.epochs}  "
-                      f"loss {record.loss:.6g}", file=progress, flush=True)
+            pending.append(record.loss)
+            if len(pending) == 4096:
+                loss.extend(np.array(pending))
+                pending.clear()
+            if record.epoch in marks or record.diverged:
+                kept.append(record)
+                if progress:
+                    print(f"epoch {record.epoch:>{len(str(config.epochs))}}/{config.epochs}  "
+                          f"loss {record.loss:.6g}", file=progress, flush=True)
             if record.diverged:
                 break
     seconds = time.perf_counter() - start
+    loss.extend(np.array(pending))
     trainer.checkpoint()
 
-    summary = _summary(config, trainer, log, seconds)
+    summary = _summary(config, trainer, kept, seconds)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(_loss_chart(log))
+        print(_loss_chart(loss))
         print(_table(summary))
-        print(f"{log.count} epochs in {seconds:.2f} s ({log.count / seconds:,.0f} epochs/s)")
+        print(f"{record.epoch} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if record.diverged:
             print(record.message)
     return 0
 
 
-def _summary(config, trainer, log, seconds) -> dict:
-    epochs = log.column("epoch").astype(int)
+def _summary(config, trainer, kept, seconds) -> dict:
+    """The numbers printed: a row for each of epochs 1, 10, 100, ... and the last."""
+    last_epoch = kept[-1].epoch
     rows = []
-    for epoch in decade_epochs(int(epochs[-1])):
-        i = epoch - 1
-        row = {"epoch": epoch, "loss": _number(log.column("loss")[i]),
-               "mean_abs_delta": [_number(v) for v in log.column("delta_means")[i]]}
+    for record in kept:
+        if record.epoch not in decade_epochs(last_epoch):
+            continue
+        row = {"epoch": record.epoch, "loss": _number(record.loss),
+               "mean_abs_delta": [_number(v) for v in record.delta_means]}
         for name in ("test_loss", "accuracy", "test_accuracy"):
-            value = log.column(name)[i]
-            if not math.isnan(value):
+            value = getattr(record, name)
+            if value is not None and not math.isnan(value):
                 row[name] = float(value)
         rows.append(row)
     last = trainer.checkpoints[trainer.epoch]
     return {
         "config": config.to_dict(),
-        "epochs_run": int(epochs[-1]),
+        "epochs_run": last_epoch,
         "seconds": round(seconds, 3),
         "diverged_at": trainer.diverged_at,
-        "final_loss": _number(log.last("loss")),
+        "final_loss": _number(kept[-1].loss),
         "table": rows,
         "weights": [W.tolist() for W in last.weights],
         "biases": [b.tolist() for b in last.biases],
@@ -88,20 +99,20 @@ def _number(value) -> float | str:
     return value if math.isfinite(value) else str(value)
 
 
-def _loss_chart(log) -> str:
+def _loss_chart(loss) -> str:
+    """log10 of the loss over the epochs (an Envelope of it), as a plotext chart."""
     import numpy as np
     import plotext as plt
 
-    from engine import decimate
+    from tutor.widgets.series import epoch_ticks
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
-    epochs = log.column("epoch")
-    loss = log.column("loss")
-    finite = np.isfinite(loss) & (loss > 0)
-    x, y = decimate(epochs[finite], np.log10(loss[finite]), 2 * width)
+    x, y = loss.points(2 * width)
+    positive = y > 0
     plt.clear_figure()
     plt.plot_size(width, 15)
-    plt.plot(x.tolist(), y.tolist(), marker="braille")
+    plt.plot(x[positive].tolist(), np.log10(y[positive]).tolist(), marker="braille")
+    plt.xticks(*epoch_ticks(max(loss.count, 2)))
     plt.title("training loss (log10) by epoch")
     plt.xlabel("epoch")
     chart = plt.build()

@@ -29,7 +29,7 @@ from textual_plotext import PlotextPlot
 
 import engine
 from tutor.widgets.braille import LineRaster
-from tutor.widgets.series import Envelope
+from tutor.widgets.series import Envelope, epoch_ticks
 
 # Series colours, as plotext names them and as Textual does (the same ANSI colours,
 # so that a 16-colour terminal shows the legend in the colours of the lines).
@@ -57,25 +57,6 @@ def legend(labels: list[str], width: int) -> Content:
         if content.cell_length <= width:
             return content
     return content.truncate(width, ellipsis=True)
-
-
-def epoch_ticks(last: float, count: int = 4) -> tuple[list[float], list[str]]:
-    """Round epoch numbers for the x axis: 1, 250, 500, ... or 1, 100k, 200k, ..."""
-    if last <= 1:
-        return [1.0], ["1"]
-    raw = (last - 1) / count
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [1.0] + [k * step for k in range(1, count + 2) if k * step <= last]
-    return ticks, [_short(t) for t in ticks]
-
-
-def _short(n: float) -> str:
-    """12000 -> '12k', 1500000 -> '1.5M'."""
-    for size, suffix in ((1e6, "M"), (1e3, "k")):
-        if n >= size:
-            return f"{n / size:g}{suffix}"
-    return f"{n:g}"
 
 
 def figure_text(plt) -> Text:

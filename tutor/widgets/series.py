@@ -14,6 +14,8 @@ set) are left out: there is nothing to draw for them.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import engine
@@ -126,3 +128,22 @@ def _extremes(first: int, y: np.ndarray, rows: int):
     hi_y[~np.isfinite(hi_y)] = np.nan
     start = first + r * width           # the epoch of each bucket's first value
     return (start + lo).astype(np.float64), lo_y, (start + hi).astype(np.float64), hi_y
+
+
+def epoch_ticks(last: float, count: int = 4) -> tuple[list[float], list[str]]:
+    """Round epoch numbers for the x axis: 1, 250, 500, ... or 1, 100k, 200k, ..."""
+    if last <= 1:
+        return [1.0], ["1"]
+    raw = (last - 1) / count
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [1.0] + [k * step for k in range(1, count + 2) if k * step <= last]
+    return ticks, [_short(t) for t in ticks]
+
+
+def _short(n: float) -> str:
+    """12000 -> '12k', 1500000 -> '1.5M'."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:g}{suffix}"
+    return f"{n:g}"
