@@ -94,6 +94,7 @@ class Trainer:
         self.classify = _is_classification(self.Y)
         self.labels = _labels(self.Y)  # the classes, for counting correct answers
         self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
+        self._tracked_at = _theta_positions(net.sizes, self.tracked)
         self.epoch = 0
         self.diverged_at: int | None = None
         self.checkpoints: dict[int, Checkpoint] = {}
@@ -160,7 +161,9 @@ class Trainer:
             per_batch.append((
                 g.loss,
                 _count_correct(g.activations[-1], labels) if self.classify else 0,
-                [np.abs(delta).sum() / delta.size for delta in g.deltas],
+                # Σ|delta| as the dot product delta·sign(delta): on arrays this small one
+                # BLAS dot takes half the time of np.abs(delta).sum().
+                [np.vdot(delta, np.sign(delta)) / delta.size for delta in g.deltas],
                 [math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights],
             ))
         if len(per_batch) == 1:
@@ -172,17 +175,16 @@ class Trainer:
             gradient_norms = np.mean(gradient_norms, axis=0).tolist()
 
         self.epoch += 1
-        weights = net.weights
         record = EpochRecord(
             self.epoch, loss,
             test_loss=None,
             accuracy=correct / len(self.X) if self.classify else None,
             test_accuracy=None,
             lr=self.optimizer.lr,
-            weight_norms=tuple([math.sqrt(np.vdot(W, W)) for W in weights]),
+            weight_norms=tuple([math.sqrt(np.vdot(W, W)) for W in net.weights]),
             delta_means=tuple(delta_means),
             gradient_norms=tuple(gradient_norms),
-            tracked=tuple([weights[l].item(i, j) for l, i, j in self.tracked]),
+            tracked=tuple(net.theta[self._tracked_at].tolist()),  # one indexing for all of them
         )
         if self.X_test is not None:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
@@ -197,6 +199,18 @@ class Trainer:
             self._next_checkpoint *= 10
             record.checkpoint = self.checkpoint()
         return record
+
+
+def _theta_positions(sizes, tracked) -> np.ndarray:
+    """Where each tracked weight W^(l+1)[i, j] sits in θ, which holds W^1, ..., W^L first,
+    each row by row (Network.set_parameters)."""
+    starts = np.cumsum([0] + [m * n for m, n in zip(sizes[:-1], sizes[1:])])
+    positions = []
+    for l, i, j in tracked:
+        if not (0 <= l < len(sizes) - 1 and 0 <= i < sizes[l] and 0 <= j < sizes[l + 1]):
+            raise ValueError(f"cannot track W{l + 1}[{i},{j}]: no such weight in a {sizes} network")
+        positions.append(starts[l] + i * sizes[l + 1] + j)
+    return np.array(positions, dtype=np.intp)
 
 
 def _labels(Y: np.ndarray) -> np.ndarray:

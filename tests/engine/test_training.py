@@ -72,6 +72,20 @@ def test_epoch_record_fields_describe_the_epoch():
     assert record.tracked == tuple(net.weights[l][i, j] for l, i, j in trainer.tracked)
 
 
+def test_tracked_weights_are_read_from_their_layer_row_and_column():
+    net = Network([3, 5, 2], seed=1)
+    tracked = [(1, 4, 1), (0, 2, 0), (0, 0, 4)]
+    trainer = Trainer(net, np.zeros((1, 3)), np.zeros((1, 2)), loss="mse", lr=0.1, tracked=tracked)
+    record = trainer.run_epoch()
+    assert record.tracked == (net.weights[1][4, 1], net.weights[0][2, 0], net.weights[0][0, 4])
+
+
+@pytest.mark.parametrize("bad", [(2, 0, 0), (0, 3, 0), (1, 0, 2), (0, -1, 0)])
+def test_tracking_a_weight_that_does_not_exist_is_refused(bad):
+    with pytest.raises(ValueError, match="cannot track"):
+        Trainer(Network([3, 5, 2]), np.zeros((1, 3)), np.zeros((1, 2)), loss="mse", tracked=[bad])
+
+
 def test_regression_has_no_accuracy():
     net, trainer, _ = RunConfig(dataset="sine", layers=(1, 6, 1), output="linear", loss="mse",
                                 lr=0.05, samples=50).build()
