@@ -175,17 +175,13 @@ class Trainer:
             gradient_norms = np.mean(gradient_norms, axis=0).tolist()
 
         self.epoch += 1
-        record = EpochRecord(
-            self.epoch, loss,
-            test_loss=None,
-            accuracy=correct / len(self.X) if self.classify else None,
-            test_accuracy=None,
-            lr=self.optimizer.lr,
-            weight_norms=tuple([math.sqrt(np.vdot(W, W)) for W in net.weights]),
-            delta_means=tuple(delta_means),
-            gradient_norms=tuple(gradient_norms),
-            tracked=tuple(net.theta[self._tracked_at].tolist()),  # one indexing for all of them
-        )
+        accuracy = correct / len(self.X) if self.classify else None
+        weight_norms = tuple([math.sqrt(np.vdot(W, W)) for W in net.weights])
+        tracked = tuple(net.theta[self._tracked_at].tolist())  # one indexing for all of them
+        # In field order, test values (None) filled in below: keyword arguments would
+        # double the cost of making this slotted dataclass.
+        record = EpochRecord(self.epoch, loss, None, accuracy, None, self.optimizer.lr,
+                             weight_norms, tuple(delta_means), tuple(gradient_norms), tracked)
         if self.X_test is not None:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -42,8 +43,11 @@ def test_append_keeps_every_row_as_the_arrays_grow():
 def test_missing_values_become_nan():
     log = MetricsLog(layers=1, tracked=0)
     log.append(fake_record(1, layers=1, tracked=0, test=False))
+    log.append(dataclasses.replace(fake_record(2, layers=1, tracked=0), accuracy=None))  # regression
     assert np.isnan(log.column("test_loss")[0]) and np.isnan(log.column("test_accuracy")[0])
-    assert log.column("tracked").shape == (1, 0)
+    assert log.column("accuracy")[0] == 0.5 and np.isnan(log.column("accuracy")[1])
+    assert log.column("test_loss")[1] == 1.0
+    assert log.column("tracked").shape == (2, 0)
 
 
 def test_a_reader_holding_old_columns_still_sees_valid_rows():
