@@ -143,37 +143,36 @@ class Trainer:
         return saved
 
     def _batches(self):
-        """A fresh shuffle of the (X, Y, labels) rows, cut into batch_size pieces."""
+        """The epoch's (X, Y, labels) batches: the whole set, or a fresh shuffle cut
+        into batch_size pieces."""
         X, Y, labels, size = self.X, self.Y, self.labels, self.batch_size
+        if size >= len(X):
+            return ((X, Y, labels),)
         order = self.rng.permutation(len(X))
         X, Y, labels = X[order], Y[order], labels[order]
         return [(X[i:i + size], Y[i:i + size], labels[i:i + size]) for i in range(0, len(X), size)]
 
-    def _step(self, X, Y, labels):
-        """Backpropagate one batch and step. Returns what the record takes from the batch,
-        measured before the step: (L, correct answers, mean |delta^l| per layer,
-        ‖∂L/∂W^l‖ per layer)."""
-        net = self.net
-        g = net.backward(X, Y, self.loss_name, train=True)
-        self.optimizer.step(net.theta, g.flat())
-        return (
-            g.loss,
-            _count_correct(g.activations[-1], labels) if self.classify else 0,
-            # Σ|delta| as the dot product delta·sign(delta): on arrays this small one
-            # BLAS dot takes half the time of np.abs(delta).sum().
-            tuple([np.vdot(delta, np.sign(delta)) / delta.size for delta in g.deltas]),
-            tuple([math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights]),
-        )
-
     def _epoch(self) -> EpochRecord:
         net = self.net
-        if self.batch_size >= len(self.X):  # full batch: one step
-            loss, correct, delta_means, gradient_norms = self._step(self.X, self.Y, self.labels)
+        per_batch = []  # (L, correct, mean |delta^l| per layer, ‖∂L/∂W^l‖ per layer)
+        for Xb, Yb, labels in self._batches():
+            g = net.backward(Xb, Yb, self.loss_name, train=True)
+            self.optimizer.step(net.theta, g.flat())
+            per_batch.append((
+                g.loss,
+                _count_correct(g.activations[-1], labels) if self.classify else 0,
+                # Σ|delta| as the dot product delta·sign(delta): on arrays this small one
+                # BLAS dot takes half the time of np.abs(delta).sum().
+                [np.vdot(delta, np.sign(delta)) / delta.size for delta in g.deltas],
+                [math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights],
+            ))
+        if len(per_batch) == 1:
+            loss, correct, delta_means, gradient_norms = per_batch[0]
         else:  # means over the batches
-            losses, corrects, delta_means, gradient_norms = zip(*[self._step(*batch) for batch in self._batches()])
+            losses, corrects, delta_means, gradient_norms = zip(*per_batch)
             loss, correct = sum(losses) / len(losses), sum(corrects)
-            delta_means = tuple(np.mean(delta_means, axis=0).tolist())
-            gradient_norms = tuple(np.mean(gradient_norms, axis=0).tolist())
+            delta_means = np.mean(delta_means, axis=0).tolist()
+            gradient_norms = np.mean(gradient_norms, axis=0).tolist()
 
         self.epoch += 1
         accuracy = correct / len(self.X) if self.classify else None
@@ -182,7 +181,7 @@ class Trainer:
         # In field order, test values (None) filled in below: keyword arguments would
         # double the cost of making this slotted dataclass.
         record = EpochRecord(self.epoch, loss, None, accuracy, None, self.optimizer.lr,
-                             weight_norms, delta_means, gradient_norms, tracked)
+                             weight_norms, tuple(delta_means), tuple(gradient_norms), tracked)
         if self.X_test is not None:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:
