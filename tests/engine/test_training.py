@@ -72,6 +72,18 @@ def test_epoch_record_fields_describe_the_epoch():
     assert record.tracked == tuple(net.weights[l][i, j] for l, i, j in trainer.tracked)
 
 
+def test_delta_means_of_small_and_large_layers():
+    # The hidden delta has 40 x 60 = 2400 entries, the output delta 40: the record sums
+    # |delta| one way below a thousand entries and another above (see _sum_abs).
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(40, 3)), (rng.random((40, 1)) < 0.5).astype(float)
+    net = Network([3, 60, 1], "tanh", "sigmoid", seed=2)
+    g = net.copy().backward(X, Y, "bce")
+    record = Trainer(net, X, Y, loss="bce", lr=0.1).run_epoch()
+    assert [d.size for d in g.deltas] == [2400, 40]
+    np.testing.assert_allclose(record.delta_means, [np.abs(d).mean() for d in g.deltas], rtol=1e-14)
+
+
 def test_tracked_weights_are_read_from_their_layer_row_and_column():
     net = Network([3, 5, 2], seed=1)
     tracked = [(1, 4, 1), (0, 2, 0), (0, 0, 4)]
