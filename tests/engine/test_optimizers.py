@@ -108,3 +108,13 @@ def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="optimizer 'rmsprop'.*sgd"):
         Trainer(net, X, Y, optimizer="rmsprop")
     assert set(OPTIMIZERS) == {"sgd", "momentum", "adam"}
+
+
+def test_sgd_steps_leave_the_gradient_as_given():
+    sgd = OPTIMIZERS["sgd"](3, lr=0.5)
+    theta, gradient = np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0])
+    sgd.step(theta, gradient)
+    sgd.lr = 0.25
+    sgd.step(theta, gradient)
+    np.testing.assert_array_equal(gradient, [0.5, -1.0, 2.0])
+    np.testing.assert_array_equal(theta, [1.0 - 0.75 * 0.5, 2.0 + 0.75, 3.0 - 0.75 * 2.0])
