@@ -1,9 +1,10 @@
 """MetricsLog: a run's per-epoch numbers in preallocated NumPy arrays.
 
-The training thread appends; readers (the UI, a few times a second) look at the
-first `count` rows. Appending writes the row first and bumps `count` last, so a
-reader never sees a half-written row. When the arrays fill up they are replaced by
-copies twice as large; a reader holding the old arrays still sees valid data.
+The training thread appends; readers (the UI, a few times a second) look at the rows
+appended so far. Appending writes the row first and bumps `count` last, so a reader
+never sees a half-written row. When the table fills up it is replaced by a new one
+(twice as large, or, with `keep`, holding just the last rows); a reader holding the
+old table still sees valid data, since nothing writes to it again.
 """
 from __future__ import annotations
 
@@ -16,10 +17,20 @@ NAN = float("nan")
 
 class MetricsLog:
     """One row per epoch in a single float table; each name is a column or a block of
-    columns (one per layer, or per tracked weight)."""
+    columns (one per layer, or per tracked weight).
 
-    def __init__(self, layers: int, tracked: int, capacity: int = 1024):
+    Rows are numbered 0, 1, 2, ... in the order they were appended. By default every
+    row is kept. With keep=N only the last N or more are (at most 2N): memory stays
+    bounded however long the run, for readers that follow the run as it goes, as the
+    Lab's charts do; `first` is then the number of the oldest row kept.
+
+    The table is stored column by column, so that a column's values sit together:
+    reading the loss of a million epochs reads 8 MB, not the whole table.
+    """
+
+    def __init__(self, layers: int, tracked: int, capacity: int = 1024, keep: int | None = None):
         self.layers, self.n_tracked = layers, tracked
+        self.keep = keep
         self.count = 0
         self._where = {}  # name -> column index, or slice of columns
         width = 0
@@ -29,17 +40,28 @@ class MetricsLog:
         for name, size in [(name, layers) for name in PER_LAYER] + [("tracked", tracked)]:
             self._where[name] = slice(width, width + size)
             width += size
-        self._table = np.full((max(1, capacity), width), np.nan)
+        capacity = max(1, capacity if keep is None else min(capacity, 2 * keep))
+        # Rows not yet appended are never read, so the table need not be filled.
+        self._table, self._first = np.empty((width, capacity)), 0   # the writer's
+        self._capacity = capacity
+        # Readers' copy: (table, number of its first row), swapped in one assignment so
+        # that a reader never pairs one table with the other's first row.
+        self._store = (self._table, self._first)
 
     @property
     def capacity(self) -> int:
-        return len(self._table)
+        return self._store[0].shape[1]
+
+    @property
+    def first(self) -> int:
+        """The number of the oldest row kept (0 unless `keep` let older rows go)."""
+        return self._store[1]
 
     def append(self, record) -> None:
-        i = self.count
-        if i == len(self._table):
-            self._grow()
-        self._table[i] = [
+        i = self.count - self._first   # where the row goes in the table
+        if i == self._capacity:
+            i = self._make_room()
+        self._table[:, i] = [
             record.epoch, record.loss,
             NAN if record.test_loss is None else record.test_loss,
             NAN if record.accuracy is None else record.accuracy,
@@ -47,21 +69,46 @@ class MetricsLog:
             record.lr,
             *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
         ]
-        self.count = i + 1  # last: the row is complete before readers can see it
+        self.count += 1  # last: the row is complete before readers can see it
 
-    def _grow(self) -> None:
-        bigger = np.full((2 * len(self._table), self._table.shape[1]), np.nan)
-        bigger[: len(self._table)] = self._table
-        self._table = bigger  # one assignment: readers see the old table or the new, both valid
+    def _make_room(self) -> int:
+        """A new table: twice as large, or (with keep, at 2·keep rows) the last keep rows.
+        Returns where the next row goes in it."""
+        table, rows = self._table, self.count - self._first
+        if self.keep is None or rows < 2 * self.keep:
+            capacity = 2 * rows if self.keep is None else min(2 * rows, 2 * self.keep)
+            self._table = np.empty((table.shape[0], capacity))
+            self._table[:, :rows] = table
+        else:
+            self._table = np.empty_like(table)
+            self._table[:, :self.keep] = table[:, rows - self.keep:]
+            self._first += rows - self.keep
+        self._capacity = self._table.shape[1]
+        # One assignment: readers see the old table or the new, both valid.
+        self._store = (self._table, self._first)
+        return self.count - self._first
+
+    def rows(self, name: str, start: int = 0, stop: int | None = None) -> tuple[int, np.ndarray]:
+        """(r, values): the values of rows r .. stop-1 (stop defaults to `count`), where r
+        is `start`, or the oldest row kept if that is later. A view: do not write to it.
+        A block of columns comes as (rows, size)."""
+        # count before the table: its rows are complete in whichever table is read after.
+        stop = self.count if stop is None else min(stop, self.count)
+        table, first = self._store
+        start = max(start, first)
+        values = table[self._where[name], start - first:max(start, stop) - first]
+        return start, values.T
 
     def column(self, name: str) -> np.ndarray:
-        """The first `count` values of a column (a view; do not write to it)."""
-        n = self.count
-        return self._table[:n, self._where[name]]
+        """All the kept values of a column (a view; do not write to it)."""
+        return self.rows(name)[1]
 
     def last(self, name: str):
         n = self.count
-        return None if n == 0 else self._table[n - 1, self._where[name]]
+        if n == 0:
+            return None
+        table, first = self._store
+        return table[self._where[name], n - 1 - first]
 
     def to_dict(self) -> dict[str, list]:
         """Plain lists, for JSON export."""

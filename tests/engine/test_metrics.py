@@ -60,6 +60,52 @@ def test_a_reader_holding_old_columns_still_sees_valid_rows():
     np.testing.assert_allclose(log.column("loss"), [1.0, 0.5, 1 / 3])
 
 
+def test_a_column_is_one_contiguous_array():
+    # Stored column by column: charting a million epochs' loss reads those values only.
+    log = MetricsLog(layers=2, tracked=3, capacity=4)
+    for epoch in range(1, 10):
+        log.append(fake_record(epoch))
+    assert log.column("loss").flags.c_contiguous
+    assert log.column("tracked")[:, 1].flags.c_contiguous
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 40), st.integers(1, 50), st.integers(0, 320))
+def test_with_keep_the_last_rows_stay_and_memory_is_bounded(epochs, keep, capacity, start):
+    log = MetricsLog(layers=2, tracked=3, capacity=capacity, keep=keep)
+    for epoch in range(1, epochs + 1):
+        log.append(fake_record(epoch))
+        assert log.capacity <= 2 * keep
+    assert log.count == epochs
+    assert epochs - 2 * keep <= log.first <= max(0, epochs - keep)
+    np.testing.assert_array_equal(log.column("epoch"), np.arange(log.first + 1, epochs + 1))
+    first, tracked = log.rows("tracked", start)
+    assert first == max(start, log.first)
+    np.testing.assert_array_equal(tracked[:, 2], 100.0 * np.arange(first + 1, epochs + 1) + 2)
+    assert log.last("epoch") == epochs
+
+
+def test_rows_stop_where_asked():
+    log = MetricsLog(layers=2, tracked=3)
+    for epoch in range(1, 8):
+        log.append(fake_record(epoch))
+    assert log.rows("epoch", 2, 5)[0] == 2
+    np.testing.assert_array_equal(log.rows("epoch", 2, 5)[1], [3.0, 4.0, 5.0])
+    np.testing.assert_array_equal(log.rows("epoch", 6, 99)[1], [7.0])   # never past count
+    assert log.rows("epoch", 9)[1].size == 0
+
+
+def test_a_reader_holding_old_rows_still_sees_them_after_old_rows_go():
+    log = MetricsLog(layers=2, tracked=3, capacity=4, keep=2)
+    for epoch in range(1, 5):
+        log.append(fake_record(epoch))
+    old = log.column("epoch")
+    log.append(fake_record(5))  # the table is full: the last two rows move to a new one
+    assert log.first == 2
+    np.testing.assert_array_equal(old, [1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(log.column("epoch"), [3.0, 4.0, 5.0])
+
+
 def test_to_dict_gives_plain_lists_for_json():
     log = MetricsLog(layers=2, tracked=3)
     for epoch in (1, 2):

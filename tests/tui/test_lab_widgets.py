@@ -3,6 +3,7 @@ boundary map, and the refresh pacer."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
@@ -250,3 +251,24 @@ def test_the_pacer_slows_down_when_refreshing_costs_more_than_its_budget():
     for _ in range(20):
         pacer.spent(1.0, now=20.0)              # never slower than four intervals
     assert pacer.due(21.0)
+
+
+def test_a_chart_follows_a_log_that_lets_old_rows_go():
+    # A log keeping only its last rows (as the Lab's does): rows that went before a pull
+    # are a gap in the chart (nothing drawn there), and later epochs land where they belong.
+    log = engine.MetricsLog(layers=1, tracked=0, capacity=4, keep=4)
+    chart = LossChart()
+    record = lambda epoch, loss: SimpleNamespace(
+        epoch=epoch, loss=loss, test_loss=None, accuracy=None, test_accuracy=None, lr=0.1,
+        weight_norms=(1.0,), delta_means=(1.0,), gradient_norms=(1.0,), tracked=())
+    log.append(record(1, 5.0))
+    chart.pull(log)
+    for epoch in range(2, 31):
+        log.append(record(epoch, 1.0 / epoch))
+    assert log.first > 1
+    chart.pull(log)
+    assert chart.epochs == 30
+    x, y = chart._envelopes[0].points(100)
+    assert x[0] == 1 and y[0] == 5.0                              # seen before the gap
+    assert 2 not in x and x[1] == log.first + 1                   # the gap: nothing drawn
+    np.testing.assert_allclose(y[1:], 1.0 / x[1:])                # each loss at its epoch

@@ -239,8 +239,8 @@ class LogChart(LiveChart):
         self._envelopes: list[Envelope] = []
         self._labels: list[str] = []
 
-    def columns(self, log: engine.MetricsLog) -> list[np.ndarray]:
-        """The columns to chart (the first `count` rows of each)."""
+    def sources(self, log: engine.MetricsLog) -> list[tuple[str, int | None]]:
+        """What to chart: a MetricsLog name each, and which column of its block (or None)."""
         raise NotImplementedError
 
     def labels(self, log: engine.MetricsLog) -> list[str]:
@@ -257,8 +257,11 @@ class LogChart(LiveChart):
         seen = self._envelopes[0].count if self._envelopes else count
         if count == seen:
             return False
-        for envelope, column in zip(self._envelopes, self.columns(log)):
-            envelope.extend(column[seen:count])
+        for envelope, (name, k) in zip(self._envelopes, self.sources(log)):
+            first, values = log.rows(name, envelope.count, count)
+            if first > envelope.count:   # rows a log with `keep` let go before we saw them
+                envelope.extend(np.full(first - envelope.count, np.nan))
+            envelope.extend(values if k is None else values[:, k])
         self.stale()
         return True
 
@@ -299,8 +302,8 @@ class LogChart(LiveChart):
 class LossChart(LogChart):
     """Training loss, and test loss when there is a test set."""
 
-    def columns(self, log):
-        return [log.column("loss"), log.column("test_loss")]
+    def sources(self, log):
+        return [("loss", None), ("test_loss", None)]
 
     def labels(self, log):
         return ["train", "test"]
@@ -320,9 +323,8 @@ class WeightsChart(LogChart):
         super().__init__(**kwargs)
         self.tracked_labels = list(tracked_labels or [])
 
-    def columns(self, log):
-        tracked = log.column("tracked")
-        return [tracked[:, j] for j in range(tracked.shape[1])]
+    def sources(self, log):
+        return [("tracked", j) for j in range(log.n_tracked)]
 
     def labels(self, log):
         names = self.tracked_labels
@@ -338,9 +340,8 @@ class DeltaChart(LogChart):
     def __init__(self, **kwargs) -> None:
         super().__init__(log_scale=True, **kwargs)
 
-    def columns(self, log):
-        deltas = log.column("delta_means")
-        return [deltas[:, l] for l in range(deltas.shape[1])]
+    def sources(self, log):
+        return [("delta_means", l) for l in range(log.layers)]
 
     def labels(self, log):
         return [f"δ{l + 1}" for l in range(log.layers)]
