@@ -272,3 +272,59 @@ def test_a_chart_follows_a_log_that_lets_old_rows_go():
     assert x[0] == 1 and y[0] == 5.0                              # seen before the gap
     assert 2 not in x and x[1] == log.first + 1                   # the gap: nothing drawn
     np.testing.assert_allclose(y[1:], 1.0 / x[1:])                # each loss at its epoch
+
+
+async def test_a_diverging_run_is_charted_to_its_last_finite_loss():
+    # Plain SGD at lr 10 on MSE: the loss passes 3e307 before it overflows, more than
+    # plotext's arithmetic can place on a row.
+    config = engine.RunConfig.from_mapping(dict(
+        dataset="xor", layers="2,4,1", activation="relu", output="linear", loss="mse",
+        lr=10, epochs=5000, seed=1))
+    session = TrainingSession(config)
+    session.run()
+    assert session.message.startswith("diverged") and np.nanmax(session.log.column("loss")[np.isfinite(session.log.column("loss"))]) > 1e307
+    chart = LossChart()
+    async with Harness(chart).run_test(size=(60, 15)) as pilot:
+        chart.pull(session.log)
+        await pilot.pause()
+        text = chart.render().plain
+        assert "1e+300" in text                                          # the top tick
+        assert any("⠀" < ch <= "⣿" for ch in text)                      # the line is drawn
+
+
+class BrokenChart(LossChart):
+    def draw(self, plt) -> None:
+        plt.ylim(0, 0)   # nowhere to place anything: plotext divides by zero
+
+
+async def test_a_chart_plotext_cannot_draw_says_so_in_its_place():
+    chart = BrokenChart()
+    async with Harness(chart).run_test(size=(60, 15)) as pilot:
+        session = TrainingSession(engine.RunConfig.from_mapping({"epochs": 5}))
+        session.run()
+        chart.pull(session.log)
+        await pilot.pause()
+        assert chart.render().plain.startswith("cannot draw this chart:")
+
+
+class LinesChart(LossChart):
+    """A chart of given lines, to try values at the edges of what floats hold."""
+
+    def __init__(self, y: np.ndarray) -> None:
+        super().__init__()
+        self.y = y
+
+    def lines(self):
+        return [(np.arange(1.0, len(self.y) + 1), self.y, 0)]
+
+
+async def test_values_too_large_or_too_close_for_plotext_get_e_notation_ticks():
+    # (beyond ±1e300 a value is drawn at ±1e300: plotext cannot place it on a row)
+    for y, tick in ((np.array([0.0, 1e-310]), "1e-310"), (np.array([5.0, 1.5e308]), "1e+300"),
+                    (np.array([1.0, 1.0 + 1e-12]), "1.000000000001")):
+        chart = LinesChart(y)
+        async with Harness(chart).run_test(size=(60, 15)) as pilot:
+            await pilot.pause()
+            text = chart.render().plain
+            assert tick in text, text
+            assert any("⠀" < ch <= "⣿" for ch in text)

@@ -21,7 +21,7 @@ import os
 import time
 
 import numpy as np
-from plotext._utility import colors_to_ansi
+import plotext._utility as plotext_utility
 from rich.style import Style
 from rich.text import Span, Text
 from textual.content import Content
@@ -70,17 +70,50 @@ def figure_text(plt) -> Text:
     return matrix_text(plt.monitor.matrix)
 
 
+# plotext places a value v at row (rows - 1)·(v - low)/(high - low), which overflows
+# once v - low passes about 1e306; the last losses and weights of a diverging run get
+# there. Values beyond ±LARGEST are drawn at ±LARGEST.
+LARGEST = 1e300
+
+
 def make_room_for_lines(plt, lines: list[tuple]) -> list[tuple]:
     """Before plotext's other data: two invisible points at the corners of the lines'
     extent, so that plotext sets the limits and ticks the lines would get if it drew
-    them. Returns the lines, (x, y, plotext colour) each, without non-finite points."""
-    lines = [(x[finite], y[finite], color) for x, y, color in lines
+    them. Returns the lines, (x, y, plotext colour) each, without non-finite points and
+    within ±LARGEST."""
+    lines = [(np.clip(x[finite], -LARGEST, LARGEST), np.clip(y[finite], -LARGEST, LARGEST), color)
+             for x, y, color in lines
              for finite in [np.isfinite(x) & np.isfinite(y)] if finite.any()]
     if lines:
         xs = np.concatenate([x for x, _, _ in lines])
         ys = np.concatenate([y for _, y, _ in lines])
-        plt.scatter([xs.min(), xs.max()], [ys.min(), ys.max()], marker=" ", color="default")
+        plt.scatter([float(xs.min()), float(xs.max())], [float(ys.min()), float(ys.max())],
+                    marker=" ", color="default")
     return lines
+
+
+def label_extreme_values(plt, lines: list[tuple]) -> None:
+    """Label the y ticks in e-notation where plotext's fixed-point labels fail.
+
+    plotext writes 1e300 as 301 digits, which leaves no room for the plot, and for a
+    span like 1e-310 looks for more decimals than a float has (an error). Values that
+    large or spans that small get labels like 2.5e+299, as many digits as tell the
+    ticks apart; the ticks stay where plotext would put them."""
+    monitor = plt.monitor
+    low, high = monitor.ylim[0]
+    if low is None or high is None:
+        if not lines:
+            return
+        ys = np.concatenate([y for _, y, _ in lines])
+        low, high = plotext_utility.get_lim([float(ys.min()), float(ys.max())])
+    if max(abs(low), abs(high)) < 1e6 and high - low > 1e-6:
+        return
+    ticks = np.linspace(low, high, monitor.yfrequency[0]).tolist()
+    for digits in range(3, 18):
+        labels = [f"{tick:.{digits}g}" for tick in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    plt.yticks(ticks, labels)
 
 
 def draw_lines(plt, lines: list[tuple], braille: bool = MARKER == "braille") -> None:
@@ -124,7 +157,7 @@ def _rich_style(cell: tuple) -> Style | None:
     plotext's own ANSI codes."""
     key = tuple(map(str, cell))   # colours may be names, numbers or RGB lists
     if key not in _STYLES:
-        spans = Text.from_ansi(colors_to_ansi(*cell) + "x").spans
+        spans = Text.from_ansi(plotext_utility.colors_to_ansi(*cell) + "x").spans
         _STYLES[key] = spans[0].style if spans else None
     return _STYLES[key]
 
@@ -174,7 +207,12 @@ class LiveChart(PlotextPlot):
         key = (self._version, self.size, self.app.theme)
         if key != self._built_key or self._built is None:
             started = time.thread_time()  # CPU time: waiting for the training thread is not cost
-            self._built = self.build_figure(*self.size)
+            try:
+                self._built = self.build_figure(*self.size)
+            except (ArithmeticError, ValueError) as error:
+                # plotext's arithmetic on numbers it cannot place: say so in the chart's
+                # place; a chart must not end the app, and the run with it.
+                self._built = Text(f"cannot draw this chart: {error}", style="italic", end="")
             self._built_key = key
             self._set_titles()
             self.build_seconds = time.thread_time() - started
@@ -190,6 +228,7 @@ class LiveChart(PlotextPlot):
         lines = [(x, y, plot_color(k)) for x, y, k in self.lines()]
         lines = make_room_for_lines(plt, lines)
         self.draw(plt)
+        label_extreme_values(plt, lines)
         # What PlotextPlot.render does, with a cheaper last step (see matrix_text).
         plt.plotsize(width, height)
         plt._set_size(width, height)
