@@ -169,7 +169,7 @@ def log10_finite(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class LiveChart(PlotextPlot):
-    """A PlotextPlot with a build cache: subclasses implement draw(plt)."""
+    """A PlotextPlot with a build cache: subclasses give lines() and draw(plt)."""
 
     DEFAULT_CSS = """
     LiveChart {
