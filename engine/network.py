@@ -114,6 +114,14 @@ class Network:
         object.__setattr__(self, "weights", ParameterViews(views[:L]))  # W^1..W^L, (sizes[l], sizes[l+1])
         object.__setattr__(self, "biases", ParameterViews(views[L:]))   # b^1..b^L, (sizes[l+1],)
 
+    def theta_index(self, l: int, i: int, j: int) -> int:
+        """Where W^(l+1)[i, j] sits in θ (W^1, ..., W^L first, each row by row)."""
+        sizes = self.sizes
+        if not (0 <= l < len(sizes) - 1 and 0 <= i < sizes[l] and 0 <= j < sizes[l + 1]):
+            raise ValueError(f"no weight W{l + 1}[{i},{j}] in a {sizes} network")
+        before = sum(m * n for m, n in zip(sizes[:l], sizes[1:l + 1]))   # W^1 .. W^l
+        return before + i * sizes[l + 1] + j
+
     def __setattr__(self, name, value):
         """`net.weights = [...]` (or biases) copies the values into θ."""
         if name == "weights":

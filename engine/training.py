@@ -94,7 +94,10 @@ class Trainer:
         self.classify = _is_classification(self.Y)
         self.labels = _labels(self.Y)  # the classes, for counting correct answers
         self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
-        self._tracked_at = _theta_positions(net.sizes, self.tracked)
+        try:   # where each tracked weight sits in θ, to read them all with one indexing
+            self._tracked_at = np.array([net.theta_index(*t) for t in self.tracked], dtype=np.intp)
+        except ValueError as error:
+            raise ValueError(f"cannot track that weight: {error}") from None
         self.epoch = 0
         self.diverged_at: int | None = None
         self.checkpoints: dict[int, Checkpoint] = {}
@@ -193,18 +196,6 @@ class Trainer:
             self._next_checkpoint *= 10
             record.checkpoint = self.checkpoint()
         return record
-
-
-def _theta_positions(sizes, tracked) -> np.ndarray:
-    """Where each tracked weight W^(l+1)[i, j] sits in θ, which holds W^1, ..., W^L first,
-    each row by row (Network.set_parameters)."""
-    starts = np.cumsum([0] + [m * n for m, n in zip(sizes[:-1], sizes[1:])])
-    positions = []
-    for l, i, j in tracked:
-        if not (0 <= l < len(sizes) - 1 and 0 <= i < sizes[l] and 0 <= j < sizes[l + 1]):
-            raise ValueError(f"cannot track W{l + 1}[{i},{j}]: no such weight in a {sizes} network")
-        positions.append(starts[l] + i * sizes[l + 1] + j)
-    return np.array(positions, dtype=np.intp)
 
 
 def _sum_abs(x: np.ndarray) -> float:

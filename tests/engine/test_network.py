@@ -258,3 +258,16 @@ def test_weights_stay_views_of_theta_however_they_are_assigned():
         net.weights[0] = np.ones((3, 2))
     with pytest.raises(ValueError, match="shapes"):
         net.weights = [np.ones((2, 3))]
+
+
+def test_theta_index_finds_every_weight_in_theta():
+    net = Network([3, 5, 4, 2], "tanh", "sigmoid", seed=0)
+    for l, W in enumerate(net.weights):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                assert W[i, j] == net.theta[net.theta_index(l, i, j)]   # random, so only there
+    indices = [net.theta_index(l, i, j) for l, W in enumerate(net.weights)
+               for i in range(W.shape[0]) for j in range(W.shape[1])]
+    assert sorted(indices) == list(range(sum(W.size for W in net.weights)))   # W first, each once
+    with pytest.raises(ValueError, match=r"no weight W4\[0,0\]"):
+        net.theta_index(3, 0, 0)
