@@ -70,13 +70,12 @@ class LineRaster:
         px, py = px[inside], py[inside]
         columns, rows = divmod(px, self.per_cell[0]), divmod(py, self.per_cell[1])
         cell = rows[0] * self.width + columns[0]
+        bits = np.zeros(self.width * self.height, dtype=np.uint8)   # each cell's dots
+        np.bitwise_or.at(bits, cell, BRAILLE_BITS[rows[1], columns[1]])
+        drawn = np.flatnonzero(bits)
         if self.braille:
-            bits = np.zeros(self.width * self.height, dtype=np.uint8)
-            np.bitwise_or.at(bits, cell, BRAILLE_BITS[rows[1], columns[1]])
-            drawn = np.flatnonzero(bits)
             markers = [chr(BRAILLE_BLANK + int(b)) for b in bits[drawn]]
         else:
-            drawn = np.unique(cell)
             markers = ["•"] * len(drawn)
         row, col = np.divmod(drawn, self.width)
         self.cells.append((row, col, markers, color))
