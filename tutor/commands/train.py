@@ -32,7 +32,7 @@ def run(args) -> int:
     # envelope of the loss for the chart, so memory does not grow with the epochs.
     marks = set(decade_epochs(config.epochs))
     kept: list = []
-    loss, pending = Envelope(), []   # losses are folded into the envelope in blocks
+    loss_curve, pending = Envelope(), []   # losses are folded into the envelope in blocks
     progress = sys.stderr if not args.json else None
 
     start = time.perf_counter()
@@ -41,7 +41,7 @@ def run(args) -> int:
             record = trainer.run_epoch()
             pending.append(record.loss)
             if len(pending) == 4096:
-                loss.extend(np.array(pending))
+                loss_curve.extend(np.array(pending))
                 pending.clear()
             if record.epoch in marks or record.diverged:
                 kept.append(record)
@@ -51,14 +51,14 @@ def run(args) -> int:
             if record.diverged:
                 break
     seconds = time.perf_counter() - start
-    loss.extend(np.array(pending))
+    loss_curve.extend(np.array(pending))
     trainer.checkpoint()
 
     summary = _summary(config, trainer, kept, seconds)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(_loss_chart(loss))
+        print(_loss_chart(loss_curve))
         print(_table(summary))
         print(f"{record.epoch} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if record.diverged:
@@ -99,7 +99,7 @@ def _number(value) -> float | str:
     return value if math.isfinite(value) else str(value)
 
 
-def _loss_chart(loss) -> str:
+def _loss_chart(loss_curve) -> str:
     """log10 of the loss over the epochs (an Envelope of it), as a plotext chart."""
     import numpy as np
     import plotext as plt
@@ -107,12 +107,12 @@ def _loss_chart(loss) -> str:
     from tutor.widgets.series import epoch_ticks
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
-    x, y = loss.points(2 * width)
+    x, y = loss_curve.points(2 * width)
     positive = y > 0
     plt.clear_figure()
     plt.plot_size(width, 15)
     plt.plot(x[positive].tolist(), np.log10(y[positive]).tolist(), marker="braille")
-    plt.xticks(*epoch_ticks(max(loss.count, 2)))
+    plt.xticks(*epoch_ticks(max(loss_curve.count, 2)))
     plt.title("training loss (log10) by epoch")
     plt.xlabel("epoch")
     chart = plt.build()
