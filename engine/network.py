@@ -17,8 +17,9 @@ In code, lists are indexed from 0: weights[0] is W^1, deltas[-1] is delta^L.
 from __future__ import annotations
 
 import json
+import math
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,18 +35,19 @@ class NetworkFileError(ValueError):
 
 @dataclass(slots=True)
 class Gradients:
-    """What one backward pass finds, for a batch of n samples."""
+    """What one backward pass finds, for a batch of n samples.
 
-    loss: float                 # L, the mean of C_x over the batch
+    The gradients sit in one vector ∇θ (`flat`), laid out as Network.theta, so that an
+    optimizer steps with it as it is; `weights` and `biases` are views of it per layer.
+    """
+
+    flat: np.ndarray            # ∇θ: all ∂L/∂W^l, then all ∂L/∂b^l, in the order of θ
     weights: list[np.ndarray]   # ∂L/∂W^l, shapes as the weights
     biases: list[np.ndarray]    # ∂L/∂b^l
-    deltas: list[np.ndarray]    # delta^l = ∂C_x/∂z^l, shape (n, fan_out), per sample
-    zs: list[np.ndarray]        # z^l, per sample
-    activations: list[np.ndarray]  # a^0 = X, a^1, ..., a^L
-
-    def flat(self) -> np.ndarray:
-        """∇θ: the gradients in the order of Network.theta (all W, then all b)."""
-        return np.concatenate([g.ravel() for g in self.weights + self.biases])
+    loss: float = math.nan      # L, the mean of C_x over the batch
+    deltas: list[np.ndarray] = field(default_factory=list)  # delta^l = ∂C_x/∂z^l, shape (n, fan_out), per sample
+    zs: list[np.ndarray] = field(default_factory=list)      # z^l, per sample
+    activations: list[np.ndarray] = field(default_factory=list)  # a^0 = X, a^1, ..., a^L
 
 
 class ParameterViews(list):
@@ -99,20 +101,31 @@ class Network:
         """
         arrays = [np.asarray(W, dtype=np.float64) for W in weights] + \
                  [np.asarray(b, dtype=np.float64) for b in biases]
-        shapes = [(m, n) for m, n in zip(self.sizes[:-1], self.sizes[1:])] + [(n,) for n in self.sizes[1:]]
+        shapes = self._parameter_shapes()
         if [array.shape for array in arrays] != shapes:
             raise ValueError(f"layer sizes {self.sizes} need weights and biases of shapes {shapes}, "
                              f"got {[array.shape for array in arrays]}")
         self.theta = np.concatenate([array.ravel() for array in arrays])
-        views, start = [], 0
-        for array in arrays:
-            views.append(self.theta[start:start + array.size].reshape(array.shape))
-            start += array.size
-        L = len(self.sizes) - 1
+        weights, biases = self.split(self.theta)
         # Set through object.__setattr__: this class's __setattr__ sends
         # `net.weights = ...` here, to keep the lists views of θ.
-        object.__setattr__(self, "weights", ParameterViews(views[:L]))  # W^1..W^L, (sizes[l], sizes[l+1])
-        object.__setattr__(self, "biases", ParameterViews(views[L:]))   # b^1..b^L, (sizes[l+1],)
+        object.__setattr__(self, "weights", ParameterViews(weights))  # W^1..W^L, (sizes[l], sizes[l+1])
+        object.__setattr__(self, "biases", ParameterViews(biases))    # b^1..b^L, (sizes[l+1],)
+
+    def _parameter_shapes(self) -> list[tuple[int, ...]]:
+        """The shapes of W^1, ..., W^L, then b^1, ..., b^L: the order of θ."""
+        sizes = self.sizes
+        return [(m, n) for m, n in zip(sizes[:-1], sizes[1:])] + [(n,) for n in sizes[1:]]
+
+    def split(self, vector: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Views of a vector laid out as θ, shaped as the layers: ([W^1..W^L], [b^1..b^L])."""
+        views, start = [], 0
+        for shape in self._parameter_shapes():
+            size = math.prod(shape)
+            views.append(vector[start:start + size].reshape(shape))
+            start += size
+        L = len(self.sizes) - 1
+        return views[:L], views[L:]
 
     def theta_index(self, l: int, i: int, j: int) -> int:
         """Where W^(l+1)[i, j] sits in θ (W^1, ..., W^L first, each row by row)."""
@@ -176,24 +189,35 @@ class Network:
             activations.append(a)
         return zs, activations, fprimes
 
-    def backward(self, X, Y, loss="bce", train=False) -> Gradients:
-        """Gradients of the batch loss L = mean C_x, by BP1-BP4."""
+    def backward(self, X, Y, loss="bce", train=False, out: Gradients | None = None) -> Gradients:
+        """Gradients of the batch loss L = mean C_x, by BP1-BP4.
+
+        Given `out`, what an earlier call returned, it writes into out's arrays and
+        returns it: a trainer that does so allocates no gradients at its steps.
+        """
         cost = LOSSES[loss]
         check_pairing(self.output.name, loss)
         Y = np.asarray(Y, dtype=np.float64)
         zs, activations, fprimes = self.feedforward(X, train)
         n = Y.shape[0]
+        if out is None:
+            nabla = np.empty_like(self.theta)                                        # ∇θ
+            out = Gradients(nabla, *self.split(nabla))
+        elif out.flat.shape != self.theta.shape:
+            raise ValueError(f"out holds {out.flat.size} gradients, the network {self.theta.size} parameters")
 
         L = len(self.weights)
         deltas = [None] * L
         deltas[-1] = cost.delta(zs[-1], activations[-1], Y, self.output)           # BP1
         for l in range(L - 2, -1, -1):
             deltas[l] = (deltas[l + 1] @ self.weights[l + 1].T) * fprimes[l]      # BP2
-        nabla_b = [delta.sum(axis=0) / n for delta in deltas]                     # BP3
-        nabla_w = [a_prev.T @ delta / n for a_prev, delta in zip(activations, deltas)]  # BP4
+        for l, delta in enumerate(deltas):  # ∂L/∂b^l and ∂L/∂W^l, written into ∇θ
+            np.divide(delta.sum(axis=0), n, out=out.biases[l])                    # BP3
+            np.divide(activations[l].T @ delta, n, out=out.weights[l])            # BP4
 
-        loss_value = float(cost.cost(zs[-1], activations[-1], Y).sum() / n)
-        return Gradients(loss_value, nabla_w, nabla_b, deltas, zs, activations)
+        out.loss = float(cost.cost(zs[-1], activations[-1], Y).sum() / n)
+        out.deltas, out.zs, out.activations = deltas, zs, activations
+        return out
 
     def evaluate(self, X, Y, loss="bce") -> tuple[np.ndarray, float]:
         """(a^L, L) on (X, Y) in evaluation mode: the outputs and the mean loss."""

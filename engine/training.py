@@ -98,6 +98,7 @@ class Trainer:
             self._tracked_at = np.array([net.theta_index(*t) for t in self.tracked], dtype=np.intp)
         except ValueError as error:
             raise ValueError(f"cannot track that weight: {error}") from None
+        self._gradients = None  # the last batch's, whose arrays the next backward pass reuses
         self.epoch = 0
         self.diverged_at: int | None = None
         self.checkpoints: dict[int, Checkpoint] = {}
@@ -156,25 +157,16 @@ class Trainer:
         return [(X[i:i + size], Y[i:i + size], labels[i:i + size]) for i in range(0, len(X), size)]
 
     def _epoch(self) -> EpochRecord:
-        net = self.net
-        per_batch = []  # (L, correct, mean |delta^l| per layer, ‖∂L/∂W^l‖ per layer)
-        for Xb, Yb, labels in self._batches():
-            g = net.backward(Xb, Yb, self.loss_name, train=True)
-            self.optimizer.step(net.theta, g.flat())
-            per_batch.append((
-                g.loss,
-                _count_correct(g.activations[-1], labels) if self.classify else 0,
-                [_sum_abs(delta) / delta.size for delta in g.deltas],
-                [math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights],
-            ))
-        if len(per_batch) == 1:
-            loss, correct, delta_means, gradient_norms = per_batch[0]
-        else:  # means over the batches
-            losses, corrects, delta_means, gradient_norms = zip(*per_batch)
+        batches = self._batches()
+        if len(batches) == 1:
+            loss, correct, delta_means, gradient_norms = self._step(*batches[0])
+        else:  # the epoch's means over its batches (and its count of right answers)
+            losses, corrects, delta_means, gradient_norms = zip(*[self._step(*batch) for batch in batches])
             loss, correct = sum(losses) / len(losses), sum(corrects)
-            delta_means = np.mean(delta_means, axis=0).tolist()
-            gradient_norms = np.mean(gradient_norms, axis=0).tolist()
+            delta_means = tuple(np.mean(delta_means, axis=0).tolist())
+            gradient_norms = tuple(np.mean(gradient_norms, axis=0).tolist())
 
+        net = self.net
         self.epoch += 1
         accuracy = correct / len(self.X) if self.classify else None
         weight_norms = tuple([math.sqrt(np.vdot(W, W)) for W in net.weights])
@@ -182,7 +174,7 @@ class Trainer:
         # In field order, test values (None) filled in below: keyword arguments would
         # double the cost of making this slotted dataclass.
         record = EpochRecord(self.epoch, loss, None, accuracy, None, self.optimizer.lr,
-                             weight_norms, tuple(delta_means), tuple(gradient_norms), tracked)
+                             weight_norms, delta_means, gradient_norms, tracked)
         if self.X_test is not None:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:
@@ -197,12 +189,23 @@ class Trainer:
             record.checkpoint = self.checkpoint()
         return record
 
+    def _step(self, X, Y, labels) -> tuple[float, int, tuple[float, ...], tuple[float, ...]]:
+        """One step of gradient descent on a batch. Returns what the step saw: (L, right
+        answers, mean |delta^l| per layer, ‖∂L/∂W^l‖ per layer)."""
+        g = self._gradients = self.net.backward(X, Y, self.loss_name, train=True, out=self._gradients)
+        self.optimizer.step(self.net.theta, g.flat)
+        return (g.loss,
+                _count_correct(g.activations[-1], labels) if self.classify else 0,
+                tuple([_mean_abs(delta) for delta in g.deltas]),
+                tuple([math.sqrt(np.vdot(nabla_w, nabla_w)) for nabla_w in g.weights]))
 
-def _sum_abs(x: np.ndarray) -> float:
-    """Σ|x|. On small arrays as the dot product x·sign(x): one BLAS call, where
+
+def _mean_abs(x: np.ndarray) -> float:
+    """Mean |x|. Σ|x| on small arrays as the dot product x·sign(x): one BLAS call, where
     np.abs(x).sum() pays about 1 µs of fixed cost for NumPy's reduction machinery.
     From about a thousand elements np.sign (not vectorised) makes that slower."""
-    return np.vdot(x, np.sign(x)) if x.size < 1000 else np.abs(x).sum()
+    size = x.size
+    return (np.vdot(x, np.sign(x)) if size < 1000 else np.abs(x).sum()) / size
 
 
 def _labels(Y: np.ndarray) -> np.ndarray:

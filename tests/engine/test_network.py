@@ -237,6 +237,37 @@ def test_loading_arrays_of_the_wrong_shape_is_refused(tmp_path):
         Network.load(path)
 
 
+
+def test_gradients_sit_in_one_vector_laid_out_as_theta():
+    net = Network([3, 5, 2], "tanh", "sigmoid", seed=1)
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(4, 3)), rng.uniform(size=(4, 2))
+    g = net.backward(X, Y, "bce")
+    assert g.flat.shape == net.theta.shape
+    np.testing.assert_array_equal(g.flat, np.concatenate([a.ravel() for a in g.weights + g.biases]))
+    assert all(np.shares_memory(a, g.flat) for a in g.weights + g.biases)
+    for l, W in enumerate(g.weights):           # ∂L/∂W^l[i, j] sits where W^l[i, j] sits in θ
+        assert W[-1, -1] == g.flat[net.theta_index(l, W.shape[0] - 1, W.shape[1] - 1)]
+
+
+def test_backward_into_an_earlier_result_reuses_its_arrays():
+    net = Network([3, 5, 2], "tanh", "sigmoid", seed=1)
+    rng = np.random.default_rng(1)
+    X1, Y1 = rng.normal(size=(4, 3)), rng.uniform(size=(4, 2))
+    X2, Y2 = rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
+    first = net.backward(X1, Y1, "bce")
+    flat, weights = first.flat, first.weights
+    again = net.backward(X2, Y2, "bce", out=first)
+    fresh = net.backward(X2, Y2, "bce")
+    assert again is first and again.flat is flat and again.weights[0] is weights[0]
+    np.testing.assert_array_equal(again.flat, fresh.flat)     # the second batch's gradients,
+    assert again.loss == fresh.loss                           # its loss and its deltas
+    assert [d.shape for d in again.deltas] == [(6, 5), (6, 2)]
+    np.testing.assert_array_equal(again.deltas[0], fresh.deltas[0])
+    other = Network([3, 4, 2], seed=1).backward(X1, Y1, "bce")
+    with pytest.raises(ValueError, match="out holds 26 gradients, the network 32 parameters"):
+        net.backward(X1, Y1, "bce", out=other)
+
 def test_loading_a_missing_file_is_refused(tmp_path):
     path = tmp_path / "nowhere.npz"
     with pytest.raises(NetworkFileError, match="no such file") as caught:
