@@ -8,11 +8,13 @@
 3. 64-512-512-1 on 1,797 x 64 random data, batches of 256:
    engine time / PyTorch time.                                                 Target <= 1.1.
 PyTorch rows are skipped (and say so) when torch is not installed (`pip install -e '.[torch]'`).
-Each timing is the best of --repeat runs, to keep out noise from the other process on the machine.
+Each timing is the best of --repeat runs, to keep out noise from the other process on the machine;
+the runs of the two sides of a ratio take turns, so that a busy spell slows both.
 """
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -26,13 +28,15 @@ XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
 
 
-def best_of(repeat, fn):
-    times = []
+def best_of(repeat, *fns):
+    """The best time of each function over `repeat` rounds, in which each runs once."""
+    best = [math.inf] * len(fns)
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
 
 
 # ----- 1. XOR: engine vs a bare NumPy loop ---------------------------------------
@@ -144,17 +148,17 @@ def main():
     except ImportError:
         pass
 
-    t_engine = best_of(args.repeat, lambda: xor_engine(args.epochs))
-    t_minimal = best_of(args.repeat, lambda: xor_minimal(args.epochs))
+    t_engine, t_minimal = best_of(args.repeat, lambda: xor_engine(args.epochs), lambda: xor_minimal(args.epochs))
     print(f"1. XOR 2-4-1, {args.epochs} epochs: engine {t_engine:.3f} s, minimal loop {t_minimal:.3f} s, "
           f"ratio engine/minimal = {t_engine / t_minimal:.2f} (target <= 1.5)")
     if torch_available():
-        t_torch = best_of(args.repeat, lambda: xor_torch(args.epochs))
-        print(f"2. XOR 2-4-1: PyTorch {t_torch:.3f} s, ratio PyTorch/engine = {t_torch / t_engine:.2f} "
+        t_torch, t_engine_again = best_of(args.repeat, lambda: xor_torch(args.epochs),
+                                          lambda: xor_engine(args.epochs))
+        print(f"2. XOR 2-4-1: PyTorch {t_torch:.3f} s, ratio PyTorch/engine = {t_torch / t_engine_again:.2f} "
               f"(target >= 4)")
         big_epochs = 3
-        t_big_engine = best_of(max(1, args.repeat // 2), lambda: big_engine(big_epochs))
-        t_big_torch = best_of(max(1, args.repeat // 2), lambda: big_torch(big_epochs))
+        t_big_engine, t_big_torch = best_of(max(1, args.repeat // 2), lambda: big_engine(big_epochs),
+                                            lambda: big_torch(big_epochs))
         print(f"3. 64-512-512-1, 1797x64, batch 256, {big_epochs} epochs: engine {t_big_engine:.3f} s, "
               f"PyTorch {t_big_torch:.3f} s, ratio engine/PyTorch = {t_big_engine / t_big_torch:.2f} "
               f"(target <= 1.1)")
