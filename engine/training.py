@@ -122,11 +122,12 @@ class Trainer:
         with np.errstate(all="ignore"):  # divergence is reported in the record, not as warnings
             return self._epoch()
 
-    def run(self, epochs: int, log=None, should_stop=None) -> EpochRecord | None:
+    def run(self, epochs: int, log=None, should_stop=None, checkpoint=True) -> EpochRecord | None:
         """Run up to `epochs` epochs, appending each record to `log` (a MetricsLog) if given.
 
-        Stops early on divergence or when should_stop() is true (checked once per epoch).
-        Takes a checkpoint at the end. Returns the last record.
+        Stops early on divergence or when should_stop() is true (checked after each
+        epoch). Takes a checkpoint at the end, unless checkpoint is False (for a caller
+        that runs in stretches, as the Lab does). Returns the last record.
         """
         record = None
         with np.errstate(all="ignore"):
@@ -136,7 +137,8 @@ class Trainer:
                     log.append(record)
                 if record.diverged or (should_stop is not None and should_stop()):
                     break
-        self.checkpoint()
+        if checkpoint:
+            self.checkpoint()
         return record
 
     def checkpoint(self) -> Checkpoint:

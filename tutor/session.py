@@ -146,48 +146,57 @@ class TrainingSession:
 
     def run(self, should_stop: Callable[[], bool] | None = None) -> Phase:
         """Train until the epochs are done, the loss diverges, or cancel() (or
-        should_stop(), checked once per epoch) says stop. Returns the final phase."""
+        should_stop(), checked once per epoch) says stop. Returns the final phase.
+
+        The epochs run in stretches of Trainer.run, the engine's own loop (a few µs an
+        epoch faster than calling run_epoch), each until a flag needs an answer; the
+        flags are read after every epoch."""
         self.thread = threading.current_thread()
         started = time.perf_counter()
+        trainer = self.trainer
+
+        def needs_attention() -> bool:
+            return (self._cancel.is_set() or self._paused.is_set() or self._want_snapshot.is_set()
+                    or self._lr != trainer.lr or trainer.epoch >= self.epochs
+                    or (should_stop is not None and should_stop()))
+
         try:
             while True:
                 if self._cancel.is_set() or (should_stop is not None and should_stop()):
                     self.phase = Phase.CANCELLED
                     break
-                if self.trainer.epoch >= self.epochs:
+                if trainer.epoch >= self.epochs:
                     self.phase = Phase.FINISHED
                     break
-                if self._paused.is_set() and not self._take_step():
+                if self._want_snapshot.is_set():
+                    self._want_snapshot.clear()
+                    self.snapshot = Snapshot.of(trainer.epoch, self.net)
+                if self._lr != trainer.lr:
+                    trainer.lr = self._lr    # in force from the next epoch
+                if not self._paused.is_set():
+                    epochs = self.epochs - trainer.epoch
+                elif self._take_step():
+                    epochs = 1
+                else:
                     self._wait_while_paused()
                     continue
                 self.phase = Phase.RUNNING
-                record = self._train_one_epoch()
+                record = trainer.run(epochs, log=self.log, should_stop=needs_attention, checkpoint=False)
                 if record.diverged:
                     self.message = record.message
                     self.phase = Phase.DIVERGED
                     break
         except Exception as error:
-            self.message = f"training failed after epoch {self.trainer.epoch}: {error}"
+            self.message = f"training failed after epoch {trainer.epoch}: {error}"
             self.phase = Phase.FAILED
             raise
         finally:
-            self.trainer.checkpoint()
-            self.snapshot = Snapshot.of(self.trainer.epoch, self.net)
+            trainer.checkpoint()
+            self.snapshot = Snapshot.of(trainer.epoch, self.net)
             self.run_seconds = time.perf_counter() - started
             self.stopped_at = time.monotonic()
             self.done.set()
         return self.phase
-
-    def _train_one_epoch(self) -> engine.EpochRecord:
-        lr = self._lr
-        if lr != self.trainer.lr:
-            self.trainer.lr = lr
-        record = self.trainer.run_epoch()
-        self.log.append(record)
-        if self._want_snapshot.is_set():
-            self._want_snapshot.clear()
-            self.snapshot = Snapshot.of(self.trainer.epoch, self.net)
-        return record
 
     def _take_step(self) -> bool:
         with self._steps_lock:

@@ -89,6 +89,28 @@ def test_a_new_learning_rate_applies_from_the_next_epoch():
     assert session.trainer.lr == 0.125
 
 
+
+def test_flags_changed_while_running_apply_from_the_next_epoch_and_keep_no_checkpoints():
+    # Trainer.run is interrupted for each flag; the interruptions must not checkpoint.
+    session = session_of(epochs=10**8, lr=0.5)
+    start(session)
+    for lr in (0.25, 0.125, 0.0625):
+        until(lambda: session.log.count > 20)
+        session.set_lr(lr)
+        until(lambda: session.log.last("lr") == lr)
+        first = session.snapshot
+        session.request_snapshot()
+        until(lambda: session.snapshot is not first, "a fresh snapshot")
+    assert session.phase is Phase.RUNNING
+    session.cancel()
+    assert session.done.wait(GIVE_UP_SECONDS)
+    rates = session.log.column("lr")
+    changes = np.flatnonzero(np.diff(rates)) + 1
+    assert rates[0] == 0.5 and rates[changes].tolist() == [0.25, 0.125, 0.0625]   # each once, for good
+    last = session.trainer.epoch
+    assert sorted(session.trainer.checkpoints) == sorted({e for e in (1, 10, 100, 1000, 10**4, 10**5)
+                                                          if e <= last} | {last})
+
 def test_the_epoch_target_can_change_mid_run():
     session = session_of(epochs=10**7)
     start(session)
@@ -200,10 +222,10 @@ def test_preactivation_range_spans_the_hidden_z():
 def test_an_error_in_the_engine_ends_the_run_with_a_message_and_is_raised():
     session = session_of(epochs=100)
 
-    def broken():
+    def broken(*args, **kwargs):
         raise MemoryError("no room for the next batch")
 
-    session.trainer.run_epoch = broken
+    session.net.backward = broken
     with pytest.raises(MemoryError):
         session.run()
     assert session.phase is Phase.FAILED and session.phase.over and session.done.is_set()
