@@ -438,6 +438,52 @@ def test_a_store_locked_too_long_gives_a_progress_error_and_loses_nothing_after(
 # --- several writers ---------------------------------------------------------
 
 
+def _hold_write_lock(path):
+    """Another connection (as another tutor would) holding the write lock."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_an_answer_recorded_while_another_tutor_writes_waits_and_succeeds(store):
+    # A busy timeout of 0 would fail at once with "locked"; the store must wait.
+    other = _hold_write_lock(store.path)
+    other.execute("INSERT INTO answers (lesson_id, quiz_id, text, correct, answered_at)"
+                  " VALUES ('l', 'q', 'theirs', 1, 1.0)")
+    release = threading.Timer(0.3, lambda: (other.execute("COMMIT"), other.close()))
+    release.start()
+    try:
+        store.record_answer("l", "q", "mine", True, when=2.0)
+    finally:
+        release.join()
+    assert [a.text for a in store.answers()] == ["theirs", "mine"]
+
+
+def test_a_drill_waits_for_the_write_lock_before_reading_its_box(store):
+    # BEGIN IMMEDIATE: the drill's read-then-write starts only once the other
+    # writer is done, so it moves on from the box the other one wrote (3 -> 4).
+    # A deferred BEGIN would read box 1 first and write 2, or fail on the
+    # snapshot that went stale meanwhile.
+    started = threading.Event()
+    store._con.set_trace_callback(lambda sql: started.set() if sql.startswith("BEGIN") else None)
+    other = _hold_write_lock(store.path)
+    other.execute("INSERT INTO drills (family, box, due_at, reviewed_at) VALUES ('power', 3, 0, 0)")
+    result = {}
+    drill = threading.Thread(target=lambda: result.update(box=store.record_drill("power", True, now=0.0)))
+    drill.start()
+    try:
+        assert started.wait(30), "the drill never began its transaction"
+        time.sleep(0.3)  # the drill is now waiting for the lock (or, deferred, has read its box)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    drill.join(30)
+    assert result.get("box") == 4
+    assert store.drill_box("power") == 4
+
+
+
+
 def test_threads_sharing_one_store_all_get_their_answers_in(store):
     def answer(tag):
         for i in range(50):
