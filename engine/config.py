@@ -21,6 +21,16 @@ from engine.optimizers import OPTIMIZERS
 from engine.training import Trainer
 
 
+# A bound on a network's size: each layer may have 4096 neurons (see _layers), but
+# a few such layers already need gigabytes. Every run, from the CLI, the Lab or a
+# lesson, passes RunConfig.check_size.
+MAX_PARAMETERS = 5_000_000        # weights and biases: θ alone is then 40 MB
+MAX_MEMORY_BYTES = 1_000_000_000  # what a run's arrays may take, by memory_estimate()
+
+# Extra copies of θ an optimizer keeps (momentum's velocity; Adam's m and v).
+_OPTIMIZER_COPIES = {"sgd": 0, "momentum": 1, "adam": 2}
+
+
 class ConfigError(ValueError):
     """A bad value in a run's configuration; `.field` names the field."""
 
@@ -82,6 +92,33 @@ class RunConfig:
         if self.output == "softmax" and self.layers[-1] < 2:
             raise ConfigError("output", "softmax over a single output is always 1, so nothing can be learned; "
                                         "use sigmoid for one output, or give softmax one output per class")
+        self.check_size()
+
+    def parameter_count(self) -> int:
+        """Weights and biases: Σ (fan_in + 1)·fan_out over the layers."""
+        return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(self.layers, self.layers[1:]))
+
+    def memory_estimate(self) -> int:
+        """Bytes of float64 a run holds at once, roughly: θ with its gradient and
+        scratch copies, the optimizer's state and the checkpoints (epochs 1, 10, 100,
+        ... and the last), plus z, a and delta of every layer for one batch."""
+        checkpoints = len(str(self.epochs)) + 1
+        copies = 4 + _OPTIMIZER_COPIES.get(self.optimizer, 2) + checkpoints
+        rows = min(self.batch_size or self.samples, self.samples)
+        return 8 * (copies * self.parameter_count() + 3 * rows * sum(self.layers))
+
+    def check_size(self) -> None:
+        """Refuse a network or a run too big for memory, naming the limit."""
+        count = self.parameter_count()
+        if count > MAX_PARAMETERS:
+            raise ConfigError("layers", f"{_sizes(self.layers)} has {count:,} weights and biases; the limit is "
+                                        f"{MAX_PARAMETERS:,}: use fewer or smaller layers")
+        need = self.memory_estimate()
+        if need > MAX_MEMORY_BYTES:
+            raise ConfigError("samples", f"this run would need about {need / 1e9:.1f} GB of memory "
+                                         f"({count:,} parameters, {self.samples:,} samples); the limit is "
+                                         f"{MAX_MEMORY_BYTES / 1e9:g} GB: use fewer samples, a batch_size, "
+                                         "or smaller layers")
 
     def dataset_kwargs(self) -> dict:
         return dict(samples=self.samples, noise=self.noise, test_share=self.test_share, seed=self.seed)
@@ -97,6 +134,15 @@ class RunConfig:
 
     def build(self) -> tuple[Network, Trainer, "datasets.Dataset"]:
         """The network, its trainer and the data, ready for run_epoch()."""
+        data = self.checked_dataset()
+        net = Network(self.layers, self.activation, self.output, self.init, self.seed)
+        trainer = Trainer(net, data.X, data.Y, loss=self.loss, lr=self.lr, optimizer=self.optimizer,
+                          batch_size=self.batch_size or None, seed=self.seed,
+                          X_test=data.X_test, Y_test=data.Y_test)
+        return net, trainer, data
+
+    def checked_dataset(self) -> "datasets.Dataset":
+        """Validate, load the data and check it fits the network, without building the network."""
         self.validate()
         data = self.load_dataset()
         if data.input_width != self.layers[0]:
@@ -108,11 +154,9 @@ class RunConfig:
         if self.loss in ("bce", "cross_entropy") and data.task == "regression":
             raise ConfigError("loss", f"{self.loss} is for classification; dataset {data.name} is a "
                                       "regression task: use mse with a linear output")
-        net = Network(self.layers, self.activation, self.output, self.init, self.seed)
-        trainer = Trainer(net, data.X, data.Y, loss=self.loss, lr=self.lr, optimizer=self.optimizer,
-                          batch_size=self.batch_size or None, seed=self.seed,
-                          X_test=data.X_test, Y_test=data.Y_test)
-        return net, trainer, data
+        if _is_csv(self.dataset):  # the file's rows, not `samples`, are what the run holds
+            dataclasses.replace(self, samples=len(data.X) + len(data.X_test)).check_size()
+        return data
 
     def to_dict(self) -> dict:
         values = dataclasses.asdict(self)
@@ -123,6 +167,13 @@ class RunConfig:
 def _is_csv(dataset: str) -> bool:
     """A file to load: a .csv name, or an existing file that is not a built-in dataset's name."""
     return dataset.lower().endswith(".csv") or (dataset not in datasets.NAMES and Path(dataset).is_file())
+
+
+def _sizes(layers) -> str:
+    """Layer sizes as written in a config, shortened when there are many: 2,4096,…,1 (40 layers)."""
+    if len(layers) <= 6:
+        return ",".join(map(str, layers))
+    return f"{layers[0]},{layers[1]},…,{layers[-1]} ({len(layers)} layers)"
 
 
 def _suggest(word: str, choices) -> str:

@@ -36,11 +36,14 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.files import FileReadError, read_regular_file
+
 NAMES = ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine")
 TASKS = ("binary", "multiclass", "regression")
 
 MIN_SAMPLES = 4
 MAX_SAMPLES = 1_000_000  # keeps a typo like 10**9 from exhausting memory
+MAX_CSV_BYTES = 20_000_000  # about 10^6 rows of a few columns; parsing it takes seconds
 
 # The Playground draws its points in the square [-6, 6]²; dividing by 6 maps it onto [-1, 1]².
 PLAYGROUND_HALF_WIDTH = 6.0
@@ -282,13 +285,14 @@ def _infer_task(Y: np.ndarray) -> str:
 
 
 def _read_text(path: Path, where: str) -> str:
-    """The file's text, decoded as UTF-8 (a leading byte-order mark is dropped)."""
+    """The file's text, decoded as UTF-8 (a leading byte-order mark is dropped).
+    Only a regular file of at most MAX_CSV_BYTES is read."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_CSV_BYTES)
+    except FileReadError as error:
+        raise DatasetError(f"{where}: {error}") from None
     except FileNotFoundError:
         raise DatasetError(f"{where}: file not found") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{where}: is a directory, not a CSV file") from None
     except PermissionError:
         raise DatasetError(f"{where}: not readable (permission denied)") from None
     except (OSError, ValueError) as error:  # ValueError: e.g. a NUL character in the path
@@ -317,6 +321,8 @@ def _parse_csv(text: str, where: str) -> np.ndarray:
                 width = len(row)
             if len(row) != width:
                 raise DatasetError(f"{where}:{line}: expected {width} columns, found {len(row)}")
+            if len(rows) == MAX_SAMPLES:
+                raise DatasetError(f"{where}:{line}: more than {MAX_SAMPLES:,} rows, the limit")
             rows.append([_parse_cell(cell, column, where, line) for column, cell in enumerate(row, 1)])
     except csv.Error as error:
         raise DatasetError(f"{where}:{reader.line_num}: {error}") from None

@@ -134,3 +134,30 @@ def test_build_reports_a_missing_csv_file_on_the_dataset_field(tmp_path):
     with pytest.raises(ConfigError) as caught:
         RunConfig(dataset=str(tmp_path / "missing.csv")).build()
     assert caught.value.field == "dataset"
+
+
+# ----- the size of a network and of a run ----------------------------------------
+
+@pytest.mark.parametrize("layers", [[2] + [4096] * 40 + [1], [2, 4096, 4096, 4096, 4096, 1], [2, 2048, 2048, 2048, 1]])
+def test_a_network_over_the_parameter_limit_is_refused_naming_the_limit(layers):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({"layers": layers})
+    assert caught.value.field == "layers"
+    assert "the limit is 5,000,000" in caught.value.message
+    with pytest.raises(ConfigError):  # a config built directly is held to it too
+        RunConfig(layers=tuple(layers)).build()
+
+
+def test_a_run_whose_arrays_would_not_fit_in_memory_is_refused_naming_the_limit():
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({"dataset": "circle", "layers": "2,4096,1", "samples": 10**6})
+    assert caught.value.field == "samples"
+    assert "GB of memory" in caught.value.message and "the limit is 1 GB" in caught.value.message
+    # the same network on batches fits
+    RunConfig.from_mapping({"dataset": "circle", "layers": "2,4096,1", "samples": 10**6, "batch_size": 100})
+
+
+def test_a_large_network_under_the_limits_is_accepted():
+    config = RunConfig.from_mapping({"layers": [2, 2048, 2048, 1]})
+    assert config.parameter_count() == 3 * 2048 + 2049 * 2048 + 2049
+    assert config.memory_estimate() < 10**9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -416,17 +417,17 @@ def test_csv_missing_file(tmp_path):
 
 
 def test_csv_directory_instead_of_file(tmp_path):
-    assert csv_error(tmp_path) == f"{tmp_path}: is a directory, not a CSV file"
+    assert csv_error(tmp_path) == f"{tmp_path}: is a directory, not a regular file"
 
 
 def test_csv_unreadable_file(tmp_path, monkeypatch):
     path = write(tmp_path, "1,2\n")
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path, limit):
+        raise PermissionError(13, "Permission denied", str(path))
 
     # chmod cannot lock out root, so simulate the operating system's refusal instead.
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(datasets, "read_regular_file", refuse)
     assert csv_error(path) == f"{path}: not readable (permission denied)"
 
 
@@ -485,3 +486,32 @@ def test_load_keeps_shapes_and_finiteness(name, samples, noise, test_share, seed
         assert array.dtype == np.float64 and np.all(np.isfinite(array))
     if ds.task == "binary":
         assert int(everything.sum()) == (samples + 1) // 2
+
+
+# ----- files that are not files of data: bounded reads -------------------------------
+
+
+def test_csv_link_to_an_endless_device_is_refused_without_reading(tmp_path):
+    link = tmp_path / "zeros.csv"
+    link.symlink_to("/dev/zero")
+    assert csv_error(link) == f"{link}: is a device, not a regular file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_csv_named_pipe_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path):
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert csv_error(pipe) == f"{pipe}: is a named pipe, not a regular file"
+
+
+def test_csv_larger_than_the_limit_is_refused_naming_the_limit(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as sparse:  # 20 GB that take no disk space
+        sparse.truncate(20 * 10**9)
+    assert csv_error(path) == f"{path}: is 20 GB, more than the 20 MB limit"
+
+
+def test_csv_with_more_rows_than_the_sample_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MAX_SAMPLES", 5)
+    path = write(tmp_path, "x,y\n" + "1,0\n" * 6)
+    assert csv_error(path) == f"{path}:7: more than 5 rows, the limit"
