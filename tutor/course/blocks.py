@@ -18,6 +18,7 @@ import re
 import tomllib
 from enum import IntEnum
 from numbers import Real
+from pathlib import Path
 from types import MappingProxyType
 
 from tutor.course.engine_source import EngineLookupError, engine_source
@@ -44,8 +45,12 @@ QUIZ_FIELDS = {
 RELATIVE_TOLERANCE = 0.01
 ABSOLUTE_TOLERANCE = 1e-9
 
-# A predict quiz trains its run(s) while the learner waits for the verdict.
+# A predict quiz trains its run(s) while the learner waits for the verdict (and
+# check-lessons trains every one): a bound on epochs, and on the work of a run,
+# parameters × samples × epochs (10^10 is some seconds; [2,2048,2048,2048,1] on 200
+# samples for 10,000 epochs would be 1.7·10^13, about 3 hours).
 PREDICT_MAX_EPOCHS = 10_000
+PREDICT_MAX_WORK = 10**10
 
 # What a lab block may ask the Lab to chart: EpochRecord's series, and the decision boundary.
 LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
@@ -96,10 +101,16 @@ def _suggest(word: str, choices) -> str:
 def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> dict | None:
     """`text` parsed as TOML, or None with a problem on the file's line.
 
-    `line_before` is the file line just before the text's first line.
+    `line_before` is the file line just before the text's first line. A control
+    character written as a TOML escape ("\\u001b") is reported and shown as a symbol.
     """
     try:
-        return tomllib.loads(text)
+        table = tomllib.loads(text)
+        shown = _visible_strings(table)
+        if shown != table:
+            problems.append((line_before + 1, f"{label}: a string holds a control character "
+                                              "(written as an escape like \\u001b); remove it"))
+        return shown
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -113,6 +124,19 @@ def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> d
         return None
 
 
+def _visible_strings(value):
+    """`value` (parsed TOML) with control characters in its strings made visible."""
+    from tutor.visible import visible
+
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_visible_strings(key): _visible_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible_strings(item) for item in value]
+    return value
+
+
 class Depth(IntEnum):
     """How much the loader checks. QUICK: syntax, fields and references (the app's
     start-up); MATH: also each derivative quiz's answer with SymPy, and each lab's data
@@ -123,18 +147,23 @@ class Depth(IntEnum):
     RUNS = 2
 
 
-def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = Depth.MATH):
-    """(block or None, problems) for one fenced block; `quiz_number` counts quizzes from 1."""
+def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = Depth.MATH,
+                folder: Path | None = None):
+    """(block or None, problems) for one fenced block; `quiz_number` counts quizzes from 1.
+
+    `folder` is the lessons folder: a run's data file must lie inside it (None: no data files).
+    """
     problems: Problems = []
     table = parse_toml(raw.body, raw.line, raw.kind, problems)
     if table is None:
         return None, problems
     lines = BlockLines(raw)
-    builder = {"quiz": _build_quiz, "lab": _build_lab, "engine": _build_engine}[raw.kind]
     if raw.kind == "quiz":
-        block = builder(table, lines, problems, lesson_id, quiz_number, depth)
+        block = _build_quiz(table, lines, problems, lesson_id, quiz_number, depth, folder)
+    elif raw.kind == "lab":
+        block = _build_lab(table, lines, problems, depth, folder)
     else:
-        block = builder(table, lines, problems)
+        block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
 
 
@@ -143,8 +172,9 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
 class _Fields:
     """Read typed fields of one block, reporting wrong types at the field's line."""
 
-    def __init__(self, kind: str, table: dict, lines: BlockLines, problems: Problems):
+    def __init__(self, kind: str, table: dict, lines: BlockLines, problems: Problems, folder: Path | None = None):
         self.kind, self.table, self.lines, self.problems = kind, table, lines, problems
+        self.folder = folder  # the lessons folder, where a run's data file must be
 
     def report(self, key: str | None, message: str, table: str | None = None) -> None:
         """A problem on the line of `key` (in `[table]` if given; the table's header if key is None)."""
@@ -198,8 +228,8 @@ class _Fields:
 
 # ----------------------------------------------------------------- quizzes
 
-def _build_quiz(table, lines, problems, lesson_id, number, depth) -> Quiz | None:
-    fields = _Fields("quiz", table, lines, problems)
+def _build_quiz(table, lines, problems, lesson_id, number, depth, folder=None) -> Quiz | None:
+    fields = _Fields("quiz", table, lines, problems, folder)
     kind = table.get("kind")
     if kind is None:
         fields.report(None, f'missing field "kind" (one of {", ".join(QUIZ_KINDS)})')
@@ -359,10 +389,10 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if target_loss is not None and target_loss <= 0:
         fields.report("target_loss", "target_loss must be positive")
         return None
-    lab = fields.subtable("lab", required=True)
-    if lab is None or not _valid_run(fields, lab, "lab"):
+    lab = _in_lesson_folder(fields, fields.subtable("lab", required=True), "lab")
+    if lab is None or not _valid_run(fields, lab, "lab", depth):
         return None
-    compare = fields.subtable("compare", required=(question == "compare"))
+    compare = _in_lesson_folder(fields, fields.subtable("compare", required=(question == "compare")), "compare")
     if question == "outcome" and compare is not None:
         fields.report(None, '[compare] needs question = "compare"', table="compare")
         return None
@@ -370,7 +400,7 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
         if not compare:
             fields.report(None, "[compare] must change at least one setting of [lab]", table="compare")
             return None
-        if not _valid_run(fields, {**lab, **compare}, "compare"):
+        if not _valid_run(fields, {**lab, **compare}, "compare", depth):
             return None
         if compare.get("loss", lab.get("loss")) != lab.get("loss"):
             fields.report("loss", "[compare] changes the loss: losses of different kinds are not comparable",
@@ -408,17 +438,13 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     return spec
 
 
-def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
+def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth) -> bool:
     """Check a predict quiz's run with the engine; report a refused field at its line."""
-    error = run_config_error(config)
+    error = run_config_error(config, depth)
     if error is None:
-        import engine
-
-        epochs = engine.RunConfig.from_mapping(config).epochs
-        if epochs <= PREDICT_MAX_EPOCHS:
+        error = _predict_work_error(config)
+        if error is None:
             return True
-        error = ("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
-                           f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {epochs}")
     field, message = error
     in_compare = section == "compare" and field in fields.table.get("compare", {})
     where = "compare" if in_compare else "lab"
@@ -426,15 +452,70 @@ def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
     return False
 
 
-def run_config_error(config: dict) -> tuple[str, str] | None:
-    """(field, message) if the engine refuses the configuration, else None."""
+def _predict_work_error(config: dict) -> tuple[str, str] | None:
+    """(field, message) if a predict quiz's run is too long to train while a learner waits."""
+    import engine
+
+    run = engine.RunConfig.from_mapping(config)
+    if run.epochs > PREDICT_MAX_EPOCHS:
+        return ("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
+                          f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {run.epochs}")
+    work = run.parameter_count() * run.samples * run.epochs
+    if work > PREDICT_MAX_WORK:
+        return ("layers", f"layers: a predict quiz trains its run when a learner answers, and this one is "
+                          f"{work:.1e} parameter-updates (parameters × samples × epochs); the limit is "
+                          f"{PREDICT_MAX_WORK:,}: use a smaller network, fewer samples or fewer epochs")
+    return None
+
+
+def run_config_error(config: dict, depth: Depth = Depth.MATH) -> tuple[str, str] | None:
+    """(field, message) if the engine refuses the configuration, else None.
+
+    Never builds the network: QUICK checks the fields, deeper also loads the data
+    and checks its width against the layers.
+    """
     import engine
 
     try:
-        engine.RunConfig.from_mapping(config).build()
+        run = engine.RunConfig.from_mapping(config)
+        if depth >= Depth.MATH:
+            run.checked_dataset()
     except engine.ConfigError as error:
         return error.field, str(error)
     return None
+
+
+def _in_lesson_folder(fields: _Fields, config: dict | None, section: str) -> dict | None:
+    """`config` with its dataset, if it names a file, as a path inside the lessons folder.
+
+    A lesson may only read data it ships with: an absolute path, or one that leads out
+    of the folder (../, a symlink), is reported and the block left out, unread.
+    """
+    import engine
+
+    name = config.get("dataset") if config is not None else None
+    if not isinstance(name, str) or name.strip() in engine.datasets.NAMES:
+        return config
+    folder = fields.folder
+    inside = None
+    if folder is not None and name.strip() and not Path(name).is_absolute():
+        root = Path(folder).resolve()
+        path = (root / name.strip()).resolve()
+        inside = path if path.is_relative_to(root) else None
+    if inside is None:
+        table = section if section in fields.table else None
+        fields.report("dataset", f'[{section}] dataset "{_short(name)}" must be a built-in dataset '
+                                 f'({", ".join(engine.datasets.NAMES)}) or a file inside the lessons folder, '
+                                 f'given relative to it (like data/points.csv)', table=table)
+        return None
+    return {**config, "dataset": str(inside)}
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """`text` with control characters shown, cut to `limit` characters."""
+    from tutor.visible import visible
+
+    return visible(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 SPEC_BUILDERS = {
@@ -448,10 +529,10 @@ SPEC_BUILDERS = {
 
 # ----------------------------------------------------------------- lab and engine blocks
 
-def _build_lab(table, lines, problems) -> LabBlock | None:
+def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBlock | None:
     import engine
 
-    fields = _Fields("lab", table, lines, problems)
+    fields = _Fields("lab", table, lines, problems, folder)
     run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
     fields.unknown(run_fields + list(LAB_EXTRA_FIELDS), "a lab block")
     title = fields.text("title")
@@ -460,10 +541,10 @@ def _build_lab(table, lines, problems) -> LabBlock | None:
         if chart not in LAB_CHARTS:
             fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
                                     f'choose from {", ".join(LAB_CHARTS)}')
-    config = {key: value for key, value in table.items() if key in run_fields}
+    config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "lab")
     if problems:
         return None
-    error = run_config_error(config)
+    error = run_config_error(config, depth)
     if error is not None:
         field, message = error
         fields.report(field, message)

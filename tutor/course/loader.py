@@ -18,6 +18,10 @@ from tutor.course.blocks import Depth, build_block, parse_toml
 from tutor.course.lessonfile import RawBlock, split_lesson
 from tutor.course.model import Course, Lesson, Problem, Prose, Quiz
 from tutor.course.paths import lessons_dir
+from tutor.visible import control_characters, visible
+
+# A lesson is a few pages of text (the longest is 11 kB); more is not a lesson.
+MAX_LESSON_BYTES = 1_000_000
 
 LESSON_FILE = re.compile(r"^(?P<number>\d+)-[\w-]+\.md$")
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -76,12 +80,13 @@ def _lesson_files(directory: Path, problems: list[Problem]) -> list[Path]:
 def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | None, list[Problem]]:
     """One lesson file: the lesson (None if it cannot be identified) and its problems."""
     found: list[tuple[int, str]] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [Problem(path, 1, f"file is not UTF-8 text ({error.reason})")]
-    except OSError as error:
-        return None, [Problem(path, 1, f"cannot read the file: {error.strerror}")]
+    text, problem = read_lesson_text(path)
+    if text is None:
+        return None, [Problem(path, *problem)]
+    # Control characters (an escape sequence would reach the terminal) are reported
+    # and shown as visible stand-ins everywhere the lesson's text goes.
+    found.extend((line, f"{what}: shown as a symbol; remove it") for line, what in control_characters(text))
+    text = visible(text)
 
     split = split_lesson(text)
     found.extend(split.problems)
@@ -104,7 +109,7 @@ def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | Non
         if segment.kind == "quiz":
             quiz_number += 1
         try:
-            block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, depth)
+            block, block_problems = build_block(segment, lesson.lesson.id, quiz_number, depth, folder=path.parent)
         except Exception as error:  # a bug in a checker must not take the other lessons down with it
             block, block_problems = None, [(segment.line, f"{segment.kind}: could not check this block "
                                                           f"({type(error).__name__}: {error})")]
@@ -119,6 +124,28 @@ def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | Non
             body.append(block)
     item = dataclasses.replace(lesson, lesson=dataclasses.replace(lesson.lesson, body=tuple(body)))
     return item, [Problem(path, line, message) for line, message in sorted(found)]
+
+
+def read_lesson_text(path: Path) -> tuple[str | None, tuple[int, str] | None]:
+    """(text, None), or (None, (line, problem)) if the file cannot be a lesson: not a
+    regular file, larger than MAX_LESSON_BYTES, not UTF-8, or binary (a NUL byte)."""
+    from engine.files import FileReadError, read_regular_file
+
+    try:
+        data = read_regular_file(path, MAX_LESSON_BYTES)
+    except FileReadError as error:
+        return None, (1, f"not read: the file {error}")
+    except OSError as error:
+        return None, (1, f"cannot read the file: {error.strerror or error}")
+    if b"\0" in data:
+        return None, (data.count(b"\n", 0, data.index(b"\0")) + 1, "binary file (a NUL byte), not lesson text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, (line, f"not UTF-8 text (byte 0x{data[error.start]:02x}: {error.reason})")
+    # Universal newlines, as reading in text mode would give.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
 
 
 def _front_matter(table: dict, text: str, first_line: int, path: Path,
