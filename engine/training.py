@@ -20,6 +20,10 @@ from engine.losses import LOSSES, check_pairing
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
 
+# A run whose loss ends more than this many times above its first epoch's loss is
+# diverging even if the loss stays finite (lr 1000 on XOR takes BCE from 0.73 to 853).
+DIVERGING_FACTOR = 10.0
+
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -101,6 +105,9 @@ class Trainer:
         self._gradients = None  # the last batch's, whose arrays the next backward pass reuses
         self.epoch = 0
         self.diverged_at: int | None = None
+        self.first_loss: float | None = None   # the loss of epoch 1, what a run is measured against
+        self.rising_since: int | None = None   # first epoch of the current stretch above first_loss
+        self.last_loss: float | None = None
         self.checkpoints: dict[int, Checkpoint] = {}
         self._next_checkpoint = 1
 
@@ -140,6 +147,17 @@ class Trainer:
         if checkpoint:
             self.checkpoint()
         return record
+
+    def divergence(self) -> str | None:
+        """Why the run counts as diverging, or None: its loss became inf or NaN, or it
+        now stands more than DIVERGING_FACTOR times above the first epoch's loss."""
+        if self.diverged_at is not None:
+            return (f"diverged at epoch {self.diverged_at}: the loss became {self.last_loss} "
+                    f"(learning rate {self.optimizer.lr:g} is too large for this network)")
+        if self.first_loss is None or not self.last_loss > DIVERGING_FACTOR * self.first_loss:
+            return None
+        return (f"diverging since epoch {self.rising_since}: the loss rose from {self.first_loss:.4g} "
+                f"to {self.last_loss:.4g} (learning rate {self.optimizer.lr:g} may be too large)")
 
     def checkpoint(self) -> Checkpoint:
         """Copy the current weights (kept in self.checkpoints under this epoch)."""
@@ -181,15 +199,25 @@ class Trainer:
             a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:
                 record.test_accuracy = _count_correct(a, _labels(self.Y_test)) / len(self.X_test)
+        self._follow_loss(loss)
         if not math.isfinite(loss):
             self.diverged_at = self.epoch
             record.diverged = True
-            record.message = (f"diverged at epoch {self.epoch}: the loss became {loss} "
-                              f"(learning rate {self.optimizer.lr:g} is too large for this network)")
+            record.message = self.divergence()
         if self.epoch == self._next_checkpoint:
             self._next_checkpoint *= 10
             record.checkpoint = self.checkpoint()
         return record
+
+    def _follow_loss(self, loss: float) -> None:
+        """Keep first_loss, last_loss and rising_since (for divergence()) up to date."""
+        self.last_loss = loss
+        if self.first_loss is None:
+            self.first_loss = loss
+        elif not loss > self.first_loss:
+            self.rising_since = None
+        elif self.rising_since is None:
+            self.rising_since = self.epoch
 
     def _step(self, X, Y, labels) -> tuple[float, int, tuple[float, ...], tuple[float, ...]]:
         """One step of gradient descent on a batch. Returns what the step saw: (L, right

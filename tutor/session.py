@@ -39,7 +39,7 @@ class Phase(enum.Enum):
     RUNNING = "running"
     PAUSED = "paused"
     FINISHED = "finished"    # reached its epochs
-    DIVERGED = "diverged"    # the loss became inf or NaN
+    DIVERGED = "diverged"    # the loss became inf or NaN, or ended far above its start
     CANCELLED = "cancelled"
     FAILED = "failed"        # an error in the engine (the message says which)
 
@@ -166,7 +166,9 @@ class TrainingSession:
                     self.phase = Phase.CANCELLED
                     break
                 if trainer.epoch >= self.epochs:
-                    self.phase = Phase.FINISHED
+                    # A finite loss far above where it started is no finish (Trainer.divergence).
+                    self.message = trainer.divergence() or self.message
+                    self.phase = Phase.DIVERGED if trainer.divergence() else Phase.FINISHED
                     break
                 if self._want_snapshot.is_set():
                     self._want_snapshot.clear()

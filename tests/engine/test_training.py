@@ -185,6 +185,41 @@ def test_a_modest_learning_rate_does_not_diverge():
     assert not record.diverged and record.epoch == 200 and trainer.diverged_at is None
 
 
+def test_a_finite_loss_that_ends_far_above_its_start_is_diverging_from_the_epoch_it_rose():
+    # lr 1000 on the default XOR run: BCE goes from 0.73 to 853 and stays finite.
+    _, trainer, _ = RunConfig(lr=1000, epochs=200).build()
+    record = trainer.run(200)
+    assert not record.diverged and math.isfinite(record.loss)  # no inf: the run is not stopped
+    assert trainer.first_loss == pytest.approx(0.7286, abs=1e-4) and trainer.last_loss > 800
+    assert trainer.rising_since == 2
+    assert trainer.divergence() == ("diverging since epoch 2: the loss rose from 0.7286 to 853.1 "
+                                    "(learning rate 1000 may be too large)")
+
+
+def test_the_epoch_a_divergence_started_is_where_the_loss_last_rose_above_its_start():
+    net = Network([1, 1, 1], "tanh", "linear", seed=0)
+    trainer = Trainer(net, [[1.0]], [[0.0]], loss="mse", lr=0.01)
+    for loss in (1.0, 2.0, 0.5, 0.9, 3.0, 30.0):  # above at 2, back below at 3, above again from 5
+        trainer.epoch += 1
+        trainer._follow_loss(loss)
+    assert trainer.rising_since == 5
+    assert trainer.divergence().startswith("diverging since epoch 5: the loss rose from 1 to 30 ")
+
+
+@pytest.mark.parametrize("lr", [0.5, 5.0])
+def test_runs_that_learn_are_not_called_diverging(lr):
+    _, trainer, _ = RunConfig(lr=lr, epochs=2000).build()
+    trainer.run(2000)
+    assert trainer.divergence() is None
+
+
+def test_a_loss_that_became_infinite_is_named_by_divergence_too():
+    _, trainer, _ = RunConfig(dataset="sine", layers=(1, 8, 1), output="linear", loss="mse", lr=1e6).build()
+    record = trainer.run(1000)
+    assert trainer.divergence() == record.message == (f"diverged at epoch {record.epoch}: the loss became "
+                                                      f"{record.loss} (learning rate 1e+06 is too large for this network)")
+
+
 # --- minibatches -----------------------------------------------------------------------------
 
 

@@ -39,6 +39,16 @@ def test_json_has_the_same_numbers():
     assert [len(W) for W in data["weights"]] == [2, 4]
 
 
+def test_a_loss_that_ends_far_above_its_start_is_reported_as_diverging():
+    result = tutor("train", "--lr", "1000", "--epochs", "300")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("diverging since epoch 2: the loss rose from 0.7286 to 853.1 "
+                                              "(learning rate 1000 may be too large)")
+    data = json.loads(tutor("train", "--lr", "1000", "--epochs", "300", "--json").stdout)
+    assert data["diverging"].startswith("diverging since epoch 2")
+    assert json.loads(tutor("train", "--epochs", "300", "--json").stdout)["diverging"] is None
+
+
 def test_divergence_is_reported_not_a_crash():
     result = tutor("train", "--loss", "mse", "--output", "linear", "--activation", "relu",
                    "--lr", "1000", "--epochs", "500", "--json")

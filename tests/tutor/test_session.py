@@ -161,6 +161,14 @@ def test_divergence_stops_the_run_with_a_message_naming_the_epoch():
     assert not np.isfinite(session.log.last("loss"))
 
 
+def test_a_run_whose_finite_loss_ends_far_above_its_start_ends_diverging_not_finished():
+    session = session_of(lr=1000, epochs=300)  # BCE from 0.73 to 853
+    start(session)
+    assert session.done.wait(GIVE_UP_SECONDS)
+    assert session.phase is Phase.DIVERGED
+    assert session.message.startswith("diverging since epoch 2: the loss rose from 0.7286 to 853.1")
+
+
 def test_snapshots_are_copies_made_on_request():
     session = session_of(epochs=10**7)
     start(session)

@@ -61,8 +61,8 @@ def run(args) -> int:
         print(_loss_chart(loss_curve))
         print(_table(summary))
         print(f"{record.epoch} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
-        if record.diverged:
-            print(record.message)
+        if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
+            print(trainer.divergence())
     return 0
 
 
@@ -86,6 +86,7 @@ def _summary(config, trainer, kept, seconds) -> dict:
         "epochs_run": last_epoch,
         "seconds": round(seconds, 3),
         "diverged_at": trainer.diverged_at,
+        "diverging": trainer.divergence(),
         "final_loss": _number(kept[-1].loss),
         "table": rows,
         "weights": [W.tolist() for W in last.weights],
