@@ -19,12 +19,23 @@ The schema carries its version in `PRAGMA user_version`; MIGRATIONS brings an
 older file up to date. A file that is not a database, is truncated, or fails
 `PRAGMA quick_check` is moved aside to `progress.db.damaged-<timestamp>` and a
 fresh store is started; `open_progress` returns a notice saying where it went.
+So is a progress.db that is not a regular file (a link to /dev/null).
+
+A leftover `progress.db-wal` (SQLite replays it on open, and then writes it into
+the file for good) is first checked on copies when no other tutor has the store
+open: if it would change the store's identity (a random id kept in `settings`) or
+lose answers or finished lessons, it came from another database and is moved aside
+to `progress.db-wal.foreign-<timestamp>`, with a notice, instead of being replayed.
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 import sqlite3
+import stat
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -186,12 +197,27 @@ class Progress:
         self.notice: str | None = None
         self._lock = threading.RLock()
         self._con: sqlite3.Connection | None = None
-        self._open()
+        self._in_use: int | None = None  # a file descriptor holding a shared lock on progress.db.inuse
+        try:
+            self._open()
+        except BaseException:
+            self._release()
+            raise
 
     # -- opening, repair, migration --
 
     def _open(self) -> None:
         _check_writable(self.path)
+        self.notice = _set_aside_if_not_a_file(self.path)
+        self._in_use, alone = _claim(self.path)
+        if alone:  # nobody is using the WAL: check that it belongs before SQLite replays it
+            self.notice = _set_aside_foreign_wal(self.path) or self.notice
+        if self._in_use is not None:
+            _share(self._in_use)
+        self._connect_or_repair()
+        self._keep_identity()
+
+    def _connect_or_repair(self) -> None:
         try:
             self._con = self._connect()
             return
@@ -216,6 +242,18 @@ class Progress:
             f"Your progress file could not be read ({reason}). It was moved to {aside} "
             f"and a fresh progress store was started."
         )
+
+    def _keep_identity(self) -> None:
+        """Give the store its random id if it has none, and write it into the file itself
+        (a checkpoint), where the WAL check on the next open reads it."""
+        con = self._live()
+        try:
+            if con.execute("SELECT 1 FROM settings WHERE key = 'store_id'").fetchone() is None:
+                con.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('store_id', ?)",
+                            (secrets.token_hex(8),))
+                con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # busy or read-only: the next open tries again; nothing is lost
 
     def _connect(self) -> sqlite3.Connection:
         """Open, check and migrate the file. Raises _Damaged or ProgressError.
@@ -301,6 +339,12 @@ class Progress:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._in_use is not None:
+            os.close(self._in_use)  # closing lets go of the lock
+            self._in_use = None
 
     def __enter__(self) -> Progress:
         return self
@@ -625,6 +669,113 @@ def _repair_lock(db: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _set_aside_if_not_a_file(db: Path) -> str | None:
+    """Move progress.db aside if it is something SQLite cannot keep answers in (a link
+    to /dev/null or another device, a pipe); returns the notice, or None."""
+    def is_special() -> bool:
+        try:
+            return not stat.S_ISREG(os.stat(db).st_mode)
+        except OSError:
+            return False  # not there (a fresh store), or a dangling link SQLite will report
+
+    if not is_special():
+        return None
+    with _repair_lock(db):  # another tutor may be moving it right now
+        if not is_special():
+            return None
+        target = f" (a link to {os.readlink(db)})" if os.path.islink(db) else ""
+        aside = _move_aside(db)
+    return (f"Your progress file {db} was not a regular file{target}, so nothing could be saved in it. "
+            f"It was moved to {aside} and a fresh progress store was started.")
+
+
+def _claim(db: Path) -> tuple[int | None, bool]:
+    """Take a lock on progress.db.inuse: (its descriptor, alone). alone: no other tutor
+    has the store open, and we hold the lock exclusively until _share(). (None, False)
+    where there is no flock."""
+    try:
+        import fcntl
+    except ImportError:
+        return None, False
+    try:
+        fd = os.open(f"{db}.inuse", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None, False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd, True
+    except OSError:
+        return fd, False
+
+
+def _share(fd: int) -> None:
+    """Hold the in-use lock shared, as every open store does (waits for a checker to finish)."""
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_SH)
+
+
+def _store_facts(db: Path) -> tuple[str | None, int, int] | None:
+    """(store id, answers, finished lessons) of the database at `db` (a copy), or None if unreadable."""
+    try:
+        con = sqlite3.connect(db, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"settings", "answers", "completed_lessons"} <= tables:
+            return None, 0, 0
+        row = con.execute("SELECT value FROM settings WHERE key = 'store_id'").fetchone()
+        answers = con.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        lessons = con.execute("SELECT COUNT(*) FROM completed_lessons").fetchone()[0]
+        return (row[0] if row else None), answers, lessons
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _set_aside_foreign_wal(db: Path) -> str | None:
+    """If progress.db-wal would replace the store's identity or lose answers or finished
+    lessons (it belongs to another database), move it aside and return a notice.
+
+    Both states are read from copies, so that SQLite never replays a WAL into the
+    learner's file before it is known to belong there. Only called when no other
+    tutor has the store open: then the files do not change while they are copied.
+    """
+    wal = Path(f"{db}-wal")
+    try:
+        if not (db.is_file() and wal.is_file() and wal.stat().st_size > 0):
+            return None
+        with tempfile.TemporaryDirectory(dir=db.parent, prefix=".progress-check-") as folder:
+            copy = Path(folder) / DB_NAME
+            shutil.copyfile(db, copy)
+            before = _store_facts(copy)
+            shutil.copyfile(wal, f"{copy}-wal")
+            after = _store_facts(copy)
+    except OSError:
+        return None  # cannot check (no room for a copy): open as SQLite would
+    if before is None or before == (None, 0, 0):
+        return None  # not a store yet, or damaged: the usual checks deal with it
+    same_store = after is not None and before[0] in (None, after[0])
+    if same_store and after[1] >= before[1] and after[2] >= before[2]:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = Path(f"{wal}.foreign-{stamp}")
+    try:
+        os.rename(wal, aside)
+        shm = Path(f"{db}-shm")
+        if shm.exists():
+            os.rename(shm, f"{db}-shm.foreign-{stamp}")
+    except OSError as e:
+        raise ProgressError(f"the journal {wal} does not belong to the progress store {db} and could "
+                            f"not be moved aside: {e.strerror or e}", db) from None
+    what = ("it belongs to another database" if after is None or not same_store
+            else f"replaying it would have left {after[1]} of your {before[1]} answers")
+    return (f"A journal file beside your progress file did not belong to it ({what}). It was moved "
+            f"to {aside} and not replayed; your {before[1]} answers are kept.")
 
 
 def _move_aside(db: Path) -> Path:

@@ -3,6 +3,7 @@ Leitner scheduling, saved runs."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -295,6 +296,66 @@ def _real_db(tmp_path: Path) -> bytes:
         for i in range(400):
             p.record_answer("lesson", f"q{i}", "x" * 40, i % 2 == 0, when=float(i))
     return (tmp_path / "progress.db").read_bytes()
+
+
+def test_a_journal_from_another_database_is_moved_aside_not_replayed(tmp_path):
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    mine.mkdir(), other.mkdir()
+    with Progress(mine) as p:
+        for i in range(300):
+            p.record_answer("l", f"q{i}", "x", True)
+    with Progress(other) as q:  # copy its WAL while it is open, before it is folded in
+        q.record_answer("other", "q", "y", False)
+        shutil.copyfile(other / "progress.db-wal", mine / "progress.db-wal")
+    store, notice = open_progress(mine)
+    with store:
+        assert len(store.answers()) == 300
+    assert "did not belong" in notice and "your 300 answers are kept" in notice
+    aside, = mine.glob("progress.db-wal.foreign-*")
+    assert str(aside) in notice
+
+
+def test_a_journal_of_the_same_store_that_would_lose_answers_is_moved_aside(tmp_path):
+    mine, scratch = tmp_path / "mine", tmp_path / "scratch"
+    mine.mkdir(), scratch.mkdir()
+    with Progress(mine) as p:
+        for i in range(20):
+            p.record_answer("l", f"q{i}", "x", True)
+    shutil.copyfile(mine / "progress.db", scratch / "progress.db")  # same identity
+    con = sqlite3.connect(scratch / "progress.db", isolation_level=None)
+    con.execute("DELETE FROM answers WHERE id > 5")
+    shutil.copyfile(scratch / "progress.db-wal", mine / "progress.db-wal")
+    con.close()
+    store, notice = open_progress(mine)
+    with store:
+        assert len(store.answers()) == 20
+    assert "replaying it would have left 5 of your 20 answers" in notice
+
+
+def test_a_journal_left_by_a_tutor_that_died_is_replayed(tmp_path):
+    script = ("import os, sys; from tutor.progress import Progress\n"
+              "p = Progress(sys.argv[1])\n"
+              "[p.record_answer('l', f'q{i}', 'x', True) for i in range(25)]\n"
+              "os._exit(0)  # no close: the answers are only in the WAL\n")
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, cwd=REPO, timeout=60)
+    assert (tmp_path / "progress.db-wal").stat().st_size > 0
+    store, notice = open_progress(tmp_path)
+    with store:
+        assert notice is None
+        assert len(store.answers()) == 25
+
+
+def test_a_progress_file_linked_to_dev_null_is_moved_aside_and_a_fresh_store_works(tmp_path):
+    link = tmp_path / "progress.db"
+    link.symlink_to(os.devnull)
+    store, notice = open_progress(tmp_path)
+    with store:
+        store.record_answer("l", "q", "x", True)
+        assert len(store.answers()) == 1
+    assert "was not a regular file (a link to /dev/null)" in notice
+    aside, = tmp_path.glob("progress.db.damaged-*")
+    assert aside.is_symlink() and str(aside) in notice
+    assert link.is_file() and not link.is_symlink()
 
 
 def test_a_truncated_database_is_moved_aside(tmp_path):
