@@ -160,3 +160,11 @@ def test_a_predict_run_with_too_much_work_is_refused_before_training(tmp_path):
     line, message = only_problem(load_course(tmp_path, depth=Depth.RUNS), path)
     assert line == line_of(path, "layers =")
     assert "parameters × samples × epochs" in message and "the limit is 10,000,000,000" in message
+
+
+def test_a_file_name_with_an_escape_sequence_is_printed_with_it_shown(tmp_path):
+    path = write(tmp_path, "01-\x1b]2;PWNED\x07.md", lesson_text("Prose.\n"))
+    problem, = load_course(tmp_path, depth=Depth.QUICK).problems
+    assert problem.path == path
+    assert "\x1b" not in str(problem) and "\x07" not in str(problem)
+    assert "01-␛]2;PWNED␇.md:1: file name should look like" in str(problem)

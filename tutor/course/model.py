@@ -37,9 +37,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        from tutor.visible import visible_line
+
+        where = visible_line(str(display_path(self.path)))  # a file name may hold an escape sequence
         if self.line <= 0:  # about the whole folder or file
-            return f"{display_path(self.path)}: {self.message}"
-        return f"{display_path(self.path)}:{self.line}: {self.message}"
+            return f"{where}: {visible_line(self.message)}"
+        return f"{where}:{self.line}: {visible_line(self.message)}"
 
 
 @dataclass(frozen=True)
