@@ -515,3 +515,11 @@ def test_csv_with_more_rows_than_the_sample_limit_is_refused(tmp_path, monkeypat
     monkeypatch.setattr(datasets, "MAX_SAMPLES", 5)
     path = write(tmp_path, "x,y\n" + "1,0\n" * 6)
     assert csv_error(path) == f"{path}:7: more than 5 rows, the limit"
+
+
+def test_csv_messages_quote_only_a_short_escaped_excerpt_of_a_bad_cell(tmp_path):
+    path = write(tmp_path, "1,2\n\x1b]2;PWNED\x07root:$6$saltsaltsalt$longsecrethash,3\n")
+    message = csv_error(path)
+    assert "\x1b" not in message and "\x07" not in message
+    assert "longsecrethash" not in message
+    assert message.startswith(f"{path}:2: column 1 is '\\x1b]2;PWNED\\x07root:$6$salt")
