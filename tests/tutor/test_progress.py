@@ -298,12 +298,18 @@ def _real_db(tmp_path: Path) -> bytes:
     return (tmp_path / "progress.db").read_bytes()
 
 
-def test_a_journal_from_another_database_is_moved_aside_not_replayed(tmp_path):
-    mine, other = tmp_path / "mine", tmp_path / "other"
-    mine.mkdir(), other.mkdir()
+def _store_with_answers(tmp_path, count: int) -> tuple[Path, Path]:
+    """A store folder holding `count` answers (all in the file itself), and an empty scratch folder."""
+    mine, scratch = tmp_path / "mine", tmp_path / "scratch"
+    mine.mkdir(), scratch.mkdir()
     with Progress(mine) as p:
-        for i in range(300):
+        for i in range(count):
             p.record_answer("l", f"q{i}", "x", True)
+    return mine, scratch
+
+
+def test_a_journal_from_another_database_is_moved_aside_not_replayed(tmp_path):
+    mine, other = _store_with_answers(tmp_path, 300)
     with Progress(other) as q:  # copy its WAL while it is open, before it is folded in
         q.record_answer("other", "q", "y", False)
         shutil.copyfile(other / "progress.db-wal", mine / "progress.db-wal")
@@ -316,11 +322,7 @@ def test_a_journal_from_another_database_is_moved_aside_not_replayed(tmp_path):
 
 
 def test_a_journal_of_the_same_store_that_would_lose_answers_is_moved_aside(tmp_path):
-    mine, scratch = tmp_path / "mine", tmp_path / "scratch"
-    mine.mkdir(), scratch.mkdir()
-    with Progress(mine) as p:
-        for i in range(20):
-            p.record_answer("l", f"q{i}", "x", True)
+    mine, scratch = _store_with_answers(tmp_path, 20)
     shutil.copyfile(mine / "progress.db", scratch / "progress.db")  # same identity
     con = sqlite3.connect(scratch / "progress.db", isolation_level=None)
     con.execute("DELETE FROM answers WHERE id > 5")
