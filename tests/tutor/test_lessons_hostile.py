@@ -168,3 +168,11 @@ def test_a_file_name_with_an_escape_sequence_is_printed_with_it_shown(tmp_path):
     assert problem.path == path
     assert "\x1b" not in str(problem) and "\x07" not in str(problem)
     assert "01-␛]2;PWNED␇.md:1: file name should look like" in str(problem)
+
+
+def test_control_characters_on_many_lines_are_listed_ten_lines_then_summed_up(tmp_path):
+    path = write(tmp_path, "01-a.md", lesson_text("".join(f"line {n} \x1b[2J\n" for n in range(40))))
+    problems = problems_of(load_course(tmp_path, depth=Depth.QUICK), path)
+    first = line_of(path, "line 0 ")
+    assert [line for line, _ in problems] == list(range(first, first + 11))
+    assert problems[-1][1] == "control characters on 30 more lines from here on (not listed one by one)"

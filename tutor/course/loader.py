@@ -22,6 +22,7 @@ from tutor.visible import control_characters, visible
 
 # A lesson is a few pages of text (the longest is 11 kB); more is not a lesson.
 MAX_LESSON_BYTES = 1_000_000
+MAX_REPORTED_LINES = 10  # lines with control characters reported one by one
 
 LESSON_FILE = re.compile(r"^(?P<number>\d+)-[\w-]+\.md$")
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -85,7 +86,12 @@ def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | Non
         return None, [Problem(path, *problem)]
     # Control characters (an escape sequence would reach the terminal) are reported
     # and shown as visible stand-ins everywhere the lesson's text goes.
-    found.extend((line, f"{what}: shown as a symbol; remove it") for line, what in control_characters(text))
+    controls = control_characters(text)
+    found.extend((line, f"{what}: shown as a symbol; remove it") for line, what in controls[:MAX_REPORTED_LINES])
+    if len(controls) > MAX_REPORTED_LINES:
+        line = controls[MAX_REPORTED_LINES][0]
+        found.append((line, f"control characters on {len(controls) - MAX_REPORTED_LINES} more lines "
+                            "from here on (not listed one by one)"))
     text = visible(text)
 
     split = split_lesson(text)
