@@ -718,12 +718,16 @@ def _share(fd: int) -> None:
 
 
 def _store_facts(db: Path) -> tuple[str | None, int, int] | None:
-    """(store id, answers, finished lessons) of the database at `db` (a copy), or None if unreadable."""
+    """(store id, answers, finished lessons) of the database at `db` (a copy), or None if it
+    cannot be read or fails its integrity check."""
     try:
         con = sqlite3.connect(db, isolation_level=None)
     except sqlite3.Error:
         return None
     try:
+        # A file caught mid-checkpoint (a tutor killed then) may be inconsistent alone: no verdict.
+        if [row[0] for row in con.execute("PRAGMA quick_check")] != ["ok"]:
+            return None
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"settings", "answers", "completed_lessons"} <= tables:
             return None, 0, 0
