@@ -159,7 +159,7 @@ def test_a_predict_run_with_too_much_work_is_refused_before_training(tmp_path):
     path = write(tmp_path, "01-a.md", lesson_text(text))
     line, message = only_problem(load_course(tmp_path, depth=Depth.RUNS), path)
     assert line == line_of(path, "layers =")
-    assert "parameters × samples × epochs" in message and "the limit is 10,000,000,000" in message
+    assert "parameters × samples × epochs" in message and "the limit is 1,000,000,000" in message
 
 
 def test_a_file_name_with_an_escape_sequence_is_printed_with_it_shown(tmp_path):
