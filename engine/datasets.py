@@ -257,11 +257,17 @@ def from_csv(path: str | os.PathLike, targets: int = 1, test_share: float = 0.0,
         )
     X, Y = values[:, :-targets], values[:, -targets:]
     X, Y, X_test, Y_test = _split(X, Y, test_share, np.random.default_rng(seed))
-    return Dataset(Path(path).stem, X, Y, X_test, Y_test, _infer_task(values[:, -targets:]))
+    return Dataset(_printable(Path(path).stem), X, Y, X_test, Y_test, _infer_task(values[:, -targets:]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers: splitting, task inference, CSV parsing, argument checks.
+
+
+def _printable(name: str) -> str:
+    """A file's name for messages and titles, with characters that are not printable
+    (an escape sequence in a file name would reach the terminal) shown as '?'."""
+    return "".join(char if char.isprintable() else "?" for char in name)
 
 
 def _split(X: np.ndarray, Y: np.ndarray, test_share: float, rng: np.random.Generator):

@@ -523,3 +523,9 @@ def test_csv_messages_quote_only_a_short_escaped_excerpt_of_a_bad_cell(tmp_path)
     assert "\x1b" not in message and "\x07" not in message
     assert "longsecrethash" not in message
     assert message.startswith(f"{path}:2: column 1 is '\\x1b]2;PWNED\\x07root:$6$salt")
+
+
+def test_csv_dataset_name_shows_control_characters_of_the_file_name_as_question_marks(tmp_path):
+    path = tmp_path / "evil\x1b]2;PWNED\x07.csv"
+    path.write_text("0,0\n1,1\n")
+    assert from_csv(path).name == "evil?]2;PWNED?"
