@@ -41,7 +41,7 @@ def test_check_lessons_reports_problems_and_exit_1(tmp_path, capsys, monkeypatch
 
 def test_check_lessons_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["check-lessons", str(tmp_path / "nope")]) == 2
-    assert capsys.readouterr().err.strip() == f"tutor check-lessons: error: {tmp_path / 'nope'}: no such folder"
+    assert capsys.readouterr().err.strip() == f"tutor check-lessons: error: {tmp_path / 'nope'}: no such lesson file or folder"
 
 
 def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch):

@@ -409,21 +409,46 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
 
 
 def _valid_run(fields: _Fields, config: dict, section: str) -> bool:
-    """Check a predict quiz's run with the engine; report a refused field at its line."""
-    error = run_config_error(config)
-    if error is None:
+    """Check a predict quiz's run with the engine; report each refused field at its line."""
+    errors = run_config_problems(config)
+    if not errors:
         import engine
 
         epochs = engine.RunConfig.from_mapping(config).epochs
         if epochs <= PREDICT_MAX_EPOCHS:
             return True
-        error = ("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
-                           f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {epochs}")
-    field, message = error
-    in_compare = section == "compare" and field in fields.table.get("compare", {})
-    where = "compare" if in_compare else "lab"
-    fields.report(field, f"[{where}] {message}", table=where)
+        errors = [("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
+                             f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {epochs}")]
+    for field, message in errors:
+        in_compare = section == "compare" and field in fields.table.get("compare", {})
+        where = "compare" if in_compare else "lab"
+        fields.report(field, f"[{where}] {message}", table=where)
     return False
+
+
+# The settings each setting is judged against: a loss fits an output or not, layers fit
+# a dataset's columns or not, a CSV dataset has as many target columns as the last layer.
+JUDGED_WITH = {"loss": ("output",), "layers": ("dataset",), "dataset": ("layers",)}
+
+
+def run_config_problems(config: dict) -> list[tuple[str, str]]:
+    """Every (field, message) the engine refuses in a run's configuration.
+
+    The engine stops at the first problem, so each setting is first checked on its
+    own (with the settings it is judged with, the others at their defaults): a bad
+    number or an unknown name in each. Only when every setting passes is the whole run
+    checked (the loss for the output, the layers and loss for the data).
+    """
+    problems = []
+    for field, value in config.items():
+        alone = {key: config[key] for key in JUDGED_WITH.get(field, ()) if key in config}
+        error = run_config_error({**alone, field: value})
+        if error is not None and error[0] == field:
+            problems.append(error)
+    if problems:
+        return problems
+    error = run_config_error(config)
+    return [error] if error is not None else []
 
 
 def run_config_error(config: dict) -> tuple[str, str] | None:
@@ -461,12 +486,9 @@ def _build_lab(table, lines, problems) -> LabBlock | None:
             fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
                                     f'choose from {", ".join(LAB_CHARTS)}')
     config = {key: value for key, value in table.items() if key in run_fields}
-    if problems:
-        return None
-    error = run_config_error(config)
-    if error is not None:
-        field, message = error
+    for field, message in run_config_problems(config):
         fields.report(field, message)
+    if problems:
         return None
     return LabBlock(config=MappingProxyType(config), title=title, charts=charts, line=lines.raw.line)
 
