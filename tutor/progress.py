@@ -351,6 +351,11 @@ class Progress:
             ).fetchall()
         return {quiz: bool(solved) for quiz, solved in rows}
 
+    def solved_quizzes(self, lesson_id: str) -> set[str]:
+        """Ids of the lesson's quizzes the learner has solved (read-only; what
+        `tutor lessons` counts)."""
+        return {quiz for quiz, solved in self.quiz_status(lesson_id).items() if solved}
+
     def score(self, lesson_id: str) -> tuple[int, int]:
         """(quizzes solved, quizzes attempted) in the lesson."""
         status = self.quiz_status(lesson_id)
