@@ -23,6 +23,7 @@ def test_issue_example_learns_xor_and_prints_the_decade_table():
     final_loss = float(lines[header + 5].split()[1])
     assert final_loss < 0.05
     assert "training loss" in result.stdout  # the plotext chart
+    assert "\n10,000 epochs in " in result.stdout  # thousands separated, as in "epochs/s"
     assert "\x1b[" not in result.stdout  # no colour codes when piped
     assert "epoch 10000/10000" in result.stderr  # progress
 

@@ -60,7 +60,7 @@ def run(args) -> int:
     else:
         print(_loss_chart(loss_curve))
         print(_table(summary))
-        print(f"{record.epoch} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
+        print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if record.diverged:
             print(record.message)
     return 0
