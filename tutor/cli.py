@@ -124,7 +124,7 @@ class Parser(argparse.ArgumentParser):
         if not options:
             return f"unexpected argument {extras[0]!r} (see `{self.prog} --help`)"
         known = [option for action in self._actions for option in action.option_strings]
-        close = difflib.get_close_matches(options[0], known, n=1)
+        close = difflib.get_close_matches(options[0], known, n=1, cutoff=0.7)  # not --lr for --frob
         hint = f"did you mean {close[0]}?" if close else f"see `{self.prog} --help`"
         return f"unknown option{'s' if len(options) > 1 else ''} {', '.join(options)} ({hint})"
 

@@ -45,6 +45,7 @@ def test_a_misspelt_option_is_suggested(capsys):
     (["quiz"], "tutor quiz: error: the following arguments are required: lesson_id"),
     (["lessons", "extra"], "tutor lessons: error: unexpected argument 'extra' (see `tutor lessons --help`)"),
     (["frob"], "tutor: error: COMMAND: invalid choice: 'frob'"),
+    (["lab", "--frob"], "tutor lab: error: unknown option --frob (see `tutor lab --help`)"),  # not "--lr?"
 ])
 def test_other_argparse_errors_are_one_line_too(argv, message, capsys):
     assert one_line_error(capsys, argv).startswith(message)

@@ -61,3 +61,18 @@ def test_an_unreadable_progress_store_still_lists_the_lessons(course, capsys, mo
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0] == "one   0/3 solved  Lesson one"
     assert captured.err.startswith("warning: progress not shown: cannot create the progress folder")
+
+
+def test_in_a_narrow_terminal_long_titles_wrap_under_the_title_column(course, capsys, monkeypatch):
+    import os
+    import shutil
+    import sys
+
+    long = course / "lessons" / "04-long.md"
+    long.write_text(lesson("long", ["f"]).replace('"Lesson long"', '"' + "word " * 20 + 'end"'))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *args: os.terminal_size((50, 24)))
+    lines = listed(capsys)[3:]
+    assert len(lines) > 1 and all(len(line) <= 50 for line in lines), lines
+    assert lines[0].startswith("long  0/1 solved  word word")
+    assert all(line.startswith(" " * 18) and line[18] != " " for line in lines[1:]), lines

@@ -2,7 +2,9 @@
 (quizzes solved of the lesson's quizzes, ✓ once complete) and what each requires."""
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 
 
 def run(args) -> int:
@@ -15,9 +17,14 @@ def run(args) -> int:
     progress = [_progress_text(lesson, solved, done) for lesson, solved, done in _progress(course.lessons)]
     id_width = max(len(lesson.id) for lesson in course.lessons)
     progress_width = max(len(text) for text in progress)
+    indent = " " * (id_width + progress_width + 4)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
     for lesson, text in zip(course.lessons, progress):
         requires = f"  (requires {', '.join(lesson.requires)})" if lesson.requires else ""
-        print(f"{lesson.id:<{id_width}}  {text:<{progress_width}}  {lesson.title}{requires}".rstrip())
+        line = f"{lesson.id:<{id_width}}  {text:<{progress_width}}  {lesson.title}{requires}".rstrip()
+        if width > len(indent) + 20:  # in a terminal: wrap long titles under the title column
+            line = textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
+        print(line)
     if course.problems:
         print(f"{len(course.problems)} problem(s) in the lesson files: run `tutor check-lessons` to see them.",
               file=sys.stderr)
