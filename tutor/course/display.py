@@ -47,6 +47,17 @@ def predict_runs(spec) -> list[str]:
     return lines
 
 
+def short_prompt(prompt: str, width: int = 34) -> str:
+    """The start of a quiz's prompt (for the contents and `tutor quiz`'s list), cut at
+    a word and marked with … if cut."""
+    text = " ".join(prompt.split())
+    if len(text) <= width:
+        return text
+    head = text[:width - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:") + "…"
+
+
 def answer_format(quiz: Quiz) -> str:
     """What kind of text the quiz expects, in a few words."""
     spec = quiz.spec

@@ -25,6 +25,7 @@ from textual.widgets import Button, Footer, Header, Input, Markdown, OptionList,
 from textual.widgets.option_list import Option
 
 from tutor import messages
+from tutor.course.display import short_prompt
 from tutor.course.model import EngineBlock, LabBlock, Prose, Quiz
 from tutor.widgets.lesson_blocks import EngineSource, LabCard, LessonMarkdown
 from tutor.widgets.quiz import QuizWidget
@@ -40,14 +41,6 @@ class TableOfContents(OptionList):
 # A quiz's mark in the contents, by its state.
 TOC_MARKS = {"solved": "✓", "answer shown": "◐", "not yet": "✗", "": "?"}
 
-
-def short_prompt(prompt: str, width: int = 34) -> str:
-    """The start of a quiz's prompt, cut at a word and marked with … if cut."""
-    text = " ".join(prompt.split())
-    if len(text) <= width:
-        return text
-    cut = text[:width - 1].rsplit(" ", 1)[0] if " " in text[:width - 1] else text[:width - 1]
-    return cut.rstrip(" ,;:") + "…"
 
 
 class LessonScreen(Screen):
