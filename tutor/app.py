@@ -52,11 +52,16 @@ def slow_link_from_env() -> bool:
 
 
 def _unfinished(progress: Progress, lesson: Lesson) -> bool:
-    """Has the lesson a quiz not solved yet (a lesson without quizzes: not read yet)?"""
+    """Has the lesson a quiz that can still be solved (not solved, and not shown without
+    a fresh variant)? A lesson without quizzes: has it not been read yet?"""
+    from tutor.course.variants import has_variants
+
     if not lesson.quizzes:
         return not progress.is_complete(lesson.id)
-    status = progress.quiz_status(lesson.id)
-    return not all(status.get(quiz.id) for quiz in lesson.quizzes)
+    states = progress.quiz_states(lesson.id)
+    return any(not (quiz.id in states and (states[quiz.id].solved or
+                                           states[quiz.id].answer_shown and not has_variants(quiz)))
+               for quiz in lesson.quizzes)
 
 
 class TutorApp(App):

@@ -120,8 +120,11 @@ class LessonScreen(Screen):
             self.call_after_refresh(self.go_to_first_unsolved)
 
     def go_to_first_unsolved(self) -> None:
-        """Scroll to the first quiz not solved yet and put the keyboard in it."""
-        unsolved = [widget for widget in self.query(QuizWidget) if not widget.solved]
+        """Scroll to the first quiz that can still be solved and put the keyboard in it
+        (a quiz whose answer was shown and has no fresh variant cannot: it is passed over)."""
+        widgets = list(self.query(QuizWidget))
+        open_ = [widget for widget in widgets if not widget.solved and not widget.shown]
+        unsolved = open_ or [widget for widget in widgets if not widget.solved]
         if unsolved:
             self.query_one("#lesson-body").scroll_to_widget(unsolved[0], top=True, animate=False)
             unsolved[0].focus_answer()
@@ -202,8 +205,8 @@ class LessonScreen(Screen):
             elif isinstance(child, QuizWidget):
                 state = f" ({child.status})" if child.status == "answer shown" else ""
                 toc.add_option(Option(Content.from_markup(
-                    f"  {TOC_MARKS[child.status]} Quiz {child.number}{state}: "
-                    f"[dim]{escape(short_prompt(child.base_quiz.prompt))}[/]")))
+                    f"  {TOC_MARKS[child.status]} Quiz {child.number}{state}\n"
+                    f"    [dim]{escape(short_prompt(child.base_quiz.prompt, 24))}[/]")))
                 self._toc_targets.append(child)
         if highlighted is not None and highlighted < toc.option_count:
             toc.highlighted = highlighted

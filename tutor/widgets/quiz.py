@@ -340,7 +340,8 @@ class QuizWidget(Vertical):
         if not self.solved:
             self._mark_shown()
             self._show_state()
-            text += " Retyping it will not solve the quiz." + self._fresh_offer()
+            text = text.rstrip()
+            text += ("" if text.endswith((".", "!", "?")) else ".") + " Retyping it will not solve the quiz." + self._fresh_offer()
         self._feedback(f"[b]{escape(text)}[/b]")
         self._show_explanation()
 
