@@ -216,7 +216,7 @@ async def test_a_shown_answer_retyped_does_not_solve_the_quiz_or_finish_the_less
         await pilot.pause()
         toc = screen.query_one("#toc")
         labels = [str(toc.get_option_at_index(i).prompt).strip() for i in range(toc.option_count)]
-        assert "◐ Quiz 2 (answer shown)\n    Which one is the second?" in labels
+        assert "◐ Quiz 2 (answer shown)\n    Which one is the\n    second?" in labels
     with Progress(progress_path) as store:
         state = store.quiz_states("good")["pick"]
         assert state.status == "answer shown" and store.answers("good")[-1].after_reveal
@@ -279,7 +279,7 @@ async def test_next_previous_contents_and_resizing(make_app, progress_path):
         assert toc.display and toc.has_focus
         labels = [str(toc.get_option_at_index(i).prompt).strip() for i in range(toc.option_count)]
         # Each quiz entry says its state and the start of its prompt.
-        quiz_2 = "? Quiz 2\n    Which one is the second?"
+        quiz_2 = "? Quiz 2\n    Which one is the\n    second?"
         assert "Choices" in labels and quiz_2 in labels
         body = screen.query_one("#lesson-body")
         toc.highlighted = labels.index(quiz_2)

@@ -25,7 +25,7 @@ from textual.widgets import Button, Footer, Header, Input, Markdown, OptionList,
 from textual.widgets.option_list import Option
 
 from tutor import messages
-from tutor.course.display import short_prompt
+from tutor.course.display import prompt_lines
 from tutor.course.model import EngineBlock, LabBlock, Prose, Quiz
 from tutor.widgets.lesson_blocks import EngineSource, LabCard, LessonMarkdown
 from tutor.widgets.quiz import QuizWidget
@@ -205,8 +205,8 @@ class LessonScreen(Screen):
             elif isinstance(child, QuizWidget):
                 state = f" ({child.status})" if child.status == "answer shown" else ""
                 toc.add_option(Option(Content.from_markup(
-                    f"  {TOC_MARKS[child.status]} Quiz {child.number}{state}\n"
-                    f"    [dim]{escape(short_prompt(child.base_quiz.prompt, 24))}[/]")))
+                    f"  {TOC_MARKS[child.status]} Quiz {child.number}{state}\n" + "\n".join(
+                        f"    [dim]{escape(line)}[/]" for line in prompt_lines(child.base_quiz.prompt)))))
                 self._toc_targets.append(child)
         if highlighted is not None and highlighted < toc.option_count:
             toc.highlighted = highlighted
