@@ -216,7 +216,7 @@ async def test_a_shown_answer_retyped_does_not_solve_the_quiz_or_finish_the_less
         await pilot.pause()
         toc = screen.query_one("#toc")
         labels = [str(toc.get_option_at_index(i).prompt).strip() for i in range(toc.option_count)]
-        assert "◐ Quiz 2 (answer shown)\n    Which one is the\n    second?" in labels
+        assert "◐ Quiz 2\n    (answer shown)\n    Which one is the\n    second?" in labels
     with Progress(progress_path) as store:
         state = store.quiz_states("good")["pick"]
         assert state.status == "answer shown" and store.answers("good")[-1].after_reveal

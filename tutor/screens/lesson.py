@@ -203,10 +203,11 @@ class LessonScreen(Screen):
                     toc.add_option(Option(Content(f"{indent}{label}")))
                     self._toc_targets.append(target)
             elif isinstance(child, QuizWidget):
-                state = f" ({child.status})" if child.status == "answer shown" else ""
-                toc.add_option(Option(Content.from_markup(
-                    f"  {TOC_MARKS[child.status]} Quiz {child.number}{state}\n" + "\n".join(
-                        f"    [dim]{escape(line)}[/]" for line in prompt_lines(child.base_quiz.prompt)))))
+                lines = [f"  {TOC_MARKS[child.status]} Quiz {child.number}"]
+                if child.status == "answer shown":
+                    lines.append("    [$text-warning](answer shown)[/]")
+                lines += [f"    [dim]{escape(line)}[/]" for line in prompt_lines(child.base_quiz.prompt)]
+                toc.add_option(Option(Content.from_markup("\n".join(lines))))
                 self._toc_targets.append(child)
         if highlighted is not None and highlighted < toc.option_count:
             toc.highlighted = highlighted
