@@ -172,6 +172,19 @@ async def test_every_quiz_answers_from_the_keyboard_alone(make_app, progress_pat
         await settle(app, pilot)
         assert pick.solved
         assert str(pick.query_one(".quiz-feedback").render()).strip() == "✓ Right."
+        # The buttons keep the focus: Tab, Enter on the last hint, and on Show answer.
+        cube = quiz(screen, "cube")
+        hint = cube.query_one(".quiz-hint", Button)
+        for _ in range(2):
+            hint.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert cube.hints_shown == 2 and app.focused is cube.query_one(Input)
+        giveup = cube.query_one(".quiz-giveup", Button)
+        giveup.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert cube.status == "answer shown" and app.focused is giveup
     assert saved_answers(progress_path) == [("pick", "1", False), ("pick", "1", False), ("pick", "2", True)]
 
 

@@ -101,6 +101,7 @@ class QuizWidget(Vertical):
         self.previous_answer = previous_answer if not self.answer_was_shown else None
         self.hints_shown = min(hints_shown, len(quiz.hints))
         self.revealed = False  # shown in this visit
+        self.busy = False  # judging or revealing in a worker: presses wait for it
 
     @property
     def status(self) -> str:
@@ -216,6 +217,8 @@ class QuizWidget(Vertical):
 
     def check(self) -> None:
         """Judge the current answer (in a worker thread)."""
+        if self.busy:
+            return
         text = self.answer_text()
         if not text.strip():
             self._feedback("[$text-warning]" + ("Type an answer first." if self.typed else "Pick an answer first.") + "[/]")
@@ -284,7 +287,7 @@ class QuizWidget(Vertical):
 
     async def fresh_variant(self) -> None:
         """Ask the next variant (new numbers or a new seed): solving it solves the quiz."""
-        if not has_variants(self.base_quiz):
+        if self.busy or not has_variants(self.base_quiz):
             return
         self.variant += 1
         self.quiz = variant(self.base_quiz, self.variant)
@@ -317,10 +320,14 @@ class QuizWidget(Vertical):
             self.call_after_refresh(hints.scroll_visible, animate=False)
         button = self.query_one(".quiz-hint", Button)
         button.label = self._hint_label()
+        if self.hints_shown >= total and button.has_focus:
+            self.focus_answer()  # a disabled button loses the focus: keep it in the quiz
         button.disabled = self.hints_shown >= total
 
     def give_up(self) -> None:
         """Show the right answer and the explanation (in a thread: a predict quiz trains to know)."""
+        if self.busy:
+            return
         self._busy(True)
         self._reveal()
 
@@ -366,8 +373,9 @@ class QuizWidget(Vertical):
             self.call_after_refresh(explanation.scroll_visible, animate=False)
 
     def _busy(self, busy: bool) -> None:
-        for button in self.query(".quiz-check, .quiz-giveup, .quiz-fresh").results(Button):
-            button.disabled = busy
+        """While judging, the buttons ignore presses. They are not disabled: disabling the
+        focused button would throw the keyboard learner's focus out of the quiz."""
+        self.busy = busy
 
     # ------------------------------------------------------------------ events
 
