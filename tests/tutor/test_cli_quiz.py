@@ -117,7 +117,7 @@ def test_a_second_session_shows_states_starts_at_the_first_unsolved_and_scores(c
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
     assert "  ✓ 1. Differentiate x³. (solved)" in out and "    2. Which is the sigmoid's largest slope?" in out
-    assert "Starting at quiz 2, the first unsolved one (--all asks every quiz)." in out
+    assert "Starting at quiz 2, the first one to solve (--all asks every quiz)." in out
     assert "[1/2]" not in out and "[2/2] Which is the sigmoid's largest slope?" in out
     assert "Score: 2 of 2 solved. 2 answers saved." in out and "Lesson complete." in out
     feed(monkeypatch, [])
@@ -134,8 +134,13 @@ def test_a_shown_answer_retyped_is_not_solved_and_says_so_everywhere(course, mon
     feed(monkeypatch, ["giveup", "giveup"])
     main(["quiz", "mini"])
     capsys.readouterr()
+    feed(monkeypatch, [])
+    main(["quiz", "mini"])  # neither has a fresh variant: nothing left to solve
+    out = capsys.readouterr().out
+    assert "Quizzes 1, 2: the answer was shown and there is no fresh variant; --all asks them as practice." in out
+    assert "Nothing left to solve. `tutor quiz mini --all` asks them again." in out
     feed(monkeypatch, ["3x^2", "2"])
-    main(["quiz", "mini"])
+    main(["quiz", "mini", "--all"])
     out = capsys.readouterr().out
     assert "  ◐ 1. Differentiate x³. (answer shown)" in out
     assert "it stays \"answer shown\"" in out

@@ -76,13 +76,19 @@ class QuizSession:
         self._print_states()
         if self.store is not None:
             self.store.set_last_lesson(self.lesson.id)
-        todo = [(n, quiz) for n, quiz in enumerate(quizzes, start=1) if self.ask_all or not self._solved(quiz)]
+        numbered = list(enumerate(quizzes, start=1))
+        todo = [(n, quiz) for n, quiz in numbered if self.ask_all or self._can_solve(quiz)]
+        stuck = [n for n, quiz in numbered if not self._solved(quiz) and not self._can_solve(quiz)]
+        if stuck and not self.ask_all:
+            print(f"Quiz{'zes' if len(stuck) > 1 else ''} {', '.join(map(str, stuck))}: the answer was shown "
+                  f"and there is no fresh variant; --all asks {'them' if len(stuck) > 1 else 'it'} as practice.")
         if not todo:
-            print(f"Every quiz is solved. `tutor quiz {self.lesson.id} --all` asks them again.")
+            print(("Every quiz is solved." if not stuck else "Nothing left to solve.")
+                  + f" `tutor quiz {self.lesson.id} --all` asks them again.")
             print(self._score_text())
             return 0
         if not self.ask_all and todo[0][0] > 1:
-            print(f"Starting at quiz {todo[0][0]}, the first unsolved one (--all asks every quiz).")
+            print(f"Starting at quiz {todo[0][0]}, the first one to solve (--all asks every quiz).")
         try:
             for number, quiz in todo:
                 self.ask(quiz, number, len(quizzes))
@@ -102,6 +108,13 @@ class QuizSession:
 
     def _solved(self, quiz) -> bool:
         return self._state(quiz).solved
+
+    def _can_solve(self, quiz) -> bool:
+        """Not solved, and not shown without a fresh variant to solve instead."""
+        from tutor.course.variants import has_variants
+
+        state = self._state(quiz)
+        return not state.solved and not (state.answer_shown and not has_variants(quiz))
 
     def _print_states(self) -> None:
         from tutor.course.display import short_prompt
