@@ -379,3 +379,62 @@ async def test_a_shown_numeric_answer_is_earned_back_with_new_numbers(tmp_path, 
     with Progress(progress_path) as store:
         assert [(a.variant, a.correct, a.after_reveal) for a in store.answers("engine")] == [
             (0, True, True), (1, False, False), (1, True, False)]
+
+
+PREDICT_LESSON = '''+++
+id = "guess"
+title = "Guess the run"
+requires = []
++++
+# Guess
+
+```quiz
+id = "stall"
+kind = "predict"
+prompt = "Does it converge, stall or diverge?"
+explanation = "It stalls."
+choices = ["converges", "stalls", "diverges"]
+target_loss = 0.01
+[lab]
+dataset = "xor"
+layers = [2, 2, 1]
+activation = "sigmoid"
+output = "sigmoid"
+loss = "mse"
+lr = 50
+epochs = 300
+seed = 0
+```
+'''
+
+
+async def test_a_wrong_prediction_shows_the_run_counts_as_shown_and_offers_a_new_seed(tmp_path, progress_path):
+    from tutor.course.runs import predict_truth
+
+    lessons = tmp_path / "guess-lessons"
+    lessons.mkdir()
+    (lessons / "01-guess.md").write_text(PREDICT_LESSON, encoding="utf-8")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        stall = quiz(app.screen, "stall")
+        choices = list(stall.quiz.spec.choices)
+        truth = predict_truth(stall.quiz.spec)[0]
+        wrong = next(c for c in choices if c != truth)
+        stall.query_one(RadioSet).query("RadioButton")[choices.index(wrong)].value = True
+        await settle(app, pilot)
+        feedback = str(stall.query_one(".quiz-feedback").render())
+        assert "The engine ran it" in feedback and "answer shown" in feedback
+        assert stall.status == "answer shown" and stall.query_one(".quiz-fresh", Button).display
+        stall.query_one(RadioSet).query("RadioButton")[choices.index(truth)].value = True  # retyped
+        await settle(app, pilot)
+        assert not stall.solved
+        stall.query_one(".quiz-fresh", Button).press()
+        await settle(app, pilot)
+        assert stall.quiz.spec.lab["seed"] == 1 and "seed 1" in str(stall.query_one(".quiz-context").render())
+        fresh_truth = predict_truth(stall.quiz.spec)[0]
+        stall.query_one(RadioSet).query("RadioButton")[choices.index(fresh_truth)].value = True
+        await settle(app, pilot)
+        assert stall.solved and app.progress.is_complete("guess")
