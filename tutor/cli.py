@@ -159,8 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(p)
     p.add_argument("--start", action="store_true", help="start training at once")
 
-    p = sub.add_parser("quiz", help="answer a lesson's quizzes in plain text (no UI)")
+    p = sub.add_parser("quiz", help="answer a lesson's quizzes in plain text (no UI)",
+                       description="Answer a lesson's quizzes in plain text. Lists each quiz's state, then "
+                                   "asks the unsolved ones. While answering: ? shows the next hint (as in "
+                                   "`tutor drill`), giveup shows the answer, an empty line skips.")
     p.add_argument("lesson_id", help="the lesson's id (see `tutor lessons`)")
+    p.add_argument("--all", action="store_true", help="ask every quiz, solved ones too, from quiz 1")
 
     p = sub.add_parser("drill", help="endless generated derivative drills in plain text")
     p.add_argument("--seed", type=whole_number, default=None, help="seed for a reproducible series")
