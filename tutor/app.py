@@ -51,6 +51,19 @@ def slow_link_from_env() -> bool:
     return os.environ.get(SLOW_LINK_ENV, "").strip().lower() in ("1", "yes", "true", "on")
 
 
+def _unfinished(progress: Progress, lesson: Lesson) -> bool:
+    """Has the lesson a quiz that can still be solved (not solved, and not shown without
+    a fresh variant)? A lesson without quizzes: has it not been read yet?"""
+    from tutor.course.variants import has_variants
+
+    if not lesson.quizzes:
+        return not progress.is_complete(lesson.id)
+    states = progress.quiz_states(lesson.id)
+    return any(not (quiz.id in states and (states[quiz.id].solved or
+                                           states[quiz.id].answer_shown and not has_variants(quiz)))
+               for quiz in lesson.quizzes)
+
+
 class TutorApp(App):
     """The tutor: a course map, lessons with live quizzes, the Lab, drills and help."""
 
@@ -194,8 +207,9 @@ class TutorApp(App):
             return None
         return self.course.by_id.get(lesson_id)
 
-    def open_lesson(self, lesson_id: str) -> None:
-        """Show a lesson (replacing the lesson open now, if any)."""
+    def open_lesson(self, lesson_id: str, to_first_unsolved: bool = False) -> None:
+        """Show a lesson (replacing the lesson open now, if any); with `to_first_unsolved`,
+        scrolled to its first quiz not solved yet (Continue)."""
         from tutor.screens.lesson import LessonScreen
 
         lesson = self.lesson(lesson_id)
@@ -203,7 +217,7 @@ class TutorApp(App):
             self.notify(f'No lesson "{lesson_id}" in the course.', severity="error")
             return
         self._pop_to_home()
-        self.push_screen(LessonScreen(lesson))
+        self.push_screen(LessonScreen(lesson, to_first_unsolved=to_first_unsolved))
         self.remember(lambda p: p.set_last_lesson(lesson.id))
 
     def open_lab(self, config=None, start: bool = False) -> None:
@@ -249,26 +263,27 @@ class TutorApp(App):
             self.push_screen(DrillScreen())
 
     def action_continue(self) -> None:
-        """Open the lesson last opened, or the first one not completed."""
+        """Open the lesson to continue, at its first unsolved quiz."""
         lesson_id = self.continue_lesson()
         if lesson_id is None:
             self.notify("The lessons are still loading." if self.course is None
                         else "There are no lessons to continue.")
             return
-        self.open_lesson(lesson_id)
+        self.open_lesson(lesson_id, to_first_unsolved=True)
 
     def continue_lesson(self) -> str | None:
-        """The lesson to continue: the last one opened, else the first unfinished one."""
+        """The lesson to continue: the last one opened while it has an unsolved quiz,
+        else the next unfinished one after it (then from the start), else the last one."""
         if self.course is None or not self.course.lessons:
             return None
+        lessons = self.course.lessons
         last = self.remember(lambda p: p.last_lesson())
-        if last in self.course.by_id:
-            return last
-        done = self.remember(lambda p: p.completed(), set())
-        for lesson in self.course.lessons:
-            if lesson.id not in done:
+        start = [lesson.id for lesson in lessons].index(last) if last in self.course.by_id else 0
+        order = lessons[start:] + lessons[:start]
+        for lesson in order:
+            if self.remember(lambda p: _unfinished(p, lesson), True):
                 return lesson.id
-        return self.course.lessons[0].id
+        return last if last in self.course.by_id else lessons[0].id
 
     def action_toggle_theme(self) -> None:
         """Switch between light and dark (between the two ANSI themes when one is in use)."""

@@ -6,6 +6,7 @@ NumPy, SymPy or Textual) is imported when that subcommand runs.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
@@ -53,18 +54,40 @@ def build_run(config):
         raise usage_error(error) from None
 
 
+def engine_names(field: str) -> tuple[str, ...]:
+    """The names a run option accepts, read from the engine's registries (so that
+    --help never drifts from what the engine takes). Imports NumPy."""
+    from engine import INITS, LOSSES, OPTIMIZERS, OUTPUTS, ACTIVATIONS, datasets
+
+    registries = {"dataset": datasets.NAMES, "activation": ACTIVATIONS, "output": OUTPUTS,
+                  "loss": LOSSES, "init": INITS, "optimizer": OPTIMIZERS}
+    return tuple(registries[field])
+
+
+class RunHelpFormatter(argparse.HelpFormatter):
+    """Fills `{names}` in a run option's help with the names the engine accepts,
+    only when the help is printed: `tutor --help` and every command start without NumPy."""
+
+    def _get_help_string(self, action):
+        text = super()._get_help_string(action) or ""
+        if "{names}" in text:
+            text = text.replace("{names}", ", ".join(engine_names(action.dest)))
+        return text
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options that describe a training run (shared by `train` and `lab`)."""
     d = RUN_DEFAULTS
     g = parser.add_argument_group("training run")
     g.add_argument("--dataset", default=d["dataset"],
-                   help="xor, and, or, circle, gauss, spiral, moons, sine, or a CSV file path (default: %(default)s)")
+                   help="a built-in dataset ({names}) or a CSV file path (default: %(default)s)")
     g.add_argument("--layers", default=d["layers"], help="layer sizes, input first (default: %(default)s)")
-    g.add_argument("--activation", default=d["activation"], help="hidden activation (default: %(default)s)")
-    g.add_argument("--output", default=d["output"], help="output activation (default: %(default)s)")
-    g.add_argument("--loss", default=d["loss"], help="mse, bce or cross_entropy (default: %(default)s)")
-    g.add_argument("--init", default=d["init"], help="xavier, he, normal or zero (default: %(default)s)")
-    g.add_argument("--optimizer", default=d["optimizer"], help="sgd, momentum or adam (default: %(default)s)")
+    g.add_argument("--activation", default=d["activation"],
+                   help="hidden activation: {names} (default: %(default)s)")
+    g.add_argument("--output", default=d["output"], help="output activation: {names} (default: %(default)s)")
+    g.add_argument("--loss", default=d["loss"], help="loss function: {names} (default: %(default)s)")
+    g.add_argument("--init", default=d["init"], help="weight initialisation: {names} (default: %(default)s)")
+    g.add_argument("--optimizer", default=d["optimizer"], help="update rule: {names} (default: %(default)s)")
     g.add_argument("--lr", default=d["lr"], type=str, help="learning rate (default: %(default)s)")
     g.add_argument("--batch-size", default=d["batch_size"], type=str,
                    help="mini-batch size, 0 for the full batch (default: full batch)")
@@ -77,37 +100,84 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                    help="samples for generated datasets (default: %(default)s)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the tutor's errors: one line naming the command
+    (`tutor train: error: ...`), exit code 2, for every kind of bad command line."""
+
+    commands: dict = {}  # command name -> its Parser (set on the top-level parser)
+
+    def error(self, message: str):
+        message = message.removeprefix("argument ")  # "argument --lr: ..." reads as "--lr: ..."
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        # argparse reports arguments no parser knows on the top-level parser, as `tutor:`,
+        # after a usage line; name the command they were given to instead.
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self.commands.get(getattr(args, "command", None), self)
+            parser.error(parser.unknown_arguments_message(extras))
+        return args
+
+    def unknown_arguments_message(self, extras: list[str]) -> str:
+        options = [arg.split("=")[0] for arg in extras if arg.startswith("-")]
+        if not options:
+            return f"unexpected argument {extras[0]!r} (see `{self.prog} --help`)"
+        known = [option for action in self._actions for option in action.option_strings]
+        close = difflib.get_close_matches(options[0], known, n=1, cutoff=0.7)  # not --lr for --frob
+        hint = f"did you mean {close[0]}?" if close else f"see `{self.prog} --help`"
+        return f"unknown option{'s' if len(options) > 1 else ''} {', '.join(options)} ({hint})"
+
+
+def whole_number(text: str) -> int:
+    """argparse type for a whole-number option: `--port: expected a whole number, got 'x'`."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tutor",
         description="A terminal tutor that teaches neural networks from first principles.",
     )
     parser.add_argument("--slow-link", action="store_true",
                         help="low-bandwidth mode for slow SSH links (also NN_TUTOR_SLOW_LINK=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = sub.choices
 
-    p = sub.add_parser("train", help="train a network headless and print the loss and deltas")
+    p = sub.add_parser("train", help="train a network headless and print the loss and deltas",
+                       formatter_class=RunHelpFormatter)
     add_run_options(p)
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the results as strict JSON; a value that is not finite (inf or NaN, "
+                        "after a divergence) is null, and diverged_at is the epoch it happened")
 
-    p = sub.add_parser("lab", help="open the Lab with a training configuration")
+    p = sub.add_parser("lab", help="open the Lab with a training configuration",
+                       formatter_class=RunHelpFormatter)
     add_run_options(p)
     p.add_argument("--start", action="store_true", help="start training at once")
 
-    p = sub.add_parser("quiz", help="answer a lesson's quizzes in plain text (no UI)")
+    p = sub.add_parser("quiz", help="answer a lesson's quizzes in plain text (no UI)",
+                       description="Answer a lesson's quizzes in plain text. Lists each quiz's state, then "
+                                   "asks the unsolved ones. While answering: ? shows the next hint (as in "
+                                   "`tutor drill`), giveup shows the answer, an empty line skips.")
     p.add_argument("lesson_id", help="the lesson's id (see `tutor lessons`)")
+    p.add_argument("--all", action="store_true", help="ask every quiz, solved ones too, from quiz 1")
 
     p = sub.add_parser("drill", help="endless generated derivative drills in plain text")
-    p.add_argument("--seed", type=int, default=None, help="seed for a reproducible series")
+    p.add_argument("--seed", type=whole_number, default=None, help="seed for a reproducible series")
 
     sub.add_parser("lessons", help="list the lessons of the course")
 
     p = sub.add_parser("check-lessons", help="validate lesson files and print every problem")
-    p.add_argument("directory", nargs="?", default=None, help="lessons folder (default: the course)")
+    p.add_argument("path", nargs="?", default=None,
+                   help="a lessons folder, or one lesson file (default: the course's folder)")
 
     p = sub.add_parser("serve", help="serve the app in a browser (needs the 'serve' extra)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--port", type=whole_number, default=8000, help="port (default: %(default)s)")
     return parser
 
 

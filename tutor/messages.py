@@ -32,18 +32,32 @@ class OpenLab(Message):
 
 
 class QuizAnswered(Message):
-    """The learner's answer to a quiz was judged (only answers the judge could read)."""
+    """The learner's answer to variant `variant` of a quiz was judged (only answers
+    the judge could read); `counts` is False when that variant's answer had been shown."""
 
-    def __init__(self, quiz: Quiz, text: str, verdict: Verdict) -> None:
+    def __init__(self, quiz: Quiz, text: str, verdict: Verdict, variant: int = 0, counts: bool = True) -> None:
         super().__init__()
         self.quiz = quiz
         self.text = text
         self.verdict = verdict
+        self.variant = variant
+        self.counts = counts
 
 
 class QuizRevealed(Message):
-    """The learner gave up on a quiz and was shown the answer."""
+    """The answer of variant `variant` of a quiz was shown (the learner gave up, or a
+    wrong prediction's feedback gave it away)."""
 
-    def __init__(self, quiz: Quiz) -> None:
+    def __init__(self, quiz: Quiz, variant: int = 0) -> None:
         super().__init__()
         self.quiz = quiz
+        self.variant = variant
+
+
+class QuizHintShown(Message):
+    """The learner has now seen `shown` hints of the quiz."""
+
+    def __init__(self, quiz: Quiz, shown: int) -> None:
+        super().__init__()
+        self.quiz = quiz
+        self.shown = shown

@@ -64,6 +64,67 @@ async def test_map_shows_order_requires_scores_broken_lessons_and_continues(less
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "next"
 
 
+async def test_continue_moves_on_from_a_finished_lesson(lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.record_answer("good", "cube", "3x^2", True)
+        store.record_answer("good", "pick", "2", True)
+        store.complete_lesson("good")
+        store.set_last_lesson("good")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for_course(app, pilot)
+        assert "lesson 2" in str(app.screen.query_one("#continue").label)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "next"
+
+
+async def test_continue_reopens_at_the_first_unsolved_quiz_and_the_map_shows_shown_answers(
+        lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.record_answer("good", "cube", "3x^2", True)
+        store.record_reveal("next", "half")
+        store.set_last_lesson("good")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        texts = option_texts(app.screen)
+        assert "0/1 quiz solved · 1 answer shown" in texts[1]
+        assert "lesson 1" in str(app.screen.query_one("#continue").label)
+        await pilot.press("c")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.lesson.id == "good"
+        pick = screen.query_one("#quiz-pick")
+        body = screen.query_one("#lesson-body")
+        deadline = time.monotonic() + 20
+        while not (body.scroll_offset.y > 0 and app.focused in pick.query("*")) and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert body.scroll_offset.y > 0 and app.focused is pick.query_one(".quiz-answer")
+
+
+async def test_continue_passes_over_a_shown_answer_that_cannot_be_earned_back(lessons, progress_path):
+    with Progress(progress_path) as store:
+        store.record_reveal("good", "cube")  # a derivative quiz: no fresh variant
+        store.set_last_lesson("good")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        pick = app.screen.query_one("#quiz-pick")
+        deadline = time.monotonic() + 20
+        while app.focused is not pick.query_one(".quiz-answer") and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert app.focused is pick.query_one(".quiz-answer")
+    with Progress(progress_path) as store:
+        store.record_answer("good", "pick", "2", True)
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:  # nothing left to earn in lesson 1: on to 2
+        await wait_for_course(app, pilot)
+        assert "lesson 2" in str(app.screen.query_one("#continue").label)
+
+
 async def test_drills_due_today_and_the_drill_screen(lessons, progress_path):
     with Progress(progress_path) as store:
         store.record_drill("power", False, now=time.time() - 60)  # missed: box 1, due at once

@@ -73,9 +73,9 @@ def test_right_answers_complete_the_lesson(course, monkeypatch, capsys):
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
     assert "[1/2] Differentiate x³." in out
-    assert "Correct. Read as: 3x²." in out and "3x², by the power rule." in out
+    assert "✓ Right. Read as: 3x²." in out and "3x², by the power rule." in out
     assert "  2. ¼" in out and "At 0, σ = ½ and σ′ = ¼." in out
-    assert "Solved 2 of 2. 2 answers saved." in out and "Lesson complete." in out
+    assert "Score: 2 of 2 solved. 2 answers saved." in out and "Lesson complete." in out
     assert answers(course) == ([("cube", "3x^2", True), ("pick", "2", True)], {"mini"})
 
 
@@ -83,10 +83,10 @@ def test_wrong_answer_feedback_then_hints_then_right(course, monkeypatch, capsys
     feed(monkeypatch, ["x^3", "?", "?", "?", "3*x**2", "skip"])
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
-    assert "Not quite. Read as: x³." in out and "Try again, or ? for a hint." in out
+    assert "✗ Not yet. Read as: x³." in out and "Try again, or ? for a hint." in out
     assert "Hint 1/2: Power rule." in out and "Hint 2/2: n·xⁿ⁻¹ with n = 3." in out
     assert "No more hints: type giveup to see the answer and the explanation." in out
-    assert "Skipped." in out and "Solved 1 of 2. 2 answers saved." in out
+    assert "Skipped." in out and "Score: 1 of 2 solved. 2 answers saved." in out
     assert "Lesson complete." not in out
     assert answers(course) == ([("cube", "x^3", False), ("cube", "3*x**2", True)], set())
 
@@ -105,8 +105,67 @@ def test_eof_ends_cleanly_keeping_what_was_answered(course, monkeypatch, capsys)
     feed(monkeypatch, ["3x^2"])
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
-    assert out.rstrip().endswith("Stopped. 1 answer saved.")
+    assert out.rstrip().endswith("Stopped. Score: 1 of 2 solved. 1 answer saved.")
     assert answers(course) == ([("cube", "3x^2", True)], set())
+
+
+def test_a_second_session_shows_states_starts_at_the_first_unsolved_and_scores(course, monkeypatch, capsys):
+    feed(monkeypatch, ["3x^2"])
+    main(["quiz", "mini"])
+    capsys.readouterr()
+    feed(monkeypatch, ["1", "2"])
+    assert main(["quiz", "mini"]) == 0
+    out = capsys.readouterr().out
+    assert "  ✓ 1. Differentiate x³. (solved)" in out and "    2. Which is the sigmoid's largest slope?" in out
+    assert "Starting at quiz 2, the first one to solve (--all asks every quiz)." in out
+    assert "[1/2]" not in out and "[2/2] Which is the sigmoid's largest slope?" in out
+    assert "Score: 2 of 2 solved. 2 answers saved." in out and "Lesson complete." in out
+    feed(monkeypatch, [])
+    main(["quiz", "mini"])
+    assert "Every quiz is solved. `tutor quiz mini --all` asks them again." in capsys.readouterr().out
+    feed(monkeypatch, ["x", "3x^2"])  # --all: from quiz 1; a wrong try keeps it solved
+    main(["quiz", "mini", "--all"])
+    out = capsys.readouterr().out
+    assert "[1/2] Differentiate x³." in out
+    assert "✗ Not this one. Read as: x." in out and "The quiz stays solved: you solved it before." in out
+
+
+def test_a_shown_answer_retyped_is_not_solved_and_says_so_everywhere(course, monkeypatch, capsys):
+    feed(monkeypatch, ["giveup", "giveup"])
+    main(["quiz", "mini"])
+    capsys.readouterr()
+    feed(monkeypatch, [])
+    main(["quiz", "mini"])  # neither has a fresh variant: nothing left to solve
+    out = capsys.readouterr().out
+    assert "Quizzes 1, 2: the answer was shown and there is no fresh variant; --all asks them as practice." in out
+    assert "Nothing left to solve. `tutor quiz mini --all` asks them again." in out
+    feed(monkeypatch, ["3x^2", "2"])
+    main(["quiz", "mini", "--all"])
+    out = capsys.readouterr().out
+    assert "  ◐ 1. Differentiate x³. (answer shown)" in out
+    assert "it stays \"answer shown\"" in out
+    assert "✓ Right. Read as: 3x². You were shown this answer, so it does not solve the quiz." in out
+    assert "Score: 0 of 2 solved, 2 answers shown. 2 answers saved." in out and "Lesson complete." not in out
+    assert answers(course) == ([("cube", "3x^2", True), ("pick", "2", True)], set())
+    with Progress(course / "data" / "progress.db") as store:
+        assert [state.status for state in store.quiz_states("mini").values()] == ["answer shown"] * 2
+
+
+def test_hints_seen_are_kept_for_the_next_session(course, monkeypatch, capsys):
+    feed(monkeypatch, ["?"])
+    main(["quiz", "mini"])
+    capsys.readouterr()
+    feed(monkeypatch, ["?"])
+    main(["quiz", "mini"])
+    out = capsys.readouterr().out
+    assert "Hint 1/2 (seen before): Power rule." in out and "Hint 2/2: n·xⁿ⁻¹ with n = 3." in out
+
+
+def test_help_says_what_question_mark_means(capsys):
+    with pytest.raises(SystemExit):
+        main(["quiz", "--help"])
+    out = capsys.readouterr().out
+    assert "? shows the next hint" in out and "--all" in out
 
 
 def test_unknown_lesson_suggests_close_ids(course, capsys):
@@ -119,8 +178,8 @@ def test_subprocess_with_stdin(course):
     result = subprocess.run([sys.executable, "-m", "tutor", "quiz", "mini"], input="3*x^2\n1\n",
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "Correct." in result.stdout and "Not choice 1." in result.stdout
-    assert result.stdout.rstrip().endswith("Stopped. 2 answers saved.")
+    assert "✓ Right." in result.stdout and "✗ Not yet. Not choice 1." in result.stdout
+    assert result.stdout.rstrip().endswith("Stopped. Score: 1 of 2 solved. 2 answers saved.")
     assert "Traceback" not in result.stderr
 
 
@@ -131,3 +190,53 @@ def test_problems_in_the_lesson_are_mentioned(course, monkeypatch, capsys):
     assert main(["quiz", "mini"]) == 0
     err = capsys.readouterr().err
     assert "note: 1 problem(s) in 01-mini.md leave some blocks out; `tutor check-lessons` lists them" in err
+
+
+PREDICT_LESSON = '''\
++++
+id = "guess"
+title = "Guess the run"
+requires = []
++++
+```quiz
+id = "stall"
+kind = "predict"
+prompt = "Does it converge, stall or diverge?"
+explanation = "It stalls."
+choices = ["converges", "stalls", "diverges"]
+target_loss = 0.01
+[lab]
+dataset = "xor"
+layers = [2, 2, 1]
+activation = "sigmoid"
+output = "sigmoid"
+loss = "mse"
+lr = 50
+epochs = 300
+seed = 0
+```
+'''
+
+
+def test_a_wrong_prediction_shows_the_run_and_the_next_session_asks_another_seed(course, monkeypatch, capsys):
+    from tutor.course.loader import load_course
+    from tutor.course.runs import predict_truth
+    from tutor.course.variants import variant
+
+    (course / "lessons" / "02-guess.md").write_text(PREDICT_LESSON, encoding="utf-8")
+    quiz = load_course(course / "lessons").lesson("guess").quizzes[0]
+    truth = predict_truth(quiz.spec)[0]
+    wrong = next(choice for choice in quiz.spec.choices if choice != truth)
+    feed(monkeypatch, [wrong, truth])
+    main(["quiz", "guess"])
+    out = capsys.readouterr().out
+    assert "The engine ran it" in out and "answer shown" in out
+    assert "Score: 0 of 1 solved, 1 answer shown." in out  # the retyped truth was never asked
+    fresh_truth = predict_truth(variant(quiz, 1).spec)[0]
+    feed(monkeypatch, [fresh_truth])
+    main(["quiz", "guess"])
+    out = capsys.readouterr().out
+    assert "seed 1" in out and "variant 1" in out
+    assert "Score: 1 of 1 solved." in out
+    with Progress(course / "data" / "progress.db") as store:
+        assert [(a.variant, a.correct) for a in store.answers("guess")] == [(0, False), (1, True)]

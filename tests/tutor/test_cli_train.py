@@ -23,6 +23,7 @@ def test_issue_example_learns_xor_and_prints_the_decade_table():
     final_loss = float(lines[header + 5].split()[1])
     assert final_loss < 0.05
     assert "training loss" in result.stdout  # the plotext chart
+    assert "\n10,000 epochs in " in result.stdout  # thousands separated, as in "epochs/s"
     assert "\x1b[" not in result.stdout  # no colour codes when piped
     assert "epoch 10000/10000" in result.stderr  # progress
 
@@ -92,3 +93,40 @@ def test_a_long_run_does_not_set_aside_memory_for_every_epoch():
         process.communicate()
     assert [line.split()[:2] for line in lines] == [
         ["epoch", f"{10**k}/100000000"] for k in range(4)], lines
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN, Infinity and -Infinity, as strict parsers do."""
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("args", [
+    # diverges to inf in the loss (the table printed "inf" as a string)
+    ["--loss", "mse", "--output", "linear", "--activation", "relu", "--lr", "1000", "--epochs", "500"],
+    # diverges to NaN in the weights and deltas (printed as bare NaN inside arrays)
+    ["--dataset", "sine", "--layers", "1,8,1", "--activation", "tanh", "--output", "linear",
+     "--loss", "mse", "--lr", "1e6", "--epochs", "2000"],
+])
+def test_json_of_a_diverged_run_is_strict_json_with_null_for_non_finite_values(args):
+    result = tutor("train", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    data = strict_json(result.stdout)
+    assert data["diverged_at"] == data["epochs_run"]
+    assert data["final_loss"] is None and data["table"][-1]["loss"] is None
+    assert '"inf"' not in result.stdout and '"nan"' not in result.stdout  # one encoding: null
+
+
+def test_help_lists_the_names_each_option_accepts_from_the_engine_registries():
+    import engine
+
+    result = tutor("train", "--help")
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.split())  # argparse wraps lines
+    for option, names in [("--activation", engine.ACTIVATIONS), ("--output", engine.OUTPUTS),
+                          ("--loss", engine.LOSSES), ("--init", engine.INITS),
+                          ("--optimizer", engine.OPTIMIZERS), ("--dataset", engine.datasets.NAMES)]:
+        listed = ", ".join(names)
+        assert listed in help_text, (option, listed)
+    assert "null" in help_text and "diverged_at" in help_text  # the JSON encoding is documented

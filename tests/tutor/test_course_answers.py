@@ -5,7 +5,7 @@ from types import MappingProxyType
 
 import pytest
 
-from tutor.course.answers import check_answer, read_choices, read_number, read_prediction
+from tutor.course.answers import Verdict, check_answer, read_choices, read_number, read_prediction, verdict_line
 from tutor.course.model import (
     ChoiceSpec, DerivativeSpec, ExpressionSpec, NetworkSpec, NumericSpec, PredictSpec, Quiz,
 )
@@ -55,8 +55,8 @@ CHOICE = quiz("choice", ChoiceSpec(choices=("sigmoid", "tanh", "SiLU"), answers=
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("1, 2", True, "Correct."),
-    ("2 and 1", True, "Correct."),
+    ("1, 2", True, ""),
+    ("2 and 1", True, ""),
     ("1 3", False, "Not choice 3."),
     ("1", False, "Right so far, but 1 more choice is right too: give all of them."),
 ])
@@ -95,13 +95,13 @@ NUMERIC = quiz("numeric", NumericSpec(expected=0.25, tolerance=0.0025))
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("0.25", True, "Correct: the exact value is 0.25."),
-    ("1/4", True, "Correct: the exact value is 0.25."),
-    ("0.2524", True, "Correct: the exact value is 0.25."),
+    ("0.25", True, "The exact value is 0.25."),
+    ("1/4", True, "The exact value is 0.25."),
+    ("0.2524", True, "The exact value is 0.25."),
     ("−0.25", False, "The size is right but the sign is wrong."),
     ("0.26", False, "Close, but not within the tolerance: keep four significant digits in the intermediate steps."),
     ("0.5", False, "Your answer is 2 times the right one: look for a forgotten or extra factor."),
-    ("3", False, "Not yet."),
+    ("3", False, "Your value is not within 0.0025 of the right one."),
 ])
 def test_numeric(text, correct, feedback):
     verdict = check_answer(NUMERIC, text)
@@ -130,7 +130,7 @@ def test_numeric_with_an_engine_network_is_judged_against_the_engine():
     assert value == pytest.approx((a - 1) * a * (1 - a), rel=1e-9)
     q = quiz("numeric", NumericSpec(expected=value, tolerance=1e-3, network=network, quantity="output_delta"))
     right = check_answer(q, f"{value:.4f}")
-    assert right.correct and right.feedback == f"Correct: the engine's value is {value:.6g}."
+    assert right.correct and right.feedback == f"The engine's value is {value:.6g}."
     assert not check_answer(q, f"{-value:.4f}").correct
 
 
@@ -145,11 +145,28 @@ STALL = PredictSpec(
 def test_predict_outcome_is_what_the_engine_does():
     q = quiz("predict", STALL)
     right = check_answer(q, "stalls")
-    assert right.correct and right.feedback.startswith("Correct. The engine ran it: the loss went from 0.1423")
-    assert right.feedback.endswith("so it stalls.")
+    assert right.correct and right.feedback.startswith("The engine ran it: the loss went from 0.1423")
+    assert right.feedback.endswith("so it stalls.") and not right.shows_answer
     assert check_answer(q, "2").correct
     wrong = check_answer(q, "div")
-    assert not wrong.correct and wrong.feedback.startswith("No. The engine ran it")
+    # The measurement gives the answer away: a wrong prediction counts as "answer shown".
+    assert not wrong.correct and wrong.feedback.startswith("The engine ran it") and wrong.shows_answer
+
+
+@pytest.mark.parametrize("verdict, line", [
+    (Verdict(False, "Not yet."), ("✗ Not yet.", "")),
+    (Verdict(True, "Correct."), ("✓ Right.", "")),
+    (Verdict(True, "Correct. Read as: 3x²."), ("✓ Right.", "Read as: 3x².")),
+    (Verdict(False, "Not quite. Read as: 3x."), ("✗ Not yet.", "Read as: 3x.")),
+    (Verdict(False, "Not choice 1."), ("✗ Not yet.", "Not choice 1.")),
+])
+def test_a_verdict_line_never_repeats_the_verdict(verdict, line):
+    assert verdict_line(verdict) == line
+
+
+def test_no_verdict_of_a_choice_or_numeric_quiz_repeats_its_verdict_word():
+    for q, text in ((CHOICE, "1, 2"), (CHOICE, "1 3"), (NUMERIC, "3"), (NUMERIC, "0.25")):
+        assert verdict_line(check_answer(q, text))[1] == check_answer(q, text).feedback
 
 
 def test_predict_unreadable():
@@ -170,3 +187,26 @@ def test_predict_compare():
     verdict = check_answer(quiz("predict", spec), "lower")
     assert verdict.correct, verdict.feedback
     assert "with lr = 20" in verdict.feedback
+
+
+def test_a_numeric_variant_asks_about_nudged_numbers_and_the_engine_answers_it():
+    from tutor.course.variants import has_variants, variant
+
+    network = NetworkSpec(sizes=(1, 1), activation="sigmoid", output="sigmoid", loss="mse",
+                          weights=(((0.5,),),), biases=((0.0,),), input=(1.0,), target=(1.0,))
+    value = evaluate(network, "output_delta")
+    q = quiz("numeric", NumericSpec(expected=value, tolerance=1e-3, network=network, quantity="output_delta"))
+    assert has_variants(q) and not has_variants(NUMERIC) and not has_variants(CHOICE)
+    fresh = variant(q, 1)
+    assert fresh.spec.network != network and fresh.spec.expected != value
+    assert fresh.spec.expected == evaluate(fresh.spec.network, "output_delta")
+    assert variant(q, 1) == fresh and variant(q, 0) is q  # the same variant for everyone
+    assert check_answer(fresh, f"{fresh.spec.expected:.5f}").correct
+    assert not check_answer(fresh, f"{value:.5f}").correct
+
+
+def test_a_predict_variant_runs_another_seed():
+    from tutor.course.variants import variant
+
+    fresh = variant(quiz("predict", STALL), 2)
+    assert fresh.spec.lab["seed"] == 2 and {**fresh.spec.lab, "seed": 0} == dict(STALL.lab)

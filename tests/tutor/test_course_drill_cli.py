@@ -58,3 +58,16 @@ def test_level_rises_after_a_streak(data_dir, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Level 2." in out
     assert drills.generate(100 + LEVEL_UP, level=2).prompt in out.split("Level 2.", 1)[1]
+
+
+def test_question_mark_is_a_hint_as_in_tutor_quiz_and_giveup_shows_the_answer(data_dir, monkeypatch, capsys):
+    from tutor.commands.drill import rule_hint
+
+    first = drills.generate(5, level=1)
+    feed(monkeypatch, ["?", "giveup", "q"])
+    main(["drill", "--seed", "5"])
+    out = capsys.readouterr().out
+    assert "? for a hint" in out.splitlines()[0]
+    assert f"Hint: {rule_hint(first.family)}" in out
+    assert out.index("Hint: ") < out.index("The answer: ")  # ? did not give the answer away
+    assert all(rule_hint(family) for family in drills.FAMILIES)

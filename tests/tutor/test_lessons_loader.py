@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.course.loader import Depth, load_course
+from tutor.course.loader import Depth, load_course, load_lesson_file
 from tutor.course.model import ChoiceSpec, DerivativeSpec, EngineBlock, LabBlock, NumericSpec, Prose, Quiz
 
 GOOD = '''\
@@ -281,6 +281,71 @@ def test_duplicate_quiz_ids_in_a_lesson(tmp_path):
     assert problems_of(course, path) == [(second, 'quiz: id "same" is already used by the quiz on line 8')]
     assert len(course.lesson("bad").quizzes) == 1
 
+
+
+def test_every_problem_of_a_lab_block_is_reported(tmp_path):
+    body = ('```lab\ndataset = "xor"\nactivation = "sigmod"\nlr = -1\nepochs = 0\n'
+            'chart = "loss"\n```\n')
+    path = write(tmp_path, "01-a.md", lesson_text(body))
+    found = problems_of(load_course(tmp_path), path)
+    assert [(line, message.split(":")[1].strip()) for line, message in found] == [
+        (line_of(path, "activation ="), "activation"),
+        (line_of(path, "lr ="), "lr"),
+        (line_of(path, "epochs ="), "epochs"),
+        (line_of(path, "chart ="), 'unknown field "chart" for a lab block (did you mean "charts"?)'),
+    ], found
+
+
+def test_settings_are_checked_with_what_they_depend_on_not_the_defaults(tmp_path):
+    # cross_entropy refuses the default sigmoid output, but this block pairs it with softmax;
+    # its only problem is the unknown initialisation.
+    body = ('```lab\ndataset = "xor"\nlayers = [2, 4, 1]\noutput = "softmax"\nloss = "cross_entropy"\n'
+            'init = "zeros"\n```\n')
+    path = write(tmp_path, "01-a.md", lesson_text(body))
+    found = problems_of(load_course(tmp_path), path)
+    assert [(line, message.split(":")[1].strip()) for line, message in found] == [
+        (line_of(path, "init ="), "init")], found
+
+
+def test_a_clash_between_good_settings_is_reported_once_they_are_each_good(tmp_path):
+    body = '```lab\ndataset = "xor"\nlayers = [2, 4, 1]\noutput = "softmax"\nloss = "cross_entropy"\n```\n'
+    path = write(tmp_path, "01-a.md", lesson_text(body))
+    (line, message), = problems_of(load_course(tmp_path), path)
+    assert line == line_of(path, "output =") and "softmax over a single output" in message
+
+
+def test_every_problem_of_a_predict_run_is_reported(tmp_path):
+    text = PREDICT.format(answer="converges", lr=-1).replace('activation = "sigmoid"', 'activation = "sigmod"')
+    path = write(tmp_path, "01-a.md", lesson_text(text))
+    found = problems_of(load_course(tmp_path), path)
+    assert [line for line, _ in found] == [line_of(path, "activation ="), line_of(path, "lr =")], found
+    assert all(message.startswith("quiz: [lab] ") for _, message in found)
+
+
+def test_one_file_is_checked_against_the_other_lessons_of_its_folder(tmp_path):
+    write(tmp_path, "01-base.md", lesson_text("", "base") + '```quiz\nkind = "derivitive"\n```\n')
+    path = write(tmp_path, "02-next.md", lesson_text("", "next", requires='["base", "nope"]'))
+    course = load_lesson_file(path)
+    assert [lesson.id for lesson in course.lessons] == ["next"]
+    # the other file's problem is not this file's; its id satisfies `requires`
+    assert problems_of(course, path) == [(4, 'front matter: requires "nope", which no lesson has')]
+    assert all(problem.path == path for problem in course.problems)
+
+
+def test_one_file_whose_id_another_lesson_has_is_reported(tmp_path):
+    write(tmp_path, "01-base.md", lesson_text("", "same"))
+    path = write(tmp_path, "02-copy.md", lesson_text("", "same"))
+    course = load_lesson_file(path)
+    assert course.lessons == ()
+    assert problems_of(course, path) == [(2, 'front matter: id "same" is already used by 01-base.md; '
+                                             'lesson not loaded')]
+
+
+def test_one_file_with_a_name_the_course_would_skip_is_still_checked(tmp_path):
+    path = write(tmp_path, "draft.md", lesson_text('```quiz\nkind = "derivitive"\n```\n', "draft"))
+    messages = [message for _, message in problems_of(load_lesson_file(path), path)]
+    assert messages[0].startswith("file name should look like 07-learning-rate.md")
+    assert messages[1].startswith('quiz: unknown kind "derivitive"')
 
 # ----------------------------------------------------------------- numeric quizzes with an engine network
 

@@ -41,11 +41,12 @@ def test_check_lessons_reports_problems_and_exit_1(tmp_path, capsys, monkeypatch
 
 def test_check_lessons_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["check-lessons", str(tmp_path / "nope")]) == 2
-    assert capsys.readouterr().err.strip() == f"tutor check-lessons: error: {tmp_path / 'nope'}: no such folder"
+    assert capsys.readouterr().err.strip() == f"tutor check-lessons: error: {tmp_path / 'nope'}: no such lesson file or folder"
 
 
-def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch):
+def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))  # not the learner's own progress
     assert main(["lessons"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("derivatives ") and "Derivatives: the limit" in lines[0]

@@ -115,6 +115,40 @@ def test_the_file_is_in_wal_mode_with_the_current_schema_version(store):
 # --- answers, quizzes, lessons ----------------------------------------------
 
 
+def test_a_right_answer_after_the_answer_was_shown_does_not_solve_that_variant(store):
+    store.record_answer("l", "q", "1", False, when=1.0)
+    store.record_reveal("l", "q", variant=0, when=2.0)
+    assert store.record_answer("l", "q", "0.04158", True, when=3.0) is False
+    state = store.quiz_states("l")["q"]
+    assert (state.solved, state.answer_shown, state.status, state.reveals) == (False, True, "answer shown", 1)
+    assert store.quiz_status("l") == {"q": False}
+    assert store.answers("l")[-1].after_reveal is True
+    # A fresh variant (the next number) can still be solved; then it stays solved.
+    assert store.record_answer("l", "q", "0.05", True, when=4.0, variant=1) is True
+    store.record_answer("l", "q", "9", False, when=5.0, variant=1)
+    state = store.quiz_states("l")["q"]
+    assert (state.solved, state.answer_shown, state.status, state.attempts) == (True, False, "solved", 4)
+
+
+def test_quiz_states_list_shown_quizzes_never_answered_and_lesson_scores(store):
+    store.record_reveal("l", "b", when=1.0)
+    store.record_answer("l", "a", "x", True, when=2.0)
+    store.record_answer("l", "c", "x", False, when=3.0)
+    states = store.quiz_states("l")
+    assert list(states) == ["b", "a", "c"]
+    assert [states[q].status for q in states] == ["answer shown", "solved", "tried"]
+    assert store.lesson_scores({"l": ["a", "b", "c", "d"], "other": ["z"]}) == {
+        "l": (1, 1, 4), "other": (0, 0, 1)}
+
+
+def test_hints_used_are_kept_and_never_go_down(store):
+    store.record_hints("l", "q", 2)
+    store.record_hints("l", "q", 1)
+    store.record_hints("l", "r", 1)
+    assert store.hints_shown("l") == {"q": 2, "r": 1}
+    assert store.hints_shown("other") == {}
+
+
 def test_quiz_status_and_score_count_a_quiz_solved_if_any_answer_was_right(store):
     fill(store)
     assert store.quiz_status("sigmoid") == {"q1": True, "q2": False}
@@ -420,13 +454,32 @@ def test_an_older_file_is_migrated_and_keeps_its_data(tmp_path, monkeypatch):
     extra_step = ("ALTER TABLE runs ADD COLUMN note TEXT",)
     monkeypatch.setattr(progress, "MIGRATIONS", progress.MIGRATIONS + (extra_step,))
     with Progress(tmp_path) as p:
-        assert p.schema_version() == 2
+        assert p.schema_version() == len(progress.MIGRATIONS)
         assert_filled(p, run_id)
     con = sqlite3.connect(tmp_path / "progress.db")
     try:
         assert "note" in [row[1] for row in con.execute("PRAGMA table_info(runs)")]
     finally:
         con.close()
+
+
+def test_a_version_1_file_gains_shown_answers_and_hints_and_keeps_every_answer(tmp_path):
+    """Schema 1 (before shown answers were kept) migrates: its answers still count."""
+    db = tmp_path / "progress.db"
+    con = sqlite3.connect(db)
+    for statement in progress.MIGRATIONS[0]:
+        con.execute(statement)
+    con.execute("INSERT INTO answers (lesson_id, quiz_id, text, correct, answered_at)"
+                " VALUES ('l', 'q1', '3x^2', 1, 5.0), ('l', 'q2', '7', 0, 6.0)")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with Progress(tmp_path) as p:
+        assert p.schema_version() == len(progress.MIGRATIONS) >= 2
+        assert [(a.quiz_id, a.text, a.correct, a.variant, a.after_reveal) for a in p.answers("l")] == [
+            ("q1", "3x^2", True, 0, False), ("q2", "7", False, 0, False)]
+        assert p.quiz_status("l") == {"q1": True, "q2": False}
+        assert p.hints_shown("l") == {}
 
 
 def test_a_file_from_a_newer_tutor_is_refused_and_left_alone(tmp_path):

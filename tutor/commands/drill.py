@@ -2,14 +2,40 @@
 
 The order of drills and the level follow tutor.course.drill_plan (due families
 first, the level follows the streak; the first judged answer is what counts).
-After a miss the learner may try again, `?` shows the answer, an empty line
-moves on, `q` (or Ctrl-D) quits.
+After a miss the learner may try again. `?` gives a hint (the rule the drill
+practises), as `?` does in `tutor quiz`; `giveup` or an empty line shows the
+answer and moves on; `q` (or Ctrl-D) quits.
 """
 from __future__ import annotations
 
 import secrets
 
-HELP = "type d/dx of each function; ? shows the answer, an empty line skips, q quits"
+HELP = "type d/dx of each function; ? for a hint, giveup or an empty line shows the answer, q quits"
+
+# The rule a drill family practises, by a word of its name (first match wins):
+# the hint `?` gives. Families added later fall back to the general advice.
+RULE_HINTS = (
+    ("nested", "Chain rule, twice: differentiate from the outside in, multiplying the inner derivatives."),
+    ("product-chain", "Product rule (uv)′ = u′v + uv′, and the chain rule inside each factor."),
+    ("softplus", "softplus′(u) = σ(u); then multiply by the inner derivative (chain rule)."),
+    ("swish", "Product rule: (x·f(ax))′ = f(ax) + x·a·f′(ax)."),
+    ("product", "Product rule: (uv)′ = u′v + uv′."),
+    ("quotient", "Quotient rule: (u/v)′ = (u′v − uv′)/v²."),
+    ("sigmoid", "σ′(u) = σ(u)(1 − σ(u)); times the inner derivative u′ (chain rule)."),
+    ("tanh", "tanh′(u) = 1 − tanh²(u); times the inner derivative u′ (chain rule)."),
+    ("relu", "relu′(u) = heaviside(u) (1 for u > 0, 0 below); times u′. Write it with heaviside(u) or where(u > 0, …, 0)."),
+    ("exp", "(e^u)′ = e^u · u′."),
+    ("log", "(ln u)′ = u′/u."),
+    ("power", "Power rule: (xⁿ)′ = n·xⁿ⁻¹, term by term."),
+)
+
+
+def rule_hint(family: str) -> str:
+    """The hint for a drill of `family`."""
+    for word, hint in RULE_HINTS:
+        if word in family:
+            return hint
+    return "Name the outermost function, differentiate it, then multiply by the derivative of its inside."
 
 
 def run(args) -> int:
@@ -59,7 +85,10 @@ class DrillSession:
             text = input("d/dx = ").strip()
             if text in ("q", "quit"):
                 return False
-            if text in ("", "skip", "?", "giveup"):
+            if text == "?":
+                print(f"Hint: {rule_hint(drill.family)}")
+                continue
+            if text in ("", "skip", "giveup"):
                 print(f"The answer: {parse(drill.expected).pretty()}")
                 if not recorded:
                     self.record(drill, correct=False)
@@ -74,7 +103,7 @@ class DrillSession:
             if judgement.correct:
                 print(judgement.feedback)
                 return True
-            print(f"{judgement.feedback} Try again, ? for the answer, or an empty line to move on.")
+            print(f"{judgement.feedback} Try again, ? for a hint, or giveup (or an empty line) for the answer.")
 
     def record(self, drill, correct: bool) -> None:
         """Count the first judged answer: the family's Leitner box and the level."""

@@ -2,7 +2,7 @@
 
 Prints progress at epochs 1, 10, 100, ..., then a plotext chart of the loss and a
 table of the loss and each layer's mean |delta| at those epochs. `--json` prints
-the same numbers as JSON instead.
+the same numbers as strict JSON instead (see json_text for how inf and NaN are written).
 """
 from __future__ import annotations
 
@@ -56,11 +56,11 @@ def run(args) -> int:
 
     summary = _summary(config, trainer, kept, seconds)
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json_text(summary))
     else:
         print(_loss_chart(loss_curve))
         print(_table(summary))
-        print(f"{record.epoch} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
+        print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
             print(trainer.divergence())
     return 0
@@ -73,8 +73,8 @@ def _summary(config, trainer, kept, seconds) -> dict:
     for record in kept:
         if record.epoch not in decade_epochs(last_epoch):
             continue
-        row = {"epoch": record.epoch, "loss": _number(record.loss),
-               "mean_abs_delta": [_number(v) for v in record.delta_means]}
+        row = {"epoch": record.epoch, "loss": float(record.loss),
+               "mean_abs_delta": [float(v) for v in record.delta_means]}
         for name in ("test_loss", "accuracy", "test_accuracy"):
             value = getattr(record, name)
             if value is not None and not math.isnan(value):
@@ -87,17 +87,28 @@ def _summary(config, trainer, kept, seconds) -> dict:
         "seconds": round(seconds, 3),
         "diverged_at": trainer.diverged_at,
         "diverging": trainer.divergence(),
-        "final_loss": _number(kept[-1].loss),
+        "final_loss": float(kept[-1].loss),
         "table": rows,
         "weights": [W.tolist() for W in last.weights],
         "biases": [b.tolist() for b in last.biases],
     }
 
 
-def _number(value) -> float | str:
-    """JSON has no inf or NaN: write those as text."""
-    value = float(value)
-    return value if math.isfinite(value) else str(value)
+def json_text(summary: dict) -> str:
+    """The summary as strict JSON. JSON has no inf or NaN, so every value that is not
+    finite (the loss, deltas and weights of a diverged run) is written as null, the
+    one encoding used throughout; `diverged_at` says at which epoch the run diverged."""
+    return json.dumps(_finite_or_null(summary), indent=2, allow_nan=False)
+
+
+def _finite_or_null(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(item) for item in value]
+    return value
 
 
 def _loss_chart(loss_curve) -> str:
@@ -134,5 +145,5 @@ def _table(summary) -> str:
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(line, widths)) for line in lines)
 
 
-def _cell(value) -> str:
-    return value if isinstance(value, str) else f"{value:.4g}"
+def _cell(value: float) -> str:
+    return f"{value:.4g}"

@@ -19,12 +19,30 @@ from tutor.course.model import ChoiceSpec, NumericSpec, PredictSpec, Quiz
 class Verdict:
     """`understood` is False when the text could not be read as an answer at all
     (e.g. a typo in the math): the learner is told why, and it is not an attempt.
-    `reading` is typed math as the judge read it, in normal notation (else empty)."""
+    `reading` is typed math as the judge read it, in normal notation (else empty).
+    `shows_answer` is True when the feedback gives the right answer away (a wrong
+    prediction shows what the engine measured): the quiz then counts as "answer shown"."""
 
     correct: bool
     feedback: str
     understood: bool = True
     reading: str = ""
+    shows_answer: bool = False
+
+
+# Words a verdict's feedback may start with that only repeat the verdict itself.
+_VERDICT_WORDS = ("Correct.", "Right.", "Not yet.", "Not quite.", "No.")
+
+
+def verdict_line(verdict: Verdict) -> tuple[str, str]:
+    """("✓ Right." or "✗ Not yet.", the feedback without a word that repeats it), so
+    that no front end shows "✗ Not yet. Not yet." or "✓ Right. Correct."."""
+    feedback = verdict.feedback.strip()
+    for word in _VERDICT_WORDS:
+        if feedback.startswith(word):
+            feedback = feedback[len(word):].lstrip()
+            break
+    return ("✓ Right." if verdict.correct else "✗ Not yet."), feedback
 
 
 def check_answer(quiz: Quiz, text: str) -> Verdict:
@@ -79,7 +97,7 @@ def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
         return Verdict(False, picked, understood=False)
     right = spec.answers
     if picked == right:
-        return Verdict(True, "Correct.")
+        return Verdict(True, "")
     wrong = sorted(picked - right)
     missing = right - picked
     if wrong:
@@ -113,7 +131,7 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
     error = abs(value - spec.expected)
     if error <= spec.tolerance:
         source = "the engine's value" if spec.network is not None else "the exact value"
-        return Verdict(True, f"Correct: {source} is {spec.expected:.6g}.")
+        return Verdict(True, f"{source[0].upper()}{source[1:]} is {spec.expected:.6g}.")
     if spec.expected != 0 and abs(value + spec.expected) <= spec.tolerance:
         return Verdict(False, "The size is right but the sign is wrong.")
     if error <= 5 * spec.tolerance:
@@ -125,7 +143,7 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
             if abs(ratio - factor) <= 0.01 * factor:
                 return Verdict(False, f"Your answer is {factor:g} times the right one: "
                                       "look for a forgotten or extra factor.")
-    return Verdict(False, "Not yet.")
+    return Verdict(False, f"Your value is not within {spec.tolerance:.2g} of the right one.")
 
 
 # ----------------------------------------------------------------- predictions
@@ -146,4 +164,10 @@ def _check_predict(spec: PredictSpec, text: str) -> Verdict:
     if picked is None:
         return Verdict(False, f"Answer with one of: {', '.join(spec.choices)} (or its number).", understood=False)
     truth, measured = predict_truth(spec)
-    return Verdict(picked == truth, ("Correct. " if picked == truth else "No. ") + measured)
+    # What the engine measured is the lesson of a predict quiz, so a wrong
+    # prediction is shown it; with two or three choices any "no" gives the answer
+    # away anyway. So a wrong prediction counts as "answer shown" (shows_answer):
+    # retyping it does not solve the quiz, a fresh seed (tutor.course.variants) can.
+    if picked == truth:
+        return Verdict(True, measured)
+    return Verdict(False, measured, shows_answer=True)

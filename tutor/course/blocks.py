@@ -439,16 +439,17 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
 
 
 def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth) -> bool:
-    """Check a predict quiz's run with the engine; report a refused field at its line."""
-    error = run_config_error(config, depth)
-    if error is None:
+    """Check a predict quiz's run with the engine; report each refused field at its line."""
+    errors = run_config_problems(config, depth)
+    if not errors:
         error = _predict_work_error(config)
         if error is None:
             return True
-    field, message = error
-    in_compare = section == "compare" and field in fields.table.get("compare", {})
-    where = "compare" if in_compare else "lab"
-    fields.report(field, f"[{where}] {message}", table=where)
+        errors = [error]
+    for field, message in errors:
+        in_compare = section == "compare" and field in fields.table.get("compare", {})
+        where = "compare" if in_compare else "lab"
+        fields.report(field, f"[{where}] {message}", table=where)
     return False
 
 
@@ -466,6 +467,31 @@ def _predict_work_error(config: dict) -> tuple[str, str] | None:
                           f"{work:.1e} parameter-updates (parameters × samples × epochs); the limit is "
                           f"{PREDICT_MAX_WORK:,}: use a smaller network, fewer samples or fewer epochs")
     return None
+
+
+# The settings each setting is judged against: a loss fits an output or not, layers fit
+# a dataset's columns or not, a CSV dataset has as many target columns as the last layer.
+JUDGED_WITH = {"loss": ("output",), "layers": ("dataset",), "dataset": ("layers",)}
+
+
+def run_config_problems(config: dict, depth: Depth = Depth.MATH) -> list[tuple[str, str]]:
+    """Every (field, message) the engine refuses in a run's configuration.
+
+    The engine stops at the first problem, so each setting is first checked on its
+    own (with the settings it is judged with, the others at their defaults): a bad
+    number or an unknown name in each. Only when every setting passes is the whole run
+    checked (the loss for the output, the layers and loss for the data).
+    """
+    problems = []
+    for field, value in config.items():
+        alone = {key: config[key] for key in JUDGED_WITH.get(field, ()) if key in config}
+        error = run_config_error({**alone, field: value}, depth)
+        if error is not None and error[0] == field:
+            problems.append(error)
+    if problems:
+        return problems
+    error = run_config_error(config, depth)
+    return [error] if error is not None else []
 
 
 def run_config_error(config: dict, depth: Depth = Depth.MATH) -> tuple[str, str] | None:
@@ -542,12 +568,9 @@ def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBloc
             fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
                                     f'choose from {", ".join(LAB_CHARTS)}')
     config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "lab")
-    if problems:
-        return None
-    error = run_config_error(config, depth)
-    if error is not None:
-        field, message = error
+    for field, message in run_config_problems(config, depth) if config is not None else ():
         fields.report(field, message)
+    if problems:
         return None
     return LabBlock(config=MappingProxyType(config), title=title, charts=charts, line=lines.raw.line)
 

@@ -47,6 +47,27 @@ def predict_runs(spec) -> list[str]:
     return lines
 
 
+def short_prompt(prompt: str, width: int = 34) -> str:
+    """The start of a quiz's prompt (for the contents and `tutor quiz`'s list), cut at
+    a word and marked with … if cut."""
+    text = " ".join(prompt.split())
+    if len(text) <= width:
+        return text
+    head = text[:width - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:") + "…"
+
+
+def prompt_lines(prompt: str, width: int = 19, lines: int = 2) -> list[str]:
+    """The start of a prompt on at most `lines` lines of `width` (for the narrow contents)."""
+    import textwrap
+
+    wrapped = textwrap.wrap(" ".join(prompt.split()), width, break_long_words=True)
+    if len(wrapped) <= lines:
+        return wrapped
+    return wrapped[:lines - 1] + [short_prompt(" ".join(wrapped[lines - 1:]), width)]
+
+
 def answer_format(quiz: Quiz) -> str:
     """What kind of text the quiz expects, in a few words."""
     spec = quiz.spec

@@ -63,6 +63,33 @@ def load_course(directory: str | Path | None = None, *, depth: Depth = Depth.MAT
     return Course(directory, tuple(item.lesson for item in loaded), tuple(problems))
 
 
+def load_lesson_file(path: str | Path, *, depth: Depth = Depth.MATH) -> Course:
+    """One lesson file, checked as load_course would check it in its folder: a course
+    of that lesson (none if it cannot be loaded) and the problems of that file only.
+
+    Its id and `requires` are checked against the other lessons of its folder, which
+    are read quickly (Depth.QUICK) and whose own problems are not reported.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    if not LESSON_FILE.match(path.name):
+        problems.append(_badly_named(path))
+    item, lesson_problems = load_lesson(path, depth=depth)
+    problems.extend(lesson_problems)
+    if item is None:
+        return Course(path.parent, (), tuple(problems))
+    others = [load_lesson(other, depth=Depth.QUICK)[0]
+              for other in _lesson_files(path.parent, []) if other.resolve() != path.resolve()]
+    # The file comes last, so that an id it shares with another lesson is reported on it.
+    course_problems: list[Problem] = []
+    loaded = _drop_duplicate_ids([other for other in others if other is not None] + [item], course_problems)
+    _check_requires(loaded, course_problems)
+    problems.extend(problem for problem in course_problems if problem.path == path)
+    problems.sort(key=lambda p: p.line)
+    lessons = (item.lesson,) if item in loaded else ()
+    return Course(path.parent, lessons, tuple(problems))
+
+
 def _lesson_files(directory: Path, problems: list[Problem]) -> list[Path]:
     """Lesson files sorted by their number, then name; other .md files are reported."""
     files = []
@@ -71,11 +98,15 @@ def _lesson_files(directory: Path, problems: list[Problem]) -> list[Path]:
             continue
         match = LESSON_FILE.match(path.name)
         if not match:
-            problems.append(Problem(path, 1, "file name should look like 07-learning-rate.md "
-                                             "(a number, a dash, a slug); not loaded"))
+            problems.append(_badly_named(path))
             continue
         files.append((int(match["number"]), path.name, path))
     return [path for _, _, path in sorted(files)]
+
+
+def _badly_named(path: Path) -> Problem:
+    return Problem(path, 1, "file name should look like 07-learning-rate.md "
+                            "(a number, a dash, a slug); not loaded")
 
 
 def load_lesson(path: Path, *, depth: Depth = Depth.MATH) -> tuple[_Loaded | None, list[Problem]]:

@@ -52,6 +52,30 @@ WIDGET_KEYS = [
 ]
 
 
+# What tutor.course.mathparse reads (keep in step with it: tests/tutor/test_help_text.py
+# parses the examples).
+TYPING_MATH = """Answers are judged by evaluating them at many points, so any equal form is right:
+`sigmoid(x)*(1-sigmoid(x))` and `exp(-x)/(1+exp(-x))^2` are both accepted.
+
+- **Powers**: `x^2`, `x**2` or `x²`; `x⁻¹`; `e^x`, `e^{x}` or `exp(x)`.
+- **Functions**: `sigmoid` (or `σ`, `sigma`), `tanh`, `sinh`, `cosh`, `sech`, `exp`, `ln` (or `log`),
+  `sqrt` (or `√x`), `abs`, `sign`, `relu`, `softplus`, `max(a, b)`, `min(a, b)`.
+  `tanh²(x)` and `tanh^2(x)` mean tanh(x)². A simple argument needs no brackets:
+  `exp x`, `ln x`, `sech^2 x`, `tanh²x`, `cos x² · 2x`.
+- **Piecewise (ReLU drills)**: `heaviside(x)` (or `step(x)`, `H(x)`) is 1 for x > 0 and 0 below;
+  `where(x > 0, 1, 0.01)` is the first value where the condition holds, else the second;
+  a comparison alone, like `(x > 0)`, is 1 or 0.
+- **Products**: `2x`, `2(x + 1)`, `(x + 1)(x − 1)`, `x sigmoid(x)` need no `*`; two single-letter
+  quiz variables side by side are a product too (`wx`, `x(wx + b − y)`). Two longer names
+  always need `*`: `sigmoid(x)*tanh(x)`, not `sigmoid(x)tanh(x)` written as one word.
+- **Unicode**: `−` `×` `·` `÷` for − × ÷, `σ`, `π`, `√`, superscripts `² ³ ⁻¹`,
+  `≤ ≥ ≠` in comparisons, and the fractions `½ ¼ ¾` (and the other vulgar fractions).
+- **Numbers**: `0.25`, `2.5e-3`, `3/16`; in a numeric quiz, arithmetic on numbers such as
+  `(9.61 - 9)/0.1` is a number too.
+
+A derivative quiz wants the derivative written out: `σ′(x)` or `tanh'(x)` restate the question."""
+
+
 def _binding_rows(app, bindings) -> list[tuple[str, str]]:
     """(keys, what they do) for each action; keys bound to the same action share a row."""
     rows: dict[str, tuple[list[str], str]] = {}
@@ -102,10 +126,7 @@ def help_markdown(app) -> str:
     parts += ["## The Lab's panels", ""]
     for name, (title, what) in CHART_GUIDE.items():
         parts += [f"- **{title}**: {what}"]
-    parts += ["", "## Typing math", "",
-              "Write σ as `sigmoid` (σ also works), powers as `x^2` or `x**2`, e^x as `exp(x)` or `e^x`. "
-              "Answers are judged by evaluating them at many points, so any equal form is right: "
-              "`sigmoid(x)*(1-sigmoid(x))` and `exp(-x)/(1+exp(-x))^2` are both accepted."]
+    parts += ["", "## Typing math", "", TYPING_MATH]
     return "\n".join(parts)
 
 

@@ -146,7 +146,7 @@ class HomeScreen(Screen):
         self._show_detail()
 
     def _lesson_prompt(self, lesson: Lesson, numbers: dict[str, int], done: set[str], broken: bool) -> Content:
-        solved, total = self._score(lesson)
+        solved, shown, total = self._score(lesson)
         if lesson.id in done:
             mark = "[$text-success]✓[/]"
         elif solved:
@@ -155,6 +155,8 @@ class HomeScreen(Screen):
             mark = " "
         number = numbers[lesson.id]
         details = [f"{solved}/{plural(total, 'quiz', 'quizzes')} solved" if total else "no quizzes"]
+        if shown:
+            details.append(f"[$text-warning]{shown} answer{'s' if shown != 1 else ''} shown[/]")
         if lesson.requires:
             details.append("after " + ", ".join(
                 f"{numbers[r]}" + ("✓" if r in done else "") if r in numbers else r for r in lesson.requires))
@@ -163,11 +165,11 @@ class HomeScreen(Screen):
         return Content.from_markup(f"{mark} [b]{number}.[/b] {escape(lesson.title)}\n"
                                    f"     [dim]{' · '.join(details)}[/]")
 
-    def _score(self, lesson: Lesson) -> tuple[int, int]:
-        """(quizzes solved, quizzes in the lesson)."""
-        status = self.app.remember(lambda p: p.quiz_status(lesson.id), {})  # type: ignore[attr-defined]
-        quiz_ids = [quiz.id for quiz in lesson.quizzes]
-        return sum(1 for quiz_id in quiz_ids if status.get(quiz_id)), len(quiz_ids)
+    def _score(self, lesson: Lesson) -> tuple[int, int, int]:
+        """(quizzes solved, quizzes whose answer was shown and not solved since, quizzes in the lesson)."""
+        quiz_ids = {lesson.id: [quiz.id for quiz in lesson.quizzes]}
+        scores = self.app.remember(lambda p: p.lesson_scores(quiz_ids), {})  # type: ignore[attr-defined]
+        return scores.get(lesson.id, (0, 0, len(lesson.quizzes)))
 
     def _show_detail(self) -> None:
         """Describe the highlighted lesson: summary, requirements, score."""
@@ -178,7 +180,7 @@ class HomeScreen(Screen):
             detail.update("")
             return
         done = self.app.remember(lambda p: p.completed(), set())  # type: ignore[attr-defined]
-        solved, total = self._score(lesson)
+        solved, shown, total = self._score(lesson)
         lines = [f"[b]{escape(lesson.title)}[/b]"]
         if lesson.summary:
             lines.append(escape(lesson.summary))
@@ -190,6 +192,8 @@ class HomeScreen(Screen):
                 needs.append(f"[$text-success]✓[/] {name}" if required in done else f"[$text-warning]○[/] {name}")
             lines.append("[dim]Requires:[/] " + "; ".join(needs))
         state = "complete" if lesson.id in done else f"{solved} of {total} quizzes solved"
+        if shown and lesson.id not in done:
+            state += f", {shown} with the answer shown"
         lines.append(f"[dim]{plural(len(lesson.quizzes), 'quiz', 'quizzes')}, "
                      f"{plural(len(lesson.labs), 'lab')} · {state}[/]")
         lines.append("[dim]Enter opens it.[/]")

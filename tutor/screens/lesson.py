@@ -1,10 +1,13 @@
 """The lesson screen: a lesson's prose with its quizzes, labs and engine code in place.
 
 Prose segments are rendered with Textual's Markdown widget; each quiz is a live
-QuizWidget, each lab block a LabCard, each engine block its source. Answers are
-saved as they are judged; when every quiz of the lesson has been solved (now or
-in an earlier visit) the lesson is marked complete. n and p move to the next and
-previous lesson, t shows the table of contents.
+QuizWidget, each lab block a LabCard, each engine block its source. Answers,
+shown answers and hints used are saved as they happen; when every quiz of the
+lesson has been solved (now or in an earlier visit; a shown answer is not
+solved) the lesson is marked complete. n and p move to the next and previous
+lesson, t shows the table of contents, whose quiz entries say each quiz's state
+and the start of its prompt; choosing one puts the keyboard in that quiz.
+Opened by Continue, the lesson scrolls to its first unsolved quiz.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from textual.widgets import Button, Footer, Header, Input, Markdown, OptionList,
 from textual.widgets.option_list import Option
 
 from tutor import messages
+from tutor.course.display import prompt_lines
 from tutor.course.model import EngineBlock, LabBlock, Prose, Quiz
 from tutor.widgets.lesson_blocks import EngineSource, LabCard, LessonMarkdown
 from tutor.widgets.quiz import QuizWidget
@@ -32,6 +36,11 @@ if TYPE_CHECKING:
 
 class TableOfContents(OptionList):
     """The lesson's headings and quizzes; selecting one scrolls the lesson to it."""
+
+
+# A quiz's mark in the contents, by its state.
+TOC_MARKS = {"solved": "✓", "answer shown": "◐", "not yet": "✗", "": "?"}
+
 
 
 class LessonScreen(Screen):
@@ -49,16 +58,18 @@ class LessonScreen(Screen):
         Binding("l", "app.open_lab", "Lab", show=False),
     ]
 
-    def __init__(self, lesson: Lesson) -> None:
+    def __init__(self, lesson: Lesson, to_first_unsolved: bool = False) -> None:
         super().__init__()
         self.lesson = lesson
+        self.to_first_unsolved = to_first_unsolved  # opened by Continue: go where the learner was
         self._toc_targets: list[Widget] = []
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        status = self.app.remember(lambda p: p.quiz_status(self.lesson.id), {})  # type: ignore[attr-defined]
-        last_right = self._last_right_answers() if status else {}
+        states = self.app.remember(lambda p: p.quiz_states(self.lesson.id), {})  # type: ignore[attr-defined]
+        hints = self.app.remember(lambda p: p.hints_shown(self.lesson.id), {})  # type: ignore[attr-defined]
+        last_right = self._last_right_answers() if states else {}
         yield Header()
         with Horizontal(id="lesson-main"):
             yield TableOfContents(id="toc")
@@ -69,8 +80,9 @@ class LessonScreen(Screen):
                         yield LessonMarkdown(segment.text, classes="prose", open_links=False)
                     elif isinstance(segment, Quiz):
                         quiz_number += 1
-                        yield QuizWidget(segment, quiz_number, solved_before=bool(status.get(segment.id)),
-                                         previous_answer=last_right.get(segment.id))
+                        yield QuizWidget(segment, quiz_number, state=states.get(segment.id),
+                                         previous_answer=last_right.get(segment.id),
+                                         hints_shown=hints.get(segment.id, 0))
                     elif isinstance(segment, LabBlock):
                         yield LabCard(segment)
                     elif isinstance(segment, EngineBlock):
@@ -85,7 +97,8 @@ class LessonScreen(Screen):
     def _last_right_answers(self) -> dict[str, str]:
         """The last right answer typed for each quiz, to show it again in its field."""
         answers = self.app.remember(lambda p: p.answers(self.lesson.id), [])  # type: ignore[attr-defined]
-        return {answer.quiz_id: answer.text for answer in answers if answer.correct}
+        return {answer.quiz_id: answer.text for answer in answers
+                if answer.correct and not answer.after_reveal and not answer.variant}
 
     def on_mount(self) -> None:
         course = self.app.course  # type: ignore[attr-defined]
@@ -100,13 +113,30 @@ class LessonScreen(Screen):
         if following is not None:
             next_button.label = f"Next: {following.title}" if len(following.title) <= 40 else "Next →"
         self.query_one("#lesson-body").focus()
+        if not self.lesson.quizzes:  # nothing to solve: reading it finishes it (Continue moves on)
+            lesson_id = self.lesson.id
+            self.app.remember(lambda p: p.complete_lesson(lesson_id))  # type: ignore[attr-defined]
+        if self.to_first_unsolved:
+            self.call_after_refresh(self.go_to_first_unsolved)
+
+    def go_to_first_unsolved(self) -> None:
+        """Scroll to the first quiz that can still be solved and put the keyboard in it
+        (a quiz whose answer was shown and has no fresh variant cannot: it is passed over)."""
+        widgets = list(self.query(QuizWidget))
+        open_ = [widget for widget in widgets if not widget.solved and not widget.shown]
+        unsolved = open_ or [widget for widget in widgets if not widget.solved]
+        if unsolved:
+            self.query_one("#lesson-body").scroll_to_widget(unsolved[0], top=True, animate=False)
+            unsolved[0].focus_answer()
 
     # ------------------------------------------------------------------ progress
 
     def _show_progress(self) -> None:
         """The lesson's state at the end of the page: solved count, or complete."""
         quizzes = self.lesson.quizzes
-        solved = sum(1 for widget in self.query(QuizWidget) if widget.solved)
+        widgets = list(self.query(QuizWidget))
+        solved = sum(1 for widget in widgets if widget.solved)
+        shown = sum(1 for widget in widgets if widget.status == "answer shown")
         end = self.query_one("#lesson-end", Static)
         if not quizzes:
             end.update(Content.from_markup("[dim]This lesson has no quizzes.[/]"))
@@ -114,7 +144,9 @@ class LessonScreen(Screen):
             end.update(Content.from_markup(f"[b $text-success]✓ Lesson complete:[/] all {len(quizzes)} "
                                            "quizzes solved."))
         else:
-            end.update(Content.from_markup(f"[dim]{solved} of {len(quizzes)} quizzes solved. "
+            note = (f" {shown} with the answer shown: solve {'it' if shown == 1 else 'them'} "
+                    "(with new numbers where there are some) to count." if shown else "")
+            end.update(Content.from_markup(f"[dim]{solved} of {len(quizzes)} quizzes solved.{note} "
                                            "Solve them all to complete the lesson.[/]"))
 
     @on(messages.QuizAnswered)
@@ -123,18 +155,31 @@ class LessonScreen(Screen):
         lesson = self.lesson
         app = self.app
         app.remember(lambda p: p.record_answer(  # type: ignore[attr-defined]
-            lesson.id, message.quiz.id, message.text, message.verdict.correct))
+            lesson.id, message.quiz.id, message.text, message.verdict.correct, variant=message.variant))
         self._show_progress()
-        if not message.verdict.correct:
+        self._rebuild_toc()  # the quiz's mark follows its state
+        if not (message.verdict.correct and message.counts):
             return
-        self._rebuild_toc()  # the quiz's mark turns to ✓
-        status = app.remember(lambda p: p.quiz_status(lesson.id), {})  # type: ignore[attr-defined]
-        solved_here = {widget.quiz.id for widget in self.query(QuizWidget) if widget.solved}
-        if all(status.get(quiz.id) or quiz.id in solved_here for quiz in lesson.quizzes):
+        if all(widget.solved for widget in self.query(QuizWidget)) and len(self.query(QuizWidget)) == len(lesson.quizzes):
             already = app.remember(lambda p: p.is_complete(lesson.id), False)  # type: ignore[attr-defined]
             app.remember(lambda p: p.complete_lesson(lesson.id))  # type: ignore[attr-defined]
             if not already:
                 self.notify(f"Lesson complete: {lesson.title}", title="Well done")
+
+    @on(messages.QuizRevealed)
+    def _revealed(self, message: messages.QuizRevealed) -> None:
+        """Save that the answer was shown: that variant can no longer solve the quiz."""
+        lesson = self.lesson
+        self.app.remember(lambda p: p.record_reveal(  # type: ignore[attr-defined]
+            lesson.id, message.quiz.id, message.variant))
+        self._show_progress()
+        self._rebuild_toc()
+
+    @on(messages.QuizHintShown)
+    def _hint_shown(self, message: messages.QuizHintShown) -> None:
+        lesson = self.lesson
+        self.app.remember(lambda p: p.record_hints(  # type: ignore[attr-defined]
+            lesson.id, message.quiz.id, message.shown))
 
     # ------------------------------------------------------------------ table of contents
 
@@ -142,6 +187,7 @@ class LessonScreen(Screen):
     def _rebuild_toc(self) -> None:
         """Headings of every prose block, and the quizzes, in page order."""
         toc = self.query_one("#toc", TableOfContents)
+        highlighted = toc.highlighted
         toc.clear_options()
         self._toc_targets = []
         for child in self.query_one("#lesson-body").children:
@@ -157,10 +203,14 @@ class LessonScreen(Screen):
                     toc.add_option(Option(Content(f"{indent}{label}")))
                     self._toc_targets.append(target)
             elif isinstance(child, QuizWidget):
-                mark = "✓" if child.solved else "?"
-                toc.add_option(Option(Content.from_markup(
-                    f"  [dim]{mark} Quiz {child.number}[/]")))
+                lines = [f"  {TOC_MARKS[child.status]} Quiz {child.number}"]
+                if child.status == "answer shown":
+                    lines.append("    [$text-warning](answer shown)[/]")
+                lines += [f"    [dim]{escape(line)}[/]" for line in prompt_lines(child.base_quiz.prompt)]
+                toc.add_option(Option(Content.from_markup("\n".join(lines))))
                 self._toc_targets.append(child)
+        if highlighted is not None and highlighted < toc.option_count:
+            toc.highlighted = highlighted
 
     @on(OptionList.OptionSelected, "#toc")
     def _toc_selected(self, event: OptionList.OptionSelected) -> None:
@@ -169,6 +219,9 @@ class LessonScreen(Screen):
             self.query_one("#lesson-body").scroll_to_widget(target, top=True)
             if self.has_class("-narrow"):
                 self.remove_class("-toc-open")
+            if isinstance(target, QuizWidget):
+                target.focus_answer()  # the keyboard goes where the page went
+            elif self.has_class("-narrow"):
                 self.query_one("#lesson-body").focus()
 
     def action_toggle_toc(self) -> None:
@@ -229,8 +282,7 @@ class LessonScreen(Screen):
             behind = [quiz for y, quiz in positions if y < top - 1]
             target = behind[-1] if behind else quizzes[0]
         body.scroll_to_widget(target, top=True)
-        answer = target.query(".quiz-answer").first()
-        answer.focus()
+        target.focus_answer()
 
     def action_next_quiz(self) -> None:
         self._quiz_step(+1)

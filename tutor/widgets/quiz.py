@@ -1,26 +1,43 @@
 """A live quiz inside a lesson: the prompt, an answer field, hints, the verdict.
 
 Typed answers (derivative, expression, numeric) go in an input line; choice and
-predict quizzes show their options. The answer is judged by
+predict quizzes show their options, and picking one (a click, or Enter or Space
+on the highlighted one) answers with it. The answer is judged by
 tutor.course.answers.check_answer, the same function the plain-text `tutor quiz`
 uses, in a worker thread (a predict quiz trains a network to find out). Hints
 come one at a time; the explanation appears after a right answer or on giving up.
 
-The widget judges and shows; it posts QuizAnswered and QuizRevealed, and the
-lesson screen saves the answer and decides when the lesson is complete.
+A quiz is in one of four states: new, tried ("not yet"), solved, or "answer
+shown". Once solved it stays solved: a later answer is judged and shown as a
+try. A shown answer (Show answer, or a wrong prediction whose feedback gives it
+away) never solves the quiz when retyped; a quiz with fresh variants
+(tutor.course.variants) then offers new numbers or a new seed, and solving that
+variant does.
+
+The widget judges and shows; it posts QuizAnswered, QuizRevealed and
+QuizHintShown, and the lesson screen saves them and decides when the lesson is
+complete.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
+from textual.message import Message
 from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
 from textual.worker import get_current_worker
 
 from tutor import messages
 from tutor.course.model import Quiz
+from tutor.course.variants import has_variants, variant
+
+if TYPE_CHECKING:
+    from tutor.progress import QuizState
 
 KIND_LABELS = {
     "derivative": "derivative",
@@ -30,21 +47,70 @@ KIND_LABELS = {
     "predict": "predict the run",
 }
 
+FRESH_LABELS = {"numeric": "New numbers", "predict": "New seed"}
+
+
+class ChoiceButtons(RadioSet):
+    """One-answer choices: Enter or Space on the highlighted choice answers with it
+    (RadioSet alone only ticks it, which left a keyboard learner without a verdict)."""
+
+    BINDINGS = [Binding("enter,space", "choose", "Answer with this choice", show=False)]
+
+    class Chosen(Message):
+        """The already-ticked choice was chosen again: answer with it again."""
+
+    def action_choose(self) -> None:
+        if self._selected is None:
+            return
+        button = self.query(RadioButton)[self._selected]
+        if button.value:
+            self.post_message(self.Chosen())
+        else:
+            button.value = True  # RadioSet.Changed follows, and the quiz answers with it
+
+
+class ChoiceTicks(SelectionList[int]):
+    """Several-answer choices: Space ticks the highlighted one, Enter answers with the ticked ones."""
+
+    BINDINGS = [Binding("enter", "answer", "Answer with the ticked choices", show=False)]
+
+    class Submitted(Message):
+        """Enter: answer with the ticked choices."""
+
+    def action_answer(self) -> None:
+        self.post_message(self.Submitted())
+
 
 class QuizWidget(Vertical):
-    """One quiz. `solved_before` and `previous_answer` restore a quiz solved in an earlier visit."""
+    """One quiz. `state` (from the progress store) and `hints_shown` restore an earlier
+    visit; `previous_answer` is put back in the answer field."""
 
     can_focus = False
 
-    def __init__(self, quiz: Quiz, number: int, solved_before: bool = False,
-                 previous_answer: str | None = None) -> None:
+    def __init__(self, quiz: Quiz, number: int, state: QuizState | None = None,
+                 previous_answer: str | None = None, hints_shown: int = 0) -> None:
         super().__init__(id=f"quiz-{quiz.id}", classes="quiz")
-        self.quiz = quiz
+        self.base_quiz = quiz
         self.number = number
-        self.solved = solved_before
-        self.previous_answer = previous_answer
-        self.hints_shown = 0
-        self.revealed = False
+        self.solved = bool(state and state.solved)
+        self.answer_was_shown = bool(state and state.answer_shown)  # some variant's answer was shown
+        # A shown quiz with variants is asked with one never shown; without, its answer stays shown.
+        self.variant = state.reveals if self.answer_was_shown and has_variants(quiz) else 0
+        self.quiz = variant(quiz, self.variant)
+        self.shown = self.answer_was_shown and not has_variants(quiz)  # this variant's answer was shown
+        self.previous_answer = previous_answer if not self.answer_was_shown else None
+        self.hints_shown = min(hints_shown, len(quiz.hints))
+        self.revealed = False  # shown in this visit
+        self.busy = False  # judging or revealing in a worker: presses wait for it
+
+    @property
+    def status(self) -> str:
+        """"solved", "answer shown", "not yet" (tried) or "" (new)."""
+        if self.solved:
+            return "solved"
+        if self.answer_was_shown:
+            return "answer shown"
+        return "not yet" if self.has_class("-wrong") else ""
 
     # ------------------------------------------------------------------ layout
 
@@ -65,32 +131,61 @@ class QuizWidget(Vertical):
             yield Input(value=self.previous_answer or "", placeholder=answer_format(quiz),
                         classes="quiz-answer")
         elif quiz.kind == "choice" and quiz.spec.multiple:
-            yield Static("Several choices are right: tick all of them.", classes="quiz-context")
-            yield SelectionList[int](*[(escape(choice), n) for n, choice in enumerate(quiz.spec.choices)],
-                                     classes="quiz-answer")
+            yield Static("Several choices are right: Space ticks one, Enter answers.", classes="quiz-context")
+            yield ChoiceTicks(*[(escape(choice), n) for n, choice in enumerate(quiz.spec.choices)],
+                              classes="quiz-answer")
         else:
-            yield RadioSet(*[RadioButton(escape(choice)) for choice in quiz.spec.choices],
-                           classes="quiz-answer")
+            yield ChoiceButtons(*[RadioButton(escape(choice)) for choice in quiz.spec.choices],
+                                classes="quiz-answer")
         with Horizontal(classes="quiz-buttons"):
             yield Button("Check", classes="quiz-check", variant="primary", compact=True)
             yield Button(self._hint_label(), classes="quiz-hint", compact=True,
-                         disabled=not quiz.hints)
+                         disabled=self.hints_shown >= len(quiz.hints))
             yield Button("Show answer", classes="quiz-giveup", compact=True)
+            if has_variants(quiz):
+                yield Button(FRESH_LABELS.get(quiz.kind, "New variant"), classes="quiz-fresh", compact=True)
         yield Static(classes="quiz-hints")
         yield Static(classes="quiz-feedback")
         yield Static(classes="quiz-explanation")
 
     def on_mount(self) -> None:
         self.border_title = f"Quiz {self.number} · {KIND_LABELS.get(self.quiz.kind, self.quiz.kind)}"
-        self.query_one(".quiz-hints").display = False
-        self.query_one(".quiz-explanation").display = False
-        self.query_one(".quiz-feedback").display = False
+        self._reset_panels()
         if self.solved:
-            self.add_class("-solved")
-            self.border_subtitle = "solved"
             self._feedback("[$text-success]✓ You solved this one before.[/] [dim]Try it again if you like.[/]",
                            reveal=False)
             self._show_explanation(reveal=False)
+        elif self.answer_was_shown and not self.shown:
+            self._feedback(f"[$text-warning]You were shown the answer of this quiz before.[/] "
+                           f"[dim]Here it is with {self._fresh_words()}: solve it to count it.[/]", reveal=False)
+        elif self.shown:
+            self._feedback("[$text-warning]You were shown this answer before, so the quiz stays "
+                           "\"answer shown\".[/] [dim]Answering it again is practice; it has no fresh "
+                           "variant to solve.[/]", reveal=False)
+        self._show_state()
+
+    def _reset_panels(self) -> None:
+        for name in (".quiz-hints", ".quiz-explanation", ".quiz-feedback"):
+            self.query_one(name).display = False
+        if self.hints_shown:
+            self._show_hints(reveal=False)
+
+    def _show_state(self) -> None:
+        """The border and its subtitle say the quiz's state; the state never contradicts itself."""
+        self.set_class(self.solved, "-solved")
+        self.set_class(not self.solved and self.answer_was_shown, "-shown")
+        if self.solved or self.answer_was_shown:
+            self.remove_class("-wrong")
+        self.border_subtitle = self.status
+        for fresh in self.query(".quiz-fresh"):
+            fresh.display = self.shown and not self.solved
+
+    def _fresh_words(self) -> str:
+        return "another seed" if self.quiz.kind == "predict" else "new numbers"
+
+    def focus_answer(self) -> None:
+        """Put the keyboard in the answer field (or the choices)."""
+        self.query(".quiz-answer").first().focus()
 
     def _context_lines(self) -> list[str]:
         """The network of a numeric quiz, or the run(s) of a predict quiz."""
@@ -122,6 +217,8 @@ class QuizWidget(Vertical):
 
     def check(self) -> None:
         """Judge the current answer (in a worker thread)."""
+        if self.busy:
+            return
         text = self.answer_text()
         if not text.strip():
             self._feedback("[$text-warning]" + ("Type an answer first." if self.typed else "Pick an answer first.") + "[/]")
@@ -144,43 +241,93 @@ class QuizWidget(Vertical):
             self.app.call_from_thread(self._show_verdict, text, verdict)
 
     def _show_verdict(self, text: str, verdict) -> None:
+        from tutor.course.answers import verdict_line
+
         self._busy(False)
         if not verdict.understood:
             self._feedback(f"[$text-warning]{escape(verdict.feedback)}[/]")
             return
+        mark, feedback = verdict_line(verdict)
+        counts = not self.shown
         if verdict.correct:
-            self.solved = True
-            self.remove_class("-wrong")
-            self.add_class("-solved")
-            self.border_subtitle = "solved"
-            self._feedback(f"[b $text-success]✓ Right.[/] {escape(verdict.feedback)}")
+            if self.solved or counts:
+                self.solved = True
+                self._feedback(f"[b $text-success]{mark}[/] {escape(feedback)}".rstrip())
+            else:
+                self._feedback(f"[b $text-success]{mark}[/] {escape(feedback)} [$text-warning]You were "
+                               f"shown this answer, so it does not solve the quiz.[/]{self._fresh_offer()}")
             self._show_explanation()
+        elif self.solved:  # a try after solving it: judged, and the quiz stays solved
+            self._feedback(f"[b $text-error]✗ Not this one.[/] {escape(feedback)} "
+                           "[dim]The quiz stays solved: you solved it before.[/]")
         else:
-            self.remove_class("-solved")
             self.add_class("-wrong")
-            self.border_subtitle = "not yet"
-            more = " Try again, or take a hint." if self.hints_shown < len(self.quiz.hints) else " Try again."
-            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(verdict.feedback)}{more}")
-        self.post_message(messages.QuizAnswered(self.quiz, text, verdict))
+            if verdict.shows_answer:
+                more = f" That gives the answer away, so this quiz now counts as \"answer shown\".{self._fresh_offer()}"
+            elif self.hints_shown < len(self.quiz.hints):
+                more = " Try again, or take a hint."
+            else:
+                more = " Try again."
+            self._feedback(f"[b $text-error]{mark}[/] {escape(feedback)}{more}")
+        self.post_message(messages.QuizAnswered(self.base_quiz, text, verdict, self.variant, counts))
+        if verdict.shows_answer and not self.solved:
+            self._mark_shown()
+        self._show_state()
+
+    def _fresh_offer(self) -> str:
+        if not has_variants(self.quiz):
+            return ""
+        label = FRESH_LABELS.get(self.quiz.kind, "New variant")
+        return f" Press {label} to solve it with {self._fresh_words()}."
+
+    def _mark_shown(self) -> None:
+        """This variant's answer was shown: save that, and offer a fresh variant."""
+        self.shown = self.answer_was_shown = self.revealed = True
+        self.post_message(messages.QuizRevealed(self.base_quiz, self.variant))
+
+    async def fresh_variant(self) -> None:
+        """Ask the next variant (new numbers or a new seed): solving it solves the quiz."""
+        if self.busy or not has_variants(self.base_quiz):
+            return
+        self.variant += 1
+        self.quiz = variant(self.base_quiz, self.variant)
+        self.shown = False
+        self.previous_answer = None
+        await self.recompose()
+        self._reset_panels()
+        self.remove_class("-wrong")
+        self._show_state()
+        self._feedback(f"[$text-accent]Variant {self.variant}:[/] the same question with {self._fresh_words()}.")
+        self.focus_answer()
 
     def show_hint(self) -> None:
         """Show the next hint (they come one at a time, in the author's order)."""
         if self.hints_shown >= len(self.quiz.hints):
             return
         self.hints_shown += 1
+        self._show_hints()
+        self.post_message(messages.QuizHintShown(self.base_quiz, self.hints_shown))
+
+    def _show_hints(self, reveal: bool = True) -> None:
         hints = self.query_one(".quiz-hints", Static)
         hints.display = True
         total = len(self.quiz.hints)
+        note = " [dim](about the original numbers)[/]" if self.variant else ""
         hints.update(Content.from_markup("\n".join(
-            f"[b]Hint {n}/{total}:[/b] {escape(hint)}"
+            f"[b]Hint {n}/{total}:[/b] {escape(hint)}{note}"
             for n, hint in enumerate(self.quiz.hints[:self.hints_shown], start=1))))
-        self.call_after_refresh(hints.scroll_visible, animate=False)
+        if reveal:
+            self.call_after_refresh(hints.scroll_visible, animate=False)
         button = self.query_one(".quiz-hint", Button)
         button.label = self._hint_label()
+        if self.hints_shown >= total and button.has_focus:
+            self.focus_answer()  # a disabled button loses the focus: keep it in the quiz
         button.disabled = self.hints_shown >= total
 
     def give_up(self) -> None:
         """Show the right answer and the explanation (in a thread: a predict quiz trains to know)."""
+        if self.busy:
+            return
         self._busy(True)
         self._reveal()
 
@@ -197,12 +344,13 @@ class QuizWidget(Vertical):
 
     def _show_revealed(self, text: str) -> None:
         self._busy(False)
-        self.revealed = True
         if not self.solved:
-            self.border_subtitle = "answer shown"
+            self._mark_shown()
+            self._show_state()
+            text = text.rstrip()
+            text += ("" if text.endswith((".", "!", "?")) else ".") + " Retyping it will not solve the quiz." + self._fresh_offer()
         self._feedback(f"[b]{escape(text)}[/b]")
         self._show_explanation()
-        self.post_message(messages.QuizRevealed(self.quiz))
 
     # ------------------------------------------------------------------ helpers
 
@@ -219,18 +367,23 @@ class QuizWidget(Vertical):
             return
         explanation = self.query_one(".quiz-explanation", Static)
         explanation.display = True
-        explanation.update(Content.from_markup(f"[b]Why:[/b] {escape(self.quiz.explanation)}"))
+        note = " [dim](about the original numbers)[/]" if self.variant else ""
+        explanation.update(Content.from_markup(f"[b]Why:[/b] {escape(self.quiz.explanation)}{note}"))
         if reveal:
             self.call_after_refresh(explanation.scroll_visible, animate=False)
 
     def _busy(self, busy: bool) -> None:
-        for button in self.query(".quiz-check, .quiz-giveup").results(Button):
-            button.disabled = busy
+        """While judging, the buttons ignore presses. They are not disabled: disabling the
+        focused button would throw the keyboard learner's focus out of the quiz."""
+        self.busy = busy
 
     # ------------------------------------------------------------------ events
 
     @on(Input.Submitted, ".quiz-answer")
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(RadioSet.Changed, ".quiz-answer")
+    @on(ChoiceButtons.Chosen)
+    @on(ChoiceTicks.Submitted)
+    def _answered(self, event: Message) -> None:
         event.stop()
         self.check()
 
@@ -248,3 +401,8 @@ class QuizWidget(Vertical):
     def _giveup_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.give_up()
+
+    @on(Button.Pressed, ".quiz-fresh")
+    async def _fresh_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.fresh_variant()

@@ -1,0 +1,41 @@
+"""`tutor check-lessons [PATH]`: a folder or one file; nothing to check is not a success."""
+from __future__ import annotations
+
+from tutor.cli import main
+
+LESSON = '+++\nid = "{id}"\ntitle = "T"\nrequires = {requires}\n+++\nProse.\n'
+
+
+def test_an_empty_folder_says_there_are_no_lessons_and_exits_1(tmp_path, capsys):
+    (tmp_path / "README.md").write_text("Not a lesson.")
+    assert main(["check-lessons", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"{tmp_path}: no lessons to check "
+                            "(lesson files are named like 07-learning-rate.md)\n")
+
+
+def test_one_lesson_file_is_checked_alone(tmp_path, capsys):
+    (tmp_path / "01-base.md").write_text(LESSON.format(id="base", requires="[]") +
+                                         '```quiz\nkind = "derivitive"\n```\n')
+    path = tmp_path / "02-next.md"
+    path.write_text(LESSON.format(id="next", requires='["base"]'))
+    assert main(["check-lessons", str(path)]) == 0
+    captured = capsys.readouterr()
+    # the other file's problem is not reported; its id satisfies `requires`
+    assert captured.out == "1 lesson, 0 quizzes, 0 lab blocks, 0 engine blocks: no problems\n"
+
+
+def test_one_lesson_file_with_problems_lists_them(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "01-a.md"
+    path.write_text(LESSON.format(id="a", requires='["b"]') + '```lab\nactivation = "sigmod"\nlr = -1\n```\n')
+    assert main(["check-lessons", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        '01-a.md:4: front matter: requires "b", which no lesson has',
+        "01-a.md:8: lab: activation: unknown activation 'sigmod' (did you mean 'sigmoid'?); "
+        "choose from sigmoid, tanh, relu, leaky_relu, rrelu, elu, softplus, gelu, silu, linear",
+        "01-a.md:9: lab: lr: must be greater than 0 and at most 1e+06, got -1",
+    ]
+    assert captured.err == "3 problems found\n"
