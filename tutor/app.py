@@ -114,7 +114,8 @@ class TutorApp(App):
 
     def _catch_hangup(self) -> None:
         """On SIGHUP (the SSH link dropped) close the progress store and leave; a
-        `kill -HUP` with the terminal still there quits the usual way (tutor/hangup.py)."""
+        `kill -HUP` or SIGTERM with the terminal still there quits the usual way,
+        restoring the terminal (tutor/hangup.py)."""
         if self.is_headless or not hasattr(signal, "SIGHUP"):
             return  # tests, or Windows
         try:

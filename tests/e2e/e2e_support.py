@@ -206,6 +206,15 @@ class Tmux:
                                  "#{pane_width} #{pane_height}").split()
         return int(width), int(height)
 
+    def terminal_modes(self) -> dict[str, str]:
+        """The pane's terminal modes a full-screen app changes: alternate screen, mouse
+        tracking (any of its kinds), cursor visibility ("1" on, "0" off)."""
+        names = ["alternate_on", "mouse_standard_flag", "mouse_button_flag", "mouse_any_flag",
+                 "mouse_sgr_flag", "cursor_flag"]
+        values = self.run("display-message", "-p", "-t", self.SESSION,
+                          " ".join(f"#{{{name}}}" for name in names)).split()
+        return dict(zip(names, values))
+
     def pane_pid(self) -> int:
         """The pid of the command the pane runs."""
         return int(self.run("display-message", "-p", "-t", self.SESSION, "#{pane_pid}"))

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import sqlite3
+from pathlib import Path
 
 import pytest
 from e2e_support import ENDLESS_RUN, RemoteLab, epoch_shown, process_gone, wait_for
@@ -157,6 +158,30 @@ def test_sighup_with_the_terminal_still_there_quits_the_usual_way(tmux, tutor_bi
     os.kill(tmux.pane_pid(), signal.SIGHUP)
     assert tmux.wait_exit(5, "the tutor to quit on SIGHUP") == 0, tmux.screen()
     assert "epoch" not in tmux.screen()  # the alternate screen was left: the Lab is gone
+    assert not (data_dir / "progress.db-wal").exists()
+
+
+def test_sigterm_restores_the_terminal_and_closes_the_store(tmux, tutor_bin, data_dir):
+    """`kill -TERM` (a service manager, a shutdown) quits the usual way: exit code 0,
+    the alternate screen left, mouse tracking off, the cursor shown, the WAL merged.
+
+    A shell stays in the pane after the tutor (tmux hides the cursor of a dead pane)."""
+    tmux.start(f"NN_TUTOR_DATA_DIR={data_dir} {tutor_bin} lab --start {' '.join(ENDLESS_RUN)}; "
+               "echo tutor exited with $?; exec sleep 600", 100, 30)
+    wait_for(lambda: epoch_shown(tmux.screen()), 20, "the Lab to train", tmux.screen)
+    modes = tmux.terminal_modes()
+    assert modes["alternate_on"] == "1" and modes["cursor_flag"] == "0", modes
+    assert (data_dir / "progress.db-wal").exists()
+    shell = tmux.pane_pid()
+    tutor = int(Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0])
+    os.kill(tutor, signal.SIGTERM)
+    wait_for(lambda: "tutor exited with" in tmux.screen(), 15, "the tutor to quit on SIGTERM",
+             tmux.screen)
+    assert "tutor exited with 0" in tmux.screen(), tmux.screen()
+    modes = tmux.terminal_modes()
+    assert modes == {"alternate_on": "0", "mouse_standard_flag": "0", "mouse_button_flag": "0",
+                     "mouse_any_flag": "0", "mouse_sgr_flag": "0", "cursor_flag": "1"}, modes
+    assert "epoch" not in tmux.screen()
     assert not (data_dir / "progress.db-wal").exists()
 
 
