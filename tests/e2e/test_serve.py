@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import re
 import socket
 import subprocess
 import urllib.request
@@ -34,6 +35,12 @@ class Served:
 
     def describe(self) -> str:
         return f"exit code {self.process.poll()}; output:\n{self.printed()}"
+
+    def address(self) -> str:
+        """The address `tutor serve` printed (with its token), once it has."""
+        found = wait_for(lambda: re.search(r"served at (\S+)", self.printed()), 30,
+                         "tutor serve to print its address", self.describe)
+        return found.group(1)
 
 
 @pytest.fixture
@@ -73,14 +80,15 @@ def other_local_address() -> str | None:
     return address if address != "127.0.0.1" else None
 
 
-async def first_screen(port: int, expected: str, timeout: float) -> str:
+async def first_screen(port: int, token: str, expected: str, timeout: float) -> str:
     """Open the app's websocket as the browser page does; return the terminal output
     received until `expected` appears in it (or the deadline passes)."""
     import aiohttp  # comes with textual-serve
 
     received = ""
+    url = f"http://127.0.0.1:{port}/ws?width=100&height=30&token={token}"
     async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+        async with session.ws_connect(url) as ws:
             try:
                 async with asyncio.timeout(timeout):
                     async for message in ws:
@@ -95,9 +103,11 @@ async def first_screen(port: int, expected: str, timeout: float) -> str:
 
 def test_serve_answers_on_localhost_only_and_runs_the_app(serve):
     served = serve()
-    status, kind, page = wait_for(
-        lambda: port_open(served.port) and get(f"http://127.0.0.1:{served.port}/"),
-        30, "tutor serve to answer on 127.0.0.1", served.describe)
+    address = served.address()
+    token = address.split("token=")[1]
+    assert address == f"http://127.0.0.1:{served.port}/?token={token}"
+    status, kind, page = wait_for(lambda: port_open(served.port) and get(address),
+                                  30, "tutor serve to answer on 127.0.0.1", served.describe)
     assert status == 200 and kind.startswith("text/html")
     assert "<html" in page.lower() and "nn-tutor" in page
     assert "warning" not in served.printed().lower()
@@ -106,14 +116,14 @@ def test_serve_answers_on_localhost_only_and_runs_the_app(serve):
         assert not port_open(served.port, elsewhere), f"also reachable on {elsewhere}"
 
     # The page's websocket starts the real app: its first frames carry the title.
-    screen = asyncio.run(first_screen(served.port, "nn-tutor", timeout=30))
+    screen = asyncio.run(first_screen(served.port, token, "nn-tutor", timeout=30))
     assert "nn-tutor" in screen, screen[-2000:]
 
     stop(served.process)
     assert not port_open(served.port)
 
 
-def test_serve_on_all_interfaces_warns_about_no_authentication(serve):
+def test_serve_on_all_interfaces_warns_about_plain_http(serve):
     served = serve("--host", "0.0.0.0")
     printed = wait_for(lambda: "authentication" in served.printed() and served.printed(),
                        30, "the warning about serving with no authentication", served.describe)
