@@ -188,15 +188,29 @@ def test_sigterm_restores_the_terminal_and_closes_the_store(tmux, tutor_bin, dat
 def test_resizing_mid_run_never_crashes(remote_lab):
     lab = remote_lab.start("xterm-256color", 200, 60)
     epoch = lab.wait_epoch_above(0)
-    for width, height in [(80, 24), (40, 12), (30, 10), (200, 60), (40, 12), (80, 24)]:
-        lab.tmux.resize(width, height)
-        assert lab.tmux.size() == (width, height)
+
+    def check(width: int, height: int) -> None:
+        nonlocal epoch
         if width < 40 or height < 12:  # below the minimum: a notice, the run goes on
-            wait_for(lambda: "too small" in lab.screen(), 10,
+            wait_for(lambda: "too small" in lab.screen(), 20,
                      f"the 'too small' notice at {width}x{height}", lab.describe)
         else:
             epoch = lab.wait_epoch_above(epoch)
+            wait_for(lambda: "too small" not in lab.screen(), 20,
+                     f"the notice to go at {width}x{height}", lab.describe)
             lines = lab.screen().splitlines()
             assert len(lines) == height and max(map(len, lines)) <= width
         assert lab.alive(), lab.describe()
+
+    for width, height in [(80, 24), (40, 12), (30, 10), (200, 60), (40, 12), (80, 24)]:
+        lab.tmux.resize(width, height)
+        assert lab.tmux.size() == (width, height)
+        check(width, height)
+    # Resizes in quick succession, not waiting for the app in between: whatever it
+    # was doing when the last one arrived, it ends in the state of the last size.
+    for sizes in [[(30, 10), (200, 60)], [(200, 60), (30, 10)], [(30, 10), (120, 40), (30, 10),
+                                                                  (120, 40)]]:
+        for width, height in sizes:
+            lab.tmux.resize(width, height)
+        check(*sizes[-1])
     quit_cleanly(lab)
