@@ -6,62 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import re
 import socket
-import subprocess
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from e2e_support import free_port, port_open, stop, wait_for
+from e2e_support import port_open, stop, wait_for
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("textual_serve") is None,
     reason="textual-serve is not installed (pip install -e '.[serve]')",
 )
-
-
-class Served:
-    """A running `tutor serve`, its port and what it printed."""
-
-    def __init__(self, process: subprocess.Popen, port: int, output: Path) -> None:
-        self.process = process
-        self.port = port
-        self.output = output
-
-    def printed(self) -> str:
-        return self.output.read_text(errors="replace")
-
-    def describe(self) -> str:
-        return f"exit code {self.process.poll()}; output:\n{self.printed()}"
-
-    def address(self) -> str:
-        """The address `tutor serve` printed (with its token), once it has."""
-        found = wait_for(lambda: re.search(r"served at (\S+)", self.printed()), 30,
-                         "tutor serve to print its address", self.describe)
-        return found.group(1)
-
-
-@pytest.fixture
-def serve(tutor_bin, data_dir, tmp_path, monkeypatch) -> Iterator:
-    """Start `tutor serve --port <free> [args]`; every server is stopped afterwards."""
-    started: list[Served] = []
-    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(data_dir))
-
-    def start(*args: str) -> Served:
-        port = free_port()
-        output = tmp_path / f"serve-{port}.txt"
-        with output.open("w") as out:
-            process = subprocess.Popen([str(tutor_bin), "serve", "--port", str(port), *args],
-                                       stdin=subprocess.DEVNULL, stdout=out,
-                                       stderr=subprocess.STDOUT)
-        started.append(Served(process, port, output))
-        return started[-1]
-
-    yield start
-    for served in started:
-        stop(served.process)
 
 
 def get(url: str) -> tuple[int, str, str]:
