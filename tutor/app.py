@@ -123,6 +123,8 @@ class TutorApp(App):
             from tutor import hangup  # see there: a dead terminal can stall Textual's exit
 
             hangup.install(self, asyncio.get_running_loop())
+            if self.is_web:  # under `tutor serve`: no hang-up if the server dies
+                hangup.watch_server(self)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not on the main thread: keep the default (end the process)
 

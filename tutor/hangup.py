@@ -18,6 +18,11 @@ the alternate screen with mouse tracking on and the cursor hidden, and the store
 WAL unmerged: it quits the usual way too (or saves and leaves, if the terminal is
 gone). A second SIGTERM ends the process at once, in case the app cannot quit.
 
+Under `tutor serve` the app's "terminal" is a pair of pipes to the server. If the
+server dies (killed, crashed), no hang-up comes: the app would wait for input for
+ever with its store open. So there a thread watches the parent process: when the
+server is gone, the app saves and leaves, as on a hang-up.
+
 The handler is a plain signal handler, not one on the event loop: it runs as soon as
 the main thread executes Python again, even in the middle of a long redraw.
 """
@@ -29,6 +34,7 @@ import signal
 import sys
 import termios
 import threading
+import time
 
 # A hang-up is a normal way for a remote session to end, and the tutor has saved
 # everything: it exits as a quit does (nobody is left to read the status anyway).
@@ -71,6 +77,18 @@ def install(app, loop) -> None:
 
     signal.signal(signal.SIGHUP, end)
     signal.signal(signal.SIGTERM, end)
+
+
+def watch_server(app, every: float = 0.5) -> None:
+    """Under textual-serve: save and leave once the server (the parent) has gone."""
+    server = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(every)
+        save_and_leave(app)
+
+    threading.Thread(target=watch, name="server watch", daemon=True).start()
 
 
 def save_and_leave(app) -> None:

@@ -10,7 +10,7 @@ import socket
 import urllib.request
 
 import pytest
-from e2e_support import port_open, stop, wait_for
+from e2e_support import kill_if_alive, port_open, process_gone, stop, wait_for
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("textual_serve") is None,
@@ -83,3 +83,56 @@ def test_serve_on_all_interfaces_warns_about_plain_http(serve):
                        30, "the warning about serving with no authentication", served.describe)
     assert "warning" in printed.lower() and "0.0.0.0" in printed
     assert "127.0.0.1" in printed  # says what to do instead
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a process's children (Linux /proc)."""
+    path = f"/proc/{pid}/task/{pid}/children"
+    try:
+        with open(path) as file:
+            return [int(child) for child in file.read().split()]
+    except OSError:
+        return []
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def test_a_session_ends_when_the_server_dies(serve, data_dir):
+    """A killed `tutor serve` (SIGKILL, a crash) used to leave each browser session's
+    tutor running for ever, its progress store open: nobody would ever read it again."""
+    served = serve()
+    token = served.address().split("token=")[1]
+    apps: list[int] = []
+
+    async def session() -> None:
+        import aiohttp
+
+        url = f"http://127.0.0.1:{served.port}/ws?width=100&height=30&token={token}"
+        async with aiohttp.ClientSession() as client:
+            async with client.ws_connect(url) as ws:
+                received = b""
+                async with asyncio.timeout(60):
+                    async for message in ws:
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            received += message.data
+                        if b"nn-tutor" in received:
+                            break
+                apps.extend(descendants(served.process.pid))
+                assert apps, "no app process under tutor serve"
+                assert (data_dir / "progress.db-wal").exists()  # the app has its store open
+                served.process.kill()
+                served.process.wait(10)
+
+    try:
+        asyncio.run(session())
+        wait_for(lambda: all(process_gone(pid) for pid in apps), 20,
+                 "the session's tutor to end after its server died", served.describe)
+    finally:
+        for pid in apps:
+            kill_if_alive(pid)
+    assert not (data_dir / "progress.db-wal").exists()  # it closed its store on the way out

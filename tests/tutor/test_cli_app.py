@@ -83,7 +83,7 @@ def test_serve_binds_localhost_by_default_with_a_token(fake_serve, capsys):
     assert main(["serve"]) == 0
     server = fake_serve["server"]
     assert server.host == "127.0.0.1" and server.port == 8000
-    assert server.command.endswith("-m tutor")
+    assert server.command.startswith("exec ") and server.command.endswith("-m tutor")
     assert len(server.token) >= 32 and server.address.endswith(f"/?token={server.token}")
     assert capsys.readouterr().err == ""
     assert main(["serve"]) == 0

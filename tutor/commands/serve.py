@@ -26,8 +26,11 @@ LISTEN_ERRORS = {
 
 
 def app_command(slow_link: bool = False) -> str:
-    """The shell command textual-serve runs for each browser session: this Python's `tutor`."""
-    command = f"{shlex.quote(sys.executable)} -m tutor"
+    """The shell command textual-serve runs for each browser session: this Python's `tutor`.
+
+    `exec`: the tutor replaces the shell, so that its parent is the server itself
+    (it watches for the server's end: tutor/hangup.py)."""
+    command = f"exec {shlex.quote(sys.executable)} -m tutor"
     return command + " --slow-link" if slow_link else command
 
 
