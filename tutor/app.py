@@ -123,17 +123,21 @@ class TutorApp(App):
             self.open_lab(self.lab_config, start=self.start_lab)
         # After the first frame: the loader's imports (NumPy, SymPy) would compete with it for the GIL.
         self.call_after_refresh(self.load_course)
-        self._check_size(self.size.width, self.size.height)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self.fit_notice()
 
     def _catch_hangup(self) -> None:
         """On SIGHUP (the SSH link dropped) close the progress store and leave; a
-        `kill -HUP` with the terminal still there quits the usual way (tutor/hangup.py)."""
+        `kill -HUP` or SIGTERM with the terminal still there quits the usual way,
+        restoring the terminal (tutor/hangup.py)."""
         if self.is_headless or not hasattr(signal, "SIGHUP"):
             return  # tests, or Windows
         try:
             from tutor import hangup  # see there: a dead terminal can stall Textual's exit
 
             hangup.install(self, asyncio.get_running_loop())
+            if self.is_web:  # under `tutor serve`: no hang-up if the server dies
+                hangup.watch_server(self)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not on the main thread: keep the default (end the process)
 
@@ -311,14 +315,25 @@ class TutorApp(App):
     # ------------------------------------------------------------------ terminal size
 
     def on_resize(self, event) -> None:
-        self._check_size(event.size.width, event.size.height)
+        # Later: App's own handler, which records the new size, runs after this one.
+        self.call_later(self.fit_notice)
 
-    def _check_size(self, width: int, height: int) -> None:
-        """Cover the screen with a notice while the terminal is too small to read."""
+    def _screen_changed(self, screen) -> None:
+        self.call_later(self.fit_notice)
+
+    def fit_notice(self) -> None:
+        """Cover the screen with a notice exactly while the terminal is too small to read.
+
+        Decided from the size now, never from what an earlier resize did: called on
+        every resize, every screen change, and when a notice mounts or comes back on
+        top, so that quick resizes on a busy machine, or a screen opened over the
+        notice (F1, say), always end in the right state.
+        """
         from tutor.screens.too_small import TooSmallScreen
 
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        if too_small and not isinstance(self.screen, TooSmallScreen):
+        too_small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small and not showing:
             self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
-        elif not too_small and isinstance(self.screen, TooSmallScreen):
+        elif not too_small and showing:
             self.pop_screen()

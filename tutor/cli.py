@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the app in a browser (needs the 'serve' extra)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     p.add_argument("--port", type=whole_number, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--no-token", action="store_true",
+                   help="do not require the random token in the address (any local user "
+                        "or program can then use the app as you)")
     return parser
 
 

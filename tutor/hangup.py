@@ -1,4 +1,5 @@
-"""SIGHUP: the terminal hung up (an SSH link dropped). Save, and leave at once.
+"""SIGHUP and SIGTERM: the terminal hung up (an SSH link dropped), or someone asked the
+tutor to end (`kill`, a service manager, a shutdown). Save, restore the terminal, leave.
 
 Textual's normal shutdown writes to the terminal (leave the alternate screen, show
 the cursor) through its output thread. After a hang-up every write to the terminal
@@ -12,6 +13,16 @@ the progress store (every answer is already committed; closing folds the WAL bac
 into the file) and ends the process. A SIGHUP with the terminal still there
 (`kill -HUP`) quits the usual way.
 
+SIGTERM would otherwise kill the process where it stands, leaving the terminal in
+the alternate screen with mouse tracking on and the cursor hidden, and the store's
+WAL unmerged: it quits the usual way too (or saves and leaves, if the terminal is
+gone). A second SIGTERM ends the process at once, in case the app cannot quit.
+
+Under `tutor serve` the app's "terminal" is a pair of pipes to the server. If the
+server dies (killed, crashed), no hang-up comes: the app would wait for input for
+ever with its store open. So there a thread watches the parent process: when the
+server is gone, the app saves and leaves, as on a hang-up.
+
 The handler is a plain signal handler, not one on the event loop: it runs as soon as
 the main thread executes Python again, even in the middle of a long redraw.
 """
@@ -23,6 +34,7 @@ import signal
 import sys
 import termios
 import threading
+import time
 
 # A hang-up is a normal way for a remote session to end, and the tutor has saved
 # everything: it exits as a quit does (nobody is left to read the status anyway).
@@ -47,12 +59,15 @@ def terminal_gone() -> bool:
 
 
 def install(app, loop) -> None:
-    """Handle SIGHUP for `app` (a TutorApp running on the asyncio `loop`).
+    """Handle SIGHUP and SIGTERM for `app` (a TutorApp running on the asyncio `loop`).
 
     Must be called on the main thread (signal.signal raises ValueError elsewhere).
     """
 
-    def hung_up(signum, frame) -> None:
+    def end(signum, frame) -> None:
+        if signum == signal.SIGTERM:
+            # Asked once, politely; a second SIGTERM is not to be ignored (default: die).
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if terminal_gone():
             # A thread, so that a write the main thread was in the middle of (the
             # progress store's lock) finishes before the store is closed.
@@ -60,7 +75,20 @@ def install(app, loop) -> None:
         else:
             loop.call_soon_threadsafe(app.exit)
 
-    signal.signal(signal.SIGHUP, hung_up)
+    signal.signal(signal.SIGHUP, end)
+    signal.signal(signal.SIGTERM, end)
+
+
+def watch_server(app, every: float = 0.5) -> None:
+    """Under textual-serve: save and leave once the server (the parent) has gone."""
+    server = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(every)
+        save_and_leave(app)
+
+    threading.Thread(target=watch, name="server watch", daemon=True).start()
 
 
 def save_and_leave(app) -> None:

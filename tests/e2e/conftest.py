@@ -11,11 +11,12 @@ them out.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import E2E_DIR, RemoteLab, SshServer, Tmux, find_tool, port_open, start_sshd, stop
+from e2e_support import (E2E_DIR, RemoteLab, Served, SshServer, Tmux, find_tool, port_open,
+                          start_serve, start_sshd, stop)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,3 +74,20 @@ def remote_lab(tmux: Tmux, sshd: SshServer, tutor_bin: Path, data_dir: Path,
         yield lab
     finally:
         lab.cleanup()
+
+
+@pytest.fixture
+def serve(tutor_bin: Path, data_dir: Path, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Served]]:
+    """Start `tutor serve --port <free> [args]` (NN_TUTOR_DATA_DIR set); every server
+    is stopped afterwards."""
+    started: list[Served] = []
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(data_dir))
+
+    def start(*args: str) -> Served:
+        started.append(start_serve(tutor_bin, tmp_path, *args))
+        return started[-1]
+
+    yield start
+    for served in started:
+        stop(served.process)

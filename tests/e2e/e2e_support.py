@@ -152,6 +152,40 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
+# --------------------------------------------------------------------------- tutor serve
+
+
+class Served:
+    """A running `tutor serve`, its port and what it printed."""
+
+    def __init__(self, process: subprocess.Popen, port: int, output: Path) -> None:
+        self.process = process
+        self.port = port
+        self.output = output
+
+    def printed(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def describe(self) -> str:
+        return f"exit code {self.process.poll()}; output:\n{self.printed()}"
+
+    def address(self) -> str:
+        """The address `tutor serve` printed (with its token), once it has."""
+        found = wait_for(lambda: re.search(r"served at (\S+)", self.printed()), 30,
+                         "tutor serve to print its address", self.describe)
+        return found.group(1)
+
+
+def start_serve(tutor: Path, folder: Path, *args: str) -> Served:
+    """Start `tutor serve --port <free> ARGS`, its output in a file of `folder`."""
+    port = free_port()
+    output = folder / f"serve-{port}.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen([str(tutor), "serve", "--port", str(port), *args],
+                                   stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    return Served(process, port, output)
+
+
 # --------------------------------------------------------------------------- tmux
 
 
@@ -205,6 +239,15 @@ class Tmux:
         width, height = self.run("display-message", "-p", "-t", self.SESSION,
                                  "#{pane_width} #{pane_height}").split()
         return int(width), int(height)
+
+    def terminal_modes(self) -> dict[str, str]:
+        """The pane's terminal modes a full-screen app changes: alternate screen, mouse
+        tracking (any of its kinds), cursor visibility ("1" on, "0" off)."""
+        names = ["alternate_on", "mouse_standard_flag", "mouse_button_flag", "mouse_any_flag",
+                 "mouse_sgr_flag", "cursor_flag"]
+        values = self.run("display-message", "-p", "-t", self.SESSION,
+                          " ".join(f"#{{{name}}}" for name in names)).split()
+        return dict(zip(names, values))
 
     def pane_pid(self) -> int:
         """The pid of the command the pane runs."""

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import sqlite3
+from pathlib import Path
 
 import pytest
 from e2e_support import ENDLESS_RUN, RemoteLab, epoch_shown, process_gone, wait_for
@@ -160,18 +161,56 @@ def test_sighup_with_the_terminal_still_there_quits_the_usual_way(tmux, tutor_bi
     assert not (data_dir / "progress.db-wal").exists()
 
 
+def test_sigterm_restores_the_terminal_and_closes_the_store(tmux, tutor_bin, data_dir):
+    """`kill -TERM` (a service manager, a shutdown) quits the usual way: exit code 0,
+    the alternate screen left, mouse tracking off, the cursor shown, the WAL merged.
+
+    A shell stays in the pane after the tutor (tmux hides the cursor of a dead pane)."""
+    tmux.start(f"NN_TUTOR_DATA_DIR={data_dir} {tutor_bin} lab --start {' '.join(ENDLESS_RUN)}; "
+               "echo tutor exited with $?; exec sleep 600", 100, 30)
+    wait_for(lambda: epoch_shown(tmux.screen()), 20, "the Lab to train", tmux.screen)
+    modes = tmux.terminal_modes()
+    assert modes["alternate_on"] == "1" and modes["cursor_flag"] == "0", modes
+    assert (data_dir / "progress.db-wal").exists()
+    shell = tmux.pane_pid()
+    tutor = int(Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0])
+    os.kill(tutor, signal.SIGTERM)
+    wait_for(lambda: "tutor exited with" in tmux.screen(), 15, "the tutor to quit on SIGTERM",
+             tmux.screen)
+    assert "tutor exited with 0" in tmux.screen(), tmux.screen()
+    modes = tmux.terminal_modes()
+    assert modes == {"alternate_on": "0", "mouse_standard_flag": "0", "mouse_button_flag": "0",
+                     "mouse_any_flag": "0", "mouse_sgr_flag": "0", "cursor_flag": "1"}, modes
+    assert "epoch" not in tmux.screen()
+    assert not (data_dir / "progress.db-wal").exists()
+
+
 def test_resizing_mid_run_never_crashes(remote_lab):
     lab = remote_lab.start("xterm-256color", 200, 60)
     epoch = lab.wait_epoch_above(0)
-    for width, height in [(80, 24), (40, 12), (30, 10), (200, 60), (40, 12), (80, 24)]:
-        lab.tmux.resize(width, height)
-        assert lab.tmux.size() == (width, height)
+
+    def check(width: int, height: int) -> None:
+        nonlocal epoch
         if width < 40 or height < 12:  # below the minimum: a notice, the run goes on
-            wait_for(lambda: "too small" in lab.screen(), 10,
+            wait_for(lambda: "too small" in lab.screen(), 20,
                      f"the 'too small' notice at {width}x{height}", lab.describe)
         else:
             epoch = lab.wait_epoch_above(epoch)
+            wait_for(lambda: "too small" not in lab.screen(), 20,
+                     f"the notice to go at {width}x{height}", lab.describe)
             lines = lab.screen().splitlines()
             assert len(lines) == height and max(map(len, lines)) <= width
         assert lab.alive(), lab.describe()
+
+    for width, height in [(80, 24), (40, 12), (30, 10), (200, 60), (40, 12), (80, 24)]:
+        lab.tmux.resize(width, height)
+        assert lab.tmux.size() == (width, height)
+        check(width, height)
+    # Resizes in quick succession, not waiting for the app in between: whatever it
+    # was doing when the last one arrived, it ends in the state of the last size.
+    for sizes in [[(30, 10), (200, 60)], [(200, 60), (30, 10)], [(30, 10), (120, 40), (30, 10),
+                                                                  (120, 40)]]:
+        for width, height in sizes:
+            lab.tmux.resize(width, height)
+        check(*sizes[-1])
     quit_cleanly(lab)

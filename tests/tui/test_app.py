@@ -1,12 +1,17 @@
 """The app shell: start-up, progress store trouble, themes, palette, small terminals."""
 from __future__ import annotations
 
+import time
+
 import pytest
+from textual.events import Resize
+from textual.geometry import Size
 from textual.widgets import Footer, Header
 from tutor_fixtures import screen_text, settle, wait_for_course, write_lessons
 
 from tutor.app import MIN_HEIGHT, MIN_WIDTH, TutorApp
 from tutor.palette import TutorCommands
+from tutor.screens.help import HelpScreen
 from tutor.screens.home import HomeScreen, LessonList
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.too_small import TooSmallScreen
@@ -142,6 +147,66 @@ async def test_starting_in_a_too_small_terminal_shows_the_notice(make_app):
     async with app.run_test(size=(MIN_WIDTH - 1, MIN_HEIGHT)) as pilot:
         await wait_for_course(app, pilot)
         assert isinstance(app.screen, TooSmallScreen)
+
+
+def resize_now(app, width: int, height: int) -> None:
+    """A terminal resize as the driver reports it, without waiting for the app."""
+    size = Size(width, height)
+    app._driver._size = size
+    app.post_message(Resize(size, size))
+
+
+async def notice_settles(app, pilot, too_small: bool) -> None:
+    """Wait (up to 20 s) until the notice is on top exactly when `too_small`, never
+    stacked on another notice, and it stays so through a few more pauses."""
+    def right() -> bool:
+        notices = [isinstance(screen, TooSmallScreen) for screen in app.screen_stack]
+        stacked = any(a and b for a, b in zip(notices, notices[1:]))
+        return isinstance(app.screen, TooSmallScreen) == too_small and not stacked
+
+    deadline = time.monotonic() + 20
+    steady = 0
+    while steady < 5:
+        await pilot.pause(0.01)
+        steady = steady + 1 if right() else 0
+        assert time.monotonic() < deadline, [type(screen).__name__ for screen in app.screen_stack]
+
+
+@pytest.mark.parametrize("sizes", [
+    [(30, 10), (200, 60)],
+    [(30, 10), (200, 60), (30, 10)],
+    [(200, 60), (30, 10), (31, 11), (200, 60)],
+    [(30, 10), (80, 24), (30, 10), (80, 24), (39, 24)],
+])
+async def test_quick_resizes_end_with_the_notice_right(make_app, sizes):
+    """Several resizes with no wait between them (a busy machine, a slow link)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        for width, height in sizes:
+            resize_now(app, width, height)
+        width, height = sizes[-1]
+        await notice_settles(app, pilot, width < MIN_WIDTH or height < MIN_HEIGHT)
+
+
+async def test_a_screen_opened_over_the_notice_leaves_no_notice_behind(make_app):
+    """A screen opened while the notice is up (here help; a message from a worker could
+    open a lesson or the Lab) gets the notice back over it; enlarging the terminal
+    then shows that screen, and closing it shows the one below, with no notice."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        await pilot.resize_terminal(30, 10)
+        await notice_settles(app, pilot, too_small=True)
+        app.action_help()
+        await notice_settles(app, pilot, too_small=True)  # on top again, over help
+        await pilot.resize_terminal(80, 24)
+        await notice_settles(app, pilot, too_small=False)
+        assert isinstance(app.screen, HelpScreen)
+        app.pop_screen()
+        await notice_settles(app, pilot, too_small=False)
+        assert isinstance(app.screen, HomeScreen)
+        assert not any(isinstance(screen, TooSmallScreen) for screen in app.screen_stack)
 
 
 async def test_palette_opens_a_lesson_by_name(make_app):

@@ -45,15 +45,21 @@ def wait_exit(pid: int, deadline: float) -> int | None:
     return None
 
 
-@pytest.mark.skipif(not TUTOR.exists(), reason="the tutor console script is not installed")
-def test_tutor_exits_cleanly_when_the_terminal_hangs_up(tmp_path):
-    env = dict(os.environ, NN_TUTOR_DATA_DIR=str(tmp_path), TERM="xterm-256color")
+def start_tutor(data_dir: Path) -> tuple[int, int]:
+    """`tutor` on a new 80x24 pseudo-terminal: its pid and the terminal's master side."""
+    env = dict(os.environ, NN_TUTOR_DATA_DIR=str(data_dir), TERM="xterm-256color")
     pid, fd = pty.fork()
     if pid == 0:  # the child: become `tutor` on the new terminal
         os.execve(str(TUTOR), [str(TUTOR)], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    return pid, fd
+
+
+@pytest.mark.skipif(not TUTOR.exists(), reason="the tutor console script is not installed")
+def test_tutor_exits_cleanly_when_the_terminal_hangs_up(tmp_path):
+    pid, fd = start_tutor(tmp_path)
     status = None
     try:
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         drawn = read_until(fd, b"Lessons", time.monotonic() + 30)
         assert b"Lessons" in drawn, drawn[-500:]
         os.close(fd)  # hang up
@@ -65,3 +71,27 @@ def test_tutor_exits_cleanly_when_the_terminal_hangs_up(tmp_path):
     assert status is not None, "tutor still running 15 s after the hangup"
     assert not os.WIFSIGNALED(status), f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
     assert os.WEXITSTATUS(status) == 0
+
+
+@pytest.mark.skipif(not TUTOR.exists(), reason="the tutor console script is not installed")
+def test_tutor_quits_cleanly_on_sigterm(tmp_path):
+    """SIGTERM (`kill`, a shutdown) used to kill the tutor where it stood (exit 143),
+    leaving the terminal in the alternate screen; now it quits the usual way."""
+    pid, fd = start_tutor(tmp_path)
+    status = None
+    try:
+        drawn = read_until(fd, b"Lessons", time.monotonic() + 30)
+        assert b"Lessons" in drawn, drawn[-500:]
+        os.kill(pid, signal.SIGTERM)
+        # Leaving the alternate screen and showing the cursor is the last thing written.
+        restored = read_until(fd, b"\x1b[?25h", time.monotonic() + 15)
+        status = wait_exit(pid, time.monotonic() + 15)
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert not os.WIFSIGNALED(status), f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    assert os.WEXITSTATUS(status) == 0
+    assert b"\x1b[?1049l" in restored and b"\x1b[?1000l" in restored, restored[-300:]
+    assert not (tmp_path / "progress.db-wal").exists()  # the store was closed

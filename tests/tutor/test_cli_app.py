@@ -1,6 +1,7 @@
 """`tutor lab` options and `tutor serve`: one-line errors, the run config, the serve warnings."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import types
@@ -68,50 +69,69 @@ def test_lab_command_opens_the_app_on_the_lab(monkeypatch):
 
 
 @pytest.fixture
-def fake_textual_serve(monkeypatch):
-    """A stand-in textual_serve.server.Server that records how it was made and served."""
+def fake_serve(monkeypatch):
+    """TutorServer with its serve() recording the server instead of serving."""
+    pytest.importorskip("textual_serve")
+    from tutor.web_server import TutorServer
+
     calls = {}
-
-    class Server:
-        def __init__(self, command, host="localhost", port=8000, title=None, **kwargs):
-            calls.update(command=command, host=host, port=port, title=title)
-
-        def serve(self, debug=False):
-            calls["served"] = True
-
-    package = types.ModuleType("textual_serve")
-    server_module = types.ModuleType("textual_serve.server")
-    server_module.Server = Server
-    package.server = server_module
-    monkeypatch.setitem(sys.modules, "textual_serve", package)
-    monkeypatch.setitem(sys.modules, "textual_serve.server", server_module)
+    monkeypatch.setattr(TutorServer, "serve", lambda self, debug=False: calls.update(server=self))
     return calls
 
 
-def test_serve_binds_localhost_by_default(fake_textual_serve, capsys):
+def test_serve_binds_localhost_by_default_with_a_token(fake_serve, capsys):
     assert main(["serve"]) == 0
-    assert fake_textual_serve["host"] == "127.0.0.1" and fake_textual_serve["port"] == 8000
-    assert fake_textual_serve["command"].endswith("-m tutor") and fake_textual_serve["served"]
+    server = fake_serve["server"]
+    assert server.host == "127.0.0.1" and server.port == 8000
+    assert server.command.startswith("exec ") and server.command.endswith("-m tutor")
+    assert len(server.token) >= 32 and server.address.endswith(f"/?token={server.token}")
     assert capsys.readouterr().err == ""
+    assert main(["serve"]) == 0
+    assert fake_serve["server"].token != server.token  # a new one each time
 
 
-def test_serve_on_another_address_warns_there_is_no_authentication(fake_textual_serve, capsys):
-    assert main(["serve", "--host", "0.0.0.0", "--port", "9001"]) == 0
-    assert fake_textual_serve["host"] == "0.0.0.0" and fake_textual_serve["port"] == 9001
+def test_serve_with_no_token_has_none(fake_serve):
+    assert main(["serve", "--no-token"]) == 0
+    assert fake_serve["server"].token is None
+    assert fake_serve["server"].address == "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize("options, warning", [
+    ([], "warning: serving on 0.0.0.0:9001 over plain HTTP"),
+    (["--no-token"], "warning: serving on 0.0.0.0:9001 with no authentication"),
+])
+def test_serve_on_another_address_warns(fake_serve, capsys, options, warning):
+    assert main(["serve", "--host", "0.0.0.0", "--port", "9001", *options]) == 0
+    assert fake_serve["server"].host == "0.0.0.0" and fake_serve["server"].port == 9001
     err = capsys.readouterr().err
-    assert err.startswith("warning: serving on 0.0.0.0:9001 with no authentication")
+    assert err.startswith(warning) and "ssh -L 9001:127.0.0.1:9001" in err
 
 
 def test_serve_without_textual_serve_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "textual_serve", None)  # import fails as if not installed
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
+    monkeypatch.setitem(sys.modules, "tutor.web_server", None)  # (in case a test imported it)
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install 'nn-tutor[serve]'" in err
 
 
-def test_serve_refuses_a_port_out_of_range(fake_textual_serve):
+def test_serve_refuses_a_port_out_of_range(fake_serve):
     from tutor.commands.serve import run
 
     with pytest.raises(UsageError, match="--port"):
         run(build_parser().parse_args(["serve", "--port", "70000"]))
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line():
+    """It used to end in a 33-line traceback (OSError: [Errno 98])."""
+    pytest.importorskip("textual_serve")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_tutor("serve", "--port", str(port))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"tutor serve: error: cannot listen on 127.0.0.1:{port}: port {port} "
+                             "is already in use; choose another with --port\n")
+    assert result.stdout == ""  # no address printed above the error

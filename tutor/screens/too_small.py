@@ -10,6 +10,8 @@ class TooSmallScreen(ModalScreen[None]):
     """Shown by the app below its minimum size; popped as soon as the terminal is big enough.
 
     It is modal, so the screen under it (a Lab run, say) keeps its state and goes on.
+    Whenever it mounts, comes back on top or sees a resize, the app decides again from
+    the size now (TutorApp.fit_notice): the terminal may have grown in the meantime.
     """
 
     def __init__(self, min_width: int, min_height: int) -> None:
@@ -22,9 +24,15 @@ class TooSmallScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._describe()
+        self.app.fit_notice()
 
     def on_resize(self) -> None:
         self._describe()
+        self.app.fit_notice()
+
+    def on_screen_resume(self) -> None:
+        self._describe()
+        self.app.fit_notice()
 
     def _describe(self) -> None:
         size = self.app.size
