@@ -2,8 +2,8 @@
 moving a file SQLite cannot use (damaged, or not a regular file) aside to
 `progress.db.damaged-<timestamp>` so that a fresh store can start.
 
-The default place is `platformdirs.user_data_dir("nn-tutor")/progress.db`, or
-`$NN_TUTOR_DATA_DIR/progress.db`.
+The file is `platformdirs.user_data_dir("nn-tutor")/progress.db`, or
+`$NN_TUTOR_DATA_DIR/progress.db`, or wherever the store's `path` argument says.
 """
 from __future__ import annotations
 
