@@ -15,11 +15,11 @@ import numpy as np
 import platformdirs
 import pytest
 
-from tutor import progress
+from tutor.course.leitner import DAY, INTERVAL_DAYS, TOP_BOX, next_box, next_due
 from tutor.progress import (
-    DAY, INTERVAL_DAYS, TOP_BOX, Answer, Progress, ProgressError, UnknownRun,
-    default_path, next_box, next_due, open_progress,
+    Answer, Progress, ProgressError, UnknownRun, default_path, files, locks, open_progress, schema,
 )
+from tutor.progress import store as store_module
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -106,10 +106,10 @@ def test_the_file_is_in_wal_mode_with_the_current_schema_version(store):
     con = sqlite3.connect(store.path)
     try:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert con.execute("PRAGMA user_version").fetchone()[0] == len(progress.MIGRATIONS)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     finally:
         con.close()
-    assert store.schema_version() == len(progress.MIGRATIONS)
+    assert store.schema_version() == len(schema.MIGRATIONS)
 
 
 # --- answers, quizzes, lessons ----------------------------------------------
@@ -418,7 +418,7 @@ def test_moving_aside_takes_the_wal_and_shm_along_so_they_never_meet_a_fresh_fil
     db = tmp_path / "progress.db"
     for name, data in [("progress.db", b"db"), ("progress.db-wal", b"wal"), ("progress.db-shm", b"shm")]:
         (tmp_path / name).write_bytes(data)
-    aside = progress._move_aside(db)
+    aside = files.move_aside(db)
     assert aside.name.startswith("progress.db.damaged-")
     assert [aside.read_bytes(), Path(f"{aside}-wal").read_bytes(), Path(f"{aside}-shm").read_bytes()] \
         == [b"db", b"wal", b"shm"]
@@ -452,9 +452,9 @@ def test_an_older_file_is_migrated_and_keeps_its_data(tmp_path, monkeypatch):
     with Progress(tmp_path) as p:
         run_id = fill(p)
     extra_step = ("ALTER TABLE runs ADD COLUMN note TEXT",)
-    monkeypatch.setattr(progress, "MIGRATIONS", progress.MIGRATIONS + (extra_step,))
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + (extra_step,))
     with Progress(tmp_path) as p:
-        assert p.schema_version() == len(progress.MIGRATIONS)
+        assert p.schema_version() == len(schema.MIGRATIONS)
         assert_filled(p, run_id)
     con = sqlite3.connect(tmp_path / "progress.db")
     try:
@@ -467,7 +467,7 @@ def test_a_version_1_file_gains_shown_answers_and_hints_and_keeps_every_answer(t
     """Schema 1 (before shown answers were kept) migrates: its answers still count."""
     db = tmp_path / "progress.db"
     con = sqlite3.connect(db)
-    for statement in progress.MIGRATIONS[0]:
+    for statement in schema.MIGRATIONS[0]:
         con.execute(statement)
     con.execute("INSERT INTO answers (lesson_id, quiz_id, text, correct, answered_at)"
                 " VALUES ('l', 'q1', '3x^2', 1, 5.0), ('l', 'q2', '7', 0, 6.0)")
@@ -475,7 +475,7 @@ def test_a_version_1_file_gains_shown_answers_and_hints_and_keeps_every_answer(t
     con.commit()
     con.close()
     with Progress(tmp_path) as p:
-        assert p.schema_version() == len(progress.MIGRATIONS) >= 2
+        assert p.schema_version() == len(schema.MIGRATIONS) >= 2
         assert [(a.quiz_id, a.text, a.correct, a.variant, a.after_reveal) for a in p.answers("l")] == [
             ("q1", "3x^2", True, 0, False), ("q2", "7", False, 0, False)]
         assert p.quiz_status("l") == {"q1": True, "q2": False}
@@ -537,7 +537,7 @@ def test_a_closed_store_says_so(tmp_path):
 
 
 def test_a_store_locked_too_long_gives_a_progress_error_and_loses_nothing_after(tmp_path, monkeypatch):
-    monkeypatch.setattr(progress, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
     with Progress(tmp_path) as p:
         other = sqlite3.connect(p.path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
@@ -666,18 +666,18 @@ def test_two_processes_answering_at_once_both_succeed(tmp_path):
 
 def test_a_file_repaired_by_another_tutor_meanwhile_is_not_moved_again(tmp_path, monkeypatch):
     (tmp_path / "progress.db").write_bytes(b"\x00junk" * 2000)
-    real_lock = progress._repair_lock
+    real_lock = locks.repair_lock
     others = []
 
     def other_tutor_wins_the_race(db):
         # Between our diagnosis and our taking the lock, another tutor repairs the file.
-        monkeypatch.setattr(progress, "_repair_lock", real_lock)
+        monkeypatch.setattr(locks, "repair_lock", real_lock)
         other, notice = open_progress(tmp_path)
         other.record_answer("other", "q", "x", True)
         others.append((other, notice))
         return real_lock(db)
 
-    monkeypatch.setattr(progress, "_repair_lock", other_tutor_wins_the_race)
+    monkeypatch.setattr(locks, "repair_lock", other_tutor_wins_the_race)
     p, notice = open_progress(tmp_path)
     [(other, other_notice)] = others
     with p, other:
@@ -690,7 +690,7 @@ def test_a_file_repaired_by_another_tutor_meanwhile_is_not_moved_again(tmp_path,
 def test_the_repair_lock_is_exclusive(tmp_path):
     import fcntl
     db = tmp_path / "progress.db"
-    with progress._repair_lock(db):
+    with locks.repair_lock(db):
         fd = os.open(f"{db}.lock", os.O_RDWR)
         try:
             with pytest.raises(BlockingIOError):

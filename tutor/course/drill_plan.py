@@ -2,8 +2,9 @@
 
 Shared by `tutor drill` (plain text) and the app's drill screen, so both follow
 one set of rules:
-- families the progress store says are due come first (spaced repetition);
-  otherwise a new drill is generated at the current level;
+- families the progress store says are due come first (spaced repetition by
+  Leitner's boxes, tutor.course.leitner); otherwise a new drill is generated at
+  the current level;
 - drill n of a session uses seed + n, so a session is reproducible by its seed;
 - the first judged answer to each drill is the one that counts: it moves the
   family's Leitner box (the caller records it in the store) and the streak;
