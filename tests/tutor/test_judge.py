@@ -394,7 +394,7 @@ HOSTILE = [
     ("+-" * 249 + "x", "nested too deeply"),
     ("(" * 250 + ")" * 250, "too many brackets"),
     ("exec('x')", "unknown name `exec`"),
-    ("{x}", "round brackets"),
+    ("{x: 1}", "unexpected character `:`"),
     ("x; x", "unexpected character `;`"),
     ("x\nimport os", "unknown name `import`"),
     ("1" * 400, "too large"),
@@ -540,3 +540,64 @@ def test_the_work_spent_on_kinks_is_bounded_by_structure():
         tree = parse(text)
         assert tree.size() <= MAX_NODES
         assert _kink_work(tree) <= MAX_WORK
+
+
+# ------------------------------------------------------------------ issue 10: quizzes
+
+
+@pytest.mark.parametrize("answer, function, shown", [
+    ("σ′(x)", "sigmoid(x)", "σ(x) or x"),
+    ("sigmoid'(x)", "sigmoid(x)", "σ(x) or x"),
+    ("σ'(x)", "sigmoid(x)", "σ(x) or x"),
+    ("tanh'(x)", "tanh(x)", "tanh(x) or x"),
+    ("3σ′(3x)", "sigmoid(3*x)", "σ(x) or x"),
+])
+def test_an_answer_that_restates_the_question_is_refused_kindly(answer, function, shown):
+    verdict = judge(answer, derivative_of(function), function=function)
+    assert not verdict.correct and verdict.diagnosis == "restates-question"
+    assert f"in terms of {shown}" in verdict.feedback
+
+
+def test_a_prime_of_another_function_is_still_read():
+    # σ′ in an expression quiz (no function asked) is plain notation.
+    assert judge("σ′(x)", SIGMOID_PRIME).correct
+
+
+def test_feedback_stays_inside_the_domain_of_the_asked_function():
+    # Issue 10: "At x = −1.1 …" for the derivative of ln(2x).
+    for answer in ("2/x", "1/(2x)", "x", "1/x + 1"):
+        verdict = judge(answer, derivative_of("log(2*x)"), function="log(2*x)")
+        assert not verdict.correct
+        for value in re.findall(r"x = (\S+?)[,:. ]", verdict.feedback):
+            assert not value.startswith("−"), verdict.feedback
+
+
+def test_ranges_confine_the_sample():
+    verdict = judge("a + y", "a - y", ("a", "y"), ranges={"a": (0.0, 1.0), "y": (0.0, 1.0)})
+    values = re.findall(r"[ay] = (\S+?)[, ]", verdict.feedback)
+    assert values and all(0 < float(v) < 1 for v in values)
+
+
+@pytest.mark.parametrize("answer", ["e^-2x", "e^2x", "2e^2x", "1/2x"])
+def test_notation_that_reads_two_ways_is_asked_about_not_judged(answer):
+    verdict = judge(answer, "2*exp(2*x)")
+    assert verdict.diagnosis == "parse-error" and "reads two ways" in verdict.feedback
+
+
+@pytest.mark.parametrize("answer, expected, variables", [
+    ("cos x² · 2x", "2*x*cos(x**2)", ("x",)),
+    ("sech^2 x", "1 - tanh(x)**2", ("x",)),
+    ("tanh²x", "tanh(x)**2", ("x",)),
+    ("exp x", "exp(x)", ("x",)),
+    ("ln x", "log(x)", ("x",)),
+    ("e^{x}", "exp(x)", ("x",)),
+    ("xe^x", "x*exp(x)", ("x",)),
+    ("H(x)", "(x > 0)", ("x",)),
+    ("2x ‐ 2", "2*x - 2", ("x",)),
+    ("２x", "2*x", ("x",)),
+    ("¼x", "x/4", ("x",)),
+    ("x(wx+b-y)", "(w*x + b - y)*x", ("w", "x", "b", "y")),
+])
+def test_common_notation_is_accepted(answer, expected, variables):
+    verdict = judge(answer, expected, variables)
+    assert verdict.correct, verdict.feedback

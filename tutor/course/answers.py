@@ -25,6 +25,11 @@ class Verdict:
     feedback: str
     understood: bool = True
     reading: str = ""
+    detail: str = ""  # the feedback without a leading verdict word, for front ends with a mark of their own
+
+    def __post_init__(self):
+        if not self.detail:
+            object.__setattr__(self, "detail", self.feedback)
 
 
 def check_answer(quiz: Quiz, text: str) -> Verdict:
@@ -33,9 +38,10 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     if not text:
         return Verdict(False, "Type an answer first.", understood=False)
     if quiz.kind == "derivative":
-        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function)
+        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function,
+                       quiz.spec.ranges)
     if quiz.kind == "expression":
-        return _judged(text, quiz.spec.expected, quiz.spec.variables, None)
+        return _judged(text, quiz.spec.expected, quiz.spec.variables, None, quiz.spec.ranges)
     if quiz.kind == "choice":
         return _check_choice(quiz.spec, text)
     if quiz.kind == "numeric":
@@ -45,12 +51,14 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     raise ValueError(f"unknown quiz kind {quiz.kind!r}")
 
 
-def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None) -> Verdict:
+def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None,
+            ranges) -> Verdict:
     from tutor.course.judge import judge
 
-    judgement = judge(text, expected, variables=variables, function=function)
-    understood = judgement.diagnosis != "parse-error"
-    return Verdict(judgement.correct, judgement.feedback, understood, judgement.understood)
+    judgement = judge(text, expected, variables=variables, function=function,
+                      ranges={name: (low, high) for name, low, high in ranges})
+    return Verdict(judgement.correct, judgement.feedback, judgement.attempt, judgement.understood,
+                   judgement.detail)
 
 
 # ----------------------------------------------------------------- choices
@@ -79,7 +87,9 @@ def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
         return Verdict(False, picked, understood=False)
     right = spec.answers
     if picked == right:
-        return Verdict(True, "Correct.")
+        names = " and ".join(str(n + 1) for n in sorted(right))
+        detail = f"{'Choice' if len(right) == 1 else 'Choices'} {names}."
+        return Verdict(True, f"Correct: {detail[0].lower()}{detail[1:]}", detail=detail)
     wrong = sorted(picked - right)
     missing = right - picked
     if wrong:
@@ -95,15 +105,31 @@ NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def read_number(text: str) -> float | None:
-    """A decimal number or a fraction like 3/16 (Unicode minus allowed); None otherwise."""
-    text = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
-    if NUMBER.match(text):
-        return float(text)
-    if re.match(r"^[+-]?\d+/\d+$", text):
-        numerator, denominator = text.split("/")
+    """A decimal number, a fraction like 3/16, or arithmetic on numbers such as
+    (9.61 − 9)/0.1 or ¼ (read by the math parser, never evaluated as Python); None otherwise."""
+    compact = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
+    if NUMBER.match(compact):
+        return float(compact)
+    if re.match(r"^[+-]?\d+/\d+$", compact):
+        numerator, denominator = compact.split("/")
         if int(denominator) != 0:
             return float(Fraction(int(numerator), int(denominator)))
-    return None
+        return None
+    return _arithmetic(text)
+
+
+def _arithmetic(text: str) -> float | None:
+    """The value of an expression without variables (e, π and functions allowed), if finite."""
+    from tutor.course.mathparse import ParseError, parse
+
+    try:
+        tree = parse(text, ("x",))
+    except ParseError:
+        return None
+    if tree.variables():
+        return None
+    value = float(tree.evaluate())
+    return value if math.isfinite(value) else None
 
 
 def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
@@ -113,7 +139,8 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
     error = abs(value - spec.expected)
     if error <= spec.tolerance:
         source = "the engine's value" if spec.network is not None else "the exact value"
-        return Verdict(True, f"Correct: {source} is {spec.expected:.6g}.")
+        return Verdict(True, f"Correct: {source} is {spec.expected:.6g}.",
+                       detail=f"{source[0].upper()}{source[1:]} is {spec.expected:.6g}.")
     if spec.expected != 0 and abs(value + spec.expected) <= spec.tolerance:
         return Verdict(False, "The size is right but the sign is wrong.")
     if error <= 5 * spec.tolerance:
@@ -125,7 +152,8 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
             if abs(ratio - factor) <= 0.01 * factor:
                 return Verdict(False, f"Your answer is {factor:g} times the right one: "
                                       "look for a forgotten or extra factor.")
-    return Verdict(False, "Not yet.")
+    detail = f"{value:g} is not within ±{spec.tolerance:.2g} of the right value."
+    return Verdict(False, f"Not yet: {detail}", detail=detail)
 
 
 # ----------------------------------------------------------------- predictions
@@ -146,4 +174,5 @@ def _check_predict(spec: PredictSpec, text: str) -> Verdict:
     if picked is None:
         return Verdict(False, f"Answer with one of: {', '.join(spec.choices)} (or its number).", understood=False)
     truth, measured = predict_truth(spec)
-    return Verdict(picked == truth, ("Correct. " if picked == truth else "No. ") + measured)
+    return Verdict(picked == truth, ("Correct. " if picked == truth else "No. ") + measured,
+                   detail=measured)

@@ -72,6 +72,11 @@ class Judgement:
     diagnosis: str | None = None
     detail: str = ""
 
+    @property
+    def attempt(self) -> bool:
+        """Whether this counts as a try: unreadable, too complex or restating text does not."""
+        return self.diagnosis not in NOT_ATTEMPTS
+
 
 # Diagnoses that mean "this was not an answer to judge": the learner is told why, no attempt counts.
 NOT_ATTEMPTS = ("parse-error", "too-complex", "restates-question")

@@ -153,14 +153,14 @@ class QuizWidget(Vertical):
             self.remove_class("-wrong")
             self.add_class("-solved")
             self.border_subtitle = "solved"
-            self._feedback(f"[b $text-success]✓ Right.[/] {escape(verdict.feedback)}")
+            self._feedback(f"[b $text-success]✓ Right.[/] {escape(verdict.detail)}")
             self._show_explanation()
         else:
             self.remove_class("-solved")
             self.add_class("-wrong")
             self.border_subtitle = "not yet"
             more = " Try again, or take a hint." if self.hints_shown < len(self.quiz.hints) else " Try again."
-            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(verdict.feedback)}{more}")
+            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(verdict.detail)}{more}")
         self.post_message(messages.QuizAnswered(self.quiz, text, verdict))
 
     def show_hint(self) -> None:
