@@ -601,3 +601,11 @@ def test_notation_that_reads_two_ways_is_asked_about_not_judged(answer):
 def test_common_notation_is_accepted(answer, expected, variables):
     verdict = judge(answer, expected, variables)
     assert verdict.correct, verdict.feedback
+
+
+def test_a_rounded_counterexample_stays_inside_the_range():
+    # a = 0.999 rounds to 1.0, outside the open interval (0, 1): the point is shown unrounded.
+    for answer in ("a + y", "a*y + 1", "2a - y", "a^2 - y"):
+        verdict = judge(answer, "a - y", ("a", "y"), ranges={"a": (0.995, 1.0), "y": (0.0, 0.004)})
+        values = [float(v.replace("−", "-")) for v in re.findall(r"[ay] = ([0-9.e−-]+?)[, ]", verdict.feedback)]
+        assert values and all(0 < v < 1 for v in values), verdict.feedback

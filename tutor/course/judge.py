@@ -119,7 +119,8 @@ def judge(answer: str, expected: str, variables: tuple[str, ...] = ("x",),
     if np.all(_close(a, e, scale)):
         detail = f"Read as: {understood}."
         return Judgement(True, f"Correct. {detail}", understood, detail=detail)
-    diagnosis, advice = _diagnose(given, right, original, points, variables, scale)
+    inside = functools.partial(_inside, original, ranges or {})
+    diagnosis, advice = _diagnose(given, right, original, points, variables, scale, inside)
     detail = f"Read as: {understood}. {advice}"
     return Judgement(False, f"Not quite. {detail}", understood, diagnosis, detail=detail)
 
@@ -302,13 +303,13 @@ def _near_zero(switch: Expr, points: dict[str, np.ndarray]) -> np.ndarray:
 # ------------------------------------------------------------------ diagnosis
 
 def _diagnose(given: Expr, right: Expr, original: Expr | None, points, variables,
-              scale) -> tuple[str | None, str]:
+              scale, inside) -> tuple[str | None, str]:
     """(diagnosis code, advice) for a wrong answer."""
     with np.errstate(all="ignore"):  # k·e may overflow for a wild answer: then it is no factor
-        return _find_slip(given, right, original, points, variables, scale)
+        return _find_slip(given, right, original, points, variables, scale, inside)
 
 
-def _find_slip(given, right, original, points, variables, scale) -> tuple[str | None, str]:
+def _find_slip(given, right, original, points, variables, scale, inside) -> tuple[str | None, str]:
     a, e = given.evaluate(**points), right.evaluate(**points)
     close = _close(a, e, scale)
     if original is not None:
@@ -334,14 +335,14 @@ def _find_slip(given, right, original, points, variables, scale) -> tuple[str | 
         for side, other, code, here, there in ((x > 0, x < 0, "only-positive", "x > 0", "x < 0"),
                                                (x < 0, x > 0, "only-negative", "x < 0", "x > 0")):
             if side.any() and other.any() and np.all(close[side]) and not np.all(close[other]):
-                example = _counterexample(given, right, points, variables, other & ~close)
+                example = _counterexample(given, right, points, variables, other & ~close, inside)
                 return code, f"Right for {here} but not for {there}: {example}"
     undefined = ~np.isfinite(a)
     if undefined.any():
         where = _format_point(points, variables, int(np.flatnonzero(undefined)[0]))
         return "undefined", (f"Your answer is undefined at {where}, where the right one is defined "
                              "(a division by zero, or the log or root of a negative number?).")
-    example = _counterexample(given, right, points, variables, ~close)
+    example = _counterexample(given, right, points, variables, ~close, inside)
     return None, example[0].upper() + example[1:]
 
 
@@ -410,11 +411,33 @@ def _format_pair(right: float, yours: float) -> tuple[str, str]:
     return shown
 
 
+def _format_inside(point: dict[str, np.ndarray], name: str, inside) -> str:
+    """A coordinate with the fewest digits (4 at least) that keep the point inside:
+    a = 0.9997 in (0, 1) is not shown as a = 1."""
+    value = float(point[name][0])
+    for digits in range(4, 18):
+        shown = {**point, name: np.array([float(f"{value:.{digits}g}")])}
+        if inside(shown):
+            break
+    return _format_number(value, digits)
+
+
 def _format_point(points, variables, index: int) -> str:
     return ", ".join(f"{name} = {_format_number(points[name][index])}" for name in variables)
 
 
-def _counterexample(given: Expr, right: Expr, points, variables, wrong: np.ndarray) -> str:
+def _inside(original: Expr | None, ranges: Ranges, point: dict[str, np.ndarray]) -> bool:
+    """Whether a point is one the sample could hold: inside every range, off zero (each
+    half of the sample keeps its sign), and where the asked function is defined."""
+    for name, value in point.items():
+        v = float(value[0])
+        low, high = ranges.get(name, (-np.inf, np.inf))
+        if not (low < v < high) or v == 0:
+            return False
+    return original is None or bool(np.isfinite(original.evaluate(**point)).all())
+
+
+def _counterexample(given: Expr, right: Expr, points, variables, wrong: np.ndarray, inside) -> str:
     """"at x = −1.5 the right value is 0.01, yours is 1." at the first wrong point.
 
     The point is rounded to two decimals when the answers still differ there, so the
@@ -427,12 +450,10 @@ def _counterexample(given: Expr, right: Expr, points, variables, wrong: np.ndarr
     a, e = given.evaluate(**rounded), right.evaluate(**rounded)
     kinks = [s.evaluate(**rounded) for tree in (given, right) for s in tree.switches()]
     away = all(np.all(np.abs(k) >= KINK_MARGIN) for k in kinks)
-    inside = all(np.sign(rounded[name][0]) == np.sign(point[name][0]) and rounded[name][0] != 0
-                 for name in variables)
-    if away and inside and np.isfinite(e).all() and not _close(a, e).all():
+    if away and inside(rounded) and np.isfinite(e).all() and not _close(a, e).all():
         point = rounded
     else:
         a, e = given.evaluate(**point), right.evaluate(**point)
-    where = ", ".join(f"{name} = {_format_number(point[name][0])}" for name in variables)
+    where = ", ".join(f"{name} = {_format_inside(point, name, inside)}" for name in variables)
     right_value, your_value = _format_pair(float(e[0]), float(a[0]))
     return f"at {where} the right value is {right_value}, yours is {your_value}."
