@@ -218,7 +218,7 @@ class Negate(Expr):
         return ("−" if pretty else "-") + inner, NEGATE
 
 
-_BINARY = {
+BINARY_OPERATIONS = {  # op -> NumPy ufunc (the judge reuses it)
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
 }
 
@@ -235,7 +235,7 @@ class Binary(Expr):
         return (self.left, self.right)
 
     def _eval(self, values):
-        return _BINARY[self.op](self.left._eval(values), self.right._eval(values))
+        return BINARY_OPERATIONS[self.op](self.left._eval(values), self.right._eval(values))
 
     def _render(self, pretty):
         (a, sa), (b, sb) = self.left._render(pretty), self.right._render(pretty)

@@ -37,7 +37,9 @@ from typing import Mapping
 
 import numpy as np
 
-from tutor.course.expr import FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable
+from tutor.course.expr import (
+    BINARY_OPERATIONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
+)
 from tutor.course.mathparse import ParseError, parse
 
 RELATIVE_TOLERANCE = 1e-10
@@ -210,8 +212,7 @@ def _size_of(node: Expr, points) -> tuple[np.ndarray, np.ndarray]:
     """(value, magnitude) in one pass, so that the work stays one visit per node."""
     if isinstance(node, Binary):
         (a, ma), (b, mb) = _size_of(node.left, points), _size_of(node.right, points)
-        value = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
-                 "**": np.power}[node.op](a, b)
+        value = BINARY_OPERATIONS[node.op](a, b)
         if node.op in "+-":
             return value, ma + mb
         if node.op == "*":

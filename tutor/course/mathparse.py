@@ -75,7 +75,8 @@ _PRIME_PREFIX = "_prime_"  # sigmoid'(x) is rebuilt as _prime_sigmoid(x): no lea
 
 # One character that stands for an operator, a name or a bracket.
 _SYMBOLS = {
-    "−": "-", "–": "-", "‐": "-", "‑": "-", "‒": "-", "﹣": "-", "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
+    "−": "-", "–": "-", "‐": "-", "‑": "-", "‒": "-", "﹣": "-",  # minus, en dash, hyphens
+    "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
     "^": "**", "≤": "<=", "≥": ">=", "≠": "!=",
 }
 _GREEK = {"σ": "sigmoid", "π": "pi"}
