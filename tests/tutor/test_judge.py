@@ -609,3 +609,10 @@ def test_a_rounded_counterexample_stays_inside_the_range():
         verdict = judge(answer, "a - y", ("a", "y"), ranges={"a": (0.995, 1.0), "y": (0.0, 0.004)})
         values = [float(v.replace("−", "-")) for v in re.findall(r"[ay] = ([0-9.e−-]+?)[, ]", verdict.feedback)]
         assert values and all(0 < v < 1 for v in values), verdict.feedback
+
+
+def test_values_in_a_counterexample_are_shown_with_the_digits_that_differ():
+    # Issue 10: "the right value is 0.07577, yours is 0.07577".
+    verdict = judge("x*(1 + 1e-8)", "x")
+    right, yours = re.search(r"right value is (\S+), yours is (\S+)\.", verdict.feedback).groups()
+    assert right != yours and len(yours.replace("−", "")) >= 10
