@@ -514,6 +514,7 @@ def test_deeply_nested_answers_get_a_verdict(kind):
 def test_the_original_hang_is_judged():
     verdict = judge("e^" * 22 + "x", "2*x")
     assert not verdict.correct and verdict.understood.startswith("e^(e^(")
+    assert verdict.diagnosis == "undefined" and "too large to compute" in verdict.feedback
 
 
 def test_an_answer_too_large_to_check_is_told_so(monkeypatch):

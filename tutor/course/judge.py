@@ -340,7 +340,11 @@ def _find_slip(given, right, original, points, variables, scale, inside) -> tupl
                 return code, f"Right for {here} but not for {there}: {example}"
     undefined = ~np.isfinite(a)
     if undefined.any():
-        where = _format_point(points, variables, int(np.flatnonzero(undefined)[0]))
+        first = int(np.flatnonzero(undefined)[0])
+        where = _format_point(points, variables, first)
+        if np.isinf(a[first]):
+            return "undefined", (f"Your answer is infinite at {where}, where the right one is an ordinary "
+                                 "number (a division by zero, or a value too large to compute?).")
         return "undefined", (f"Your answer is undefined at {where}, where the right one is defined "
                              "(a division by zero, or the log or root of a negative number?).")
     example = _counterexample(given, right, points, variables, ~close, inside)
