@@ -1,6 +1,7 @@
 """check_answer for every quiz kind: right, wrong with useful feedback, and unreadable."""
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 import pytest
@@ -55,8 +56,8 @@ CHOICE = quiz("choice", ChoiceSpec(choices=("sigmoid", "tanh", "SiLU"), answers=
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("1, 2", True, ""),
-    ("2 and 1", True, ""),
+    ("1, 2", True, "Correct: choices 1 and 2."),
+    ("2 and 1", True, "Correct: choices 1 and 2."),
     ("1 3", False, "Not choice 3."),
     ("1", False, "Right so far, but 1 more choice is right too: give all of them."),
 ])
@@ -101,7 +102,10 @@ NUMERIC = quiz("numeric", NumericSpec(expected=0.25, tolerance=0.0025))
     ("−0.25", False, "The size is right but the sign is wrong."),
     ("0.26", False, "Close, but not within the tolerance: keep four significant digits in the intermediate steps."),
     ("0.5", False, "Your answer is 2 times the right one: look for a forgotten or extra factor."),
-    ("3", False, "Your value is not within 0.0025 of the right one."),
+    ("3", False, "Not yet: 3 is not within ±0.0025 of the right value."),
+    ("(0.5 − 0.25)", True, "Correct: the exact value is 0.25."),
+    ("¼", True, "Correct: the exact value is 0.25."),
+    ("1/2 · 1/2", True, "Correct: the exact value is 0.25."),
 ])
 def test_numeric(text, correct, feedback):
     verdict = check_answer(NUMERIC, text)
@@ -166,7 +170,7 @@ def test_a_verdict_line_never_repeats_the_verdict(verdict, line):
 
 def test_no_verdict_of_a_choice_or_numeric_quiz_repeats_its_verdict_word():
     for q, text in ((CHOICE, "1, 2"), (CHOICE, "1 3"), (NUMERIC, "3"), (NUMERIC, "0.25")):
-        assert verdict_line(check_answer(q, text))[1] == check_answer(q, text).feedback
+        assert verdict_line(check_answer(q, text))[1] == check_answer(q, text).detail
 
 
 def test_predict_unreadable():
@@ -210,3 +214,36 @@ def test_a_predict_variant_runs_another_seed():
 
     fresh = variant(quiz("predict", STALL), 2)
     assert fresh.spec.lab["seed"] == 2 and {**fresh.spec.lab, "seed": 0} == dict(STALL.lab)
+
+
+@pytest.mark.parametrize("quiz_, text", [
+    (NUMERIC, "0.25"), (NUMERIC, "3"), (NUMERIC, "0.26"), (CHOICE, "1, 2"), (CHOICE, "1 3"),
+    (quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"))), "a - y"),
+    (quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"))), "y - a"),
+])
+def test_the_detail_never_repeats_the_verdict(quiz_, text):
+    # Issue 10: the app showed "✓ Right. Correct." and "✗ Not yet. Not yet.": the app marks
+    # the verdict itself and shows `detail`, which must say something else, and something.
+    verdict = check_answer(quiz_, text)
+    assert verdict.detail.strip()
+    assert not re.match(r"(correct|right|not yet|not quite|no)\b", verdict.detail, re.IGNORECASE)
+
+
+def test_arithmetic_on_numbers_is_a_number():
+    # Issue 10: (9.61-9)/0.1 was refused in a numeric quiz.
+    q = quiz("numeric", NumericSpec(expected=6.1, tolerance=1e-9))
+    assert check_answer(q, "(9.61-9)/0.1").correct
+    assert check_answer(q, "(9.61 − 9)/0.1").correct
+    unreadable = check_answer(q, "(9.61-x)/0.1")
+    assert not unreadable.understood
+
+
+def test_an_expression_quiz_samples_inside_its_ranges():
+    # Issue 10: "At a = −1.1, y = −0.05" for a sigmoid output a in (0, 1).
+    q = quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"),
+                                          ranges=(("a", 0.0, 1.0), ("y", 0.0, 1.0))))
+    verdict = check_answer(q, "a + y")
+    point = re.search(r"(?i)at a = (\S+), y = (\S+) the right", verdict.feedback)
+    assert point is not None, verdict.feedback
+    a, y = (float(v.replace("−", "-")) for v in point.groups())
+    assert 0 < a < 1 and 0 < y < 1

@@ -36,28 +36,40 @@ def test_right_answer_is_recorded_and_q_quits(data_dir, monkeypatch, capsys):
         assert store.drill_box(first.family) == 2
 
 
-def test_missed_family_comes_back_first(data_dir, monkeypatch, capsys):
+def test_missed_family_comes_back_after_other_families(data_dir, monkeypatch, capsys):
+    from tutor.course.drill_plan import RECENT
+
     first = drills.generate(5, level=1)
-    feed(monkeypatch, ["0", ""])  # a wrong answer, then move on; EOF ends the session
+    # wrong, move on; skip RECENT other drills (each counts as missed); then q
+    feed(monkeypatch, ["0", ""] + [""] * RECENT + ["q"])
     assert main(["drill", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     assert "Not quite." in out and "The answer: " in out
-    second = drills.generate(6, family=first.family)  # the missed family is due again at once
-    assert second.prompt in out.split("The answer: ", 1)[1]
-    assert out.rstrip().endswith("1 drill, 0 right at the first try.")
+    prompts = [line for line in out.splitlines() if line.startswith("d/dx of ")]
+    assert len(prompts) == RECENT + 2
+    # the drills between are of other families; the missed one is due again after them
     with Progress(data_dir / "progress.db") as store:
         assert store.drill_box(first.family) == 1
+    assert prompts[1] != prompts[0]
+    last = prompts[-1]
+    assert any(drills.generate(5 + RECENT + 1 + k * 7919, family=first.family).prompt == last
+               for k in range(20)), prompts
+    assert out.rstrip().endswith(f"{RECENT + 1} drills, 0 right at the first try.")
 
 
 def test_level_rises_after_a_streak(data_dir, monkeypatch, capsys):
-    from tutor.course.drill_plan import LEVEL_UP
+    from tutor.course.drill_plan import LEVEL_UP, DrillPlan
 
-    answers = [drills.generate(100 + k, level=1).expected for k in range(LEVEL_UP)]
+    plan = DrillPlan(100)
+    answers = []
+    for _ in range(LEVEL_UP):
+        answers.append(plan.generate(*plan.next_spec([])).expected)
+        plan.count(True)
     feed(monkeypatch, answers + ["q"])
     main(["drill", "--seed", "100"])
     out = capsys.readouterr().out
     assert "Level 2." in out
-    assert drills.generate(100 + LEVEL_UP, level=2).prompt in out.split("Level 2.", 1)[1]
+    assert plan.generate(*plan.next_spec([])).prompt in out.split("Level 2.", 1)[1]
 
 
 def test_question_mark_is_a_hint_as_in_tutor_quiz_and_giveup_shows_the_answer(data_dir, monkeypatch, capsys):

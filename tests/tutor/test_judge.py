@@ -118,11 +118,27 @@ def test_different_functions_are_wrong(answer, expected):
     assert verdict.understood in verdict.feedback
 
 
-def test_the_tolerance_is_relative_1e_6_plus_absolute_1e_9():
-    assert judge("x*(1 + 5e-7)", "x").correct
-    assert not judge("x*(1 + 5e-6)", "x").correct
-    assert judge("1e-10", "0").correct
-    assert not judge("1e-8", "0").correct
+def test_the_tolerance_leaves_room_for_rounding_only():
+    # Issue 10: 2x − 2 + 1e-9 was accepted (relative 1e-6 plus absolute 1e-9).
+    assert not judge("x*(1 + 5e-7)", "x").correct
+    assert not judge("x*(1 + 1e-9)", "x").correct
+    assert not judge("1e-10", "0").correct
+    assert not judge("2x - 2 + 1e-9", "2*x - 2").correct
+    assert judge("x*(1 + 1e-14)", "x").correct  # rounding
+    # forms whose rounding error is larger than their value, at wide points too
+    assert judge("1 - tanh(x)^2", "sech(x)**2").correct
+    assert judge("4σ(2x)(1 − σ(2x))", "1 - tanh(x)**2").correct
+    assert judge("(x+1)^3 - x^3", "3*x**2 + 3*x + 1").correct
+
+
+def test_a_constant_offset_is_named_and_shown_with_enough_digits():
+    verdict = judge("2x - 2 + 1e-9", "2*x - 2", function="x^2 - 2x - 3")
+    assert verdict.diagnosis == "offset" and "1e−09" in verdict.feedback
+    four = judge("x*w*x+x*b-x*y+0.0000001", "(w*x + b - y)*x", ("w", "x", "b", "y"))
+    assert not four.correct
+    numbers = re.findall(r"right value is (\S+), yours is (\S+)\.", four.feedback)
+    if numbers:  # the values shown must differ: as many digits as it takes
+        assert numbers[0][0] != numbers[0][1]
 
 
 def test_feedback_says_what_was_understood_in_normal_notation():
@@ -156,17 +172,27 @@ def test_a_sign_error_is_recognised():
     assert "opposite sign" in verdict.feedback
 
 
-@pytest.mark.parametrize("answer, expected, factor", [
-    ("sigmoid(3x)(1 - sigmoid(3x))", "3*sigmoid(3*x)*(1 - sigmoid(3*x))", "1/3"),
-    ("6x·e^(3x²)", "2*x*exp(3*x**2)", "3"),
-    ("-2x", "x", "−2"),
-    ("e^(2x)", "2*exp(2*x)", "1/2"),
+@pytest.mark.parametrize("answer, expected, function, factor", [
+    ("sigmoid(3x)(1 - sigmoid(3x))", "3*sigmoid(3*x)*(1 - sigmoid(3*x))", "sigmoid(3*x)", "1/3"),
+    ("6x·e^(3x²)", "2*x*exp(3*x**2)", "exp(3*x**2)/3", "3"),
+    ("e^(2x)/2", "2*exp(2*x)", "exp(2*x)", "1/4"),
 ])
-def test_a_constant_factor_is_recognised(answer, expected, factor):
-    verdict = judge(answer, expected)
+def test_a_constant_factor_is_recognised(answer, expected, function, factor):
+    verdict = judge(answer, expected, function=function)
     assert verdict.diagnosis == "factor"
     assert f"Your answer is {factor} times the right one" in verdict.feedback
     assert "inner function" in verdict.feedback
+
+
+@pytest.mark.parametrize("answer, expected, function", [
+    ("x^2", "3*x**2", "x**3"),  # issue 10: "the derivative of the inner function?" for x³
+    ("-2x", "x", "x**2/2"),
+    ("-2x", "x", None),
+])
+def test_a_factor_without_a_chain_does_not_mention_an_inner_function(answer, expected, function):
+    verdict = judge(answer, expected, function=function)
+    assert verdict.diagnosis == "factor"
+    assert "inner function" not in verdict.feedback and "power rule" in verdict.feedback
 
 
 def test_an_answer_right_only_for_positive_x_is_recognised():
@@ -203,8 +229,8 @@ def test_other_mistakes_get_a_checkable_counterexample():
 
 def test_unreadable_answers_are_a_parse_error_with_the_reason():
     verdict = judge("sx", "2*x")
-    assert verdict == Judgement(False, "Could not read your answer: unknown name `sx` at position 1: "
-                                       "did you mean `x`?", "", "parse-error")
+    message = "Could not read your answer: unknown name `sx` at position 1: did you mean `x`?"
+    assert verdict == Judgement(False, message, "", "parse-error", detail=message)
 
 
 def _shown_x(feedback: str) -> float:
@@ -258,11 +284,37 @@ def test_square_brackets_group_and_never_index():
 
 
 def test_the_sample_points_lie_on_both_sides_of_zero_at_several_scales():
-    from tutor.course.judge import POINTS, _pool
+    from tutor.course.judge import POINTS, _seeded_pool
 
-    points = _pool(1)[:POINTS, 0]
+    points = _seeded_pool(("x",), {}, 1)["x"][:POINTS]
     assert (points > 0).sum() == (points < 0).sum() == POINTS // 2
-    assert np.abs(points).min() < 0.3 and np.abs(points).max() > 3
+    assert np.abs(points).min() < 0.3 and np.abs(points).max() > 6
+
+
+def test_the_sample_points_differ_per_answer_but_not_per_run():
+    from tutor.course.judge import POINTS, _seed, _seeded_pool
+
+    first = _seeded_pool(("x",), {}, _seed("x^2", "2*x"))["x"][:POINTS]
+    again = _seeded_pool(("x",), {}, _seed("x^2", "2*x"))["x"][:POINTS]
+    other = _seeded_pool(("x",), {}, _seed("x^3", "2*x"))["x"][:POINTS]
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("answer", ["min(2x, 12)", "2x + relu(x - 6.1)", "2x + (x > 7)",
+                                    "2x + relu(-x - 6.5)", "min(max(2x, -12), 12)"])
+def test_answers_that_differ_only_beyond_the_old_scale_are_wrong(answer):
+    # Issue 11: every judgement used the same 20 points with |x| <= 5.15.
+    assert not judge(answer, "2*x").correct
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("e^x/(1+e^x)^2", "sigmoid(x)*(1 - sigmoid(x))"),
+    ("e^(-x)/(1+e^(-x))^2", "sigmoid(x)*(1 - sigmoid(x))"),
+    ("4/(e^x + e^(-x))^2", "1 - tanh(x)**2"),
+    ("e^(x^2)·2x", "2*x*exp(x**2)"),
+])
+def test_equivalent_forms_that_overflow_at_wide_points_stay_right(answer, expected):
+    assert judge(answer, expected).correct
 
 
 def test_judging_never_imports_sympy():
@@ -342,7 +394,7 @@ HOSTILE = [
     ("+-" * 249 + "x", "nested too deeply"),
     ("(" * 250 + ")" * 250, "too many brackets"),
     ("exec('x')", "unknown name `exec`"),
-    ("{x}", "round brackets"),
+    ("{x: 1}", "unexpected character `:`"),
     ("x; x", "unexpected character `;`"),
     ("x\nimport os", "unknown name `import`"),
     ("1" * 400, "too large"),
@@ -397,3 +449,171 @@ def test_any_text_gets_a_judgement_and_never_an_exception(text):
     assert isinstance(verdict, Judgement)
     assert verdict.feedback
     assert (verdict.diagnosis == "parse-error") == (verdict.understood == "")
+
+
+# ------------------------------------------------------------------ bounded work (issue 11)
+
+NESTINGS = {
+    "e^": lambda n: "e^" * n + "x",
+    "e^(": lambda n: "e^(" * n + "x" + ")" * n,
+    "exp(": lambda n: "exp(" * n + "x" + ")" * n,
+    "sqrt(": lambda n: "sqrt(" * n + "x" + ")" * n,
+    "√(": lambda n: "√(" * n + "x" + ")" * n,
+    "√": lambda n: "√" * n + "x",
+    **{f"{name}(": (lambda name: lambda n: f"{name}(" * n + "x" + ")" * n)(name)
+       for name in ("log", "abs", "sign", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sech",
+                    "sigmoid", "relu", "softplus", "heaviside")},
+    "max(0, ": lambda n: "max(0, " * n + "x" + ")" * n,
+    "min(0, ": lambda n: "min(0, " * n + "x" + ")" * n,
+    "where(x > 0, 1, ": lambda n: "where(x > 0, 1, " * n + "x" + ")" * n,
+    "sigmoid'(": lambda n: "sigmoid'(" * n + "x" + ")" * n,
+}
+
+
+class _RenderCounter:
+    """Counts _render calls of every node type while active."""
+
+    def __init__(self, monkeypatch):
+        from tutor.course import expr
+
+        self.calls = 0
+        for cls in (expr.Number, expr.Variable, expr.Constant, expr.Negate, expr.Binary, expr.Call,
+                    expr.Comparison):
+            original = cls._render
+
+            def counted(node, pretty, original=original):
+                self.calls += 1
+                return original(node, pretty)
+
+            monkeypatch.setattr(cls, "_render", counted)
+
+
+@pytest.mark.parametrize("kind", [kind for kind in NESTINGS if kind != "√"])  # √√x: refused
+def test_printing_a_nested_answer_visits_each_node_once(kind, monkeypatch):
+    # Issue 11: e^(e^(…x)) rendered each argument twice, doubling the work per level.
+    from tutor.course.mathparse import MAX_NESTING, parse
+
+    tree = parse(NESTINGS[kind](min(22, MAX_NESTING)))
+    counter = _RenderCounter(monkeypatch)
+    tree.pretty()
+    tree.text()
+    assert counter.calls == 2 * tree.size()
+
+
+@pytest.mark.parametrize("kind", NESTINGS)
+def test_deeply_nested_answers_get_a_verdict(kind):
+    from tutor.course.mathparse import MAX_NESTING
+
+    for depth in (22, MAX_NESTING, MAX_NESTING + 1, 60):
+        verdict = judge(NESTINGS[kind](depth), "2*x", function="x^2")
+        assert not verdict.correct
+        assert verdict.diagnosis in (None, "parse-error", "too-complex", "undefined", "factor",
+                                     "only-positive", "only-negative", "sign")
+
+
+def test_the_original_hang_is_judged():
+    verdict = judge("e^" * 22 + "x", "2*x")
+    assert not verdict.correct and verdict.understood.startswith("e^(e^(")
+    assert verdict.diagnosis == "undefined" and "too large to compute" in verdict.feedback
+
+
+def test_an_answer_too_large_to_check_is_told_so(monkeypatch):
+    from tutor.course import judge as judge_module
+
+    monkeypatch.setattr(judge_module, "MAX_NODES", 50)
+    verdict = judge_module.judge("x" + "+x" * 30, "62*x")
+    assert verdict.diagnosis == "too-complex" and verdict.feedback.startswith("Too complex to check:")
+    assert judge_module.judge("x" + "+x" * 20, "21*x").correct
+
+
+def test_the_work_spent_on_kinks_is_bounded_by_structure():
+    from tutor.course.judge import MAX_NODES, MAX_WORK, _kink_work
+    from tutor.course.mathparse import MAX_LENGTH, parse
+
+    worst = [
+        "abs(" * 30 + "x" + ")" * 30,
+        "max(" * 30 + "x" + ", x)" * 30,
+        "x>" * 166 + "0",
+        "(x>0)" + "*(x>0)" * 70,
+    ]
+    for text in worst:
+        assert len(text) <= MAX_LENGTH
+        tree = parse(text)
+        assert tree.size() <= MAX_NODES
+        assert _kink_work(tree) <= MAX_WORK
+
+
+# ------------------------------------------------------------------ issue 10: quizzes
+
+
+@pytest.mark.parametrize("answer, function, shown", [
+    ("σ′(x)", "sigmoid(x)", "σ(x) or x"),
+    ("sigmoid'(x)", "sigmoid(x)", "σ(x) or x"),
+    ("σ'(x)", "sigmoid(x)", "σ(x) or x"),
+    ("tanh'(x)", "tanh(x)", "tanh(x) or x"),
+    ("3σ′(3x)", "sigmoid(3*x)", "σ(x) or x"),
+])
+def test_an_answer_that_restates_the_question_is_refused_kindly(answer, function, shown):
+    verdict = judge(answer, derivative_of(function), function=function)
+    assert not verdict.correct and verdict.diagnosis == "restates-question"
+    assert f"in terms of {shown}" in verdict.feedback
+
+
+def test_a_prime_of_another_function_is_still_read():
+    # σ′ in an expression quiz (no function asked) is plain notation.
+    assert judge("σ′(x)", SIGMOID_PRIME).correct
+
+
+def test_feedback_stays_inside_the_domain_of_the_asked_function():
+    # Issue 10: "At x = −1.1 …" for the derivative of ln(2x).
+    for answer in ("2/x", "1/(2x)", "x", "1/x + 1"):
+        verdict = judge(answer, derivative_of("log(2*x)"), function="log(2*x)")
+        assert not verdict.correct
+        for value in re.findall(r"x = (\S+?)[,:. ]", verdict.feedback):
+            assert not value.startswith("−"), verdict.feedback
+
+
+def test_ranges_confine_the_sample():
+    verdict = judge("a + y", "a - y", ("a", "y"), ranges={"a": (0.0, 1.0), "y": (0.0, 1.0)})
+    values = re.findall(r"[ay] = (\S+?)[, ]", verdict.feedback)
+    assert values and all(0 < float(v) < 1 for v in values)
+
+
+@pytest.mark.parametrize("answer", ["e^-2x", "e^2x", "2e^2x", "1/2x"])
+def test_notation_that_reads_two_ways_is_asked_about_not_judged(answer):
+    verdict = judge(answer, "2*exp(2*x)")
+    assert verdict.diagnosis == "parse-error" and "reads two ways" in verdict.feedback
+
+
+@pytest.mark.parametrize("answer, expected, variables", [
+    ("cos x² · 2x", "2*x*cos(x**2)", ("x",)),
+    ("sech^2 x", "1 - tanh(x)**2", ("x",)),
+    ("tanh²x", "tanh(x)**2", ("x",)),
+    ("exp x", "exp(x)", ("x",)),
+    ("ln x", "log(x)", ("x",)),
+    ("e^{x}", "exp(x)", ("x",)),
+    ("xe^x", "x*exp(x)", ("x",)),
+    ("H(x)", "(x > 0)", ("x",)),
+    ("2x ‐ 2", "2*x - 2", ("x",)),
+    ("２x", "2*x", ("x",)),
+    ("¼x", "x/4", ("x",)),
+    ("x(wx+b-y)", "(w*x + b - y)*x", ("w", "x", "b", "y")),
+])
+def test_common_notation_is_accepted(answer, expected, variables):
+    verdict = judge(answer, expected, variables)
+    assert verdict.correct, verdict.feedback
+
+
+def test_a_rounded_counterexample_stays_inside_the_range():
+    # a = 0.999 rounds to 1.0, outside the open interval (0, 1): the point is shown unrounded.
+    for answer in ("a + y", "a*y + 1", "2a - y", "a^2 - y"):
+        verdict = judge(answer, "a - y", ("a", "y"), ranges={"a": (0.995, 1.0), "y": (0.0, 0.004)})
+        values = [float(v.replace("−", "-")) for v in re.findall(r"[ay] = ([0-9.e−-]+?)[, ]", verdict.feedback)]
+        assert values and all(0 < v < 1 for v in values), verdict.feedback
+
+
+def test_values_in_a_counterexample_are_shown_with_the_digits_that_differ():
+    # Issue 10: "the right value is 0.07577, yours is 0.07577".
+    verdict = judge("x*(1 + 1e-8)", "x")
+    right, yours = re.search(r"right value is (\S+), yours is (\S+)\.", verdict.feedback).groups()
+    assert right != yours and len(yours.replace("−", "")) >= 10

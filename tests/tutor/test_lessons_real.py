@@ -60,3 +60,43 @@ def test_judge_names_a_forgotten_constant_inner_derivative_as_lesson_01_says():
     verdict = check_answer(quiz, "σ(3x)(1 − σ(3x))")
     assert not verdict.correct
     assert "derivative of the inner function" in verdict.feedback
+
+
+def _quiz(quiz_id):
+    course = load_course(lessons_dir())
+    return next(q for lesson in course.lessons for q in lesson.quizzes if q.id == quiz_id)
+
+
+def test_a_sigmoid_output_is_sampled_inside_0_1():
+    # Issue 10: "At a = −1.1, y = −0.05 …" for a sigmoid output a.
+    from tutor.course.answers import check_answer
+
+    quiz = _quiz("bce-delta")
+    assert dict((name, (low, high)) for name, low, high in quiz.spec.ranges)["a"] == (0.0, 1.0)
+    import re
+
+    for answer in ("a + y", "a*y", "a - y + a*y", "a - y + 1"):
+        verdict = check_answer(quiz, answer)
+        values = re.findall(r"\b[ay] = ([^,\s]+?)[,\s]", verdict.feedback)
+        assert values and all(0 < float(v) < 1 for v in values), verdict.feedback
+
+
+def test_a_decimal_with_the_digits_the_prompt_asks_for_is_right():
+    # Issue 10: 0.23 was refused for 11/48 = 0.2291… "as a decimal"; 0.015 passed for 0.014996.
+    from tutor.course.answers import check_answer
+
+    quiz = _quiz("rrelu-eval-slope")
+    assert check_answer(quiz, "0.23").correct and check_answer(quiz, "0.229").correct
+    assert not check_answer(quiz, "0.2").correct
+
+
+def test_a_tolerance_tighter_than_1_percent_is_stated_in_the_prompt():
+    import re
+
+    course = load_course(lessons_dir())
+    for lesson in course.lessons:
+        for quiz in lesson.quizzes:
+            if quiz.kind != "numeric" or quiz.spec.expected == 0:
+                continue
+            if quiz.spec.tolerance < 0.0099 * abs(quiz.spec.expected):
+                assert re.search(r"exact|decimal places|significant digits", quiz.prompt), quiz.id

@@ -209,7 +209,7 @@ def test_to_sympy_builds_from_the_tree():
     ("(x]", "does not match"),
     ("(1, 2)", "commas separate a function's arguments"),
     ("2 3", "two numbers side by side"),
-    ("sigmoid x", "needs its argument in brackets"),
+    ("sigmoid -x", "needs its argument in brackets"),
     ("sigmoid()", "empty brackets"),
     ("max(x)", "max takes 2 arguments"),
     ("sigmoid(x, 1)", "sigmoid takes 1 argument"),
@@ -247,6 +247,82 @@ def test_names_are_never_split_into_letters():
     # SymPy's implicit multiplication would read this as s*i*g*m*o*d*(x)
     with pytest.raises(ParseError):
         parse("sigmod(x)")
+
+
+# ------------------------------------------------------------------ notation the lessons write (issues 10, 11)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("¼", "1/4"),
+    ("½·x", "1/2*x"),
+    ("¾(x + 1)", "3/4*(x + 1)"),
+    ("⅛x", "1/8*x"),
+    ("cos x² · 2x", "cos(x**2)*2*x"),
+    ("sech^2 x", "sech(x)**2"),
+    ("sech² x", "sech(x)**2"),
+    ("tanh²x", "tanh(x)**2"),
+    ("exp x", "exp(x)"),
+    ("ln x", "log(x)"),
+    ("ln x + 1", "log(x) + 1"),
+    ("sin x cos x", "sin(x)*cos(x)"),
+    ("e^{x}", "exp(x)"),
+    ("e^{2x}", "exp(2*x)"),
+    ("xe^x", "x*exp(x)"),
+    ("H(x)", "heaviside(x)"),
+    ("x ‐ 1", "x - 1"),  # U+2010 hyphen
+    ("x ‑ 1", "x - 1"),  # U+2011 non-breaking hyphen
+    ("２x＋１", "2*x + 1"),  # full-width digits and plus
+    ("ｘ²", "x**2"),
+])
+def test_notation_the_lessons_and_learners_write_is_read(typed, meant):
+    assert parse(typed).text() == meant
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("wx", "w*x"),
+    ("x(wx+b-y)", "x*(w*x + b - y)"),
+    ("wxx", "w*x*x"),
+    ("2wx + b", "2*w*x + b"),
+])
+def test_one_letter_variables_side_by_side_are_a_product(typed, meant):
+    assert parse(typed, ("w", "x", "b", "y")).text() == meant
+
+
+@pytest.mark.parametrize("typed", ["wx", "xy", "ex", "xsigmoid"])
+def test_letters_are_split_only_into_the_quiz_s_variables(typed):
+    with pytest.raises(ParseError):
+        parse(typed, ("x",))
+
+
+@pytest.mark.parametrize("typed, readings", [
+    ("e^-2x", ("e^(-2x)", "(e^-2)·x")),
+    ("e^2x", ("e^(2x)", "(e^2)·x")),
+    ("2e^2x", ("e^(2x)", "(e^2)·x")),
+    ("1/2x", ("/(2x)", "/2·x")),
+    ("e^2(x+1)", ("e^(2(…))", "(e^2)·(…)")),
+])
+def test_notation_that_reads_two_ways_is_refused_with_both_readings(typed, readings):
+    # Issue 11: e^-2x was read as e^(−2)·x and judged wrong; 1/2x as x/2.
+    with pytest.raises(ParseError) as caught:
+        parse(typed)
+    assert "reads two ways" in str(caught.value)
+    assert all(reading in str(caught.value) for reading in readings)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("sin 2x", "brackets"),
+    ("2½", "mixed number"),
+    ("(¼]", "does not match"),
+])
+def test_unbracketed_arguments_and_mixed_numbers_that_read_two_ways_are_refused(typed, message):
+    with pytest.raises(ParseError) as caught:
+        parse(typed)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["e^(-2x)", "e^(2x)", "(e^2)x", "1/(2x)", "x/2", "e^-x", "e^x·x"])
+def test_bracketed_forms_read_one_way(typed):
+    parse(typed)
 
 
 # ------------------------------------------------------------------ round trips

@@ -94,7 +94,7 @@ class DrillSession:
                     self.record(drill, correct=False)
                 return True
             judgement = judge(text, drill.expected, function=drill.function)
-            if judgement.diagnosis == "parse-error":
+            if not judgement.attempt:
                 print(judgement.feedback)
                 continue
             if not recorded:

@@ -28,21 +28,26 @@ class Verdict:
     understood: bool = True
     reading: str = ""
     shows_answer: bool = False
+    detail: str = ""  # the feedback without a leading verdict word, for front ends with a mark of their own
+
+    def __post_init__(self):
+        if not self.detail:
+            object.__setattr__(self, "detail", self.feedback)
 
 
-# Words a verdict's feedback may start with that only repeat the verdict itself.
-_VERDICT_WORDS = ("Correct.", "Right.", "Not yet.", "Not quite.", "No.")
+# Words a verdict's text may start with that only repeat the verdict itself.
+_VERDICT_WORDS = ("Correct.", "Correct:", "Right.", "Not yet.", "Not yet:", "Not quite.", "No.")
 
 
 def verdict_line(verdict: Verdict) -> tuple[str, str]:
-    """("✓ Right." or "✗ Not yet.", the feedback without a word that repeats it), so
+    """("✓ Right." or "✗ Not yet.", the detail without a word that repeats it), so
     that no front end shows "✗ Not yet. Not yet." or "✓ Right. Correct."."""
-    feedback = verdict.feedback.strip()
+    detail = verdict.detail.strip()
     for word in _VERDICT_WORDS:
-        if feedback.startswith(word):
-            feedback = feedback[len(word):].lstrip()
+        if detail.startswith(word):
+            detail = detail[len(word):].lstrip()
             break
-    return ("✓ Right." if verdict.correct else "✗ Not yet."), feedback
+    return ("✓ Right." if verdict.correct else "✗ Not yet."), detail
 
 
 def check_answer(quiz: Quiz, text: str) -> Verdict:
@@ -51,9 +56,10 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     if not text:
         return Verdict(False, "Type an answer first.", understood=False)
     if quiz.kind == "derivative":
-        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function)
+        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function,
+                       quiz.spec.ranges)
     if quiz.kind == "expression":
-        return _judged(text, quiz.spec.expected, quiz.spec.variables, None)
+        return _judged(text, quiz.spec.expected, quiz.spec.variables, None, quiz.spec.ranges)
     if quiz.kind == "choice":
         return _check_choice(quiz.spec, text)
     if quiz.kind == "numeric":
@@ -63,12 +69,14 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     raise ValueError(f"unknown quiz kind {quiz.kind!r}")
 
 
-def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None) -> Verdict:
+def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None,
+            ranges) -> Verdict:
     from tutor.course.judge import judge
 
-    judgement = judge(text, expected, variables=variables, function=function)
-    understood = judgement.diagnosis != "parse-error"
-    return Verdict(judgement.correct, judgement.feedback, understood, judgement.understood)
+    judgement = judge(text, expected, variables=variables, function=function,
+                      ranges={name: (low, high) for name, low, high in ranges})
+    return Verdict(judgement.correct, judgement.feedback, understood=judgement.attempt,
+                   reading=judgement.understood, detail=judgement.detail)
 
 
 # ----------------------------------------------------------------- choices
@@ -97,7 +105,9 @@ def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
         return Verdict(False, picked, understood=False)
     right = spec.answers
     if picked == right:
-        return Verdict(True, "")
+        names = " and ".join(str(n + 1) for n in sorted(right))
+        detail = f"{'Choice' if len(right) == 1 else 'Choices'} {names}."
+        return Verdict(True, f"Correct: {detail[0].lower()}{detail[1:]}", detail=detail)
     wrong = sorted(picked - right)
     missing = right - picked
     if wrong:
@@ -113,15 +123,31 @@ NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def read_number(text: str) -> float | None:
-    """A decimal number or a fraction like 3/16 (Unicode minus allowed); None otherwise."""
-    text = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
-    if NUMBER.match(text):
-        return float(text)
-    if re.match(r"^[+-]?\d+/\d+$", text):
-        numerator, denominator = text.split("/")
+    """A decimal number, a fraction like 3/16, or arithmetic on numbers such as
+    (9.61 − 9)/0.1 or ¼ (read by the math parser, never evaluated as Python); None otherwise."""
+    compact = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
+    if NUMBER.match(compact):
+        return float(compact)
+    if re.match(r"^[+-]?\d+/\d+$", compact):
+        numerator, denominator = compact.split("/")
         if int(denominator) != 0:
             return float(Fraction(int(numerator), int(denominator)))
-    return None
+        return None
+    return _arithmetic(text)
+
+
+def _arithmetic(text: str) -> float | None:
+    """The value of an expression without variables (e, π and functions allowed), if finite."""
+    from tutor.course.mathparse import ParseError, parse
+
+    try:
+        tree = parse(text, ("x",))
+    except ParseError:
+        return None
+    if tree.variables():
+        return None
+    value = float(tree.evaluate())
+    return value if math.isfinite(value) else None
 
 
 def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
@@ -131,7 +157,8 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
     error = abs(value - spec.expected)
     if error <= spec.tolerance:
         source = "the engine's value" if spec.network is not None else "the exact value"
-        return Verdict(True, f"{source[0].upper()}{source[1:]} is {spec.expected:.6g}.")
+        return Verdict(True, f"Correct: {source} is {spec.expected:.6g}.",
+                       detail=f"{source[0].upper()}{source[1:]} is {spec.expected:.6g}.")
     if spec.expected != 0 and abs(value + spec.expected) <= spec.tolerance:
         return Verdict(False, "The size is right but the sign is wrong.")
     if error <= 5 * spec.tolerance:
@@ -143,7 +170,8 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
             if abs(ratio - factor) <= 0.01 * factor:
                 return Verdict(False, f"Your answer is {factor:g} times the right one: "
                                       "look for a forgotten or extra factor.")
-    return Verdict(False, f"Your value is not within {spec.tolerance:.2g} of the right one.")
+    detail = f"{value:g} is not within ±{spec.tolerance:.2g} of the right value."
+    return Verdict(False, f"Not yet: {detail}", detail=detail)
 
 
 # ----------------------------------------------------------------- predictions

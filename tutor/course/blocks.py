@@ -33,8 +33,8 @@ QUIZ_KINDS = ("derivative", "expression", "choice", "numeric", "predict")
 
 COMMON_QUIZ_FIELDS = ("id", "kind", "prompt", "hints", "explanation")
 QUIZ_FIELDS = {
-    "derivative": ("function", "expected", "variable"),
-    "expression": ("expected", "variables"),
+    "derivative": ("function", "expected", "variable", "ranges"),
+    "expression": ("expected", "variables", "ranges"),
     "choice": ("choices", "answer"),
     "numeric": ("expected", "tolerance", "engine", "quantity"),
     "predict": ("question", "lab", "compare", "choices", "answer", "target_loss"),
@@ -272,8 +272,11 @@ def _derivative_spec(fields: _Fields, depth: Depth) -> DerivativeSpec | None:
     expected = fields.text("expected")
     if expected and not _parses(fields, "expected", expected, (variable,)):
         return None
+    ranges = _ranges(fields, (variable,))
+    if ranges is None:
+        return None
     if depth < Depth.MATH:  # checked by check-lessons; the app's start-up skips SymPy
-        return DerivativeSpec(function=function, given=expected, variable=variable)
+        return DerivativeSpec(function=function, given=expected, variable=variable, ranges=ranges)
     from tutor.course.judge import derivative_of, is_derivative
 
     try:
@@ -282,12 +285,12 @@ def _derivative_spec(fields: _Fields, depth: Depth) -> DerivativeSpec | None:
         fields.report("function", f'cannot differentiate "{function}": {error}')
         return None
     if not expected:
-        return DerivativeSpec(function=function, given=true_derivative, variable=variable)
+        return DerivativeSpec(function=function, given=true_derivative, variable=variable, ranges=ranges)
     if not is_derivative(function, expected, variable):
         fields.report("expected", f'expected "{expected}" is not the derivative of "{function}" '
                                   f'with respect to {variable} (it is {true_derivative})')
         return None
-    return DerivativeSpec(function=function, given=expected, variable=variable)
+    return DerivativeSpec(function=function, given=expected, variable=variable, ranges=ranges)
 
 
 def _expression_spec(fields: _Fields, depth: Depth) -> ExpressionSpec | None:
@@ -299,7 +302,34 @@ def _expression_spec(fields: _Fields, depth: Depth) -> ExpressionSpec | None:
     expected = fields.text("expected", required=True)
     if not expected or not _parses(fields, "expected", expected, variables):
         return None
-    return ExpressionSpec(expected=expected, variables=variables)
+    ranges = _ranges(fields, variables)
+    if ranges is None:
+        return None
+    return ExpressionSpec(expected=expected, variables=variables, ranges=ranges)
+
+
+def _ranges(fields: _Fields, variables: tuple[str, ...]) -> tuple[tuple[str, float, float], ...] | None:
+    """`ranges = { a = [0, 1] }`: the open interval each named variable is sampled in."""
+    table = fields.table.get("ranges")
+    if table is None:
+        return ()
+    example = f'ranges = {{ {variables[0]} = [0, 1] }}'
+    if not isinstance(table, dict):
+        fields.report("ranges", f'"ranges" must be a table of [low, high] pairs, like {example}')
+        return None
+    ranges = []
+    for name, pair in table.items():
+        if name not in variables:
+            fields.report("ranges", f'ranges: "{name}" is not a variable of this quiz '
+                                    f'({", ".join(variables)})')
+            return None
+        numbers = pair if isinstance(pair, list) else []
+        if len(numbers) != 2 or not all(isinstance(v, Real) and not isinstance(v, bool)
+                                        and math.isfinite(v) for v in numbers) or not numbers[0] < numbers[1]:
+            fields.report("ranges", f'ranges: {name} must be [low, high] with low < high, like {example}')
+            return None
+        ranges.append((name, float(numbers[0]), float(numbers[1])))
+    return tuple(ranges)
 
 
 def _choice_spec(fields: _Fields, depth: Depth) -> ChoiceSpec | None:

@@ -131,6 +131,10 @@ class Expr:
     def depth(self) -> int:
         return 1 + max((c.depth() for c in self.children()), default=0)
 
+    def size(self) -> int:
+        """Number of nodes: the judge's work on a tree is proportional to it."""
+        return 1 + sum(c.size() for c in self.children())
+
     def pretty(self) -> str:
         """Normal notation for the learner: σ(x)·(1 − σ(x)), e^(−x), 3x², (x > 0)."""
         return self._render(pretty=True)[0]
@@ -214,7 +218,7 @@ class Negate(Expr):
         return ("−" if pretty else "-") + inner, NEGATE
 
 
-_BINARY = {
+BINARY_OPERATIONS = {  # op -> NumPy ufunc (the judge reuses it)
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
 }
 
@@ -231,7 +235,7 @@ class Binary(Expr):
         return (self.left, self.right)
 
     def _eval(self, values):
-        return _BINARY[self.op](self.left._eval(values), self.right._eval(values))
+        return BINARY_OPERATIONS[self.op](self.left._eval(values), self.right._eval(values))
 
     def _render(self, pretty):
         (a, sa), (b, sb) = self.left._render(pretty), self.right._render(pretty)
@@ -292,17 +296,19 @@ class Call(Expr):
         return evaluate(*(a._eval(values) for a in self.args))
 
     def _render(self, pretty):
-        args = [a._render(pretty)[0] for a in self.args]
+        # Each argument is rendered once: rendering it again for e^u or √u doubled the
+        # work per level of nesting (e^e^e^…x took seconds at 22 levels).
+        rendered = [a._render(pretty) for a in self.args]
+        args = [text for text, _ in rendered]
         mark = ("′" if pretty else "'") if self.prime else ""
         if not pretty:
             return f"{self.name}{mark}({', '.join(args)})", ATOM
         if self.name == "exp" and not self.prime:
-            arg, strength = self.args[0]._render(pretty)
+            arg, strength = rendered[0]
             return "e" + _exponent(self.args[0], arg, strength), POWER
         if self.name == "sqrt" and not self.prime:
-            arg = self.args[0]._render(pretty)[0]
             bare = isinstance(self.args[0], (Number, Variable, Constant))
-            return "√" + (arg if bare else f"({arg})"), POWER
+            return "√" + (args[0] if bare else f"({args[0]})"), POWER
         return f"{FUNCTIONS[self.name].shown}{mark}({', '.join(args)})", ATOM
 
 

@@ -8,10 +8,15 @@ says what was wrong and where:
 1. Scan: cap the length, refuse control characters, and cut the text into
    tokens, normalising as we go: − × · ÷ ≤ ≥ ≠ to ASCII, σ and sigma to sigmoid,
    ln to log, ^ and superscripts (x²) to **, `sigmoid'(x)` and `σ′(x)` to the
-   derivative of a known function, tanh²(x) to tanh(x)**2, √x to sqrt(x), and
-   implicit multiplication between known tokens (2x, 2(x+1), (x+1)(x-1),
-   x sigmoid(x)). Unknown names are refused here, with a suggestion; no name is
-   ever split into letters as SymPy's implicit multiplication does.
+   derivative of a known function, tanh²(x) to tanh(x)**2, √x to sqrt(x), ½ to
+   (1/2), full-width digits and Unicode hyphens to ASCII, { } to brackets, a
+   simple argument without brackets to one with them (ln x, cos x², sech^2 x),
+   and implicit multiplication between known tokens (2x, 2(x+1), (x+1)(x-1),
+   x sigmoid(x)). Unknown names are refused here, with a suggestion; a name is
+   split into letters only when every letter is a one-letter variable of the
+   quiz (wx is w·x when w and x are variables), never as SymPy's implicit
+   multiplication does. Notation that reads two ways (e^2x, 1/2x) is refused
+   with both readings, so that the learner adds brackets rather than being judged wrong.
 2. ast.parse(mode="eval") of the rebuilt text, which is made only of those
    tokens: numbers, known names, operators and brackets.
 3. Walk the syntax tree, accepting only whitelisted nodes: numbers (at most
@@ -34,6 +39,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 
 from tutor.course.expr import (
     COMPARISONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
@@ -69,13 +75,20 @@ _PRIME_PREFIX = "_prime_"  # sigmoid'(x) is rebuilt as _prime_sigmoid(x): no lea
 
 # One character that stands for an operator, a name or a bracket.
 _SYMBOLS = {
-    "−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
+    "−": "-", "–": "-", "‐": "-", "‑": "-", "‒": "-", "﹣": "-",  # minus, en dash, hyphens
+    "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
     "^": "**", "≤": "<=", "≥": ">=", "≠": "!=",
 }
 _GREEK = {"σ": "sigmoid", "π": "pi"}
 _PRIMES = "'′’ʹ"
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                  "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
+# ½ ⅓ ¼ … read as (1/2), (1/3), (1/4): numerator and denominator of each vulgar fraction.
+_VULGAR = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(20).as_integer_ratio()
+           for ch in "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"}
+# Full-width forms (２ｘ＋１, typed with an East Asian input method) to ASCII, one for one.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = ("**", "<=", ">=", "==", "!=", "+", "-", "*", "/", "<", ">")
@@ -141,6 +154,7 @@ def _scan(text: str, variables: tuple[str, ...]) -> list[Token]:
         raise ParseError(f"the answer is too long ({len(text):,} characters; the limit is {MAX_LENGTH})")
     if not text.strip():
         raise ParseError("the answer is empty: type an expression in " + _list(variables))
+    text = text.translate(_FULL_WIDTH)
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -155,8 +169,17 @@ def _scan(text: str, variables: tuple[str, ...]) -> list[Token]:
             tokens.append(Token("num", _number_text(number.group(), i), i, number.end() - i))
             i = number.end()
         elif word := _WORD.match(text, i):
-            tokens.append(_word(word.group(), i, variables))
+            tokens += _word(word.group(), i, variables, text[word.end():word.end() + 2])
             i = word.end()
+        elif ch in _VULGAR:
+            if tokens and tokens[-1].kind == "num" and tokens[-1].pos + tokens[-1].span == i:
+                raise ParseError(f"`{text[tokens[-1].pos:i + 1]}` at position {tokens[-1].pos + 1}: "
+                                 "write a mixed number as a decimal or a fraction, like 2.5 or 5/2",
+                                 tokens[-1].pos, i + 1 - tokens[-1].pos)
+            numerator, denominator = _VULGAR[ch]
+            tokens += [Token("open", "(", i, 0), Token("num", str(numerator), i, 1), Token("op", "/", i, 0),
+                       Token("num", str(denominator), i, 0), Token("close", ")", i, 0)]
+            i += 1
         elif ch in _GREEK:
             name = _GREEK[ch]
             kind = "func" if name in FUNCTIONS else "name"
@@ -178,10 +201,10 @@ def _scan(text: str, variables: tuple[str, ...]) -> list[Token]:
         elif ch == "√":
             tokens.append(Token("root", "sqrt", i))
             i += 1
-        elif ch in "([":
+        elif ch in "([{":
             tokens.append(Token("open", "(", i))
             i += 1
-        elif ch in ")]":
+        elif ch in ")]}":
             tokens.append(Token("close", ")", i))
             i += 1
         elif ch == ",":
@@ -208,16 +231,24 @@ def _number_text(literal: str, pos: int) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _word(word: str, pos: int, variables: tuple[str, ...]) -> Token:
-    """A name: a variable, e or pi, or a known function (any case, with aliases); else refused."""
+def _word(word: str, pos: int, variables: tuple[str, ...], after: str) -> list[Token]:
+    """A name: a variable, e or pi, or a known function (any case, with aliases), H for the
+    step function; or one-letter variables side by side (wx, and xe before ^ as in xe^x).
+    Else refused, with a suggestion. `after` is the text that follows the word."""
     if word in variables:
-        return Token("name", word, pos, len(word))
+        return [Token("name", word, pos, len(word))]
     lower = word.lower()
     if lower in CONSTANT_NAMES:
-        return Token("name", lower, pos, len(word))
+        return [Token("name", lower, pos, len(word))]
     name = FUNCTION_ALIASES.get(lower, lower)
     if name in FUNCTIONS:
-        return Token("func", name, pos, len(word))
+        return [Token("func", name, pos, len(word))]
+    if word == "H":
+        return [Token("func", "heaviside", pos, 1)]
+    letters = word[:-1] if word.endswith("e") and after.startswith(("^", "**")) else word
+    if all(letter in variables for letter in letters):
+        return [Token("name", letter, pos + k) for k, letter in enumerate(word[:len(letters)])] \
+            + ([Token("name", "e", pos + len(letters))] if letters != word else [])
     raise ParseError(f"unknown name `{word}` at position {pos + 1}: {_name_hint(word, variables)}",
                      pos, len(word))
 
@@ -234,8 +265,6 @@ def _unexpected(text: str, i: int) -> str:
         return f"`|` {where}: write abs(x) for |x|"
     if ch in "\"'`":
         return f"quotes {where}: text in quotes is not math"
-    if ch in "{}":
-        return f"`{ch}` {where}: use round brackets ( ) for grouping"
     if ch == "!":
         return f"`!` {where}: factorials are not supported (use != for 'not equal')"
     return f"unexpected character `{ch}` (U+{ord(ch):04X}) {where}"
@@ -243,6 +272,9 @@ def _unexpected(text: str, i: int) -> str:
 
 def _check_brackets(text: str, tokens: list[Token]) -> None:
     """Every bracket closed, in order, and at most MAX_NESTING deep."""
+    def bracket(token: Token) -> str:  # ½ adds brackets of its own: they match each other
+        return text[token.pos] if text[token.pos] in "([{)]}" else token.text
+
     stack: list[Token] = []
     for token in tokens:
         if token.kind == "open":
@@ -255,9 +287,9 @@ def _check_brackets(text: str, tokens: list[Token]) -> None:
                 raise ParseError(f"`{text[token.pos]}` at position {token.pos + 1} closes a bracket "
                                  "that was never opened", token.pos)
             opened = stack.pop()
-            if {"(": ")", "[": "]"}[text[opened.pos]] != text[token.pos]:
-                raise ParseError(f"`{text[token.pos]}` at position {token.pos + 1} does not match "
-                                 f"`{text[opened.pos]}` at position {opened.pos + 1}", token.pos)
+            if _BRACKETS[bracket(opened)] != bracket(token):
+                raise ParseError(f"`{bracket(token)}` at position {token.pos + 1} does not match "
+                                 f"`{bracket(opened)}` at position {opened.pos + 1}", token.pos)
     if stack:
         raise ParseError(f"the bracket `{text[stack[-1].pos]}` at position {stack[-1].pos + 1} "
                          "is never closed", stack[-1].pos)
@@ -269,9 +301,11 @@ def _rewrite(tokens: list[Token], variables: tuple[str, ...]) -> list[Token]:
     """Primes, superscripts, f²(x), √x and implicit multiplication; then the grammar checks."""
     tokens = _primes(tokens)
     tokens = _superscripts(tokens)
+    tokens = _bare_arguments(tokens)
     tokens = _function_powers(tokens)
     tokens = _roots(tokens)
     tokens = _implicit_products(tokens)
+    _check_ambiguous(tokens)
     _check_grammar(tokens, variables)
     return tokens
 
@@ -310,6 +344,46 @@ def _superscripts(tokens: list[Token]) -> list[Token]:
         if token.text.startswith("-"):
             out.append(Token("op", "-", token.pos, 1))
         out.append(Token("num", _number_text(digits, token.pos), token.pos, token.span))
+    return out
+
+
+def _simple_argument(tokens: list[Token], start: int) -> int | None:
+    """End (exclusive) of a simple argument at `start`: a name or number, with an optional
+    power of a name or number (x, 2, x², x^n); None when there is none."""
+    if start >= len(tokens) or tokens[start].kind not in ("name", "num"):
+        return None
+    power = tokens[start + 1:start + 3]
+    if len(power) == 2 and power[0].text == "**" and power[1].kind in ("name", "num"):
+        return start + 3
+    return start + 1
+
+
+def _bare_arguments(tokens: list[Token]) -> list[Token]:
+    """ln x -> ln(x), cos x² -> cos(x²), sech^2 x and sech²x -> sech(x)^2: a function applied
+    to a simple argument without brackets, as lessons print it. More than a simple argument
+    (sin 2x, sin x y) reads two ways, and is refused with both readings."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        powered = (i + 2 < len(tokens) and tokens[i + 1].text == "**" and tokens[i + 2].kind == "num")
+        start = i + 3 if powered else i + 1
+        end = _simple_argument(tokens, start) if token.kind == "func" else None
+        if end is None:
+            out.append(token)
+            i += 1
+            continue
+        if end < len(tokens) and tokens[end].kind in ("name", "num", "open"):
+            shown = _display(token.text)
+            raise ParseError(f"`{shown}` at position {token.pos + 1} is followed by more than one "
+                             f"value: write its argument in brackets, e.g. {shown}(2x) or {shown}(2)·x",
+                             token.pos, token.span)
+        argument = tokens[start:end]
+        where = argument[0].pos
+        out += [token, Token("open", "(", where, 0), *argument, Token("close", ")", where, 0)]
+        if powered:
+            out += tokens[i + 1:i + 3]
+        i = end
     return out
 
 
@@ -371,6 +445,41 @@ def _implicit_products(tokens: list[Token]) -> list[Token]:
             out.append(Token("op", "*", token.pos, 0))
         out.append(token)
     return out
+
+
+def _implied(token: Token | None) -> bool:
+    return token is not None and token.kind == "op" and token.text == "*" and token.span == 0
+
+
+def _check_ambiguous(tokens: list[Token]) -> None:
+    """e^2x (e^(2x) or e²·x?) and 1/2x (1/(2x) or x/2?): refused with both readings.
+
+    Python would read them as (e^2)·x and (1/2)·x; learners mostly mean the other, so
+    neither reading is judged: the learner is asked to add brackets.
+    """
+    def shown(token: Token) -> str:
+        return token.text if token.kind in ("name", "num") else "(…)" if token.kind == "open" \
+            else f"{FUNCTIONS[token.text.removeprefix(_PRIME_PREFIX)].shown}(…)"
+
+    for i, token in enumerate(tokens):
+        if token.text == "**" and i > 0 and tokens[i - 1].text == "e":
+            j = i + 1
+            if j < len(tokens) and tokens[j].text in "+-":
+                j += 1
+            if j + 2 < len(tokens) and tokens[j].kind in ("num", "name") and _implied(tokens[j + 1]):
+                base = tokens[i - 1]
+                power = "".join(t.text for t in tokens[i + 1:j + 1])
+                rest = shown(tokens[j + 2])
+                raise ParseError(f"`e^{power}{rest}` at position {base.pos + 1} reads two ways: "
+                                 f"e^({power}{rest}) or (e^{power})·{rest}; add brackets to say which",
+                                 base.pos, tokens[j + 2].pos - base.pos + 1)
+        if token.text == "/" and i + 3 < len(tokens) and tokens[i + 1].kind == "num" \
+                and _implied(tokens[i + 2]):
+            number, rest = tokens[i + 1].text, shown(tokens[i + 3])
+            raise ParseError(f"`/{number}{rest}` at position {token.pos + 1} reads two ways: "
+                             f"divided by {number}{rest}, /({number}{rest}), or divided by {number} "
+                             f"and then times {rest}, /{number}·{rest}; add brackets to say which",
+                             token.pos, tokens[i + 3].pos - token.pos + 1)
 
 
 def _check_grammar(tokens: list[Token], variables: tuple[str, ...]) -> None:

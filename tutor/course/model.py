@@ -63,6 +63,7 @@ class DerivativeSpec:
     function: str
     given: str = ""
     variable: str = "x"
+    ranges: tuple[tuple[str, float, float], ...] = ()  # (variable, low, high): sample inside
 
     @cached_property
     def expected(self) -> str:
@@ -75,10 +76,12 @@ class DerivativeSpec:
 
 @dataclass(frozen=True)
 class ExpressionSpec:
-    """Type an expression equal to `expected` (judged by sampling the variables)."""
+    """Type an expression equal to `expected` (judged by sampling the variables, each
+    inside its range when `ranges` gives one: a sigmoid output a lies in (0, 1))."""
 
     expected: str
     variables: tuple[str, ...] = ("x",)
+    ranges: tuple[tuple[str, float, float], ...] = ()  # (variable, low, high)
 
 
 @dataclass(frozen=True)

@@ -118,17 +118,17 @@ class DrillScreen(Screen):
     def _show_judgement(self, drill, judgement) -> None:
         if drill is not self.drill:
             return
-        if judgement.diagnosis == "parse-error":
+        if not judgement.attempt:
             self._feedback(f"[$text-warning]{escape(judgement.feedback)}[/]")
             return
         if not self.recorded:
             self._record(judgement.correct)
         if judgement.correct:
             self.done = True
-            self._feedback(f"[b $text-success]✓ Right.[/] {escape(judgement.feedback)} "
+            self._feedback(f"[b $text-success]✓ Right.[/] {escape(judgement.detail)} "
                            "[dim]Enter for the next one.[/]")
         else:
-            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(judgement.feedback)} "
+            self._feedback(f"[b $text-error]✗ Not yet.[/] {escape(judgement.detail)} "
                            "[dim]Try again, or show the answer.[/]")
 
     def action_show_answer(self) -> None:
