@@ -171,7 +171,7 @@ async def test_every_quiz_answers_from_the_keyboard_alone(make_app, progress_pat
         await pilot.press("down", "enter")
         await settle(app, pilot)
         assert pick.solved
-        assert str(pick.query_one(".quiz-feedback").render()).strip() == "✓ Right."
+        assert str(pick.query_one(".quiz-feedback").render()).strip() == "✓ Right. Choice 2."
         # The buttons keep the focus: Tab, Enter on the last hint, and on Show answer.
         cube = quiz(screen, "cube")
         hint = cube.query_one(".quiz-hint", Button)

@@ -96,9 +96,9 @@ NUMERIC = quiz("numeric", NumericSpec(expected=0.25, tolerance=0.0025))
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("0.25", True, "The exact value is 0.25."),
-    ("1/4", True, "The exact value is 0.25."),
-    ("0.2524", True, "The exact value is 0.25."),
+    ("0.25", True, "Correct: the exact value is 0.25."),
+    ("1/4", True, "Correct: the exact value is 0.25."),
+    ("0.2524", True, "Correct: the exact value is 0.25."),
     ("−0.25", False, "The size is right but the sign is wrong."),
     ("0.26", False, "Close, but not within the tolerance: keep four significant digits in the intermediate steps."),
     ("0.5", False, "Your answer is 2 times the right one: look for a forgotten or extra factor."),
@@ -134,7 +134,7 @@ def test_numeric_with_an_engine_network_is_judged_against_the_engine():
     assert value == pytest.approx((a - 1) * a * (1 - a), rel=1e-9)
     q = quiz("numeric", NumericSpec(expected=value, tolerance=1e-3, network=network, quantity="output_delta"))
     right = check_answer(q, f"{value:.4f}")
-    assert right.correct and right.feedback == f"The engine's value is {value:.6g}."
+    assert right.correct and right.detail == f"The engine's value is {value:.6g}."
     assert not check_answer(q, f"{-value:.4f}").correct
 
 
