@@ -134,3 +134,40 @@ def test_build_reports_a_missing_csv_file_on_the_dataset_field(tmp_path):
     with pytest.raises(ConfigError) as caught:
         RunConfig(dataset=str(tmp_path / "missing.csv")).build()
     assert caught.value.field == "dataset"
+
+
+@pytest.mark.parametrize("field,text,value", [
+    ("epochs", "1e8", 10**8), ("epochs", "2.5e3", 2500), ("epochs", "1E4", 10**4),
+    ("batch_size", "1e2", 100), ("seed", "4e0", 4), ("samples", "3e2", 300),
+    ("layers", "2,1e1,1", (2, 10, 1)),
+])
+def test_whole_numbers_may_be_written_in_scientific_notation(field, text, value):
+    assert getattr(RunConfig.from_mapping({field: text}), field) == value
+
+
+@pytest.mark.parametrize("field,text", [("epochs", "1.5e0"), ("epochs", "1e-3"), ("epochs", "inf"),
+                                        ("seed", "nan"), ("epochs", "1e999999")])
+def test_scientific_notation_that_is_not_a_whole_number_is_refused(field, text):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: text})
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("field,text,limit", [
+    ("epochs", "2e8", "at most 1e8"), ("batch_size", "2e7", "at most 1e7"),
+    ("lr", "2e6", "at most 1e6"), ("seed", "5e9", "at most 4294967295"),
+])
+def test_limits_are_printed_as_they_can_be_typed_and_the_printed_limit_is_accepted(field, text, limit):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: text})
+    assert limit in caught.value.message and "e+" not in caught.value.message
+    RunConfig.from_mapping({field: limit.removeprefix("at most ")})
+
+
+@pytest.mark.parametrize("field", ["epochs", "lr", "noise", "layers", "seed", "dataset", "activation"])
+def test_a_pasted_page_of_text_gives_a_short_error_that_does_not_repeat_it(field):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: "9" * 10_000 if field != "activation" else "x" * 10_000})
+    assert len(caught.value.message) < 200
+    if field not in ("dataset", "activation"):
+        assert "too long (10,000 characters; the limit is" in caught.value.message
