@@ -184,7 +184,7 @@ class Trainer:
         if not math.isfinite(loss):
             self.diverged_at = self.epoch
             record.diverged = True
-            record.message = (f"diverged at epoch {self.epoch}: the loss became {loss} "
+            record.message = (f"diverged at epoch {self.epoch:,}: the loss became {loss} "
                               f"(learning rate {self.optimizer.lr:g} is too large for this network)")
         if self.epoch == self._next_checkpoint:
             self._next_checkpoint *= 10

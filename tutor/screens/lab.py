@@ -160,7 +160,7 @@ class LabScreen(Screen):
         self.notice = ""                 # a one-off line for the status (e.g. why Start refused)
         self._shown: tuple | None = None             # (log count, phase, notice) last drawn
         self._shown_snapshot = None
-        self._rate = (0.0, 0, 0.0)                   # (time, count, epochs per second)
+        self._rate: tuple = (0.0, 0, None)           # (time, count, epochs per second or None)
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._view = "train"
         self._due_at: dict[str, float] = {}          # panel group -> when its next redraw is due
@@ -251,7 +251,7 @@ class LabScreen(Screen):
         self.query_one("#weights", WeightsChart).tracked_labels = session.trainer.tracked_labels
         self._shown = None
         self._shown_snapshot = None
-        self._rate = (time.monotonic(), 0, 0.0)
+        self._rate = (time.monotonic(), 0, None)
         self._show_data_kind()
         self._refresh(force=True)
 
@@ -261,7 +261,7 @@ class LabScreen(Screen):
 
     def _start_worker(self) -> None:
         session = self.session
-        self._rate = (time.monotonic(), session.log.count, 0.0)
+        self._rate = (time.monotonic(), session.log.count, None)
         self.run_worker(partial(self._train, session), thread=True, group="training",
                         name="training", exit_on_error=False)
 
@@ -420,15 +420,20 @@ class LabScreen(Screen):
     @on(LabControls.Edited)
     def _edited(self, event: LabControls.Edited) -> None:
         session = self.session
-        if event.field in LIVE_FIELDS and event.valid and session is not None:
-            value = self.controls.raw(event.field)
-            if event.field == "lr":
-                session.set_lr(float(value))
-            else:
-                session.set_epochs(int(value))
-            self._update_status()
-            return
         config = self.controls.read_config()
+        if event.field in LIVE_FIELDS and event.valid and session is not None:
+            value = engine.RunConfig.from_mapping({event.field: self.controls.raw(event.field)})
+            if event.field == "lr":
+                session.set_lr(value.lr)
+            else:
+                session.set_epochs(value.epochs)
+            if session.phase is not Phase.READY:
+                # In force at once: say so, and forget an earlier half-typed value's "changed".
+                self.pending_changes = config is None or _differs(config, session.config)
+                self.notice = (f"learning rate {value.lr:g} applied" if event.field == "lr"
+                               else f"now {value.epochs:,} epochs")
+                self._update_status()
+                return
         if session is None or session.phase is Phase.READY:
             # Nothing trained yet: show the new network and data at once.
             if config is not None and (session is None or config != session.config):
@@ -541,7 +546,7 @@ class LabScreen(Screen):
         then, then_count, rate = self._rate
         if now - then >= 0.5:
             measured = (count - then_count) / (now - then)
-            rate = measured if rate == 0 else 0.5 * rate + 0.5 * measured
+            rate = measured if rate is None else 0.5 * rate + 0.5 * measured
             self._rate = (now, count, rate)
         parts = [f"epoch {count:,}/{session.epochs:,}"]
         if count:
@@ -549,14 +554,15 @@ class LabScreen(Screen):
             test = log.last("test_loss")
             if np.isfinite(test):
                 parts.append(f"test {test:.4g}")
-            accuracy = log.last("accuracy")
-            if np.isfinite(accuracy):
-                parts.append(f"acc {accuracy:.0%}")
+            for name, label in (("accuracy", "train acc"), ("test_accuracy", "test acc")):
+                accuracy = log.last(name)
+                if np.isfinite(accuracy):
+                    parts.append(f"{label} {accuracy:.0%}")
         # What the learner asked for shows at once; the thread follows within an epoch.
         phase = shown_phase
         if phase in (Phase.RUNNING, Phase.PAUSED):
             phase = Phase.PAUSED if session.paused else Phase.RUNNING
-        if phase is Phase.RUNNING:
+        if phase is Phase.RUNNING and rate is not None:   # nothing until there is a measurement
             parts.append(f"{rate:,.0f} epochs/s")
         parts.append(f"lr {session.lr:g}")
         parts.append({
