@@ -12,11 +12,16 @@ async def test_the_speed_shows_only_once_measured_never_as_0_epochs_per_second(t
     app = lab_app(tmp_path, epochs=10**7)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await lab_screen(app, pilot)
-        screen.action_toggle_run()               # Start draws the status at once, before any measurement
-        assert "running" in status_text(screen)
-        assert "epochs/s" not in status_text(screen)
-        await until(pilot, lambda: "epochs/s" in status_text(screen), "a measured speed")
-        assert " 0 epochs/s" not in status_text(screen)
+        seen = []
+
+        def measured() -> bool:
+            seen.append(status_text(screen))
+            return "epochs/s" in seen[-1]
+
+        await key(app, pilot, "space")
+        await until(pilot, measured, "a measured speed")
+        assert any("running" in text and "epochs/s" not in text for text in seen)   # before it
+        assert not [text for text in seen if "· 0 epochs/s" in text]
         screen.session.cancel()
 
 
