@@ -223,6 +223,12 @@ def load(name: str, samples: int = 200, noise: float = 0.1, test_share: float = 
     return Dataset(name, X, Y, X_test, Y_test, recipe.task)
 
 
+def parameters(name: str) -> tuple[str, ...]:
+    """The arguments of load() that change the dataset `name`: none for the fixed truth
+    tables (xor, and, or), samples, noise and test_share for the generated sets."""
+    return () if _check_name(name) in _TRUTH_TABLES else ("samples", "noise", "test_share")
+
+
 def describe(name: str) -> str:
     """One line saying what the dataset `name` is, for help screens and the Lab."""
     return _DESCRIPTIONS[_check_name(name)]

@@ -485,3 +485,10 @@ def test_load_keeps_shapes_and_finiteness(name, samples, noise, test_share, seed
         assert array.dtype == np.float64 and np.all(np.isfinite(array))
     if ds.task == "binary":
         assert int(everything.sum()) == (samples + 1) // 2
+
+
+def test_parameters_name_the_load_arguments_that_change_each_dataset():
+    for name in ("xor", "and", "or"):
+        assert datasets.parameters(name) == ()
+        assert len(datasets.load(name, samples=50, noise=0.5).X) == 4
+    assert datasets.parameters("circle") == ("samples", "noise", "test_share")

@@ -37,6 +37,7 @@ FIELDS = (
     ("seed", "seed", "text"),
 )
 FIELD_NAMES = tuple(field for field, _, _ in FIELDS)
+DATA_FIELDS = ("samples", "noise", "test_share")   # what a generated dataset is drawn with
 
 HINTS = {
     "noise": "0 = clean",
@@ -103,6 +104,9 @@ class LabControls(VerticalScroll):
     }
     LabControls .field Input, LabControls .field Select {
         width: 1fr;
+    }
+    LabControls .field.-unused Label {
+        text-style: dim;
     }
     LabControls .field.-error Label {
         color: $error;
@@ -180,6 +184,9 @@ class LabControls(VerticalScroll):
                 yield Button(label, id=f"button-{action}", compact=True)
         yield Static(KEYS_HELP, id="keys-help")
 
+    def on_mount(self) -> None:
+        self.show_applicable()
+
     # ----- values -------------------------------------------------------------------
 
     def control(self, field: str) -> Input | Select:
@@ -220,6 +227,16 @@ class LabControls(VerticalScroll):
         except engine.ConfigError as error:
             self.show_error(error.field, error.message)
             return None
+
+    def show_applicable(self) -> None:
+        """Disable the data settings the chosen dataset ignores (xor has its 4 fixed
+        points: no samples, noise or test share; a CSV file has only a test share)."""
+        dataset = self.raw("dataset")
+        used = engine.datasets.parameters(dataset) if dataset in engine.datasets.NAMES else ("test_share",)
+        for field in DATA_FIELDS:
+            unused = field not in used
+            self.control(field).disabled = unused
+            self.query_one(f"#field-{field}").set_class(unused, "-unused")
 
     # ----- errors -------------------------------------------------------------------
 
@@ -263,6 +280,8 @@ class LabControls(VerticalScroll):
     def _edited(self, event: Input.Changed | Select.Changed) -> None:
         field = event.control.id.removeprefix("control-")
         event.stop()
+        if field == "dataset":
+            self.show_applicable()
         self.post_message(self.Edited(field, self.check(field)))
 
     @on(Input.Submitted)
