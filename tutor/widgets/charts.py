@@ -92,27 +92,55 @@ def make_room_for_lines(plt, lines: list[tuple]) -> list[tuple]:
     return lines
 
 
-def label_extreme_values(plt, lines: list[tuple]) -> None:
-    """Label the y ticks in e-notation where plotext's fixed-point labels fail.
+MAX_Y_TICKS = 7   # plotext's own number of y ticks
 
-    plotext writes 1e300 as 301 digits, which leaves no room for the plot, and for a
-    span like 1e-310 looks for more decimals than a float has (an error). Values that
-    large or spans that small get labels like 2.5e+299, as many digits as tell the
-    ticks apart; the ticks stay where plotext would put them."""
+
+def canvas_rows(plt, height: int) -> int:
+    """How many rows of `height` plotext gives the plot itself: less the frame's two
+    lines, the x tick labels, and a title or axis label line if there is one."""
+    monitor = plt.monitor
+    return (height - sum(map(bool, monitor.xaxes)) - 1
+            - bool(monitor.title is not None or monitor.xlabel[1] is not None)
+            - bool(monitor.ylabel[0] is not None or monitor.ylabel[1] is not None
+                   or monitor.xlabel[0] is not None))
+
+
+def tick_rows(rows: int) -> list[int]:
+    """The rows (0 at the bottom) that get a y tick: every row of a short chart, else
+    at most MAX_Y_TICKS from the bottom row to the top one, evenly spaced where the
+    rows allow it and otherwise a row closer or further apart."""
+    if rows <= MAX_Y_TICKS:
+        return list(range(rows))
+    gaps = next((n for n in range(MAX_Y_TICKS - 1, 2, -1) if (rows - 1) % n == 0), MAX_Y_TICKS - 1)
+    return [round(k * (rows - 1) / gaps) for k in range(gaps + 1)]
+
+
+def place_y_ticks(plt, rows: int) -> None:
+    """Put each y tick on a row, labelled with the value that row stands for.
+
+    plotext spreads 7 ticks evenly over the limits and rounds each to a row: on fewer
+    than 7 rows two ticks share a row and one label is lost, and the others sit up to
+    half a row off their values. Here the ticks are the rows' own values
+    (low + r·(high − low)/(rows − 1), which plotext places on row r exactly), in
+    fixed-point labels, or in e-notation where those fail: plotext writes 1e300 as 301
+    digits, and for a span like 1e-310 looks for more decimals than a float has."""
     monitor = plt.monitor
     low, high = monitor.ylim[0]
     if low is None or high is None:
-        if not lines:
+        ys = [v for signal in monitor.y for v in signal] + list(monitor.hcoord[0])
+        if not ys:
             return
-        ys = np.concatenate([y for _, y, _ in lines])
-        low, high = plotext_utility.get_lim([float(ys.min()), float(ys.max())])
-    if max(abs(low), abs(high)) < 1e6 and high - low > 1e-6:
+        low, high = plotext_utility.get_lim(ys)
+    if rows < 2 or not high > low:
         return
-    ticks = np.linspace(low, high, monitor.yfrequency[0]).tolist()
-    for digits in range(3, 18):
-        labels = [f"{tick:.{digits}g}" for tick in ticks]
-        if len(set(labels)) == len(labels):
-            break
+    ticks = [low + r / (rows - 1) * (high - low) if r < rows - 1 else high for r in tick_rows(rows)]
+    if max(abs(low), abs(high)) < 1e6 and high - low > 1e-6:
+        labels = plotext_utility.get_labels(ticks)
+    else:
+        for digits in range(3, 18):
+            labels = [f"{tick:.{digits}g}" for tick in ticks]
+            if len(set(labels)) == len(labels):
+                break
     plt.yticks(ticks, labels)
 
 
@@ -228,11 +256,11 @@ class LiveChart(PlotextPlot):
         lines = [(x, y, plot_color(k)) for x, y, k in self.lines()]
         lines = make_room_for_lines(plt, lines)
         self.draw(plt)
-        label_extreme_values(plt, lines)
         # What PlotextPlot.render does, with a cheaper last step (see matrix_text).
         plt.plotsize(width, height)
         plt._set_size(width, height)
         plt.theme(self._get_plotext_theme_name(self.app.theme))
+        place_y_ticks(plt, canvas_rows(plt, height))
         plt._set_sizes()
         plt._build_matrix()
         draw_lines(plt, lines)
