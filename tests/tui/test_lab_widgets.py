@@ -365,3 +365,38 @@ async def test_each_y_label_sits_on_the_row_whose_value_it_names_at_every_height
                 per_row = (top - bottom) / (bottom_row - top_row)
                 for row, value in labels:
                     assert abs(value - (bottom + (bottom_row - row) * per_row)) <= 1.5 * unit, case
+
+
+def test_a_legend_keeps_every_entry_whole_with_its_coloured_mark_and_counts_the_rest():
+    from tutor.widgets.charts import legend
+    labels = ["W1[0,0]", "W1[1,2]", "W2[0,0]", "W2[2,2]", "W3[0,0]", "W3[2,0]"]
+    assert legend(labels, 80).plain == "━ W1[0,0] ━ W1[1,2] ━ W2[0,0] ━ W2[2,2] ━ W3[0,0] ━ W3[2,0]"
+    assert legend(labels, 53).plain == "━W1[0,0] ━W1[1,2] ━W2[0,0] ━W2[2,2] ━W3[0,0] ━W3[2,0]"
+    narrow = legend(labels, 36)
+    assert narrow.plain == "━ W1[0,0] ━ W1[1,2] ━ W2[0,0] +3"
+    marks = [span for span in narrow.spans if narrow.plain[span.start] == "━"]
+    assert len(marks) == 3 and len({str(span.style) for span in marks}) == 3   # each in its colour
+    assert legend(["train", "test"], 14).plain == "━ train ━ test"
+
+
+async def test_the_boundary_caption_always_names_the_train_and_test_marks():
+    boundary = BoundaryMap()
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    async with Harness(boundary).run_test(size=(38, 8)) as pilot:
+        boundary.show(lambda g: np.full((len(g), 1), 0.5), X, np.array([[0.0], [1.0]]), X + 0.5,
+                      np.array([[1.0], [0.0]]))
+        await pilot.pause()
+        caption = boundary.render_line(boundary.size.height - 1).text
+        assert "● train ○ test" in caption and "→" in caption and "↑" in caption
+        assert boundary.caption(15).strip() == "● train ○ test"
+
+
+async def test_the_diagram_legend_fits_a_narrow_panel_whole():
+    from tutor.widgets.network_diagram import LEGENDS
+    diagram = NetworkDiagram()
+    weights = [np.full((2, 4), 0.5), np.full((4, 1), -1.0)]
+    async with Harness(diagram).run_test(size=(38, 12)) as pilot:
+        diagram.show([2, 4, 1], weights, None, 4)
+        await pilot.pause()
+        last = diagram.render().plain.splitlines()[-1]
+        assert last in LEGENDS[False] + LEGENDS[True] and len(last) <= 38

@@ -47,16 +47,24 @@ def plot_color(k: int) -> str:
 
 
 def legend(labels: list[str], width: int) -> Content:
-    """The series' names, each in its line's colour ('━ train ━ test'), cut to `width`:
-    without the '━ ' marks, then without the entries that do not fit."""
-    for mark in ("━ ", ""):
+    """The series' names, each after a mark in its line's colour ('━ train ━ test'),
+    within `width`: closer together if need be, then without the last entries
+    ('+2' says how many), never cut inside an entry or without its mark."""
+    def assemble(count: int, gap: str) -> Content:
         parts: list = []
-        for k, label in enumerate(labels):
-            parts += [" " if parts else "", (f"{mark}{label}", SERIES_COLORS[k % len(SERIES_COLORS)][1])]
-        content = Content.assemble(*parts)
-        if content.cell_length <= width:
-            return content
-    return content.truncate(width, ellipsis=True)
+        for k, label in enumerate(labels[:count]):
+            color = SERIES_COLORS[k % len(SERIES_COLORS)][1]
+            parts += [" " if parts else "", (f"━{gap}{label}", color)]
+        if count < len(labels):
+            parts.append(f" +{len(labels) - count}")
+        return Content.assemble(*parts)
+
+    for count in range(len(labels), 0, -1):
+        for gap in (" ", ""):
+            content = assemble(count, gap)
+            if content.cell_length <= width:
+                return content
+    return assemble(1, "").truncate(width, ellipsis=True) if labels else Content("")
 
 
 def figure_text(plt) -> Text:
