@@ -283,6 +283,13 @@ class LiveChart(PlotextPlot):
 
     # Titles: what the chart shows on the top border, the legend on the bottom one.
 
+    next_key: str | None = None     # the key that shows another chart in this one's place
+
+    def set_next_key(self, key: str | None) -> None:
+        if key != self.next_key:
+            self.next_key = key
+            self.stale()     # the title says it
+
     def title(self) -> str:
         return ""
 
@@ -293,7 +300,7 @@ class LiveChart(PlotextPlot):
         # Setting a border title repaints the widget, so only a changed one is set. The
         # legend is compared with the legend set last (with its colours): the
         # border_subtitle getter returns markup, which never equals a Content.
-        title = self.title()
+        title = self.title() + (f" · {self.next_key}: next chart" if self.next_key else "")
         subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 4))
         if title != str(self.border_title or ""):
             self.border_title = title
@@ -373,6 +380,10 @@ class LogChart(LiveChart):
     def legend_labels(self) -> list[str]:
         return list(self._labels)
 
+    def _has_values(self, k: int) -> bool:
+        """Whether column k has anything to draw (a test set, a classification task)."""
+        return len(self._envelopes) > k and np.isfinite(self._envelopes[k].points(4)[1]).any()
+
 
 class LossChart(LogChart):
     """Training loss, and test loss when there is a test set."""
@@ -387,8 +398,69 @@ class LossChart(LogChart):
         return "log10 loss (l: linear)" if self.log_scale else "loss (l: log10)"
 
     def legend_labels(self) -> list[str]:
-        has_test = len(self._envelopes) > 1 and np.isfinite(self._envelopes[1].points(4)[1]).any()
-        return ["train", "test"] if has_test else ["train"]
+        return ["train", "test"] if self._has_values(1) else ["train"]
+
+
+class AccuracyChart(LogChart):
+    """Share of samples classified right, on the training set and the test set."""
+
+    def sources(self, log):
+        return [("accuracy", None), ("test_accuracy", None)]
+
+    def labels(self, log):
+        return ["train", "test"]
+
+    def title(self) -> str:
+        return "accuracy" if self._has_values(0) or not self._envelopes else "accuracy (none: not classification)"
+
+    def legend_labels(self) -> list[str]:
+        return [label for k, label in enumerate(("train", "test")) if self._has_values(k)]
+
+    def draw(self, plt) -> None:
+        super().draw(plt)
+        plt.ylim(0.0, 1.0)
+
+
+class LearningRateChart(LogChart):
+    """The learning rate in force at each epoch (it changes when + − or a typed rate says so)."""
+
+    def sources(self, log):
+        return [("lr", None)]
+
+    def labels(self, log):
+        return ["lr"]
+
+    def title(self) -> str:
+        return "learning rate"
+
+
+class WeightNormChart(LogChart):
+    """‖W^l‖ (Frobenius) of every layer: growing weights, and which layer moves."""
+
+    def sources(self, log):
+        return [("weight_norms", l) for l in range(log.layers)]
+
+    def labels(self, log):
+        return [f"W{l + 1}" for l in range(log.layers)]
+
+    def title(self) -> str:
+        return "‖W‖ per layer"
+
+
+class GradientNormChart(LogChart):
+    """log10 of ‖∂L/∂W^l‖ of every layer: vanishing or exploding gradients, layer by layer."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(log_scale=True, **kwargs)
+
+    def sources(self, log):
+        return [("gradient_norms", l) for l in range(log.layers)]
+
+    def labels(self, log):
+        return [f"W{l + 1}" for l in range(log.layers)]
+
+    def title(self) -> str:
+        return "log10 ‖∂L/∂W‖ per layer"
 
 
 class WeightsChart(LogChart):

@@ -58,7 +58,8 @@ CHOICES = {
 }
 
 KEYS_HELP = ("space start or pause · n one epoch · r reset · + − learning rate ×2 ÷2 · "
-             "l loss in log10 · arrows select a neuron, [ ] a sample · 1 2 3 views · esc back")
+             "l loss in log10 · a w d next chart · arrows select a neuron, [ ] a sample · "
+             "1 2 3 views · esc back")
 
 BUTTONS = (("start", "Start"), ("step", "Step"), ("reset", "Reset"), ("reseed", "New seed"))
 
