@@ -78,4 +78,23 @@ async def test_a_w_d_show_the_next_chart_in_each_place_never_one_shown_twice(tmp
             await pilot.pause()
             shown = shown_charts(screen)
             assert len(shown) == len(set(shown)) == 3, shown
-        assert "a: next chart" in str(screen.query_one(AccuracyChart).border_title)
+        assert "a: next" in str(screen.query_one(AccuracyChart).border_title)
+
+
+async def test_at_80x24_every_legend_entry_shown_is_whole(tmp_path):
+    from html import unescape
+
+    from tutor.widgets.charts import DeltaChart, WeightsChart
+    app = lab_app(tmp_path, start=True, epochs=200)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lab_screen(app, pilot)
+        await wait_phase(pilot, screen, Phase.FINISHED)
+        await pilot.press("3")
+        await pilot.pause()
+        shown = unescape(app.export_screenshot()).replace("\xa0", " ")
+        for chart in (screen.query_one(WeightsChart), screen.query_one(DeltaChart)):
+            entries = str(chart.border_subtitle).split("━")[1:]
+            assert entries, chart
+            for entry in entries:
+                text = entry.split("[/")[0].strip()
+                assert text in shown, (text, chart)

@@ -235,9 +235,14 @@ class LiveChart(PlotextPlot):
         return max(16, 2 * self.size.width)
 
     def stale(self) -> None:
-        """The data changed: build again at the next repaint."""
+        """The data changed: build again at the next repaint, and update the titles now
+        (a title set while the chart renders would show only at its next repaint)."""
         self._version += 1
+        self._set_titles()
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._set_titles()      # the legend is fitted to the width
 
     def render(self):
         key = (self._version, self.size, self.app.theme)
@@ -250,7 +255,6 @@ class LiveChart(PlotextPlot):
                 # place; a chart must not end the app, and the run with it.
                 self._built = Text(f"cannot draw this chart: {error}", style="italic", end="")
             self._built_key = key
-            self._set_titles()
             self.build_seconds = time.thread_time() - started
             self.builds += 1
             self.build_total += self.build_seconds
@@ -300,8 +304,9 @@ class LiveChart(PlotextPlot):
         # Setting a border title repaints the widget, so only a changed one is set. The
         # legend is compared with the legend set last (with its colours): the
         # border_subtitle getter returns markup, which never equals a Content.
-        title = self.title() + (f" · {self.next_key}: next chart" if self.next_key else "")
-        subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 4))
+        title = self.title() + (f" · {self.next_key}: next" if self.next_key else "")
+        # Room on the bottom border: all but its corners and a line and a space each side.
+        subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 6))
         if title != str(self.border_title or ""):
             self.border_title = title
         if subtitle.markup != self._legend_markup:
