@@ -100,15 +100,17 @@ class RunConfig:
         """The network, its trainer and the data, ready for run_epoch()."""
         self.validate()
         data = self.load_dataset()
+        for field in ("output", "loss"):
+            why = unfit(getattr(self, field), data.task)
+            if why:
+                raise ConfigError(field, f"{field} {getattr(self, field)} {why}; dataset {data.name} "
+                                         f"{_TASK_TEXT[data.task]}: {_FITTING[data.task]}")
         if data.input_width != self.layers[0]:
             raise ConfigError("layers", f"the first layer has {self.layers[0]} inputs but dataset "
                                         f"{data.name} has {data.input_width} input columns")
         if data.output_width != self.layers[-1]:
             raise ConfigError("layers", f"the last layer has {self.layers[-1]} outputs but dataset "
                                         f"{data.name} has {data.output_width} target columns")
-        if self.loss in ("bce", "cross_entropy") and data.task == "regression":
-            raise ConfigError("loss", f"{self.loss} is for classification; dataset {data.name} is a "
-                                      "regression task: use mse with a linear output")
         net = Network(self.layers, self.activation, self.output, self.init, self.seed)
         trainer = Trainer(net, data.X, data.Y, loss=self.loss, lr=self.lr, optimizer=self.optimizer,
                           batch_size=self.batch_size or None, seed=self.seed,
@@ -119,6 +121,31 @@ class RunConfig:
         values = dataclasses.asdict(self)
         values["layers"] = list(self.layers)
         return values
+
+
+# What each task's data is, and which output and loss fit it.
+_TASK_TEXT = {"binary": "has one target column (0 or 1)",
+              "multiclass": "has one-hot targets, one column per class",
+              "regression": "is a regression task (real targets)"}
+_FITTING = {"binary": "use a sigmoid output with bce (or mse)",
+            "multiclass": "use a softmax output with cross_entropy",
+            "regression": "use mse with a linear output"}
+
+
+def unfit(name: str, task: str) -> str:
+    """Why the output or loss `name` cannot learn data of this task ("" if it can)."""
+    if task == "regression" and name in ("bce", "cross_entropy"):
+        return "is for classification"
+    if task != "multiclass" and name in ("softmax", "cross_entropy"):
+        return "needs one output per class (a multi-class dataset)"
+    return ""
+
+
+def fitting(task: str) -> dict[str, str]:
+    """The output and loss a network for data of this task starts with."""
+    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
+                    "regression": ("linear", "mse")}[task]
+    return {"output": output, "loss": loss}
 
 
 def _is_csv(dataset: str) -> bool:

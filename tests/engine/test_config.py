@@ -171,3 +171,34 @@ def test_a_pasted_page_of_text_gives_a_short_error_that_does_not_repeat_it(field
     assert len(caught.value.message) < 200
     if field not in ("dataset", "activation"):
         assert "too long (10,000 characters; the limit is" in caught.value.message
+
+
+@pytest.mark.parametrize("settings,field,words", [
+    ({"dataset": "xor", "layers": "2,4,2", "output": "softmax", "loss": "cross_entropy"}, "output",
+     ["softmax needs one output per class", "xor has one target column", "sigmoid output with bce"]),
+    ({"dataset": "circle", "layers": "2,4,1", "output": "sigmoid", "loss": "mse"}, None, []),
+    ({"dataset": "sine", "layers": "1,4,1", "output": "sigmoid", "loss": "bce"}, "loss", ["regression"]),
+    ({"dataset": "spiral3", "layers": "2,8,3", "output": "softmax", "loss": "cross_entropy"}, None, []),
+    ({"dataset": "blobs", "layers": "2,8,3", "output": "sigmoid", "loss": "bce"}, None, []),
+    ({"dataset": "blobs", "layers": "2,8,1", "output": "sigmoid", "loss": "bce"}, "layers", ["3 target columns"]),
+])
+def test_output_and_loss_must_fit_the_datasets_targets_and_the_error_says_what_does(settings, field, words):
+    config = RunConfig.from_mapping(settings)
+    if field is None:
+        net, trainer, data = config.build()
+        trainer.run(3)
+        return
+    with pytest.raises(ConfigError) as caught:
+        config.build()
+    assert caught.value.field == field
+    for word in words:
+        assert word in caught.value.message
+
+
+def test_softmax_with_cross_entropy_learns_the_three_class_spiral():
+    config = RunConfig.from_mapping(dict(dataset="spiral3", layers="2,32,3", activation="tanh", output="softmax",
+                                         loss="cross_entropy", optimizer="adam", lr=0.02, epochs=1500, seed=0,
+                                         samples=300, noise=0.05))
+    net, trainer, data = config.build()
+    record = trainer.run(config.epochs)
+    assert record.accuracy > 0.9 and record.loss < 0.3

@@ -100,3 +100,31 @@ async def test_settings_a_dataset_ignores_are_disabled_and_come_back_with_one_th
         await until(pilot, lambda: not controls.control("noise").disabled, "noise to apply")
         assert not controls.control("samples").disabled and not controls.control("test_share").disabled
         await until(pilot, lambda: screen.session.config.dataset == "circle", "the circle")
+
+
+async def test_a_three_class_dataset_gets_softmax_and_cross_entropy_and_the_others_say_why_not(tmp_path):
+    app = lab_app(tmp_path)                          # xor: sigmoid and bce, 2,4,1
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await lab_screen(app, pilot)
+        controls = screen.controls
+
+        def prompts(field: str) -> dict[str, str]:
+            return {value: str(prompt) for prompt, value in controls.control(field)._options}
+
+        assert "needs one output per class" in prompts("output")["softmax"]
+        assert "needs one output per class" in prompts("loss")["cross_entropy"]
+        assert prompts("output")["sigmoid"] == "sigmoid"
+        controls.control("dataset").value = "spiral3"
+        await until(pilot, lambda: screen.session.config.dataset == "spiral3", "the spiral")
+        config = screen.session.config
+        assert (config.output, config.loss, config.layers) == ("softmax", "cross_entropy", (2, 4, 3))
+        assert not controls.errors
+        assert "to fit spiral3" in status_text(screen)
+        assert prompts("output")["softmax"] == "softmax"
+        await key(app, pilot, "space")
+        await until(pilot, lambda: screen.session.log.count > 50, "training")
+        screen.session.cancel()
+        # Back to one target column: sigmoid and bce again, one output.
+        controls.control("dataset").value = "moons"
+        await until(pilot, lambda: controls.raw("output") == "sigmoid", "sigmoid")
+        assert controls.raw("loss") == "bce" and controls.raw("layers") == "2,4,1"

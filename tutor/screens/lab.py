@@ -483,6 +483,8 @@ class LabScreen(Screen):
     @on(LabControls.Edited)
     def _edited(self, event: LabControls.Edited) -> None:
         session = self.session
+        if event.fitted:
+            self.notice = event.fitted
         config = self.controls.read_config()
         if event.field in LIVE_FIELDS and event.valid and session is not None:
             value = engine.RunConfig.from_mapping({event.field: self.controls.raw(event.field)})
