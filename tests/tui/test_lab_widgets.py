@@ -400,3 +400,24 @@ async def test_the_diagram_legend_fits_a_narrow_panel_whole():
         await pilot.pause()
         last = diagram.render().plain.splitlines()[-1]
         assert last in LEGENDS[False] + LEGENDS[True] and len(last) <= 38
+
+
+async def test_the_boundary_map_gives_each_of_three_classes_its_own_colour():
+    import engine as eng
+    data = eng.datasets.load("blobs", samples=60, noise=0.0, seed=2)
+    boundary = BoundaryMap()
+
+    def predict(grid):   # surely the class of the nearest blob centre
+        centres = np.array([data.X[data.Y[:, k] == 1].mean(axis=0) for k in range(3)])
+        return np.eye(3)[((grid[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)]
+
+    async with Harness(boundary).run_test(size=(40, 12)) as pilot:
+        boundary.show(predict, data.X, data.Y)
+        await pilot.pause()
+        strips = [boundary.render_line(y) for y in range(boundary.size.height - 1)]
+        backgrounds = {segment.style.bgcolor.name for strip in strips for segment in strip
+                       if segment.style is not None and segment.style.bgcolor is not None}
+        points = {segment.style.color.name for strip in strips for segment in strip
+                  if "●" in segment.text}
+    assert len(backgrounds) == 3          # three regions, each in its class's hue
+    assert len(points) == 3               # the samples in three colours
