@@ -2,7 +2,7 @@
 long lines wrap, marked ↩, so nothing hides beyond the edge."""
 from __future__ import annotations
 
-from textual.app import App
+from lab_fixtures import Harness
 from textual.content import Content
 
 from tutor.course.model import EngineBlock
@@ -32,20 +32,11 @@ def unwrap(lines: list[str], indent: int) -> list[str]:
     return out
 
 
-class Page(App):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self):
-        yield self.widget
-
-
 async def test_an_engine_source_wider_than_the_screen_is_wrapped_whole_at_120_and_80_columns():
     block = EngineBlock(function="engine.network.Network.backward", source="def f():\n" + LONG + "\n")
     for width in (120, 80):
         source = EngineSource(block)
-        async with Page(source).run_test(size=(width, 20)) as pilot:
+        async with Harness(source).run_test(size=(width, 20)) as pilot:
             await pilot.pause()
             shown = str(source.query_one(".engine-code").render())
             lines = shown.splitlines()
@@ -56,7 +47,7 @@ async def test_an_engine_source_wider_than_the_screen_is_wrapped_whole_at_120_an
 
 async def test_a_long_line_in_a_formula_fence_wraps_instead_of_vanishing():
     markdown = LessonMarkdown("```\n" + "σ′(x) = σ(x)(1 − σ(x)) " * 8 + "END\n```\n")
-    async with Page(markdown).run_test(size=(80, 20)) as pilot:
+    async with Harness(markdown).run_test(size=(80, 20)) as pilot:
         await pilot.pause()
         label = markdown.query_one("#code-content")
         shown = str(label.render())

@@ -88,17 +88,19 @@ async def test_reset_after_a_layer_change_rebuilds_the_legends_for_the_new_netwo
         assert "W1[1,3]" not in str(weights.border_subtitle)
 
 
-async def test_settings_a_dataset_ignores_are_disabled_and_come_back_with_one_that_uses_them(tmp_path):
+async def test_settings_a_dataset_ignores_are_hidden_and_come_back_with_one_that_uses_them(tmp_path):
     app = lab_app(tmp_path)                         # xor: its 4 fixed points
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await lab_screen(app, pilot)
         controls = screen.controls
         for field in ("samples", "noise", "test_share"):
             assert controls.control(field).disabled, field
+            assert not controls.query_one(f"#setting-{field}").display, field
         assert not controls.control("seed").disabled and not controls.control("layers").disabled
         controls.control("dataset").value = "circle"
         await until(pilot, lambda: not controls.control("noise").disabled, "noise to apply")
         assert not controls.control("samples").disabled and not controls.control("test_share").disabled
+        assert controls.query_one("#setting-noise").display
         await until(pilot, lambda: screen.session.config.dataset == "circle", "the circle")
 
 

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lab_fixtures import Harness
 from rich.console import Console
 from rich.text import Text
-from textual.app import App
 from textual_plotext.plot import Plot
 
 import engine
@@ -170,15 +170,6 @@ def test_weight_glyphs_show_sign_and_size():
 
 
 # ----- widgets in an app ------------------------------------------------------------------------
-
-class Harness(App):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self):
-        yield self.widget
-
 
 async def test_the_diagram_shows_every_weight_with_its_sign_and_selects_by_keys():
     diagram = NetworkDiagram()

@@ -106,9 +106,6 @@ class LabControls(VerticalScroll):
     LabControls .field Input, LabControls .field Select {
         width: 1fr;
     }
-    LabControls .field.-unused Label {
-        text-style: dim;
-    }
     LabControls .field.-error Label {
         color: $error;
         text-style: bold;
@@ -235,7 +232,7 @@ class LabControls(VerticalScroll):
             return None
 
     def show_applicable(self) -> None:
-        """Disable the data settings the chosen dataset ignores (xor has its 4 fixed
+        """Hide the data settings the chosen dataset ignores (xor has its 4 fixed
         points: no samples, noise or test share; a CSV file has only a test share), and
         mark the outputs and losses that cannot learn its targets, saying why."""
         dataset = self.raw("dataset")
@@ -244,7 +241,7 @@ class LabControls(VerticalScroll):
         for field in DATA_FIELDS:
             unused = field not in used
             self.control(field).disabled = unused
-            self.query_one(f"#field-{field}").set_class(unused, "-unused")
+            self.query_one(f"#setting-{field}").display = not unused
         task = engine.datasets.shape(dataset)[2] if builtin else None
         for field in ("output", "loss"):
             select = self.control(field)
