@@ -11,6 +11,11 @@ the left, six panels in a grid). Smaller terminals get the same panels in three
 views (Setup, Train, Inside) switched with tabs or the keys 1, 2, 3. The screen
 arranges the grid itself (lay_out_panels()) rather than through CSS classes on the screen:
 a class change there restyles every widget, a quarter of a second on a slow machine.
+
+Three of the panels are places for charts over the epochs (LOG_CHARTS: loss, accuracy,
+learning rate, tracked weights, ‖W‖ and ‖∂L/∂W‖ per layer, mean |δ|). A lesson's lab
+card chooses the charts they open with; the keys a, w and d show the next in each.
+Every such chart follows the run, shown or not, so that each one chosen shows it whole.
 """
 from __future__ import annotations
 
@@ -70,6 +75,8 @@ def chart_slots(charts) -> list[str]:
     among them), then the defaults not named."""
     named = [chart for chart in dict.fromkeys(charts or ()) if chart in LOG_CHARTS][:3]
     return named + [chart for chart in DEFAULT_SLOTS if chart not in named][:3 - len(named)]
+
+
 # Settings a running session can take on the fly; any other change needs a new run.
 LIVE_FIELDS = ("lr", "epochs")
 
@@ -220,7 +227,7 @@ class LabScreen(Screen):
                 yield BoundaryMap(id="boundary")
                 yield FitChart(id="fit")
                 yield Static("", id="data-note", classes="note")
-            for name, (chart_id, chart) in LOG_CHARTS.items():
+            for chart_id, chart in LOG_CHARTS.values():
                 yield chart(id=chart_id, classes="panel")
             yield ActivationChart(id="activation", classes="panel")
         yield Static("", id="status")
