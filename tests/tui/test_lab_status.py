@@ -2,6 +2,8 @@
 a learning rate changed mid-run, a pasted page of text, and legends after Reset."""
 from __future__ import annotations
 
+from html import unescape
+
 from lab_fixtures import key, lab_app, lab_screen, status_text, until, wait_phase
 
 from tutor.session import Phase
@@ -86,6 +88,11 @@ async def test_reset_after_a_layer_change_rebuilds_the_legends_for_the_new_netwo
         await until(pilot, lambda: "W1[1,2]" in str(weights.border_subtitle)
                     and "δ3" in str(deltas.border_subtitle), "the new legends")
         assert "W1[1,3]" not in str(weights.border_subtitle)
+        # ... and on the screen, not only in the widgets: a legend set while a chart
+        # rendered stayed unpainted until the next render, when training started.
+        await pilot.pause()
+        shown = unescape(app.export_screenshot())
+        assert "W1[1,2]" in shown and "δ3" in shown and "W1[1,3]" not in shown
 
 
 async def test_settings_a_dataset_ignores_are_hidden_and_come_back_with_one_that_uses_them(tmp_path):
