@@ -132,12 +132,13 @@ _FITTING = {"binary": "use a sigmoid output with bce (or mse)",
             "regression": "use mse with a linear output"}
 
 
-def unfit(name: str, task: str) -> str:
-    """Why the output or loss `name` cannot learn data of this task ("" if it can)."""
+def unfit(name: str, task: str, short: bool = False) -> str:
+    """Why the output or loss `name` cannot learn data of this task ("" if it can);
+    short: in two or three words, for a list of choices."""
     if task == "regression" and name in ("bce", "cross_entropy"):
-        return "is for classification"
+        return "classification only" if short else "is for classification"
     if task != "multiclass" and name in ("softmax", "cross_entropy"):
-        return "needs one output per class (a multi-class dataset)"
+        return "multi-class only" if short else "needs one output per class (a multi-class dataset)"
     return ""
 
 

@@ -120,8 +120,8 @@ async def test_a_three_class_dataset_gets_softmax_and_cross_entropy_and_the_othe
         def prompts(field: str) -> dict[str, str]:
             return {value: str(prompt) for prompt, value in controls.control(field)._options}
 
-        assert "needs one output per class" in prompts("output")["softmax"]
-        assert "needs one output per class" in prompts("loss")["cross_entropy"]
+        assert prompts("output")["softmax"] == "softmax ✗ multi-class only"
+        assert prompts("loss")["cross_entropy"] == "cross_entropy ✗ multi-class only"
         assert prompts("output")["sigmoid"] == "sigmoid"
         controls.control("dataset").value = "spiral3"
         await until(pilot, lambda: screen.session.config.dataset == "spiral3", "the spiral")

@@ -245,8 +245,8 @@ class LabControls(VerticalScroll):
         task = engine.datasets.shape(dataset)[2] if builtin else None
         for field in ("output", "loss"):
             select = self.control(field)
-            options = [(f"{name} ✗ {why}" if (why := task and engine.config.unfit(name, task)) else name, name)
-                       for name in CHOICES[field]]
+            options = [(f"{name} ✗ {why}" if (why := task and engine.config.unfit(name, task, short=True))
+                        else name, name) for name in CHOICES[field]]
             if options != self._options.get(field):
                 self._options[field] = options
                 value = select.value
