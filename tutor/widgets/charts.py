@@ -390,36 +390,40 @@ class LogChart(LiveChart):
         return len(self._envelopes) > k and np.isfinite(self._envelopes[k].points(4)[1]).any()
 
 
-class LossChart(LogChart):
-    """Training loss, and test loss when there is a test set."""
+class TrainTestChart(LogChart):
+    """One quantity on the training set and on the test set (when there is one)."""
+
+    columns: tuple[str, str] = ("", "")     # the MetricsLog names: training, test
 
     def sources(self, log):
-        return [("loss", None), ("test_loss", None)]
+        return [(name, None) for name in self.columns]
 
     def labels(self, log):
         return ["train", "test"]
+
+    def legend_labels(self) -> list[str]:
+        return [label for k, label in enumerate(("train", "test")) if self._has_values(k)]
+
+
+class LossChart(TrainTestChart):
+    """Training loss, and test loss when there is a test set."""
+
+    columns = ("loss", "test_loss")
 
     def title(self) -> str:
         return "log10 loss (l: linear)" if self.log_scale else "loss (l: log10)"
 
     def legend_labels(self) -> list[str]:
-        return ["train", "test"] if self._has_values(1) else ["train"]
+        return ["train", *super().legend_labels()[1:]]   # "train" even before the first epoch
 
 
-class AccuracyChart(LogChart):
+class AccuracyChart(TrainTestChart):
     """Share of samples classified right, on the training set and the test set."""
 
-    def sources(self, log):
-        return [("accuracy", None), ("test_accuracy", None)]
-
-    def labels(self, log):
-        return ["train", "test"]
+    columns = ("accuracy", "test_accuracy")
 
     def title(self) -> str:
-        return "accuracy" if self._has_values(0) or not self._envelopes else "accuracy (none: not classification)"
-
-    def legend_labels(self) -> list[str]:
-        return [label for k, label in enumerate(("train", "test")) if self._has_values(k)]
+        return "accuracy" if self._has_values(0) or not self.epochs else "accuracy (none: not classification)"
 
     def draw(self, plt) -> None:
         super().draw(plt)
@@ -439,33 +443,48 @@ class LearningRateChart(LogChart):
         return "learning rate"
 
 
-class WeightNormChart(LogChart):
-    """‖W^l‖ (Frobenius) of every layer: growing weights, and which layer moves."""
+class PerLayerChart(LogChart):
+    """One MetricsLog block with a column per layer, one line each."""
+
+    block = ""          # the MetricsLog name
+    label = ""          # each line's name, with {l} for the layer's number (from 1)
+    log10 = False       # drawn as log10 of the values
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(log_scale=self.log10, **kwargs)
 
     def sources(self, log):
-        return [("weight_norms", l) for l in range(log.layers)]
+        return [(self.block, l) for l in range(log.layers)]
 
     def labels(self, log):
-        return [f"W{l + 1}" for l in range(log.layers)]
+        return [self.label.format(l=l + 1) for l in range(log.layers)]
+
+
+class WeightNormChart(PerLayerChart):
+    """‖W^l‖ (Frobenius) of every layer: growing weights, and which layer moves."""
+
+    block, label = "weight_norms", "W{l}"
 
     def title(self) -> str:
         return "‖W‖ per layer"
 
 
-class GradientNormChart(LogChart):
+class GradientNormChart(PerLayerChart):
     """log10 of ‖∂L/∂W^l‖ of every layer: vanishing or exploding gradients, layer by layer."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(log_scale=True, **kwargs)
-
-    def sources(self, log):
-        return [("gradient_norms", l) for l in range(log.layers)]
-
-    def labels(self, log):
-        return [f"W{l + 1}" for l in range(log.layers)]
+    block, label, log10 = "gradient_norms", "W{l}", True
 
     def title(self) -> str:
         return "log10 ‖∂L/∂W‖ per layer"
+
+
+class DeltaChart(PerLayerChart):
+    """log10 of the mean |delta^l| of every layer: vanishing deltas sink to the bottom."""
+
+    block, label, log10 = "delta_means", "δ{l}", True
+
+    def title(self) -> str:
+        return "log10 mean |δ| per layer"
 
 
 class WeightsChart(LogChart):
@@ -484,22 +503,6 @@ class WeightsChart(LogChart):
 
     def title(self) -> str:
         return "tracked weights"
-
-
-class DeltaChart(LogChart):
-    """log10 of the mean |delta^l| of every layer: vanishing deltas sink to the bottom."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(log_scale=True, **kwargs)
-
-    def sources(self, log):
-        return [("delta_means", l) for l in range(log.layers)]
-
-    def labels(self, log):
-        return [f"δ{l + 1}" for l in range(log.layers)]
-
-    def title(self) -> str:
-        return "log10 mean |δ| per layer"
 
 
 class ActivationChart(LiveChart):
