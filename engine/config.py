@@ -166,13 +166,19 @@ def _suggest(word: str, choices) -> str:
 def _text(field, raw):
     if not isinstance(raw, str) or not raw.strip():
         raise ConfigError(field, f"expected a name, got {shown(raw)}")
-    if len(raw) > 4096:     # a CSV file's path may be long; nothing is longer
-        raise ConfigError(field, f"too long ({len(raw):,} characters; the limit is 4096)")
+    _check_length(field, raw, 4096)    # a CSV file's path may be long; nothing is longer
     return raw.strip()
 
 
-# Longest text a setting may be: the longest valid value is a few dozen characters.
-MAX_TEXT = 200
+# Longest text a setting may be: numbers are a few characters, layer sizes a few
+# hundred at most; a pasted page is refused before any parsing.
+MAX_TEXT = 1000
+
+
+def _check_length(field: str, raw, limit: int = MAX_TEXT) -> None:
+    """Refuse text longer than `limit` before parsing it (in time independent of its length)."""
+    if isinstance(raw, str) and len(raw) > limit:
+        raise ConfigError(field, f"too long ({len(raw):,} characters; the limit is {limit:,})")
 
 
 def shown(raw, limit: int = 24) -> str:
@@ -210,8 +216,7 @@ def _number(field, raw, kind, low, high, low_open=False):
     Whole numbers may be written in scientific notation (1e8)."""
     if isinstance(raw, bool):
         raise ConfigError(field, f"expected a number, got {shown(raw)}")
-    if isinstance(raw, str) and len(raw) > MAX_TEXT:
-        raise ConfigError(field, f"too long ({len(raw):,} characters; the limit is {MAX_TEXT})")
+    _check_length(field, raw)
     if kind is int and isinstance(raw, float) and not raw.is_integer():
         raise ConfigError(field, f"expected a whole number, got {shown(raw)}")  # int() would truncate it
     try:
@@ -231,8 +236,7 @@ def _number(field, raw, kind, low, high, low_open=False):
 
 
 def _layers(field, raw):
-    if isinstance(raw, str) and len(raw) > MAX_TEXT:
-        raise ConfigError(field, f"too long ({len(raw):,} characters; the limit is {MAX_TEXT})")
+    _check_length(field, raw)
     if isinstance(raw, str):
         parts = [part.strip() for part in raw.split(",")]
         if "" in parts:
