@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,10 @@ class RunConfig:
                              ("init", INITS), ("optimizer", OPTIMIZERS)):
             value = getattr(self, field)
             if value not in table:
-                raise ConfigError(field, f"unknown {field} {value!r}{_suggest(value, table)}; "
+                raise ConfigError(field, f"unknown {field} {shown(value)}{_suggest(value, table)}; "
                                          f"choose from {', '.join(table)}")
         if not _is_csv(self.dataset) and self.dataset not in datasets.NAMES:
-            raise ConfigError("dataset", f"unknown dataset {self.dataset!r}{_suggest(self.dataset, datasets.NAMES)}; "
+            raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{_suggest(self.dataset, datasets.NAMES)}; "
                                          f"choose from {', '.join(datasets.NAMES)} or give a .csv file")
         if len(self.layers) < 2 or min(self.layers) < 1:
             raise ConfigError("layers", "need at least an input and an output size, each at least 1 (e.g. 2,4,1)")
@@ -145,15 +146,17 @@ class RunConfig:
         """Validate, load the data and check it fits the network, without building the network."""
         self.validate()
         data = self.load_dataset()
+        for field in ("output", "loss"):
+            why = unfit(getattr(self, field), data.task)
+            if why:
+                raise ConfigError(field, f"{field} {getattr(self, field)} {why}; dataset {data.name} "
+                                         f"{_TASK_TEXT[data.task]}: {_FITTING[data.task]}")
         if data.input_width != self.layers[0]:
             raise ConfigError("layers", f"the first layer has {self.layers[0]} inputs but dataset "
                                         f"{data.name} has {data.input_width} input columns")
         if data.output_width != self.layers[-1]:
             raise ConfigError("layers", f"the last layer has {self.layers[-1]} outputs but dataset "
                                         f"{data.name} has {data.output_width} target columns")
-        if self.loss in ("bce", "cross_entropy") and data.task == "regression":
-            raise ConfigError("loss", f"{self.loss} is for classification; dataset {data.name} is a "
-                                      "regression task: use mse with a linear output")
         if _is_csv(self.dataset):  # the file's rows, not `samples`, are what the run holds
             dataclasses.replace(self, samples=len(data.X) + len(data.X_test)).check_size()
         return data
@@ -162,6 +165,32 @@ class RunConfig:
         values = dataclasses.asdict(self)
         values["layers"] = list(self.layers)
         return values
+
+
+# What each task's data is, and which output and loss fit it.
+_TASK_TEXT = {"binary": "has one target column (0 or 1)",
+              "multiclass": "has one-hot targets, one column per class",
+              "regression": "is a regression task (real targets)"}
+_FITTING = {"binary": "use a sigmoid output with bce (or mse)",
+            "multiclass": "use a softmax output with cross_entropy",
+            "regression": "use mse with a linear output"}
+
+
+def unfit(name: str, task: str, short: bool = False) -> str:
+    """Why the output or loss `name` cannot learn data of this task ("" if it can);
+    short: in two or three words, for a list of choices."""
+    if task == "regression" and name in ("bce", "cross_entropy"):
+        return "classification only" if short else "is for classification"
+    if task != "multiclass" and name in ("softmax", "cross_entropy"):
+        return "multi-class only" if short else "needs one output per class (a multi-class dataset)"
+    return ""
+
+
+def fitting(task: str) -> dict[str, str]:
+    """The output and loss a network for data of this task starts with."""
+    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
+                    "regression": ("linear", "mse")}[task]
+    return {"output": output, "loss": loss}
 
 
 def _is_csv(dataset: str) -> bool:
@@ -177,6 +206,8 @@ def _sizes(layers) -> str:
 
 
 def _suggest(word: str, choices) -> str:
+    if len(word) > 40:       # no name is that long; difflib's time grows with it
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -185,50 +216,99 @@ def _suggest(word: str, choices) -> str:
 
 def _text(field, raw):
     if not isinstance(raw, str) or not raw.strip():
-        raise ConfigError(field, f"expected a name, got {raw!r}")
+        raise ConfigError(field, f"expected a name, got {shown(raw)}")
+    _check_length(field, raw, 4096)    # a CSV file's path may be long; nothing is longer
     return raw.strip()
 
 
-def _number(field, raw, kind, low, high, low_open=False):
-    """A number in [low, high] (or (low, high] when low_open), from text or a number."""
-    if isinstance(raw, bool):
-        raise ConfigError(field, f"expected a number, got {raw!r}")
-    if kind is int and isinstance(raw, float) and not raw.is_integer():
-        raise ConfigError(field, f"expected a whole number, got {raw!r}")  # int() would truncate it
+# Longest text a setting may be: numbers are a few characters, layer sizes a few
+# hundred at most; a pasted page is refused before any parsing.
+MAX_TEXT = 1000
+
+
+def _check_length(field: str, raw, limit: int = MAX_TEXT) -> None:
+    """Refuse text longer than `limit` before parsing it (in time independent of its length)."""
+    if isinstance(raw, str) and len(raw) > limit:
+        raise ConfigError(field, f"too long ({len(raw):,} characters; the limit is {limit:,})")
+
+
+def shown(raw, limit: int = 24) -> str:
+    """raw as an error message quotes it: repr, cut to `limit` characters (a pasted
+    page of text must not become a page of error)."""
+    text = repr(raw)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def typed(value) -> str:
+    """A limit as the learner would type it: 100000000 as 1e8, 0.9 as 0.9, 4294967295 in full."""
+    text = f"{value:g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+    return text if float(text) == value else str(value)
+
+
+def _whole(text: str) -> int:
+    """A whole number from text, also in scientific notation ("1e8", "2.5e3");
+    ValueError if the text is not a number or not integral. Decimal reads it exactly,
+    in time linear in its length."""
     try:
-        value = kind(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        raise ConfigError(field, f"expected {'a whole number' if kind is int else 'a number'}, got {raw!r}") from None
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite() or number != number.to_integral_value() or abs(number.adjusted()) > 30:
+        raise ValueError(text)
+    return int(number)
+
+
+def _number(field, raw, kind, low, high, low_open=False):
+    """A number in [low, high] (or (low, high] when low_open), from text or a number.
+    Whole numbers may be written in scientific notation (1e8)."""
+    if isinstance(raw, bool):
+        raise ConfigError(field, f"expected a number, got {shown(raw)}")
+    _check_length(field, raw)
+    if kind is int and isinstance(raw, float) and not raw.is_integer():
+        raise ConfigError(field, f"expected a whole number, got {shown(raw)}")  # int() would truncate it
+    try:
+        if isinstance(raw, str):
+            value = _whole(raw.strip()) if kind is int else float(raw.strip())
+        else:
+            value = kind(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(field, f"expected {'a whole number' if kind is int else 'a number'}, "
+                                 f"got {shown(raw)}") from None
     if kind is float and not math.isfinite(value):
-        raise ConfigError(field, f"must be finite, got {raw!r}")
+        raise ConfigError(field, f"must be finite, got {shown(raw)}")
     if value < low or value > high or (low_open and value == low):
-        bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
-        raise ConfigError(field, f"must be {bound} and at most {high:g}, got {raw!r}")
+        bound = f"greater than {typed(low)}" if low_open else f"at least {typed(low)}"
+        raise ConfigError(field, f"must be {bound} and at most {typed(high)}, got {shown(raw)}")
     return value
 
 
 def _layers(field, raw):
+    _check_length(field, raw)
     if isinstance(raw, str):
         parts = [part.strip() for part in raw.split(",")]
         if "" in parts:
-            raise ConfigError(field, f"empty size in {raw!r}: write sizes like 2,4,1")
+            raise ConfigError(field, f"empty size in {shown(raw)}: write sizes like 2,4,1")
     elif isinstance(raw, (list, tuple)):
         parts = list(raw)
     else:
-        raise ConfigError(field, f"expected sizes like 2,4,1, got {raw!r}")
+        raise ConfigError(field, f"expected sizes like 2,4,1, got {shown(raw)}")
     sizes = []
     for part in parts:
         if isinstance(part, bool) or (isinstance(part, float) and not part.is_integer()):
-            raise ConfigError(field, f"expected sizes like 2,4,1, got {raw!r}")
+            raise ConfigError(field, f"expected sizes like 2,4,1, got {shown(raw)}")
         try:
-            size = int(part)
+            size = _whole(part.strip()) if isinstance(part, str) else int(part)
         except (TypeError, ValueError):
-            raise ConfigError(field, f"{part!r} is not a whole number (write sizes like 2,4,1)") from None
+            raise ConfigError(field, f"{shown(part)} is not a whole number (write sizes like 2,4,1)") from None
         if size < 1 or size > 4096:
-            raise ConfigError(field, f"every layer needs 1 to 4096 neurons, got {size} in {raw!r}")
+            raise ConfigError(field, f"every layer needs 1 to 4096 neurons, got {size} in {shown(raw)}")
         sizes.append(size)
     if len(sizes) < 2:
-        raise ConfigError(field, f"need at least an input and an output size (e.g. 2,4,1), got {raw!r}")
+        raise ConfigError(field, f"need at least an input and an output size (e.g. 2,4,1), got {shown(raw)}")
     return tuple(sizes)
 
 

@@ -17,9 +17,14 @@ Built-in datasets (`load(name, samples, noise, test_share, seed)`):
 - moons: two interleaving half-moons as scikit-learn's make_moons draws them, with Gaussian
   jitter of standard deviation `noise` (in moon radii), centred and scaled into [-1, 1].
 - sine: regression, x ~ U(-1, 1) and y = sin(πx) + noise·N(0, 1).
+- spiral3, blobs: three classes (one-hot targets, 3 columns: for a softmax output with
+  cross-entropy). spiral3 is CS231n's three-armed spiral (each arm turns 4 radians as its
+  radius grows from 0 to 1, the angle jittered by N(0, (2·noise)²)); blobs are three
+  Gaussian clouds of standard deviation 0.1 + noise around the corners of a triangle.
 
-Classification sets have balanced classes: class 1 gets ceil(samples/2) points, class 0 the
-rest. All randomness comes from np.random.default_rng(seed), so a seed fixes the data.
+Classification sets have balanced classes: two classes get ceil(samples/2) points for class 1
+and the rest for class 0; three classes get samples // 3 each, the first samples % 3 classes
+one more. All randomness comes from np.random.default_rng(seed), so a seed fixes the data.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import numpy as np
 
 from engine.files import FileReadError, read_regular_file
 
-NAMES = ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine")
+NAMES = ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine", "spiral3", "blobs")
 TASKS = ("binary", "multiclass", "regression")
 
 MIN_SAMPLES = 4
@@ -166,6 +171,40 @@ def _sine(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, n
     return x[:, None], y[:, None]
 
 
+def _class_counts(n: int, classes: int) -> np.ndarray:
+    """Balanced classes: n // classes samples each, the first n % classes one more."""
+    return n // classes + (np.arange(classes) < n % classes)
+
+
+def _one_hot(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The class of each sample (class by class, as counts says) and its one-hot target rows."""
+    k = np.repeat(np.arange(len(counts)), counts)
+    return k, np.eye(len(counts))[k]
+
+
+def _spiral3(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Three arms (CS231n): for class k and i = 0..m-1, r = i/(m-1) and
+    t = 4k + 4r + 2·noise·N(0, 1); the point is r·(sin t, cos t)."""
+    counts = _class_counts(n, 3)
+    k, Y = _one_hot(counts)
+    # i/(m-1) within each class: the position in the class over the class's last position.
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    r = (np.arange(n) - start) / np.maximum(np.repeat(counts, counts) - 1, 1)
+    t = 4.0 * k + 4.0 * r + 2.0 * noise * rng.standard_normal(n)
+    return np.column_stack([r * np.sin(t), r * np.cos(t)]), Y
+
+
+# The blobs' centres: the corners of a triangle of radius 0.6 around the origin.
+_BLOB_CENTRES = 0.6 * np.column_stack([np.cos(np.pi / 2 + 2 * np.pi * np.arange(3) / 3),
+                                       np.sin(np.pi / 2 + 2 * np.pi * np.arange(3) / 3)])
+
+
+def _blobs(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Three Gaussian clouds, N(centre_k, (0.1 + noise)²I), one per class."""
+    k, Y = _one_hot(_class_counts(n, 3))
+    return _BLOB_CENTRES[k] + (0.1 + noise) * rng.standard_normal((n, 2)), Y
+
+
 # Truth tables over the corners in this order: (0,0), (0,1), (1,0), (1,1).
 _CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 _TRUTH_TABLES = {"xor": (0, 1, 1, 0), "and": (0, 0, 0, 1), "or": (0, 1, 1, 1)}
@@ -183,6 +222,8 @@ _RECIPES = {
     "spiral": _Recipe(_spiral, "binary"),
     "moons": _Recipe(_moons, "binary"),
     "sine": _Recipe(_sine, "regression"),
+    "spiral3": _Recipe(_spiral3, "multiclass"),
+    "blobs": _Recipe(_blobs, "multiclass"),
 }
 
 _DESCRIPTIONS = {
@@ -194,6 +235,8 @@ _DESCRIPTIONS = {
     "spiral": "Spiral: two interleaved spiral arms, one per class (2 inputs); the hardest 2-D set, it needs several hidden units.",
     "moons": "Moons: two interleaving half-moons, one per class (2 inputs); the boundary must bend between them.",
     "sine": "Sine: regression of y = sin(πx) + noise for x in [-1, 1] (1 input, 1 output); one full period to fit.",
+    "spiral3": "Spiral3: three interleaved spiral arms, one per class (2 inputs, 3 one-hot targets); for softmax with cross-entropy.",
+    "blobs": "Blobs: three Gaussian clouds, one per class (2 inputs, 3 one-hot targets); straight lines separate them.",
 }
 
 
@@ -224,6 +267,22 @@ def load(name: str, samples: int = 200, noise: float = 0.1, test_share: float = 
     order = rng.permutation(samples)  # the generators emit class by class; mix them
     X, Y, X_test, Y_test = _split(X[order], Y[order], test_share, rng)
     return Dataset(name, X, Y, X_test, Y_test, recipe.task)
+
+
+def parameters(name: str) -> tuple[str, ...]:
+    """The arguments of load() that change the dataset `name`: none for the fixed truth
+    tables (xor, and, or), samples, noise and test_share for the generated sets."""
+    return () if _check_name(name) in _TRUTH_TABLES else ("samples", "noise", "test_share")
+
+
+def shape(name: str) -> tuple[int, int, str]:
+    """(input columns, target columns, task) of the built-in dataset `name`, without
+    building it: what a network for it needs at each end."""
+    name = _check_name(name)
+    if name in _TRUTH_TABLES:
+        return 2, 1, "binary"
+    task = _RECIPES[name].task
+    return (1 if name == "sine" else 2), (3 if task == "multiclass" else 1), task
 
 
 def describe(name: str) -> str:

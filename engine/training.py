@@ -152,11 +152,11 @@ class Trainer:
         """Why the run counts as diverging, or None: its loss became inf or NaN, or it
         now stands more than DIVERGING_FACTOR times above the first epoch's loss."""
         if self.diverged_at is not None:
-            return (f"diverged at epoch {self.diverged_at}: the loss became {self.last_loss} "
+            return (f"diverged at epoch {self.diverged_at:,}: the loss became {self.last_loss} "
                     f"(learning rate {self.optimizer.lr:g} is too large for this network)")
         if self.first_loss is None or not self.last_loss > DIVERGING_FACTOR * self.first_loss:
             return None
-        return (f"diverging since epoch {self.rising_since}: the loss rose from {self.first_loss:.4g} "
+        return (f"diverging since epoch {self.rising_since:,}: the loss rose from {self.first_loss:.4g} "
                 f"to {self.last_loss:.4g} (learning rate {self.optimizer.lr:g} may be too large)")
 
     def checkpoint(self) -> Checkpoint:

@@ -224,8 +224,9 @@ class TutorApp(App):
         self.push_screen(LessonScreen(lesson, to_first_unsolved=to_first_unsolved))
         self.remember(lambda p: p.set_last_lesson(lesson.id))
 
-    def open_lab(self, config=None, start: bool = False) -> None:
-        """Open the Lab, with `config` (an engine.RunConfig) or its default run.
+    def open_lab(self, config=None, start: bool = False, charts=None) -> None:
+        """Open the Lab, with `config` (an engine.RunConfig) or its default run, showing
+        `charts` (names from a lab block) first.
 
         A Lab already on top is replaced (its run stops), never stacked: one run at a time.
         """
@@ -235,7 +236,7 @@ class TutorApp(App):
             if config is None:
                 return
             self.pop_screen()
-        self.push_screen(LabScreen(config, start))
+        self.push_screen(LabScreen(config, start, charts))
 
     def _pop_to_home(self) -> None:
         from tutor.screens.home import HomeScreen
@@ -310,7 +311,7 @@ class TutorApp(App):
 
     @on(messages.OpenLab)
     def _open_lab_message(self, message: messages.OpenLab) -> None:
-        self.open_lab(message.config, message.start)
+        self.open_lab(message.config, message.start, message.charts)
 
     # ------------------------------------------------------------------ terminal size
 

@@ -23,12 +23,14 @@ class OpenLesson(Message):
 
 
 class OpenLab(Message):
-    """Open the Lab with `config` (an engine.RunConfig), or its default run if None."""
+    """Open the Lab with `config` (an engine.RunConfig), or its default run if None;
+    `charts` names the charts to show first (a lab block's `charts`)."""
 
-    def __init__(self, config=None, start: bool = False) -> None:
+    def __init__(self, config=None, start: bool = False, charts=None) -> None:
         super().__init__()
         self.config = config
         self.start = start
+        self.charts = charts
 
 
 class QuizAnswered(Message):

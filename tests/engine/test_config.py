@@ -161,3 +161,71 @@ def test_a_large_network_under_the_limits_is_accepted():
     config = RunConfig.from_mapping({"layers": [2, 2048, 2048, 1]})
     assert config.parameter_count() == 3 * 2048 + 2049 * 2048 + 2049
     assert config.memory_estimate() < 10**9
+
+
+@pytest.mark.parametrize("field,text,value", [
+    ("epochs", "1e8", 10**8), ("epochs", "2.5e3", 2500), ("epochs", "1E4", 10**4),
+    ("batch_size", "1e2", 100), ("seed", "4e0", 4), ("samples", "3e2", 300),
+    ("layers", "2,1e1,1", (2, 10, 1)),
+])
+def test_whole_numbers_may_be_written_in_scientific_notation(field, text, value):
+    assert getattr(RunConfig.from_mapping({field: text}), field) == value
+
+
+@pytest.mark.parametrize("field,text", [("epochs", "1.5e0"), ("epochs", "1e-3"), ("epochs", "inf"),
+                                        ("seed", "nan"), ("epochs", "1e999999")])
+def test_scientific_notation_that_is_not_a_whole_number_is_refused(field, text):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: text})
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("field,text,limit", [
+    ("epochs", "2e8", "at most 1e8"), ("batch_size", "2e7", "at most 1e7"),
+    ("lr", "2e6", "at most 1e6"), ("seed", "5e9", "at most 4294967295"),
+])
+def test_limits_are_printed_as_they_can_be_typed_and_the_printed_limit_is_accepted(field, text, limit):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: text})
+    assert limit in caught.value.message and "e+" not in caught.value.message
+    RunConfig.from_mapping({field: limit.removeprefix("at most ")})
+
+
+@pytest.mark.parametrize("field", ["epochs", "lr", "noise", "layers", "seed", "dataset", "activation"])
+def test_a_pasted_page_of_text_gives_a_short_error_that_does_not_repeat_it(field):
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_mapping({field: "9" * 10_000 if field != "activation" else "x" * 10_000})
+    assert len(caught.value.message) < 200
+    if field not in ("dataset", "activation"):
+        assert "too long (10,000 characters; the limit is" in caught.value.message
+
+
+@pytest.mark.parametrize("settings,field,words", [
+    ({"dataset": "xor", "layers": "2,4,2", "output": "softmax", "loss": "cross_entropy"}, "output",
+     ["softmax needs one output per class", "xor has one target column", "sigmoid output with bce"]),
+    ({"dataset": "circle", "layers": "2,4,1", "output": "sigmoid", "loss": "mse"}, None, []),
+    ({"dataset": "sine", "layers": "1,4,1", "output": "sigmoid", "loss": "bce"}, "loss", ["regression"]),
+    ({"dataset": "spiral3", "layers": "2,8,3", "output": "softmax", "loss": "cross_entropy"}, None, []),
+    ({"dataset": "blobs", "layers": "2,8,3", "output": "sigmoid", "loss": "bce"}, None, []),
+    ({"dataset": "blobs", "layers": "2,8,1", "output": "sigmoid", "loss": "bce"}, "layers", ["3 target columns"]),
+])
+def test_output_and_loss_must_fit_the_datasets_targets_and_the_error_says_what_does(settings, field, words):
+    config = RunConfig.from_mapping(settings)
+    if field is None:
+        net, trainer, data = config.build()
+        trainer.run(3)
+        return
+    with pytest.raises(ConfigError) as caught:
+        config.build()
+    assert caught.value.field == field
+    for word in words:
+        assert word in caught.value.message
+
+
+def test_softmax_with_cross_entropy_learns_the_three_class_spiral():
+    config = RunConfig.from_mapping(dict(dataset="spiral3", layers="2,32,3", activation="tanh", output="softmax",
+                                         loss="cross_entropy", optimizer="adam", lr=0.02, epochs=1500, seed=0,
+                                         samples=300, noise=0.05))
+    net, trainer, data = config.build()
+    record = trainer.run(config.epochs)
+    assert record.accuracy > 0.9 and record.loss < 0.3

@@ -44,8 +44,8 @@ def test_every_dataset_has_2d_float64_arrays_of_matching_widths(name):
     assert ds.Y.shape == (expected_n, ds.output_width)
     assert ds.X_test.shape == (0, ds.input_width)
     assert ds.Y_test.shape == (0, ds.output_width)
-    assert (ds.input_width, ds.output_width) == ((1, 1) if name == "sine" else (2, 1))
-    assert ds.task == ("regression" if name == "sine" else "binary")
+    assert (ds.input_width, ds.output_width) == ((1, 1) if name == "sine" else (2, datasets.shape(name)[1]))
+    assert ds.task == {"sine": "regression", "spiral3": "multiclass", "blobs": "multiclass"}.get(name, "binary")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -56,7 +56,7 @@ def test_describe_gives_one_line_naming_the_dataset(name):
 
 
 def test_names_list_exactly_the_loadable_datasets():
-    assert NAMES == ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine")
+    assert NAMES == ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine", "spiral3", "blobs")
 
 
 def test_name_is_case_and_space_insensitive():
@@ -480,12 +480,16 @@ def test_load_keeps_shapes_and_finiteness(name, samples, noise, test_share, seed
     assert len(ds.X_test) == len(ds.Y_test) == test_rows
     assert len(ds.X) == len(ds.Y) == samples - test_rows >= 1
     assert ds.X.shape[1] == ds.X_test.shape[1] == (1 if name == "sine" else 2)
-    assert ds.Y.shape[1] == ds.Y_test.shape[1] == 1
+    assert ds.Y.shape[1] == ds.Y_test.shape[1] == datasets.shape(name)[1]
     everything = np.concatenate([ds.Y, ds.Y_test])
     for array in (ds.X, ds.Y, ds.X_test, ds.Y_test):
         assert array.dtype == np.float64 and np.all(np.isfinite(array))
     if ds.task == "binary":
         assert int(everything.sum()) == (samples + 1) // 2
+    if ds.task == "multiclass":   # one-hot rows, classes balanced to within one sample
+        assert np.all(everything.sum(axis=1) == 1) and np.all(np.isin(everything, (0.0, 1.0)))
+        counts = everything.sum(axis=0)
+        assert counts.max() - counts.min() <= 1 and counts.sum() == samples
 
 
 # ----- files that are not files of data: bounded reads -------------------------------
@@ -529,3 +533,43 @@ def test_csv_dataset_name_shows_control_characters_of_the_file_name_as_question_
     path = tmp_path / "evil\x1b]2;PWNED\x07.csv"
     path.write_text("0,0\n1,1\n")
     assert from_csv(path).name == "evil?]2;PWNED?"
+
+
+def test_parameters_name_the_load_arguments_that_change_each_dataset():
+    for name in ("xor", "and", "or"):
+        assert datasets.parameters(name) == ()
+        assert len(datasets.load(name, samples=50, noise=0.5).X) == 4
+    assert datasets.parameters("circle") == ("samples", "noise", "test_share")
+
+
+@pytest.mark.parametrize("name", ["spiral3", "blobs"])
+def test_the_three_class_sets_have_one_hot_targets_and_a_seed_fixes_them(name):
+    ds = load(name, samples=301, seed=5)
+    assert ds.task == "multiclass" and ds.Y.shape == (301, 3)
+    np.testing.assert_array_equal(ds.Y.sum(axis=0), [101, 100, 100])
+    assert np.abs(ds.X).max() < 2
+    again = load(name, samples=301, seed=5)
+    np.testing.assert_array_equal(ds.X, again.X)
+    assert not np.array_equal(load(name, samples=301, seed=6).X, ds.X)
+
+
+def test_the_three_class_sets_are_what_their_names_say():
+    # blobs: every point nearest its own centre when clean; spiral3: each arm a spiral,
+    # its radius growing from 0 to 1 as its angle turns 4 radians.
+    blobs = load("blobs", samples=300, noise=0.0, seed=1)
+    centres = np.array([blobs.X[blobs.Y[:, k] == 1].mean(axis=0) for k in range(3)])
+    nearest = ((blobs.X[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+    assert (nearest == blobs.Y.argmax(axis=1)).mean() > 0.99
+    spiral = load("spiral3", samples=300, noise=0.0, seed=1)
+    radius = np.hypot(*spiral.X.T)
+    assert radius.min() == 0 and np.isclose(radius.max(), 1)
+    arm = spiral.X[spiral.Y[:, 0] == 1]
+    order = np.argsort(np.hypot(*arm.T))
+    angle = np.unwrap(np.arctan2(arm[order, 0], arm[order, 1])[1:])
+    assert np.isclose(angle[-1] - angle[0], 4.0, atol=0.1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shape_tells_a_datasets_widths_and_task_without_building_it(name):
+    ds = load(name, samples=30)
+    assert datasets.shape(name) == (ds.input_width, ds.output_width, ds.task)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import MetricsLog, Network, RunConfig, Trainer, training
+from engine import MetricsLog, Network, RunConfig, Trainer, datasets, training
 
 XOR = dict(dataset="xor", layers=(2, 4, 1), activation="tanh", output="sigmoid", loss="bce",
            lr=0.5, epochs=10000)
@@ -330,3 +330,14 @@ def test_unknown_loss_and_refused_pairing():
         Trainer(net, np.zeros((1, 2)), np.zeros((1, 1)), loss="hinge")
     with pytest.raises(ValueError, match="bce.*tanh"):
         Trainer(net, np.zeros((1, 2)), np.zeros((1, 1)), loss="bce")
+
+
+def test_the_divergence_message_writes_the_epoch_with_a_thousands_separator():
+    data = datasets.load("sine", samples=32)
+    net = Network([1, 4, 1], "tanh", "linear", "xavier", 0)
+    trainer = Trainer(net, data.X, data.Y, loss="mse", lr=0.01)
+    trainer.run(1000)
+    trainer.lr = 1e6
+    record = trainer.run(100)
+    assert record.diverged and record.epoch > 1000
+    assert f"diverged at epoch {record.epoch:,}:" in record.message

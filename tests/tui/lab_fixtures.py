@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from textual.app import App
+
 import engine
 from tutor.app import TutorApp
 from tutor.screens.lab import LabScreen
@@ -56,3 +58,14 @@ def status_text(screen: LabScreen) -> str:
 
 async def wait_phase(pilot, screen: LabScreen, *phases: Phase) -> None:
     await until(pilot, lambda: screen.session.phase in phases, f"phase {phases}")
+
+
+class Harness(App):
+    """A bare app showing one widget, to try a widget on its own."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self):
+        yield self.widget

@@ -80,7 +80,8 @@ async def test_at_80x24_the_views_show_every_control_and_chart_in_turn(tmp_path)
 
 
 async def test_resizing_mid_run_keeps_training_and_relays_the_screen(tmp_path):
-    app = lab_app(tmp_path, start=True, epochs=10**7)
+    # (circle: a dataset that uses every setting, so that every control is shown)
+    app = lab_app(tmp_path, start=True, epochs=10**7, dataset="circle", samples=20)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await lab_screen(app, pilot)
         session = screen.session

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lab_fixtures import Harness
 from rich.console import Console
 from rich.text import Text
-from textual.app import App
 from textual_plotext.plot import Plot
 
 import engine
@@ -146,7 +146,9 @@ def test_rasterised_lines_are_clipped_to_limits_as_plotext_clips_them():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=60), st.integers(8, 100), st.integers(5, 30))
+# (plotext's own tick labels fail on spans near 1e-308: the charts label those themselves)
+@given(st.lists(st.floats(-1e3, 1e3).filter(lambda v: v == 0 or abs(v) > 1e-300), min_size=1, max_size=60),
+       st.integers(8, 100), st.integers(5, 30))
 def test_rasterised_lines_match_plotext_for_any_values(values, width, height):
     y = np.array(values)
     lines = [(np.arange(1.0, len(y) + 1), y, "red+"), (np.arange(1.0, len(y) + 1), -y, "cyan+")]
@@ -168,15 +170,6 @@ def test_weight_glyphs_show_sign_and_size():
 
 
 # ----- widgets in an app ------------------------------------------------------------------------
-
-class Harness(App):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self):
-        yield self.widget
-
 
 async def test_the_diagram_shows_every_weight_with_its_sign_and_selects_by_keys():
     diagram = NetworkDiagram()
@@ -328,3 +321,94 @@ async def test_values_too_large_or_too_close_for_plotext_get_e_notation_ticks():
             text = chart.render().plain
             assert tick in text, text
             assert any("⠀" < ch <= "⣿" for ch in text)
+
+
+def y_labels(text: str) -> tuple[list[tuple[int, float]], float]:
+    """(row counted from the top, value) of each y tick label a chart shows, and the
+    unit of the labels' last digit."""
+    import re
+    found, decimals = [], 0
+    for row, line in enumerate(text.splitlines()):
+        match = re.match(r"\s*(-?[0-9][0-9.]*)┤", line)
+        if match:
+            found.append((row, float(match.group(1))))
+            decimals = max(decimals, len(match.group(1).partition(".")[2]))
+    return found, 10.0 ** -decimals
+
+
+async def test_each_y_label_sits_on_the_row_whose_value_it_names_at_every_height():
+    from tutor.widgets.charts import ActivationChart, tick_rows
+    charts = [LinesChart(np.linspace(0.0, 0.73, 50)), LinesChart(np.linspace(-3.0, 250.0, 50)),
+              ActivationChart()]
+    for chart in charts:
+        for height in range(6, 22):
+            async with Harness(chart).run_test(size=(60, height)) as pilot:
+                if isinstance(chart, ActivationChart):
+                    chart.show(engine.ACTIVATIONS["tanh"], (-2.0, 2.0))
+                await pilot.pause()
+                labels, unit = y_labels(chart.render().plain)
+                rows = height - 3
+                case = f"{type(chart).__name__} at height {height}: {labels}"
+                assert len(labels) == len(tick_rows(rows)) >= 2, case   # none lost
+                assert [r for r, _ in labels] == sorted({r for r, _ in labels}), case
+                # Equal value per row between every two labels (within the labels' rounding).
+                (top_row, top), (bottom_row, bottom) = labels[0], labels[-1]
+                per_row = (top - bottom) / (bottom_row - top_row)
+                for row, value in labels:
+                    assert abs(value - (bottom + (bottom_row - row) * per_row)) <= 1.5 * unit, case
+
+
+def test_a_legend_keeps_every_entry_whole_with_its_coloured_mark_and_counts_the_rest():
+    from tutor.widgets.charts import legend
+    labels = ["W1[0,0]", "W1[1,2]", "W2[0,0]", "W2[2,2]", "W3[0,0]", "W3[2,0]"]
+    assert legend(labels, 80).plain == "━ W1[0,0] ━ W1[1,2] ━ W2[0,0] ━ W2[2,2] ━ W3[0,0] ━ W3[2,0]"
+    assert legend(labels, 53).plain == "━W1[0,0] ━W1[1,2] ━W2[0,0] ━W2[2,2] ━W3[0,0] ━W3[2,0]"
+    narrow = legend(labels, 36)
+    assert narrow.plain == "━ W1[0,0] ━ W1[1,2] ━ W2[0,0] +3"
+    marks = [span for span in narrow.spans if narrow.plain[span.start] == "━"]
+    assert len(marks) == 3 and len({str(span.style) for span in marks}) == 3   # each in its colour
+    assert legend(["train", "test"], 14).plain == "━ train ━ test"
+
+
+async def test_the_boundary_caption_always_names_the_train_and_test_marks():
+    boundary = BoundaryMap()
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    async with Harness(boundary).run_test(size=(38, 8)) as pilot:
+        boundary.show(lambda g: np.full((len(g), 1), 0.5), X, np.array([[0.0], [1.0]]), X + 0.5,
+                      np.array([[1.0], [0.0]]))
+        await pilot.pause()
+        caption = boundary.render_line(boundary.size.height - 1).text
+        assert "● train ○ test" in caption and "→" in caption and "↑" in caption
+        assert boundary.caption(15).strip() == "● train ○ test"
+
+
+async def test_the_diagram_legend_fits_a_narrow_panel_whole():
+    from tutor.widgets.network_diagram import LEGENDS
+    diagram = NetworkDiagram()
+    weights = [np.full((2, 4), 0.5), np.full((4, 1), -1.0)]
+    async with Harness(diagram).run_test(size=(38, 12)) as pilot:
+        diagram.show([2, 4, 1], weights, None, 4)
+        await pilot.pause()
+        last = diagram.render().plain.splitlines()[-1]
+        assert last in LEGENDS[False] + LEGENDS[True] and len(last) <= 38
+
+
+async def test_the_boundary_map_gives_each_of_three_classes_its_own_colour():
+    import engine as eng
+    data = eng.datasets.load("blobs", samples=60, noise=0.0, seed=2)
+    boundary = BoundaryMap()
+
+    def predict(grid):   # surely the class of the nearest blob centre
+        centres = np.array([data.X[data.Y[:, k] == 1].mean(axis=0) for k in range(3)])
+        return np.eye(3)[((grid[:, None, :] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)]
+
+    async with Harness(boundary).run_test(size=(40, 12)) as pilot:
+        boundary.show(predict, data.X, data.Y)
+        await pilot.pause()
+        strips = [boundary.render_line(y) for y in range(boundary.size.height - 1)]
+        backgrounds = {segment.style.bgcolor.name for strip in strips for segment in strip
+                       if segment.style is not None and segment.style.bgcolor is not None}
+        points = {segment.style.color.name for strip in strips for segment in strip
+                  if "●" in segment.text}
+    assert len(backgrounds) == 3          # three regions, each in its class's hue
+    assert len(points) == 3               # the samples in three colours

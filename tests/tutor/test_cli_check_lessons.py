@@ -36,6 +36,6 @@ def test_one_lesson_file_with_problems_lists_them(tmp_path, capsys, monkeypatch)
         '01-a.md:4: front matter: requires "b", which no lesson has',
         "01-a.md:8: lab: activation: unknown activation 'sigmod' (did you mean 'sigmoid'?); "
         "choose from sigmoid, tanh, relu, leaky_relu, rrelu, elu, softplus, gelu, silu, linear",
-        "01-a.md:9: lab: lr: must be greater than 0 and at most 1e+06, got -1",
+        "01-a.md:9: lab: lr: must be greater than 0 and at most 1e6, got -1",
     ]
     assert captured.err == "3 problems found\n"

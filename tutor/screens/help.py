@@ -26,6 +26,18 @@ CHART_GUIDE: dict[str, tuple[str, str]] = {
              "The training loss L (the mean per-sample cost) after each epoch, and the test loss when "
              "part of the data is held out. Falling means learning; a long flat stretch is a plateau; "
              "a test loss rising while the training loss falls is overfitting. l switches to a log scale."),
+    "accuracy": ("accuracy",
+                 "The share of samples classified right after each epoch, on the training set and on the "
+                 "test set. Accuracy can sit still while the loss falls: the outputs grow surer before "
+                 "they change sides. Keys a, w and d show the next chart in each chart's place."),
+    "lr": ("learning rate", "The learning rate in force at each epoch: steps where + − or a typed rate changed it."),
+    "weight_norms": ("‖W‖ per layer",
+                     "The size (Frobenius norm) of each layer's weight matrix: which layers move, and "
+                     "weights that keep growing."),
+    "gradient_norms": ("log10 ‖∂L/∂W‖ per layer",
+                       "The size of each layer's gradient on a log scale (BP4): the step gradient "
+                       "descent takes is the learning rate times this. Vanishing gradients sink, "
+                       "exploding ones climb."),
     "tracked": ("tracked weights",
                 "A few individual weights (the first and last of each layer) over the epochs: they settle, "
                 "oscillate when the learning rate is too high, or drift."),
@@ -37,7 +49,7 @@ CHART_GUIDE: dict[str, tuple[str, str]] = {
                    "The hidden activation and its derivative, with vertical lines at the range of z the "
                    "network uses now. Where f′ is near 0 the neurons are saturated and pass little δ back."),
     "status": ("status line",
-               "The epoch, the loss (with the test loss and accuracy when the run has them), the speed in epochs per "
+               "The epoch, the loss (with the test loss and the train and test accuracy when the run has them), the speed in epochs per "
                "second, the learning rate, and the run's state: ready, running, paused, finished, or "
                "the epoch at which the loss diverged."),
 }

@@ -11,6 +11,11 @@ the left, six panels in a grid). Smaller terminals get the same panels in three
 views (Setup, Train, Inside) switched with tabs or the keys 1, 2, 3. The screen
 arranges the grid itself (lay_out_panels()) rather than through CSS classes on the screen:
 a class change there restyles every widget, a quarter of a second on a slow machine.
+
+Three of the panels are places for charts over the epochs (LOG_CHARTS: loss, accuracy,
+learning rate, tracked weights, ‖W‖ and ‖∂L/∂W‖ per layer, mean |δ|). A lesson's lab
+card chooses the charts they open with; the keys a, w and d show the next in each.
+Every such chart follows the run, shown or not, so that each one chosen shows it whole.
 """
 from __future__ import annotations
 
@@ -30,7 +35,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 import engine
 from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 from tutor.widgets.boundary import BoundaryMap
-from tutor.widgets.charts import ActivationChart, DeltaChart, FitChart, LossChart, WeightsChart
+from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, FitChart,
+                                  GradientNormChart, LearningRateChart, LossChart, WeightNormChart,
+                                  WeightsChart)
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
@@ -38,14 +45,38 @@ REFRESH_SECONDS = 0.25          # ~4 Hz
 SLOW_LINK_REFRESH_SECONDS = 1.0
 UI_BUDGET = 0.10                # share of one core the refresh may use before it slows down
 WIDE = (110, 30)                # from this size on, everything is on one screen
+# The charts over the epochs, by the names lessons' lab blocks give them
+# (tutor.course.blocks.LAB_CHARTS): each chart's id in the Lab and its class.
+LOG_CHARTS = {
+    "loss": ("loss", LossChart),
+    "accuracy": ("accuracy", AccuracyChart),
+    "lr": ("lr", LearningRateChart),
+    "tracked": ("weights", WeightsChart),
+    "weight_norms": ("weight-norms", WeightNormChart),
+    "gradient_norms": ("gradient-norms", GradientNormChart),
+    "delta_means": ("deltas", DeltaChart),
+}
+# Three places (slots) show three of them; a lab block's `charts` choose which, and
+# these keys show the next chart in each place.
+DEFAULT_SLOTS = ("loss", "tracked", "delta_means")
+SLOT_KEYS = ("a", "w", "d")
 # A small terminal shows one view at a time: its panels, the grid's columns and rows,
 # and the panels that span two cells (rows, columns).
 VIEWS = {
     "setup": (("controls",), (1, 1), {}),
-    "train": (("network-panel", "data-panel", "loss"), (2, 2), {"network-panel": (2, 1)}),
-    "inside": (("weights", "deltas", "activation"), (2, 2), {"activation": (1, 2)}),
+    "train": (("network-panel", "data-panel", "slot1"), (2, 2), {"network-panel": (2, 1)}),
+    "inside": (("slot2", "slot3", "activation"), (2, 2), {"activation": (1, 2)}),
 }
-PANELS = ("controls", "network-panel", "data-panel", "loss", "weights", "deltas", "activation")
+PANELS = ("controls", "network-panel", "data-panel", "slot1", "slot2", "slot3", "activation")
+
+
+def chart_slots(charts) -> list[str]:
+    """The charts the three slots open with: those named (in order, the epoch charts
+    among them), then the defaults not named."""
+    named = [chart for chart in dict.fromkeys(charts or ()) if chart in LOG_CHARTS][:3]
+    return named + [chart for chart in DEFAULT_SLOTS if chart not in named][:3 - len(named)]
+
+
 # Settings a running session can take on the fly; any other change needs a new run.
 LIVE_FIELDS = ("lr", "epochs")
 
@@ -103,6 +134,9 @@ class LabScreen(Screen):
         Binding("r", "reset", "Reset"),
         # Shown in the settings panel's key help, not the footer (80 columns are few).
         Binding("l", "toggle_log", "Log loss", show=False),
+        Binding("a", "next_chart(0)", "Next chart in the loss's place", show=False),
+        Binding("w", "next_chart(1)", "Next chart in the tracked weights' place", show=False),
+        Binding("d", "next_chart(2)", "Next chart in the deltas' place", show=False),
         Binding("plus,equals_sign", "scale_lr(2)", "lr×2", show=False),
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("1", "view('setup')", "Setup", show=False),
@@ -151,16 +185,19 @@ class LabScreen(Screen):
 
     """
 
-    def __init__(self, config: engine.RunConfig | None = None, start: bool = False) -> None:
+    def __init__(self, config: engine.RunConfig | None = None, start: bool = False,
+                 charts=None) -> None:
+        """charts: names of charts to show first (a lesson's lab block's `charts`)."""
         super().__init__()
         self.initial_config = config or engine.RunConfig()
         self.start_at_once = start
+        self.slots = chart_slots(charts)   # the epoch chart each of the three places shows
         self.session: TrainingSession | None = None
         self.pending_changes = False     # settings edited since the run started
         self.notice = ""                 # a one-off line for the status (e.g. why Start refused)
         self._shown: tuple | None = None             # (log count, phase, notice) last drawn
         self._shown_snapshot = None
-        self._rate = (0.0, 0, 0.0)                   # (time, count, epochs per second)
+        self._rate: tuple = (0.0, 0, None)           # (time, count, epochs per second or None)
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._view = "train"
         self._due_at: dict[str, float] = {}          # panel group -> when its next redraw is due
@@ -190,9 +227,8 @@ class LabScreen(Screen):
                 yield BoundaryMap(id="boundary")
                 yield FitChart(id="fit")
                 yield Static("", id="data-note", classes="note")
-            yield LossChart(id="loss", classes="panel")
-            yield WeightsChart(id="weights", classes="panel")
-            yield DeltaChart(id="deltas", classes="panel")
+            for chart_id, chart in LOG_CHARTS.values():
+                yield chart(id=chart_id, classes="panel")
             yield ActivationChart(id="activation", classes="panel")
         yield Static("", id="status")
         yield Footer()
@@ -227,8 +263,14 @@ class LabScreen(Screen):
 
     @property
     def log_charts(self) -> list:
-        return [self.query_one("#loss", LossChart), self.query_one("#weights", WeightsChart),
-                self.query_one("#deltas", DeltaChart)]
+        """Every chart over the epochs, shown or not: the hidden ones follow the run too,
+        so that each shows the whole run the moment it is chosen."""
+        return [self.chart(name) for name in LOG_CHARTS]
+
+    def chart(self, name: str):
+        """The epoch chart of that name (a lab block's name: loss, accuracy, tracked, ...)."""
+        chart_id, kind = LOG_CHARTS[name]
+        return self.query_one(f"#{chart_id}", kind)
 
     # ----- sessions ----------------------------------------------------------------
 
@@ -251,7 +293,7 @@ class LabScreen(Screen):
         self.query_one("#weights", WeightsChart).tracked_labels = session.trainer.tracked_labels
         self._shown = None
         self._shown_snapshot = None
-        self._rate = (time.monotonic(), 0, 0.0)
+        self._rate = (time.monotonic(), 0, None)
         self._show_data_kind()
         self._refresh(force=True)
 
@@ -261,7 +303,7 @@ class LabScreen(Screen):
 
     def _start_worker(self) -> None:
         session = self.session
-        self._rate = (time.monotonic(), session.log.count, 0.0)
+        self._rate = (time.monotonic(), session.log.count, None)
         self.run_worker(partial(self._train, session), thread=True, group="training",
                         name="training", exit_on_error=False)
 
@@ -347,6 +389,17 @@ class LabScreen(Screen):
         chart = self.query_one("#loss", LossChart)
         chart.set_log_scale(not chart.log_scale)
 
+    def action_next_chart(self, slot: int) -> None:
+        """Show the next epoch chart (one not shown elsewhere) in place `slot`."""
+        names = list(LOG_CHARTS)
+        others = [name for k, name in enumerate(self.slots) if k != slot]
+        at = names.index(self.slots[slot])
+        self.slots[slot] = next(names[(at + step) % len(names)] for step in range(1, len(names))
+                                if names[(at + step) % len(names)] not in others)
+        if self.session is not None:
+            self.chart(self.slots[slot]).pull(self.session.log)
+        self.lay_out_panels()
+
     def action_scale_lr(self, factor: float) -> None:
         """Double or halve the learning rate (in force from the next epoch)."""
         try:
@@ -385,6 +438,7 @@ class LabScreen(Screen):
 
     def lay_out_panels(self) -> None:
         """Lay the panels out for the terminal's size and (on a small one) the view."""
+        self._order_slots()
         wide = self.wide
         grid = self.query_one("#panels").styles
         if wide:
@@ -394,14 +448,30 @@ class LabScreen(Screen):
             shown, (columns, rows), spans = VIEWS[self._view]
             grid.grid_columns, grid.grid_rows = "1fr", "1fr"
         grid.grid_size_columns, grid.grid_size_rows = columns, rows
-        for name in PANELS:
-            panel = self.query_one(f"#{name}")
-            panel.display = name in shown
-            panel.styles.row_span, panel.styles.column_span = spans.get(name, (1, 1))
+        slot_ids = {f"slot{k + 1}": LOG_CHARTS[name][0] for k, name in enumerate(self.slots)}
+        shown = {slot_ids.get(name, name) for name in shown}
+        for panel in self.query_one("#panels").children:
+            panel.display = panel.id in shown
+            panel.styles.row_span, panel.styles.column_span = spans.get(panel.id, (1, 1))
         self.query_one("#views").display = not wide
         # The settings: one column beside the charts, two where they have the screen.
         self.query_one("#fields").styles.grid_size_columns = 1 if wide else 2
         self.query_one("#buttons").styles.grid_size_columns = 2 if wide else 4
+
+    def _order_slots(self) -> None:
+        """The grid places its panels in order: the slots' charts go after the data panel,
+        in slot order, each with the key that replaces it."""
+        grid = self.query_one("#panels")
+        after = self.query_one("#data-panel")
+        for name, key in zip(self.slots, SLOT_KEYS):
+            chart = self.chart(name)
+            chart.set_next_key(key)
+            if grid.children.index(chart) != grid.children.index(after) + 1:
+                grid.move_child(chart, after=after)
+            after = chart
+        for name in LOG_CHARTS:
+            if name not in self.slots:
+                self.chart(name).set_next_key(None)
 
     def on_resize(self) -> None:
         self.lay_out_panels()
@@ -420,15 +490,22 @@ class LabScreen(Screen):
     @on(LabControls.Edited)
     def _edited(self, event: LabControls.Edited) -> None:
         session = self.session
-        if event.field in LIVE_FIELDS and event.valid and session is not None:
-            value = self.controls.raw(event.field)
-            if event.field == "lr":
-                session.set_lr(float(value))
-            else:
-                session.set_epochs(int(value))
-            self._update_status()
-            return
+        if event.fitted:
+            self.notice = event.fitted
         config = self.controls.read_config()
+        if event.field in LIVE_FIELDS and event.valid and session is not None:
+            value = engine.RunConfig.from_mapping({event.field: self.controls.raw(event.field)})
+            if event.field == "lr":
+                session.set_lr(value.lr)
+            else:
+                session.set_epochs(value.epochs)
+            if session.phase is not Phase.READY:
+                # In force at once: say so, and forget an earlier half-typed value's "changed".
+                self.pending_changes = config is None or _differs(config, session.config)
+                self.notice = (f"learning rate {value.lr:g} applied" if event.field == "lr"
+                               else f"now {value.epochs:,} epochs")
+                self._update_status()
+                return
         if session is None or session.phase is Phase.READY:
             # Nothing trained yet: show the new network and data at once.
             if config is not None and (session is None or config != session.config):
@@ -499,9 +576,9 @@ class LabScreen(Screen):
         if force or key != self._shown:
             self._shown = key
             self._update_status()
-            self.query_one("#loss", LossChart).pull(session.log)
+            self.chart(self.slots[0]).pull(session.log)
         if charts:
-            for chart in self.log_charts[1:]:    # the loss was pulled above
+            for chart in self.log_charts:        # the first slot's was pulled above
                 chart.pull(session.log)
         snapshot = session.snapshot
         if pictures and (force or snapshot is not self._shown_snapshot):
@@ -541,7 +618,7 @@ class LabScreen(Screen):
         then, then_count, rate = self._rate
         if now - then >= 0.5:
             measured = (count - then_count) / (now - then)
-            rate = measured if rate == 0 else 0.5 * rate + 0.5 * measured
+            rate = measured if rate is None else 0.5 * rate + 0.5 * measured
             self._rate = (now, count, rate)
         parts = [f"epoch {count:,}/{session.epochs:,}"]
         if count:
@@ -549,14 +626,15 @@ class LabScreen(Screen):
             test = log.last("test_loss")
             if np.isfinite(test):
                 parts.append(f"test {test:.4g}")
-            accuracy = log.last("accuracy")
-            if np.isfinite(accuracy):
-                parts.append(f"acc {accuracy:.0%}")
+            for name, label in (("accuracy", "train acc"), ("test_accuracy", "test acc")):
+                accuracy = log.last(name)
+                if np.isfinite(accuracy):
+                    parts.append(f"{label} {accuracy:.0%}")
         # What the learner asked for shows at once; the thread follows within an epoch.
         phase = shown_phase
         if phase in (Phase.RUNNING, Phase.PAUSED):
             phase = Phase.PAUSED if session.paused else Phase.RUNNING
-        if phase is Phase.RUNNING:
+        if phase is Phase.RUNNING and rate is not None:   # nothing until there is a measurement
             parts.append(f"{rate:,.0f} epochs/s")
         parts.append(f"lr {session.lr:g}")
         parts.append({

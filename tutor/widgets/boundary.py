@@ -158,9 +158,19 @@ class BoundaryMap(Widget):
                     run_text, run_style = char, style
             segments.append(Segment(run_text, run_style))
             lines.append(Strip(segments, width))
-        caption = f" x1 {x0:.1f}…{x1:.1f} →   x2 {y0:.1f}…{y1:.1f} ↑   ● train" + (" ○ test" if self.test_X is not None else "")
-        lines.append(Strip([Segment(caption[:width].ljust(width), Style(dim=True))], width))
+        lines.append(Strip([Segment(self.caption(width).ljust(width), Style(dim=True))], width))
         return lines
+
+    def caption(self, width: int) -> str:
+        """The last line: which mark is which (kept whole) and, as room allows, the axes."""
+        x0, x1, y0, y1 = self.extent()
+        marks = "● train" + (" ○ test" if self.test_X is not None else "")
+        for axes in (f"x1 {x0:.1f}…{x1:.1f} →   x2 {y0:.1f}…{y1:.1f} ↑   ",
+                     f"x1 {x0:.1f}…{x1:.1f} x2 {y0:.1f}…{y1:.1f}  ",
+                     f"→{x0:.1f}…{x1:.1f} ↑{y0:.1f}…{y1:.1f}  ", ""):
+            if len(axes) + len(marks) + 1 <= width:
+                return f" {axes}{marks}"
+        return marks[:width]
 
     def _grid_colors(self, out: np.ndarray) -> np.ndarray:
         """One colour (hex text) per grid point from the network's outputs."""

@@ -47,16 +47,24 @@ def plot_color(k: int) -> str:
 
 
 def legend(labels: list[str], width: int) -> Content:
-    """The series' names, each in its line's colour ('━ train ━ test'), cut to `width`:
-    without the '━ ' marks, then without the entries that do not fit."""
-    for mark in ("━ ", ""):
+    """The series' names, each after a mark in its line's colour ('━ train ━ test'),
+    within `width`: closer together if need be, then without the last entries
+    ('+2' says how many), never cut inside an entry or without its mark."""
+    def assemble(count: int, gap: str) -> Content:
         parts: list = []
-        for k, label in enumerate(labels):
-            parts += [" " if parts else "", (f"{mark}{label}", SERIES_COLORS[k % len(SERIES_COLORS)][1])]
-        content = Content.assemble(*parts)
-        if content.cell_length <= width:
-            return content
-    return content.truncate(width, ellipsis=True)
+        for k, label in enumerate(labels[:count]):
+            color = SERIES_COLORS[k % len(SERIES_COLORS)][1]
+            parts += [" " if parts else "", (f"━{gap}{label}", color)]
+        if count < len(labels):
+            parts.append(f" +{len(labels) - count}")
+        return Content.assemble(*parts)
+
+    for count in range(len(labels), 0, -1):
+        for gap in (" ", ""):
+            content = assemble(count, gap)
+            if content.cell_length <= width:
+                return content
+    return assemble(1, "").truncate(width, ellipsis=True) if labels else Content("")
 
 
 def figure_text(plt) -> Text:
@@ -92,27 +100,55 @@ def make_room_for_lines(plt, lines: list[tuple]) -> list[tuple]:
     return lines
 
 
-def label_extreme_values(plt, lines: list[tuple]) -> None:
-    """Label the y ticks in e-notation where plotext's fixed-point labels fail.
+MAX_Y_TICKS = 7   # plotext's own number of y ticks
 
-    plotext writes 1e300 as 301 digits, which leaves no room for the plot, and for a
-    span like 1e-310 looks for more decimals than a float has (an error). Values that
-    large or spans that small get labels like 2.5e+299, as many digits as tell the
-    ticks apart; the ticks stay where plotext would put them."""
+
+def canvas_rows(plt, height: int) -> int:
+    """How many rows of `height` plotext gives the plot itself: less the frame's two
+    lines, the x tick labels, and a title or axis label line if there is one."""
+    monitor = plt.monitor
+    return (height - sum(map(bool, monitor.xaxes)) - 1
+            - bool(monitor.title is not None or monitor.xlabel[1] is not None)
+            - bool(monitor.ylabel[0] is not None or monitor.ylabel[1] is not None
+                   or monitor.xlabel[0] is not None))
+
+
+def tick_rows(rows: int) -> list[int]:
+    """The rows (0 at the bottom) that get a y tick: every row of a short chart, else
+    at most MAX_Y_TICKS from the bottom row to the top one, evenly spaced where the
+    rows allow it and otherwise a row closer or further apart."""
+    if rows <= MAX_Y_TICKS:
+        return list(range(rows))
+    gaps = next((n for n in range(MAX_Y_TICKS - 1, 2, -1) if (rows - 1) % n == 0), MAX_Y_TICKS - 1)
+    return [round(k * (rows - 1) / gaps) for k in range(gaps + 1)]
+
+
+def place_y_ticks(plt, rows: int) -> None:
+    """Put each y tick on a row, labelled with the value that row stands for.
+
+    plotext spreads 7 ticks evenly over the limits and rounds each to a row: on fewer
+    than 7 rows two ticks share a row and one label is lost, and the others sit up to
+    half a row off their values. Here the ticks are the rows' own values
+    (low + r·(high − low)/(rows − 1), which plotext places on row r exactly), in
+    fixed-point labels, or in e-notation where those fail: plotext writes 1e300 as 301
+    digits, and for a span like 1e-310 looks for more decimals than a float has."""
     monitor = plt.monitor
     low, high = monitor.ylim[0]
     if low is None or high is None:
-        if not lines:
+        ys = [v for signal in monitor.y for v in signal] + list(monitor.hcoord[0])
+        if not ys:
             return
-        ys = np.concatenate([y for _, y, _ in lines])
-        low, high = plotext_utility.get_lim([float(ys.min()), float(ys.max())])
-    if max(abs(low), abs(high)) < 1e6 and high - low > 1e-6:
+        low, high = plotext_utility.get_lim(ys)
+    if rows < 2 or not high > low:
         return
-    ticks = np.linspace(low, high, monitor.yfrequency[0]).tolist()
-    for digits in range(3, 18):
-        labels = [f"{tick:.{digits}g}" for tick in ticks]
-        if len(set(labels)) == len(labels):
-            break
+    ticks = [low + r / (rows - 1) * (high - low) if r < rows - 1 else high for r in tick_rows(rows)]
+    if max(abs(low), abs(high)) < 1e6 and high - low > 1e-6:
+        labels = plotext_utility.get_labels(ticks)
+    else:
+        for digits in range(3, 18):
+            labels = [f"{tick:.{digits}g}" for tick in ticks]
+            if len(set(labels)) == len(labels):
+                break
     plt.yticks(ticks, labels)
 
 
@@ -199,9 +235,14 @@ class LiveChart(PlotextPlot):
         return max(16, 2 * self.size.width)
 
     def stale(self) -> None:
-        """The data changed: build again at the next repaint."""
+        """The data changed: build again at the next repaint, and update the titles now
+        (a title set while the chart renders would show only at its next repaint)."""
         self._version += 1
+        self._set_titles()
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._set_titles()      # the legend is fitted to the width
 
     def render(self):
         key = (self._version, self.size, self.app.theme)
@@ -214,7 +255,6 @@ class LiveChart(PlotextPlot):
                 # place; a chart must not end the app, and the run with it.
                 self._built = Text(f"cannot draw this chart: {error}", style="italic", end="")
             self._built_key = key
-            self._set_titles()
             self.build_seconds = time.thread_time() - started
             self.builds += 1
             self.build_total += self.build_seconds
@@ -228,11 +268,11 @@ class LiveChart(PlotextPlot):
         lines = [(x, y, plot_color(k)) for x, y, k in self.lines()]
         lines = make_room_for_lines(plt, lines)
         self.draw(plt)
-        label_extreme_values(plt, lines)
         # What PlotextPlot.render does, with a cheaper last step (see matrix_text).
         plt.plotsize(width, height)
         plt._set_size(width, height)
         plt.theme(self._get_plotext_theme_name(self.app.theme))
+        place_y_ticks(plt, canvas_rows(plt, height))
         plt._set_sizes()
         plt._build_matrix()
         draw_lines(plt, lines)
@@ -247,6 +287,13 @@ class LiveChart(PlotextPlot):
 
     # Titles: what the chart shows on the top border, the legend on the bottom one.
 
+    next_key: str | None = None     # the key that shows another chart in this one's place
+
+    def set_next_key(self, key: str | None) -> None:
+        if key != self.next_key:
+            self.next_key = key
+            self.stale()     # the title says it
+
     def title(self) -> str:
         return ""
 
@@ -257,8 +304,9 @@ class LiveChart(PlotextPlot):
         # Setting a border title repaints the widget, so only a changed one is set. The
         # legend is compared with the legend set last (with its colours): the
         # border_subtitle getter returns markup, which never equals a Content.
-        title = self.title()
-        subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 4))
+        title = self.title() + (f" · {self.next_key}: next" if self.next_key else "")
+        # Room on the bottom border: all but its corners and a line and a space each side.
+        subtitle = legend(self.legend_labels(), max(8, self.outer_size.width - 6))
         if title != str(self.border_title or ""):
             self.border_title = title
         if subtitle.markup != self._legend_markup:
@@ -337,22 +385,106 @@ class LogChart(LiveChart):
     def legend_labels(self) -> list[str]:
         return list(self._labels)
 
+    def _has_values(self, k: int) -> bool:
+        """Whether column k has anything to draw (a test set, a classification task)."""
+        return len(self._envelopes) > k and np.isfinite(self._envelopes[k].points(4)[1]).any()
 
-class LossChart(LogChart):
-    """Training loss, and test loss when there is a test set."""
+
+class TrainTestChart(LogChart):
+    """One quantity on the training set and on the test set (when there is one)."""
+
+    columns: tuple[str, str] = ("", "")     # the MetricsLog names: training, test
 
     def sources(self, log):
-        return [("loss", None), ("test_loss", None)]
+        return [(name, None) for name in self.columns]
 
     def labels(self, log):
         return ["train", "test"]
+
+    def legend_labels(self) -> list[str]:
+        return [label for k, label in enumerate(("train", "test")) if self._has_values(k)]
+
+
+class LossChart(TrainTestChart):
+    """Training loss, and test loss when there is a test set."""
+
+    columns = ("loss", "test_loss")
 
     def title(self) -> str:
         return "log10 loss (l: linear)" if self.log_scale else "loss (l: log10)"
 
     def legend_labels(self) -> list[str]:
-        has_test = len(self._envelopes) > 1 and np.isfinite(self._envelopes[1].points(4)[1]).any()
-        return ["train", "test"] if has_test else ["train"]
+        return ["train", *super().legend_labels()[1:]]   # "train" even before the first epoch
+
+
+class AccuracyChart(TrainTestChart):
+    """Share of samples classified right, on the training set and the test set."""
+
+    columns = ("accuracy", "test_accuracy")
+
+    def title(self) -> str:
+        return "accuracy" if self._has_values(0) or not self.epochs else "accuracy (none: not classification)"
+
+    def draw(self, plt) -> None:
+        super().draw(plt)
+        plt.ylim(0.0, 1.0)
+
+
+class LearningRateChart(LogChart):
+    """The learning rate in force at each epoch (it changes when + − or a typed rate says so)."""
+
+    def sources(self, log):
+        return [("lr", None)]
+
+    def labels(self, log):
+        return ["lr"]
+
+    def title(self) -> str:
+        return "learning rate"
+
+
+class PerLayerChart(LogChart):
+    """One MetricsLog block with a column per layer, one line each."""
+
+    block = ""          # the MetricsLog name
+    label = ""          # each line's name, with {l} for the layer's number (from 1)
+    log10 = False       # drawn as log10 of the values
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(log_scale=self.log10, **kwargs)
+
+    def sources(self, log):
+        return [(self.block, l) for l in range(log.layers)]
+
+    def labels(self, log):
+        return [self.label.format(l=l + 1) for l in range(log.layers)]
+
+
+class WeightNormChart(PerLayerChart):
+    """‖W^l‖ (Frobenius) of every layer: growing weights, and which layer moves."""
+
+    block, label = "weight_norms", "W{l}"
+
+    def title(self) -> str:
+        return "‖W‖ per layer"
+
+
+class GradientNormChart(PerLayerChart):
+    """log10 of ‖∂L/∂W^l‖ of every layer: vanishing or exploding gradients, layer by layer."""
+
+    block, label, log10 = "gradient_norms", "W{l}", True
+
+    def title(self) -> str:
+        return "log10 ‖∂L/∂W‖ per layer"
+
+
+class DeltaChart(PerLayerChart):
+    """log10 of the mean |delta^l| of every layer: vanishing deltas sink to the bottom."""
+
+    block, label, log10 = "delta_means", "δ{l}", True
+
+    def title(self) -> str:
+        return "log10 mean |δ| per layer"
 
 
 class WeightsChart(LogChart):
@@ -371,22 +503,6 @@ class WeightsChart(LogChart):
 
     def title(self) -> str:
         return "tracked weights"
-
-
-class DeltaChart(LogChart):
-    """log10 of the mean |delta^l| of every layer: vanishing deltas sink to the bottom."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(log_scale=True, **kwargs)
-
-    def sources(self, log):
-        return [("delta_means", l) for l in range(log.layers)]
-
-    def labels(self, log):
-        return [f"δ{l + 1}" for l in range(log.layers)]
-
-    def title(self) -> str:
-        return "log10 mean |δ| per layer"
 
 
 class ActivationChart(LiveChart):

@@ -37,6 +37,7 @@ FIELDS = (
     ("seed", "seed", "text"),
 )
 FIELD_NAMES = tuple(field for field, _, _ in FIELDS)
+DATA_FIELDS = ("samples", "noise", "test_share")   # what a generated dataset is drawn with
 
 HINTS = {
     "noise": "0 = clean",
@@ -57,7 +58,8 @@ CHOICES = {
 }
 
 KEYS_HELP = ("space start or pause · n one epoch · r reset · + − learning rate ×2 ÷2 · "
-             "l loss in log10 · arrows select a neuron, [ ] a sample · 1 2 3 views · esc back")
+             "l loss in log10 · a w d next chart · arrows select a neuron, [ ] a sample · "
+             "1 2 3 views · esc back")
 
 BUTTONS = (("start", "Start"), ("step", "Step"), ("reset", "Reset"), ("reseed", "New seed"))
 
@@ -138,11 +140,12 @@ class LabControls(VerticalScroll):
     """
 
     class Edited(Message):
-        """A control changed; `valid` says whether its value parses on its own."""
+        """A control changed; `valid` says whether its value parses on its own;
+        `fitted` says which settings were changed to fit a new dataset."""
 
-        def __init__(self, field: str, valid: bool) -> None:
+        def __init__(self, field: str, valid: bool, fitted: str = "") -> None:
             super().__init__()
-            self.field, self.valid = field, valid
+            self.field, self.valid, self.fitted = field, valid, fitted
 
     class Pressed(Message):
         """A button: start (also pause while running), step, reset or reseed."""
@@ -156,6 +159,8 @@ class LabControls(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self.initial = config
         self._errors: dict[str, str] = {}
+        self._options: dict[str, list] = {}    # the output and loss choices shown, by field
+        self._dataset = config.dataset           # the dataset the other settings were fitted to
 
     def compose(self) -> ComposeResult:
         values = self.initial.to_dict()
@@ -180,6 +185,9 @@ class LabControls(VerticalScroll):
                 yield Button(label, id=f"button-{action}", compact=True)
         yield Static(KEYS_HELP, id="keys-help")
 
+    def on_mount(self) -> None:
+        self.show_applicable()
+
     # ----- values -------------------------------------------------------------------
 
     def control(self, field: str) -> Input | Select:
@@ -201,7 +209,9 @@ class LabControls(VerticalScroll):
     def check(self, field: str) -> bool:
         """Parse one control on its own; show or clear its error. True if it parses."""
         # With the chosen output and loss, so that their pairing is judged as shown.
-        mapping = {"output": self.raw("output"), "loss": self.raw("loss"), field: self.raw(field)}
+        # (and the layers, for softmax's one output per class).
+        mapping = {"output": self.raw("output"), "loss": self.raw("loss"), "layers": self.raw("layers"),
+                   field: self.raw(field)}
         try:
             engine.RunConfig.from_mapping(mapping)
         except engine.ConfigError as error:
@@ -220,6 +230,56 @@ class LabControls(VerticalScroll):
         except engine.ConfigError as error:
             self.show_error(error.field, error.message)
             return None
+
+    def show_applicable(self) -> None:
+        """Hide the data settings the chosen dataset ignores (xor has its 4 fixed
+        points: no samples, noise or test share; a CSV file has only a test share), and
+        mark the outputs and losses that cannot learn its targets, saying why."""
+        dataset = self.raw("dataset")
+        builtin = dataset in engine.datasets.NAMES
+        used = engine.datasets.parameters(dataset) if builtin else ("test_share",)
+        for field in DATA_FIELDS:
+            unused = field not in used
+            self.control(field).disabled = unused
+            self.query_one(f"#setting-{field}").display = not unused
+        task = engine.datasets.shape(dataset)[2] if builtin else None
+        for field in ("output", "loss"):
+            select = self.control(field)
+            options = [(f"{name} ✗ {why}" if (why := task and engine.config.unfit(name, task, short=True))
+                        else name, name) for name in CHOICES[field]]
+            if options != self._options.get(field):
+                self._options[field] = options
+                value = select.value
+                with select.prevent(Select.Changed):
+                    select.set_options(options)
+                    select.value = value
+
+    def fit_to_dataset(self) -> str:
+        """After a change of dataset: make the first and last layer widths, the output and
+        the loss fit its data if they do not (xor → spiral3: softmax, cross_entropy, 3
+        outputs). Returns what changed, as a sentence ("" if nothing did)."""
+        dataset = self.raw("dataset")
+        if dataset not in engine.datasets.NAMES:
+            return ""
+        inputs, targets, task = engine.datasets.shape(dataset)
+        try:
+            layers = list(engine.RunConfig.from_mapping({"layers": self.raw("layers")}).layers)
+        except engine.ConfigError:
+            layers = None
+        changes = {}
+        # A network made for other targets (or an output or loss that cannot learn these)
+        # gets the output and loss made for this data.
+        if (layers is not None and layers[-1] != targets) or \
+                any(engine.config.unfit(self.raw(field), task) for field in ("output", "loss")):
+            changes = {field: value for field, value in engine.config.fitting(task).items()
+                       if self.raw(field) != value}
+        if layers is not None and (layers[0], layers[-1]) != (inputs, targets):
+            layers[0], layers[-1] = inputs, targets
+            changes = {"layers": tuple(layers), **changes}    # first: softmax checks its width
+        for field, value in changes.items():
+            self.set_value(field, value)
+        said = [f"{field} {text_of(value)}" for field, value in changes.items()]
+        return f"{', '.join(said)} to fit {dataset}" if said else ""
 
     # ----- errors -------------------------------------------------------------------
 
@@ -263,7 +323,12 @@ class LabControls(VerticalScroll):
     def _edited(self, event: Input.Changed | Select.Changed) -> None:
         field = event.control.id.removeprefix("control-")
         event.stop()
-        self.post_message(self.Edited(field, self.check(field)))
+        fitted = ""
+        if field == "dataset" and self.raw("dataset") != self._dataset:   # (not the Select's first Changed)
+            self._dataset = self.raw("dataset")
+            fitted = self.fit_to_dataset()
+            self.show_applicable()
+        self.post_message(self.Edited(field, self.check(field), fitted))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.highlight import highlight
 from textual.markup import escape
@@ -32,16 +32,45 @@ CHART_NAMES = {
 }
 
 
+def wrap_code(code: Content, width: int) -> Content:
+    """Source lines wider than `width` cut into pieces that fit: each cut marked with a
+    dim ↩ at its end, the rest continuing four columns in from the line's indentation."""
+    width = max(width, 8)
+    lines = []
+    for line in code.split("\n", allow_blank=True):
+        plain = line.plain
+        indent = min(len(plain) - len(plain.lstrip(" ")) + 4, width // 2)
+        while line.cell_length > width:
+            lines.append(line[:width - 1] + Content.styled("↩", "dim"))
+            line = Content(" " * indent) + line[width - 1:]
+        lines.append(line)
+    return Content("\n").join(lines)
+
+
 class FormulaFence(MarkdownFence):
     """A code block: highlighted when it names its language (```python), else shown as
     written. Lessons indent their formulas (σ′(x) = σ(x)(1 − σ(x))), which a guessed
     lexer would colour as if `for` and `if` in them were keywords."""
+
+    _wrapped_at = 0    # the width its lines were last wrapped to (wrap_code)
 
     @classmethod
     def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
         if not language:
             return Content(code)
         return super().highlight(code, language, ansi=ansi, dark=dark)
+
+    def set_content(self, content: Content) -> None:
+        super().set_content(wrap_code(content, self._wrapped_at) if self._wrapped_at else content)
+
+    def on_resize(self) -> None:
+        """Wrap long lines to the width (a fence does not scroll sideways, so a cut line
+        would simply vanish at the edge)."""
+        label = self.query_one("#code-content")
+        width = self.content_size.width - label.styles.gutter.width
+        if width > 0 and width != self._wrapped_at:
+            self._wrapped_at = width
+            self.set_content(self._highlighted_code)
 
 
 class LessonMarkdown(Markdown):
@@ -73,25 +102,33 @@ class LabCard(Vertical):
     @on(Button.Pressed, ".lab-open")
     def _open(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(messages.OpenLab(self.block.run_config()))
+        self.post_message(messages.OpenLab(self.block.run_config(), charts=self.block.charts))
 
     @on(Button.Pressed, ".lab-start")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(messages.OpenLab(self.block.run_config(), start=True))
+        self.post_message(messages.OpenLab(self.block.run_config(), start=True, charts=self.block.charts))
 
 
 class EngineSource(Vertical):
-    """The source of one engine function, highlighted, scrolling sideways if it is wide."""
+    """The source of one engine function, highlighted, its long lines wrapped to the
+    width (marked ↩), so that nothing hides beyond the edge."""
 
     def __init__(self, block: EngineBlock) -> None:
         super().__init__(classes="engine-source")
         self.block = block
+        self.code = highlight(self.block.source.rstrip("\n"), language="python")
+        self._wrapped_at: int | None = None
 
     def compose(self) -> ComposeResult:
-        with HorizontalScroll(classes="engine-code-scroll"):
-            yield Static(highlight(self.block.source.rstrip("\n"), language="python"),
-                         classes="engine-code", expand=False)
+        yield Static(self.code, classes="engine-code")
+
+    def on_resize(self) -> None:
+        code = self.query_one(".engine-code", Static)
+        width = code.content_size.width or self.content_size.width - 2
+        if width > 0 and width != self._wrapped_at:
+            self._wrapped_at = width
+            code.update(wrap_code(self.code, width))
 
     def on_mount(self) -> None:
         title = self.block.title or "Engine source"

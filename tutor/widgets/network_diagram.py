@@ -28,6 +28,16 @@ from textual.widgets import Static
 POSITIVE = "#5aa7f0"
 NEGATIVE = "#f0a05a"
 # |w| thresholds for the glyphs: tiny, small, medium, large, huge.
+# The legend under the diagram, longest first: the first that fits the width is shown.
+LEGENDS = {
+    True: ("W[i,j]: row j into neuron j, column i from neuron i · blue +, orange −",
+           "W[i,j]: from i (column) into j (row) · blue +, orange −",
+           "W[i,j]: from i (column) into j (row)"),
+    False: ("blue +, orange − · |w| <.05 · <.25 ░ <.75 ▒ <2 ▓ else █",
+            "blue +, orange − · |w| ·<.05 ░<.25 ▒<.75 ▓<2 █",
+            "+ − sign · |w| ·<.05 ░<.25 ▒<.75 ▓<2 █",
+            "|w| ·<.05 ░<.25 ▒<.75 ▓<2 █"),
+}
 GLYPH_STEPS = ((0.05, "·"), (0.25, "░"), (0.75, "▒"), (2.0, "▓"), (float("inf"), "█"))
 
 
@@ -219,8 +229,8 @@ class NetworkDiagram(Widget, can_focus=True):
                     body[r].append(" " * neuron_width)
             column += neuron_width
 
-        legend = ("W[i,j]: row j into neuron j, column i from neuron i · blue +, orange −"
-                  if lay.numbers else "blue +, orange − · |w| <.05 · <.25 ░ <.75 ▒ <2 ▓ else █")
+        legend = next((text for text in LEGENDS[lay.numbers] if len(text) <= width),
+                      LEGENDS[lay.numbers][-1])
         lines = [header, sources_line, *body, Text(legend, style="dim")]
         for line in lines:
             line.truncate(width)
