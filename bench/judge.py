@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tutor.course import mathparse  # noqa: E402
-from tutor.course.judge import derivative_of, judge  # noqa: E402
+from tutor.maths import mathparse  # noqa: E402
+from tutor.maths.judge import derivative_of, judge  # noqa: E402
 
 LIMIT = 0.200  # seconds
 

@@ -145,7 +145,7 @@ async def test_drills_due_today_and_the_drill_screen(lessons, progress_path):
         await pilot.press(*"0", "enter")  # wrong for any power drill
         await settle(app, pilot)
         assert "Not yet" in str(screen.query_one("#drill-feedback").render())
-        from tutor.course.mathparse import parse
+        from tutor.maths.mathparse import parse
 
         field.value = parse(screen.drill.expected).text()
         await pilot.press("enter")

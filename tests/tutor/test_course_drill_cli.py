@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.cli import main
-from tutor.course import drills
+from tutor.maths import drills
 from tutor.progress import Progress
 
 
@@ -37,7 +37,7 @@ def test_right_answer_is_recorded_and_q_quits(data_dir, monkeypatch, capsys):
 
 
 def test_missed_family_comes_back_after_other_families(data_dir, monkeypatch, capsys):
-    from tutor.course.drill_plan import RECENT
+    from tutor.maths.drill_plan import RECENT
 
     first = drills.generate(5, level=1)
     # wrong, move on; skip RECENT other drills (each counts as missed); then q
@@ -58,7 +58,7 @@ def test_missed_family_comes_back_after_other_families(data_dir, monkeypatch, ca
 
 
 def test_level_rises_after_a_streak(data_dir, monkeypatch, capsys):
-    from tutor.course.drill_plan import LEVEL_UP, DrillPlan
+    from tutor.maths.drill_plan import LEVEL_UP, DrillPlan
 
     plan = DrillPlan(100)
     answers = []

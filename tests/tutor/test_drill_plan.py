@@ -1,6 +1,6 @@
 """DrillPlan: due families first, drill n uses seed + n, the level follows the streak."""
-from tutor.course import drills
-from tutor.course.drill_plan import LEVEL_DOWN, LEVEL_UP, DrillPlan
+from tutor.maths import drills
+from tutor.maths.drill_plan import LEVEL_DOWN, LEVEL_UP, DrillPlan
 
 
 def test_due_family_first_then_the_current_level():

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tutor.course.drills import FAMILIES, LEVELS, Drill, families, generate, level_of
-from tutor.course.judge import judge
-from tutor.course.mathparse import parse
+from tutor.maths.drills import FAMILIES, LEVELS, Drill, families, generate, level_of
+from tutor.maths.judge import judge
+from tutor.maths.mathparse import parse
 
 SEEDS_PER_LEVEL = 100
 DRILLS = [generate(seed, level) for level in LEVELS for seed in range(SEEDS_PER_LEVEL)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.course.mathparse import parse
+from tutor.maths.mathparse import parse
 from tutor.screens.help import TYPING_MATH
 
 VARIABLES = ("x", "w", "b", "y")

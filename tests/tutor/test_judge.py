@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.course.judge import Judgement, derivative_of, is_derivative, judge
-from tutor.course.mathparse import ParseError
+from tutor.maths.judge import Judgement, derivative_of, is_derivative, judge
+from tutor.maths.mathparse import ParseError
 
 SIGMOID_PRIME = "sigmoid(x)*(1 - sigmoid(x))"
 TANH_PRIME = "1 - tanh(x)**2"
@@ -284,7 +284,7 @@ def test_square_brackets_group_and_never_index():
 
 
 def test_the_sample_points_lie_on_both_sides_of_zero_at_several_scales():
-    from tutor.course.judge import POINTS, _seeded_pool
+    from tutor.maths.judge import POINTS, _seeded_pool
 
     points = _seeded_pool(("x",), {}, 1)["x"][:POINTS]
     assert (points > 0).sum() == (points < 0).sum() == POINTS // 2
@@ -292,7 +292,7 @@ def test_the_sample_points_lie_on_both_sides_of_zero_at_several_scales():
 
 
 def test_the_sample_points_differ_per_answer_but_not_per_run():
-    from tutor.course.judge import POINTS, _seed, _seeded_pool
+    from tutor.maths.judge import POINTS, _seed, _seeded_pool
 
     first = _seeded_pool(("x",), {}, _seed("x^2", "2*x"))["x"][:POINTS]
     again = _seeded_pool(("x",), {}, _seed("x^2", "2*x"))["x"][:POINTS]
@@ -321,7 +321,7 @@ def test_judging_never_imports_sympy():
     import subprocess
     import sys
 
-    code = ("import sys; from tutor.course.judge import judge; "
+    code = ("import sys; from tutor.maths.judge import judge; "
             "judge('sigmoid(x)*(1-sigmoid(x))', 'sigmoid(x)*(1 - sigmoid(x))', function='sigmoid(x)'); "
             "print('sympy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -474,7 +474,7 @@ class _RenderCounter:
     """Counts _render calls of every node type while active."""
 
     def __init__(self, monkeypatch):
-        from tutor.course import expr
+        from tutor.maths import expr
 
         self.calls = 0
         for cls in (expr.Number, expr.Variable, expr.Constant, expr.Negate, expr.Binary, expr.Call,
@@ -491,7 +491,7 @@ class _RenderCounter:
 @pytest.mark.parametrize("kind", [kind for kind in NESTINGS if kind != "√"])  # √√x: refused
 def test_printing_a_nested_answer_visits_each_node_once(kind, monkeypatch):
     # Issue 11: e^(e^(…x)) rendered each argument twice, doubling the work per level.
-    from tutor.course.mathparse import MAX_NESTING, parse
+    from tutor.maths.mathparse import MAX_NESTING, parse
 
     tree = parse(NESTINGS[kind](min(22, MAX_NESTING)))
     counter = _RenderCounter(monkeypatch)
@@ -502,7 +502,7 @@ def test_printing_a_nested_answer_visits_each_node_once(kind, monkeypatch):
 
 @pytest.mark.parametrize("kind", NESTINGS)
 def test_deeply_nested_answers_get_a_verdict(kind):
-    from tutor.course.mathparse import MAX_NESTING
+    from tutor.maths.mathparse import MAX_NESTING
 
     for depth in (22, MAX_NESTING, MAX_NESTING + 1, 60):
         verdict = judge(NESTINGS[kind](depth), "2*x", function="x^2")
@@ -518,7 +518,7 @@ def test_the_original_hang_is_judged():
 
 
 def test_an_answer_too_large_to_check_is_told_so(monkeypatch):
-    from tutor.course import judge as judge_module
+    from tutor.maths import judge as judge_module
 
     monkeypatch.setattr(judge_module, "MAX_NODES", 50)
     verdict = judge_module.judge("x" + "+x" * 30, "62*x")
@@ -527,8 +527,8 @@ def test_an_answer_too_large_to_check_is_told_so(monkeypatch):
 
 
 def test_the_work_spent_on_kinks_is_bounded_by_structure():
-    from tutor.course.judge import MAX_NODES, MAX_WORK, _kink_work
-    from tutor.course.mathparse import MAX_LENGTH, parse
+    from tutor.maths.judge import MAX_NODES, MAX_WORK, _kink_work
+    from tutor.maths.mathparse import MAX_LENGTH, parse
 
     worst = [
         "abs(" * 30 + "x" + ")" * 30,

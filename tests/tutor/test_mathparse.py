@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tutor.course.expr import Binary, Call, Comparison, Constant, Negate, Number, Variable
-from tutor.course.mathparse import MAX_LENGTH, ParseError, parse
+from tutor.maths.expr import Binary, Call, Comparison, Constant, Negate, Number, Variable
+from tutor.maths.mathparse import MAX_LENGTH, ParseError, parse
 
 X = Variable("x")
 

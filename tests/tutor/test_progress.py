@@ -15,7 +15,7 @@ import numpy as np
 import platformdirs
 import pytest
 
-from tutor.course.leitner import DAY, INTERVAL_DAYS, TOP_BOX, next_box, next_due
+from tutor.maths.leitner import DAY, INTERVAL_DAYS, TOP_BOX, next_box, next_due
 from tutor.progress import (
     Answer, Progress, ProgressError, UnknownRun, default_path, files, locks, open_progress, schema,
 )

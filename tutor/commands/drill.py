@@ -1,6 +1,6 @@
 """`tutor drill [--seed N]`: endless generated derivative drills in plain text.
 
-The order of drills and the level follow tutor.course.drill_plan (due families
+The order of drills and the level follow tutor.maths.drill_plan (due families
 first, the level follows the streak; the first judged answer is what counts).
 After a miss the learner may try again. `?` gives a hint (the rule the drill
 practises), as `?` does in `tutor quiz`; `giveup` or an empty line shows the
@@ -53,7 +53,7 @@ def run(args) -> int:
 
 class DrillSession:
     def __init__(self, seed: int, store):
-        from tutor.course.drill_plan import DrillPlan
+        from tutor.maths.drill_plan import DrillPlan
 
         self.plan = DrillPlan(seed)
         self.store = store
@@ -75,8 +75,8 @@ class DrillSession:
 
     def ask(self, drill) -> bool:
         """One drill; False when the learner quits."""
-        from tutor.course.judge import judge
-        from tutor.course.mathparse import parse
+        from tutor.maths.judge import judge
+        from tutor.maths.mathparse import parse
 
         print()
         print(drill.prompt)

@@ -1,4 +1,4 @@
-"""The course: lesson files, their quizzes, and judging answers.
+"""The course: lesson files, their quizzes, and checking answers.
 
     paths        where the lessons folder is (lessons_dir)
     lessonfile   split a lesson file into front matter, prose and fenced blocks
@@ -9,9 +9,12 @@
     display      quizzes as plain text (choices, networks, runs, revealed answers)
     network_spec numeric quizzes whose answer the engine computes (delta[0][1], ...)
     runs         predict quizzes: train the lesson's network and see what happens
+    variants     fresh numbers or a fresh seed for a quiz whose answer was shown
     engine_source the real source of an engine function, for ```engine blocks
-    mathparse, expr, symbolic, judge, drills: typed math, judged by sampling
+
+Typed math (parsing it, judging it, drills) is tutor.maths, which this package
+uses and which never imports it.
 
 Import from the submodules (tutor.course.loader.load_course, ...): this file
-imports nothing, so `import tutor.course.mathparse` costs only what mathparse needs.
+imports nothing, so `import tutor.course.loader` costs only what loader needs.
 """

@@ -2,7 +2,7 @@
 
 `check_answer(quiz, text)` is what the plain-text `tutor quiz` and the app's quiz
 widgets both call, so that an answer is judged the same way everywhere. Typed
-math goes to tutor.course.judge (numeric sampling, never eval); numbers, choices
+math goes to tutor.maths.judge (numeric sampling, never eval); numbers, choices
 and predictions are read here.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
 
 def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None,
             ranges) -> Verdict:
-    from tutor.course.judge import judge
+    from tutor.maths.judge import judge
 
     judgement = judge(text, expected, variables=variables, function=function,
                       ranges={name: (low, high) for name, low, high in ranges})
@@ -138,7 +138,7 @@ def read_number(text: str) -> float | None:
 
 def _arithmetic(text: str) -> float | None:
     """The value of an expression without variables (e, π and functions allowed), if finite."""
-    from tutor.course.mathparse import ParseError, parse
+    from tutor.maths.mathparse import ParseError, parse
 
     try:
         tree = parse(text, ("x",))

@@ -251,7 +251,7 @@ def _build_quiz(table, lines, problems, lesson_id, number, depth, folder=None) -
 
 
 def _parses(fields: _Fields, key: str, text: str, variables: tuple[str, ...]) -> bool:
-    from tutor.course.mathparse import ParseError, parse
+    from tutor.maths.mathparse import ParseError, parse
 
     try:
         parse(text, variables)
@@ -277,7 +277,7 @@ def _derivative_spec(fields: _Fields, depth: Depth) -> DerivativeSpec | None:
         return None
     if depth < Depth.MATH:  # checked by check-lessons; the app's start-up skips SymPy
         return DerivativeSpec(function=function, given=expected, variable=variable, ranges=ranges)
-    from tutor.course.judge import derivative_of, is_derivative
+    from tutor.maths.judge import derivative_of, is_derivative
 
     try:
         true_derivative = derivative_of(function, variable)

@@ -87,7 +87,7 @@ def reveal(quiz: Quiz) -> str:
     """The right answer, stated, for a learner who gives up."""
     spec = quiz.spec
     if quiz.kind in ("derivative", "expression"):
-        from tutor.course.mathparse import parse
+        from tutor.maths.mathparse import parse
 
         variables = (spec.variable,) if quiz.kind == "derivative" else spec.variables
         return f"The answer: {parse(spec.expected, variables).pretty()}"

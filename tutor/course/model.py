@@ -69,7 +69,7 @@ class DerivativeSpec:
     def expected(self) -> str:
         if self.given:
             return self.given
-        from tutor.course.judge import derivative_of  # SymPy: only when a quiz needs it
+        from tutor.maths.judge import derivative_of  # SymPy: only when a quiz needs it
 
         return derivative_of(self.function, self.variable)
 

@@ -12,7 +12,7 @@ opens it and says what had to be repaired; `Progress` is the store with every qu
     store        Store: open (WAL, quick_check, migrate, identity), repair, transactions
     quizzes      answers, shown answers, hints, quiz states and scores
     lessons      finished lessons and the last lesson open
-    drills       each drill family's Leitner box and due time (rules: tutor.course.leitner)
+    drills       each drill family's Leitner box and due time (rules: tutor.maths.leitner)
     runs         saved training runs (only tests use them so far)
 """
 from __future__ import annotations

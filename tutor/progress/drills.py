@@ -1,13 +1,13 @@
 """The drill schedule: each drill family's Leitner box and when it is due again.
 
-The rules that move a family between boxes are tutor.course.leitner's, beside the
+The rules that move a family between boxes are tutor.maths.leitner's, beside the
 drill plan that asks for due families first; this module only keeps their results.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tutor.course.leitner import next_box, next_due
+from tutor.maths.leitner import next_box, next_due
 from tutor.progress.store import Store, need_id, timestamp
 
 

@@ -1,6 +1,6 @@
 """Generated derivative drills in the app, the due ones first (spaced repetition).
 
-The same rules as `tutor drill` (tutor.course.drill_plan): due families first,
+The same rules as `tutor drill` (tutor.maths.drill_plan): due families first,
 the level follows the streak, the first judged answer to each drill moves its
 family's Leitner box. Generating a drill (SymPy differentiates it) and judging
 run in a worker thread.
@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tutor.course.drill_plan import DrillPlan
+from tutor.maths.drill_plan import DrillPlan
 
 
 class DrillScreen(Screen):
@@ -80,7 +80,7 @@ class DrillScreen(Screen):
             self.app.call_from_thread(self._show_drill, drill, family is not None)
 
     def _show_drill(self, drill, due: bool) -> None:
-        from tutor.course.mathparse import parse
+        from tutor.maths.mathparse import parse
 
         self.drill = drill
         self.recorded = False
@@ -104,7 +104,7 @@ class DrillScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-judge")
     def _judge(self, drill, text: str) -> None:
-        from tutor.course.judge import judge
+        from tutor.maths.judge import judge
 
         try:
             judgement = judge(text, drill.expected, function=drill.function)
@@ -132,7 +132,7 @@ class DrillScreen(Screen):
                            "[dim]Try again, or show the answer.[/]")
 
     def action_show_answer(self) -> None:
-        from tutor.course.mathparse import parse
+        from tutor.maths.mathparse import parse
 
         if self.drill is None:
             return

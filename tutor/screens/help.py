@@ -64,7 +64,7 @@ WIDGET_KEYS = [
 ]
 
 
-# What tutor.course.mathparse reads (keep in step with it: tests/tutor/test_help_text.py
+# What tutor.maths.mathparse reads (keep in step with it: tests/tutor/test_help_text.py
 # parses the examples).
 TYPING_MATH = """Answers are judged by evaluating them at many points, so any equal form is right:
 `sigmoid(x)*(1-sigmoid(x))` and `exp(-x)/(1+exp(-x))^2` are both accepted.

@@ -1,6 +1,6 @@
 """Leitner's rules for spacing drills: which box a drill family moves to, and when it is due.
 
-The drill plan (tutor.course.drill_plan) asks for due families first; the progress
+The drill plan (tutor.maths.drill_plan) asks for due families first; the progress
 store (tutor.progress.drills) keeps each family's box and due time and moves them
 by these rules. Standard library only, so the store can use them without loading
 the math that generates drills.

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from tutor.course.expr import Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable
+from tutor.maths.expr import Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable
 
 
 class sigmoid(sp.Function):

@@ -3,7 +3,7 @@
 Shared by `tutor drill` (plain text) and the app's drill screen, so both follow
 one set of rules:
 - families the progress store says are due come first (spaced repetition by
-  Leitner's boxes, tutor.course.leitner); otherwise a new drill is generated at
+  Leitner's boxes, tutor.maths.leitner); otherwise a new drill is generated at
   the current level;
 - variety: a family drilled in the last RECENT drills waits (a missed family is due
   at once, and used to come back ten times in a row), unless no other family is left,
@@ -16,7 +16,7 @@ one set of rules:
 """
 from __future__ import annotations
 
-from tutor.course import drills
+from tutor.maths import drills
 
 LEVEL_UP = 4
 LEVEL_DOWN = 2

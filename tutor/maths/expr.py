@@ -10,9 +10,9 @@ Every node can
   (x in relu(x), x − 0 in x > 0), so the judge can keep away from kinks,
 - print itself in normal notation, `σ(x)·(1 − σ(x))`, for the learner,
   or in the parser's own syntax, `sigmoid(x)*(1 - sigmoid(x))`,
-- build the SymPy expression it stands for (tutor.course.symbolic, imported lazily).
+- build the SymPy expression it stands for (tutor.maths.symbolic, imported lazily).
 
-Nothing here reads text: tutor.course.mathparse builds the trees.
+Nothing here reads text: tutor.maths.mathparse builds the trees.
 """
 from __future__ import annotations
 
@@ -144,8 +144,8 @@ class Expr:
         return self._render(pretty=False)[0]
 
     def to_sympy(self, elementary: bool = False):
-        """The SymPy expression this tree stands for (imports SymPy; see tutor.course.symbolic)."""
-        from tutor.course.symbolic import to_sympy
+        """The SymPy expression this tree stands for (imports SymPy; see tutor.maths.symbolic)."""
+        from tutor.maths.symbolic import to_sympy
 
         return to_sympy(self, elementary=elementary)
 

@@ -37,10 +37,10 @@ from typing import Mapping
 
 import numpy as np
 
-from tutor.course.expr import (
+from tutor.maths.expr import (
     BINARY_OPERATIONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
 )
-from tutor.course.mathparse import ParseError, parse
+from tutor.maths.mathparse import ParseError, parse
 
 RELATIVE_TOLERANCE = 1e-10
 MAGNITUDE_TOLERANCE = 1e-13  # times M, the sum of the sizes of the terms (rounding error)
@@ -176,7 +176,7 @@ def derivative_of(function_text: str, variable: str = "x") -> str:
     """
     import sympy
 
-    from tutor.course.symbolic import from_sympy, symbol
+    from tutor.maths.symbolic import from_sympy, symbol
 
     tree = parse(function_text, (variable,))
     derivative = sympy.diff(tree.to_sympy(), symbol(variable))

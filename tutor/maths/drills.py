@@ -16,8 +16,8 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from tutor.course.judge import derivative_of
-from tutor.course.mathparse import parse
+from tutor.maths.judge import derivative_of
+from tutor.maths.mathparse import parse
 
 
 @dataclass(frozen=True)

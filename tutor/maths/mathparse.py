@@ -41,7 +41,7 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-from tutor.course.expr import (
+from tutor.maths.expr import (
     COMPARISONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
 )
 
