@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Button, Input, RadioSet
+from lab_fixtures import until
 from tutor_fixtures import screen_text, settle, wait_for_course, write_lessons
 
 from tutor.app import TutorApp
@@ -175,11 +176,13 @@ async def test_every_quiz_answers_from_the_keyboard_alone(make_app, progress_pat
         # The buttons keep the focus: Tab, Enter on the last hint, and on Show answer.
         cube = quiz(screen, "cube")
         hint = cube.query_one(".quiz-hint", Button)
-        for _ in range(2):
+        for shown in (1, 2):
+            # A Button ignores a press while its 0.2 s press effect (class -active) lasts.
+            await until(pilot, lambda: not hint.has_class("-active"), "the hint button's press effect to end")
             hint.focus()
             await pilot.press("enter")
-            await pilot.pause()
-        assert cube.hints_shown == 2 and app.focused is cube.query_one(Input)
+            await until(pilot, lambda: cube.hints_shown == shown, f"hint {shown} to show")
+        assert app.focused is cube.query_one(Input)
         giveup = cube.query_one(".quiz-giveup", Button)
         giveup.focus()
         await pilot.press("enter")
