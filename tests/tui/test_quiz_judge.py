@@ -50,3 +50,32 @@ async def test_a_deeply_nested_answer_gets_a_verdict_and_verdicts_are_not_double
         assert "Not yet" in wrong and "Not yet. Not yet" not in wrong and "Not quite" not in wrong
         right = await _feedback_after(app, pilot, cube, "3x^2")
         assert "✓ Right. Read as: 3x²." in right and "Correct" not in right
+
+
+async def test_a_judgement_past_its_deadline_is_abandoned_and_the_quiz_answers_again(tmp_path, monkeypatch):
+    # Issue 11: a judge that runs past its budget left "Checking…" for ever at 100% CPU.
+    import threading
+
+    from tutor.maths import judge as judge_module
+
+    release = threading.Event()
+    real_judge = judge_module._judge
+    monkeypatch.setattr(judge_module, "DEADLINE_S", 0.3)
+    monkeypatch.setattr(judge_module, "_judge",
+                        lambda answer, *rest: release.wait(60) if answer == "x^9" else real_judge(answer, *rest))
+    lessons = write_lessons(tmp_path / "lessons")
+    app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_course(app, pilot)
+            await pilot.press("enter")
+            end = time.monotonic() + 30
+            while not isinstance(app.screen, LessonScreen) and time.monotonic() < end:
+                await pilot.pause()
+            cube = app.screen.query_one("#quiz-cube", QuizWidget)
+            stuck = await _feedback_after(app, pilot, cube, "x^9")
+            assert "took more than 0.3 s to check, so it was abandoned" in stuck
+            right = await _feedback_after(app, pilot, cube, "3x^2")  # the quiz is not busy
+            assert "✓ Right." in right
+    finally:
+        release.set()

@@ -617,3 +617,46 @@ def test_values_in_a_counterexample_are_shown_with_the_digits_that_differ():
     verdict = judge("x*(1 + 1e-8)", "x")
     right, yours = re.search(r"right value is (\S+), yours is (\S+)\.", verdict.feedback).groups()
     assert right != yours and len(yours.replace("−", "")) >= 10
+
+
+# ----- the deadline: a judgement that runs far past its budget is abandoned -----------
+
+
+def test_a_judgement_past_its_deadline_is_abandoned_and_is_not_a_try(monkeypatch):
+    # Issue 11: a judge that still runs past its budget is abandoned, the learner is told.
+    import threading
+
+    from tutor.maths import judge as judge_module
+
+    release = threading.Event()
+    monkeypatch.setattr(judge_module, "DEADLINE_S", 0.2)
+    monkeypatch.setattr(judge_module, "_judge", lambda *args: release.wait(60))
+    try:
+        verdict = judge_module.judge("2*x", "2*x")
+    finally:
+        release.set()
+    assert verdict.diagnosis == "too-slow" and not verdict.correct and not verdict.attempt
+    assert "took more than 0.2 s to check, so it was abandoned" in verdict.feedback
+
+
+def test_the_deadline_hands_back_results_and_author_errors():
+    from tutor.maths.deadline import within
+    from tutor.maths.mathparse import ParseError
+
+    assert judge("2*x", "x + x").correct  # through the deadline, as always
+    with pytest.raises(ParseError):  # an author's unreadable expected answer still raises
+        judge("2*x", "2*/x")
+    assert within(5, divmod, 7, 2) == (3, 1)
+
+
+def test_quitting_is_never_held_up_by_an_abandoned_judgement():
+    # Issue 11: after Ctrl+Q the process stayed alive while the judge ran on.
+    import subprocess
+    import sys
+
+    program = ("import threading, tutor.maths.judge as j\n"
+               "j.DEADLINE_S = 0.1\n"
+               "j._judge = lambda *args: threading.Event().wait()  # never returns\n"
+               "print(j.judge('x', 'x').diagnosis)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "too-slow", done.stderr

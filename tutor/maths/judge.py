@@ -20,7 +20,9 @@ as edX, Khan Academy and WeBWorK judge typed math (FACTS.md):
 
 The work is bounded by the answer's structure: a tree of more than MAX_NODES nodes,
 or one whose kinks would take more than MAX_WORK node evaluations, gets the verdict
-"too complex to check" before anything is sampled.
+"too complex to check" before anything is sampled. As a safety net, a judgement
+still running after DEADLINE_S is abandoned (tutor.maths.deadline), so that neither
+the app nor quitting it ever waits on the judge.
 When the answer is wrong, the judge looks for the usual slips: the function
 itself instead of its derivative, the opposite sign, a constant factor (a
 forgotten inner derivative), an answer right only for x > 0 or only for x < 0.
@@ -40,6 +42,7 @@ import numpy as np
 from tutor.maths.expr import (
     BINARY_OPERATIONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
 )
+from tutor.maths.deadline import TooSlow, within
 from tutor.maths.mathparse import ParseError, parse
 
 RELATIVE_TOLERANCE = 1e-10
@@ -52,6 +55,7 @@ SEED = 20_170_301
 WIDE = 6.0  # beyond this |x| a point is "wide": an overflow there is not the learner's fault
 MAX_NODES = 1_000  # nodes of an answer's tree (500 characters make at most about 500)
 MAX_WORK = 50_000  # node evaluations spent on an answer's kinks
+DEADLINE_S = 5.0  # a judgement still running after this is abandoned (its budget is 0.2 s)
 
 Ranges = Mapping[str, tuple[float, float]]
 
@@ -62,7 +66,7 @@ class Judgement:
 
     `understood` is the answer in normal notation as the parser read it (empty when
     it could not be read); `diagnosis` names the slip when one was recognised:
-    "parse-error", "too-complex", "restates-question", "function-not-derivative",
+    "parse-error", "too-complex", "too-slow", "restates-question", "function-not-derivative",
     "sign", "offset", "factor", "only-positive", "only-negative" or "undefined".
     `detail` is the feedback without its leading verdict word ("Correct." / "Not
     quite."), for front ends that show the verdict with a mark of their own.
@@ -81,7 +85,7 @@ class Judgement:
 
 
 # Diagnoses that mean "this was not an answer to judge": the learner is told why, no attempt counts.
-NOT_ATTEMPTS = ("parse-error", "too-complex", "restates-question")
+NOT_ATTEMPTS = ("parse-error", "too-complex", "too-slow", "restates-question")
 
 
 def judge(answer: str, expected: str, variables: tuple[str, ...] = ("x",),
@@ -94,7 +98,19 @@ def judge(answer: str, expected: str, variables: tuple[str, ...] = ("x",),
     {"a": (0, 1)}. Learner text never raises: unreadable text is a wrong answer whose
     feedback says why. Author text that does not parse raises ParseError (a ValueError);
     check-lessons reports it first.
+    A judgement still running after DEADLINE_S (far past its budget) is abandoned
+    with the verdict "took too long", which is not counted as a try.
     """
+    try:
+        return within(DEADLINE_S, _judge, answer, expected, tuple(variables), function, ranges)
+    except TooSlow:
+        return _refused(f"This answer took more than {DEADLINE_S:g} s to check, so it was "
+                        "abandoned; write it more simply.", "", "too-slow")
+
+
+def _judge(answer: str, expected: str, variables: tuple[str, ...], function: str | None,
+           ranges: Ranges | None) -> Judgement:
+    """judge() without its deadline."""
     variables = tuple(variables)
     right = parse(expected, variables)
     original = parse(function, variables) if function is not None else None
