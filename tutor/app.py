@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 SLOW_LINK_ENV = "NN_TUTOR_SLOW_LINK"
 
+# Loading and checking every lesson takes about a second; past this it is abandoned.
+LOAD_DEADLINE_S = 60.0
+
 # Below this size the layout cannot be read; a notice replaces it (DESIGN.md section 7).
 MIN_WIDTH = 40
 MIN_HEIGHT = 12
@@ -165,16 +168,26 @@ class TutorApp(App):
         from tutor.course.model import Course, Problem
         from tutor.course.paths import lessons_dir
 
+        from tutor.maths.deadline import TooSlow, within
+
+        folder = Path(self.lessons_dir) if self.lessons_dir is not None else lessons_dir()
         for depth in (Depth.QUICK, Depth.MATH):
-            try:
-                course = load_course(self.lessons_dir, depth=depth)
+            abandoned = False
+            try:  # a file that never finishes reading (a hung network drive) must not hold the app
+                course = within(LOAD_DEADLINE_S, load_course, self.lessons_dir, depth=depth)
+            except TooSlow:
+                abandoned = True
+                course = Course(folder, (), (Problem(folder, 0, f"the lessons took more than "
+                                                                f"{LOAD_DEADLINE_S:g} s to load, so loading "
+                                                                "was abandoned"),))
             except Exception as error:  # a loader bug must leave the app (and the Lab) usable
-                folder = Path(self.lessons_dir) if self.lessons_dir is not None else lessons_dir()
                 course = Course(folder, (), (Problem(folder, 0, f"the lessons could not be loaded "
                                                                 f"({type(error).__name__}: {error})"),))
             if get_current_worker().is_cancelled:
                 return
             self.call_from_thread(self._set_course, course)
+            if abandoned:
+                return
 
     def _set_course(self, course: Course) -> None:
         self.course = course

@@ -49,3 +49,27 @@ async def test_escape_sequences_in_a_lesson_are_shown_not_sent_to_the_terminal(t
             await pilot.pause(0.05)
         assert "␛]2;PWNED-TITLE␇" in screen_text(app)
         assert "\x1b]2;" not in app.export_screenshot()
+
+
+async def test_a_lesson_load_that_never_ends_is_abandoned_and_the_app_stays_usable(tmp_path, monkeypatch):
+    # Issue 11: a read that never returns (a FIFO then, a hung network drive now) left the app
+    # on "Loading the lessons…" and kept the process alive after Ctrl+Q.
+    import threading
+
+    import tutor.app
+    from tutor.course import loader
+
+    release = threading.Event()
+    monkeypatch.setattr(tutor.app, "LOAD_DEADLINE_S", 0.3)
+    monkeypatch.setattr(loader, "load_course", lambda *args, **kwargs: release.wait(60))
+    app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=write_lessons(tmp_path / "lessons"))
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            deadline = asyncio.get_running_loop().time() + GIVE_UP_SECONDS
+            while app.course is None and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            await pilot.pause()
+            assert app.course is not None and app.course.lessons == ()
+            assert "took more than 0.3 s to load, so loading was abandoned" in str(app.screen.query_one("#problems").render())
+    finally:
+        release.set()

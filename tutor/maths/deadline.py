@@ -3,8 +3,9 @@
 Python cannot stop a thread, so the work runs in a daemon thread and the caller
 waits for it at most `seconds`: past that the caller goes on (and is told so by
 TooSlow), and the abandoned thread can never keep the process alive when the
-learner quits. The judge uses it as a safety net: its work is bounded by the
-answer's structure, so in practice nothing comes near the deadline.
+learner quits. The judge uses it as a safety net (its work is bounded by the
+answer's structure, so in practice nothing comes near the deadline), and so does
+the app's loading of the lessons (a file on a hung network drive never returns).
 """
 from __future__ import annotations
 
