@@ -53,7 +53,7 @@ class EpochRecord:
     test_accuracy: float | None
     lr: float                   # the learning rate in force during this epoch
     weight_norms: tuple[float, ...]    # ‖W^l‖ (Frobenius), after the epoch
-    delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons
+    delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons, mean over the batches
     gradient_norms: tuple[float, ...]  # ‖∂L/∂W^l‖, mean over the epoch's batches
     tracked: tuple[float, ...]         # the tracked individual weights, after the epoch
     diverged: bool = False
