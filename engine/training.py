@@ -192,7 +192,7 @@ class Trainer:
             accuracy=sum(corrects) / len(self.X) if self.classify else None,
             test_accuracy=test_accuracy,
             lr=self.optimizer.lr,
-            weight_norms=tuple(np.linalg.norm(W) for W in net.weights),
+            weight_norms=tuple(float(np.linalg.norm(W)) for W in net.weights),
             delta_means=_mean_per_layer(delta_means),
             gradient_norms=_mean_per_layer(gradient_norms),
             tracked=tuple(net.theta[self._tracked_at].tolist()),   # read from θ, where they sit
@@ -220,16 +220,15 @@ class Trainer:
 
 def _mean_per_layer(per_batch) -> tuple[float, ...]:
     """Per-layer numbers of each batch (one tuple per batch): each layer's mean over the batches."""
-    return tuple(sum(layer) / len(per_batch) for layer in zip(*per_batch))
+    return tuple(float(sum(layer)) / len(per_batch) for layer in zip(*per_batch))
 
 
 def _labels(Y: np.ndarray) -> np.ndarray:
-    """The class of each target row: y > 1/2 for one output, the argmax for several."""
+    """The class of each row, of targets or of outputs: y > 1/2 for one output, the
+    argmax for several."""
     return Y > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
 
 
 def _count_correct(a: np.ndarray, labels: np.ndarray) -> int:
-    """Samples classified right: a > 1/2 for one output, the argmax for several."""
-    if a.shape[1] == 1:
-        return np.count_nonzero((a > 0.5) == labels)
-    return np.count_nonzero(a.argmax(axis=1) == labels)
+    """Samples classified right: the class the outputs a pick is the target's."""
+    return int(np.count_nonzero(_labels(a) == labels))
