@@ -53,8 +53,8 @@ def gradcheck(net: Network, X, Y, loss: str = "bce", h: float = 1e-5) -> dict[st
     gradients = net.backward(X, Y, loss, train=False)
     errors = {}
     for l in range(net.layers):
-        errors[f"W{l + 1}"] = relative_error(gradients.weights[l],
+        errors[f"W{l + 1}"] = relative_error(gradients.nabla_w[l],
                                              numerical_gradient(net, X, Y, loss, net.weights[l], h))
-        errors[f"b{l + 1}"] = relative_error(gradients.biases[l],
+        errors[f"b{l + 1}"] = relative_error(gradients.nabla_b[l],
                                              numerical_gradient(net, X, Y, loss, net.biases[l], h))
     return errors

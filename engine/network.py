@@ -12,7 +12,8 @@ Backpropagation computes delta^l = ∂C_x/∂z^l for each sample (Nielsen's four
     BP3  ∂L/∂b^l = mean over the batch of delta^l
     BP4  ∂L/∂W^l = a^(l-1)ᵀ @ delta^l / n
 
-In code, lists are indexed from 0: weights[0] is W^1, deltas[-1] is delta^L.
+In code, lists are indexed from 0: weights[0] is W^1, deltas[-1] is delta^L, and
+nabla_w[0], nabla_b[0] are ∂L/∂W^1, ∂L/∂b^1 (the names of Nielsen's network.py).
 """
 from __future__ import annotations
 
@@ -37,14 +38,15 @@ class NetworkFileError(ValueError):
 class Gradients:
     """What one backward pass finds, for a batch of n samples.
 
-    The gradients sit in one vector ∇θ (`flat`), laid out as Network.theta, so that an
-    optimizer steps with it as it is; `weights` and `biases` are views of it per layer.
+    The gradients sit in one vector ∇θ (`nabla_theta`), laid out as Network.theta, so
+    that an optimizer steps with it as it is; `nabla_w` and `nabla_b` are views of it
+    per layer, as in Nielsen's network.py.
     """
 
-    flat: np.ndarray            # ∇θ: all ∂L/∂W^l, then all ∂L/∂b^l, in the order of θ
-    weights: list[np.ndarray]   # ∂L/∂W^l, shapes as the weights
-    biases: list[np.ndarray]    # ∂L/∂b^l
-    loss: float = math.nan      # L, the mean of C_x over the batch
+    nabla_theta: np.ndarray       # ∇θ: all ∂L/∂W^l, then all ∂L/∂b^l, in the order of θ
+    nabla_w: list[np.ndarray]     # ∂L/∂W^l, shapes as the weights
+    nabla_b: list[np.ndarray]     # ∂L/∂b^l
+    loss: float = math.nan        # L, the mean of C_x over the batch
     deltas: list[np.ndarray] = field(default_factory=list)  # delta^l = ∂C_x/∂z^l, shape (n, fan_out), per sample
     zs: list[np.ndarray] = field(default_factory=list)      # z^l, per sample
     activations: list[np.ndarray] = field(default_factory=list)  # a^0 = X, a^1, ..., a^L
@@ -153,38 +155,33 @@ class Network:
         return {"sizes": self.sizes, "activation": self.activation.name,
                 "output": self.output.name, "init": self.init, "seed": self.seed}
 
-    def _activation_of(self, l):
-        """The activation of weight layer l (0-based): hidden, or the output at the last."""
-        return self.output if l == len(self.weights) - 1 else self.activation
-
     def forward(self, X, train=False):
         """a^L for the inputs X (rows are samples)."""
-        a = np.asarray(X, dtype=np.float64)
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ W + b
-            f = self._activation_of(l)
-            a = f.sample(z, self.rng)[0] if train and l < self.layers - 1 else f(z)
-        return a
+        zs, activations, _ = self.feedforward(X, train, derivatives=False)
+        return activations[-1]
 
-    def feedforward(self, X, train=False):
-        """Forward pass keeping what backpropagation needs.
+    def feedforward(self, X, train=False, derivatives=True):
+        """The forward pass, layer by layer, keeping what backpropagation needs.
 
-        Returns (zs, activations, fprimes): z^l, a^l (a^0 = X) and f'(z^l) for the
-        hidden layers (the output layer's derivative is the loss's business, BP1).
+        Returns (zs, activations, fprimes): z^l and a^l for l = 1..L, with a^0 = X
+        first in activations, and f'(z^l) for the hidden layers (the output layer's
+        derivative is the loss's business, BP1). In training (train=True) RReLU draws
+        its random slopes; derivatives=False skips f'(z^l) for a pass that needs none.
         """
         a = np.asarray(X, dtype=np.float64)
         zs, activations, fprimes = [], [a], []
-        last = len(self.weights) - 1
+        L = self.layers
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ W + b
-            if l == last:
+            if l == L - 1:
                 a = self.output(z)
             elif train:
                 a, fprime = self.activation.sample(z, self.rng)
                 fprimes.append(fprime)
             else:
-                a, fprime = self.activation(z), self.activation.derivative(z)
-                fprimes.append(fprime)
+                a = self.activation(z)
+                if derivatives:
+                    fprimes.append(self.activation.derivative(z))
             zs.append(z)
             activations.append(a)
         return zs, activations, fprimes
@@ -199,21 +196,22 @@ class Network:
         check_pairing(self.output.name, loss)
         Y = np.asarray(Y, dtype=np.float64)
         zs, activations, fprimes = self.feedforward(X, train)
-        n = Y.shape[0]
+        n = len(Y)
         if out is None:
-            nabla = np.empty_like(self.theta)                                        # ∇θ
-            out = Gradients(nabla, *self.split(nabla))
-        elif out.flat.shape != self.theta.shape:
-            raise ValueError(f"out holds {out.flat.size} gradients, the network {self.theta.size} parameters")
+            nabla_theta = np.empty_like(self.theta)
+            out = Gradients(nabla_theta, *self.split(nabla_theta))
+        elif out.nabla_theta.shape != self.theta.shape:
+            raise ValueError(f"out holds {out.nabla_theta.size} gradients, the network {self.theta.size} parameters")
+        nabla_w, nabla_b = out.nabla_w, out.nabla_b   # views of ∇θ: [...] = writes into it
 
-        L = len(self.weights)
+        L = self.layers
         deltas = [None] * L
-        deltas[-1] = cost.delta(zs[-1], activations[-1], Y, self.output)           # BP1
+        deltas[-1] = cost.delta(zs[-1], activations[-1], Y, self.output)          # BP1
         for l in range(L - 2, -1, -1):
-            deltas[l] = (deltas[l + 1] @ self.weights[l + 1].T) * fprimes[l]      # BP2
-        for l, delta in enumerate(deltas):  # ∂L/∂b^l and ∂L/∂W^l, written into ∇θ
-            np.divide(delta.sum(axis=0), n, out=out.biases[l])                    # BP3
-            np.divide(activations[l].T @ delta, n, out=out.weights[l])            # BP4
+            deltas[l] = (deltas[l + 1] @ self.weights[l + 1].T) * fprimes[l]     # BP2
+        for l, delta in enumerate(deltas):
+            nabla_b[l][...] = delta.sum(axis=0) / n                              # BP3
+            nabla_w[l][...] = activations[l].T @ delta / n                       # BP4
 
         out.loss = float(cost.cost(zs[-1], activations[-1], Y).sum() / n)
         out.deltas, out.zs, out.activations = deltas, zs, activations
@@ -221,13 +219,12 @@ class Network:
 
     def evaluate(self, X, Y, loss="bce") -> tuple[np.ndarray, float]:
         """(a^L, L) on (X, Y) in evaluation mode: the outputs and the mean loss."""
-        a = np.asarray(X, dtype=np.float64)
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ W + b
-            a = self._activation_of(l)(z)
-        return a, float(LOSSES[loss].cost(z, a, np.asarray(Y, dtype=np.float64)).mean())
+        zs, activations, _ = self.feedforward(X, derivatives=False)
+        cost = LOSSES[loss].cost(zs[-1], activations[-1], np.asarray(Y, dtype=np.float64))
+        return activations[-1], float(cost.mean())
 
     def copy(self) -> "Network":
+        """A twin with its own θ (a copy of this one's) and a fresh training-noise generator."""
         twin = Network.__new__(Network)
         twin.__dict__.update(self.__dict__)
         twin.set_parameters([W.copy() for W in self.weights], [b.copy() for b in self.biases])

@@ -27,9 +27,23 @@ DIVERGING_FACTOR = 10.0
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """The weights and biases after `epoch` epochs (0: the initial ones), as copies
+    that training leaves alone."""
+
     epoch: int
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
+
+    @classmethod
+    def of(cls, epoch: int, net: Network) -> "Checkpoint":
+        return cls(epoch, tuple(W.copy() for W in net.weights), tuple(b.copy() for b in net.biases))
+
+    def network(self, like: Network) -> Network:
+        """A network with `like`'s layers and activations and these weights: one to
+        evaluate while `like` trains on."""
+        twin = like.copy()
+        twin.set_parameters(self.weights, self.biases)  # copies: the checkpoint stays as it is
+        return twin
 
 
 @dataclass(slots=True)
@@ -43,7 +57,7 @@ class EpochRecord:
     test_accuracy: float | None
     lr: float                   # the learning rate in force during this epoch
     weight_norms: tuple[float, ...]    # ‖W^l‖ (Frobenius), after the epoch
-    delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons
+    delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons, mean over the batches
     gradient_norms: tuple[float, ...]  # ‖∂L/∂W^l‖, mean over the epoch's batches
     tracked: tuple[float, ...]         # the tracked individual weights, after the epoch
     diverged: bool = False
@@ -161,8 +175,7 @@ class Trainer:
 
     def checkpoint(self) -> Checkpoint:
         """Copy the current weights (kept in self.checkpoints under this epoch)."""
-        saved = Checkpoint(self.epoch, tuple(W.copy() for W in self.net.weights),
-                           tuple(b.copy() for b in self.net.biases))
+        saved = Checkpoint.of(self.epoch, self.net)
         self.checkpoints[self.epoch] = saved
         return saved
 
@@ -177,28 +190,31 @@ class Trainer:
         return [(X[i:i + size], Y[i:i + size], labels[i:i + size]) for i in range(0, len(X), size)]
 
     def _epoch(self) -> EpochRecord:
-        batches = self._batches()
-        if len(batches) == 1:
-            loss, correct, delta_means, gradient_norms = self._step(*batches[0])
-        else:  # the epoch's means over its batches (and its count of right answers)
-            losses, corrects, delta_means, gradient_norms = zip(*[self._step(*batch) for batch in batches])
-            loss, correct = sum(losses) / len(losses), sum(corrects)
-            delta_means = tuple(np.mean(delta_means, axis=0).tolist())
-            gradient_norms = tuple(np.mean(gradient_norms, axis=0).tolist())
+        """One step per batch, then the record: the steps' numbers averaged over the
+        batches, and the weights' as they are after the last step."""
+        steps = [self._step(*batch) for batch in self._batches()]
+        losses, corrects, delta_means, gradient_norms = zip(*steps)   # one entry per batch
+        loss = sum(losses) / len(steps)
 
         net = self.net
         self.epoch += 1
-        accuracy = correct / len(self.X) if self.classify else None
-        weight_norms = tuple([_norm(W) for W in net.weights])
-        tracked = tuple(net.theta[self._tracked_at].tolist())  # one indexing for all of them
-        # In field order, test values (None) filled in below: keyword arguments would
-        # double the cost of making this slotted dataclass.
-        record = EpochRecord(self.epoch, loss, None, accuracy, None, self.optimizer.lr,
-                             weight_norms, delta_means, gradient_norms, tracked)
+        test_loss = test_accuracy = None
         if self.X_test is not None:
-            a, record.test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
+            a, test_loss = net.evaluate(self.X_test, self.Y_test, self.loss_name)
             if self.classify:
-                record.test_accuracy = _count_correct(a, _labels(self.Y_test)) / len(self.X_test)
+                test_accuracy = _count_correct(a, _labels(self.Y_test)) / len(self.X_test)
+        record = EpochRecord(
+            epoch=self.epoch,
+            loss=loss,
+            test_loss=test_loss,
+            accuracy=sum(corrects) / len(self.X) if self.classify else None,
+            test_accuracy=test_accuracy,
+            lr=self.optimizer.lr,
+            weight_norms=tuple(float(np.linalg.norm(W)) for W in net.weights),
+            delta_means=_mean_per_layer(delta_means),
+            gradient_norms=_mean_per_layer(gradient_norms),
+            tracked=tuple(net.theta[self._tracked_at].tolist()),   # read from θ, where they sit
+        )
         self._follow_loss(loss)
         if not math.isfinite(loss):
             self.diverged_at = self.epoch
@@ -219,50 +235,28 @@ class Trainer:
         elif self.rising_since is None:
             self.rising_since = self.epoch
 
-    def _step(self, X, Y, labels) -> tuple[float, int, tuple[float, ...], tuple[float, ...]]:
+    def _step(self, X, Y, labels) -> tuple[float, int, list[float], list[float]]:
         """One step of gradient descent on a batch. Returns what the step saw: (L, right
         answers, mean |delta^l| per layer, ‖∂L/∂W^l‖ per layer)."""
         g = self._gradients = self.net.backward(X, Y, self.loss_name, train=True, out=self._gradients)
-        self.optimizer.step(self.net.theta, g.flat)
+        self.optimizer.step(self.net.theta, g.nabla_theta)
         return (g.loss,
                 _count_correct(g.activations[-1], labels) if self.classify else 0,
-                tuple([_mean_abs(delta) for delta in g.deltas]),
-                tuple([_norm(nabla_w) for nabla_w in g.weights]))
+                [np.abs(delta).sum() / delta.size for delta in g.deltas],   # over samples and neurons
+                [np.linalg.norm(nabla_w) for nabla_w in g.nabla_w])
 
 
-# Below this many numbers, arithmetic in Python floats beats a NumPy call, whose
-# fixed cost (0.3 to 0.5 µs) is more than the arithmetic: small nets have small layers.
-_FEW = 24
-
-
-def _norm(x: np.ndarray) -> float:
-    """‖x‖, the Frobenius norm: math.hypot over a few numbers, else √(x·x), one BLAS call."""
-    return math.hypot(*x.ravel().tolist()) if x.size <= _FEW else math.sqrt(np.vdot(x, x))
-
-
-def _mean_abs(x: np.ndarray) -> float:
-    """Mean |x|. Σ|x| is summed in Python over a few numbers; up to a thousand it is
-    the dot product x·sign(x), one BLAS call, where np.abs(x).sum() pays about 1 µs
-    of fixed cost for NumPy's reduction machinery; from there np.sign (not
-    vectorised) makes that slower than np.abs."""
-    size = x.size
-    if size <= _FEW:
-        return sum(map(abs, x.ravel().tolist())) / size
-    return (np.vdot(x, np.sign(x)) if size < 1000 else np.abs(x).sum()) / size
+def _mean_per_layer(per_batch) -> tuple[float, ...]:
+    """Per-layer numbers of each batch (one tuple per batch): each layer's mean over the batches."""
+    return tuple(float(sum(layer)) / len(per_batch) for layer in zip(*per_batch))
 
 
 def _labels(Y: np.ndarray) -> np.ndarray:
-    """The class of each target row: y > 1/2 for one output, the argmax for several."""
+    """The class of each row, of targets or of outputs: y > 1/2 for one output, the
+    argmax for several."""
     return Y > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
 
 
-# 1/2 as a 0-d array: NumPy 2 compares an array with it in about half the time it
-# takes with the Python float 0.5, which it first converts.
-_HALF = np.array(0.5)
-
-
 def _count_correct(a: np.ndarray, labels: np.ndarray) -> int:
-    """Samples classified right: a > 1/2 for one output, the argmax for several."""
-    if a.shape[1] == 1:
-        return np.count_nonzero((a > _HALF) == labels)
-    return np.count_nonzero(a.argmax(axis=1) == labels)
+    """Samples classified right: the class the outputs a pick is the target's."""
+    return int(np.count_nonzero(_labels(a) == labels))

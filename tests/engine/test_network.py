@@ -37,8 +37,8 @@ def test_parameter_and_gradient_shapes():
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(7, 3)), targets_for("softmax", rng, (7, 2))
     g = net.backward(X, Y, "cross_entropy")
-    assert [W.shape for W in g.weights] == [(3, 5), (5, 4), (4, 2)]
-    assert [b.shape for b in g.biases] == [(5,), (4,), (2,)]
+    assert [W.shape for W in g.nabla_w] == [(3, 5), (5, 4), (4, 2)]
+    assert [b.shape for b in g.nabla_b] == [(5,), (4,), (2,)]
     assert [d.shape for d in g.deltas] == [(7, 5), (7, 4), (7, 2)]
     assert [z.shape for z in g.zs] == [(7, 5), (7, 4), (7, 2)]
     assert [a.shape for a in g.activations] == [(7, 3), (7, 5), (7, 4), (7, 2)]
@@ -55,9 +55,9 @@ def test_backward_follows_bp1_to_bp4():
     delta1 = (delta2 @ net.weights[1].T) * a1 * (1 - a1)         # BP2
     np.testing.assert_allclose(g.deltas[1], delta2, rtol=1e-14)
     np.testing.assert_allclose(g.deltas[0], delta1, rtol=1e-13)
-    np.testing.assert_allclose(g.biases[0], delta1.mean(axis=0), rtol=1e-13)   # BP3
-    np.testing.assert_allclose(g.weights[0], X.T @ delta1 / 6, rtol=1e-13)     # BP4
-    np.testing.assert_allclose(g.weights[1], a1.T @ delta2 / 6, rtol=1e-13)
+    np.testing.assert_allclose(g.nabla_b[0], delta1.mean(axis=0), rtol=1e-13)  # BP3
+    np.testing.assert_allclose(g.nabla_w[0], X.T @ delta1 / 6, rtol=1e-13)    # BP4
+    np.testing.assert_allclose(g.nabla_w[1], a1.T @ delta2 / 6, rtol=1e-13)
 
 
 def test_backward_loss_is_the_mean_cost_that_evaluate_reports():
@@ -88,6 +88,8 @@ def test_forward_pass_on_random_shapes(sizes, batch, activation, output, init, s
     zs, activations, fprimes = net.feedforward(X)
     np.testing.assert_array_equal(a, activations[-1])
     assert len(zs) == len(activations) - 1 == len(fprimes) + 1 == net.layers
+    zs_only, activations_only, none = net.feedforward(X, derivatives=False)   # forward's pass
+    assert none == [] and all(np.array_equal(x, y) for x, y in zip(zs + activations, zs_only + activations_only))
     if output == "sigmoid":
         assert np.all((a >= 0.0) & (a <= 1.0))
         # Strictly inside wherever float64 can tell σ(z) from 0 and 1.
@@ -107,8 +109,8 @@ def test_backward_shapes_on_random_shapes(sizes, batch, activation, output, seed
     X = rng.uniform(-1.0, 1.0, size=(batch, sizes[0]))
     g = net.backward(X, targets_for(output, rng, (batch, sizes[-1])), LOSS_FOR[output])
     assert [d.shape for d in g.deltas] == [(batch, n) for n in sizes[1:]]
-    assert [W.shape for W in g.weights] == [W.shape for W in net.weights]
-    assert [b.shape for b in g.biases] == [b.shape for b in net.biases]
+    assert [W.shape for W in g.nabla_w] == [W.shape for W in net.weights]
+    assert [b.shape for b in g.nabla_b] == [b.shape for b in net.biases]
     assert np.isfinite(g.loss) and g.loss >= 0.0
 
 
@@ -243,11 +245,11 @@ def test_gradients_sit_in_one_vector_laid_out_as_theta():
     rng = np.random.default_rng(1)
     X, Y = rng.normal(size=(4, 3)), rng.uniform(size=(4, 2))
     g = net.backward(X, Y, "bce")
-    assert g.flat.shape == net.theta.shape
-    np.testing.assert_array_equal(g.flat, np.concatenate([a.ravel() for a in g.weights + g.biases]))
-    assert all(np.shares_memory(a, g.flat) for a in g.weights + g.biases)
-    for l, W in enumerate(g.weights):           # ∂L/∂W^l[i, j] sits where W^l[i, j] sits in θ
-        assert W[-1, -1] == g.flat[net.theta_index(l, W.shape[0] - 1, W.shape[1] - 1)]
+    assert g.nabla_theta.shape == net.theta.shape
+    np.testing.assert_array_equal(g.nabla_theta, np.concatenate([a.ravel() for a in g.nabla_w + g.nabla_b]))
+    assert all(np.shares_memory(a, g.nabla_theta) for a in g.nabla_w + g.nabla_b)
+    for l, W in enumerate(g.nabla_w):           # ∂L/∂W^l[i, j] sits where W^l[i, j] sits in θ
+        assert W[-1, -1] == g.nabla_theta[net.theta_index(l, W.shape[0] - 1, W.shape[1] - 1)]
 
 
 def test_backward_into_an_earlier_result_reuses_its_arrays():
@@ -256,12 +258,12 @@ def test_backward_into_an_earlier_result_reuses_its_arrays():
     X1, Y1 = rng.normal(size=(4, 3)), rng.uniform(size=(4, 2))
     X2, Y2 = rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
     first = net.backward(X1, Y1, "bce")
-    flat, weights = first.flat, first.weights
+    nabla_theta, nabla_w = first.nabla_theta, first.nabla_w
     again = net.backward(X2, Y2, "bce", out=first)
     fresh = net.backward(X2, Y2, "bce")
-    assert again is first and again.flat is flat and again.weights[0] is weights[0]
-    np.testing.assert_array_equal(again.flat, fresh.flat)     # the second batch's gradients,
-    assert again.loss == fresh.loss                           # its loss and its deltas
+    assert again is first and again.nabla_theta is nabla_theta and again.nabla_w[0] is nabla_w[0]
+    np.testing.assert_array_equal(again.nabla_theta, fresh.nabla_theta)   # the second batch's gradients,
+    assert again.loss == fresh.loss                                       # its loss and its deltas
     assert [d.shape for d in again.deltas] == [(6, 5), (6, 2)]
     np.testing.assert_array_equal(again.deltas[0], fresh.deltas[0])
     other = Network([3, 4, 2], seed=1).backward(X1, Y1, "bce")

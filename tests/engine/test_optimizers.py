@@ -22,7 +22,7 @@ def test_sgd_step_is_exactly_minus_lr_times_the_gradient():
     net, X, Y = xor_net()
     before = net.copy()
     g = before.backward(X, Y, "bce")
-    expected = [p - 0.5 * grad for p, grad in zip(before.weights + before.biases, g.weights + g.biases)]
+    expected = [p - 0.5 * grad for p, grad in zip(before.weights + before.biases, g.nabla_w + g.nabla_b)]
     Trainer(net, X, Y, loss="bce", lr=0.5).run_epoch()
     for want, got in zip(expected, net.weights + net.biases):
         np.testing.assert_array_equal(got, want)
@@ -51,7 +51,7 @@ def test_sgd_with_minibatches_steps_once_per_batch(monkeypatch):
     assert [len(Xb) for Xb, _ in batches] == [4, 4, 2]
     for Xb, Yb in batches:  # the same steps, one batch at a time
         g = replay.backward(Xb, Yb, "mse")
-        for p, grad in zip(replay.weights + replay.biases, g.weights + g.biases):
+        for p, grad in zip(replay.weights + replay.biases, g.nabla_w + g.nabla_b):
             p -= 0.1 * grad
     for want, got in zip(replay.weights + replay.biases, net.weights + net.biases):
         np.testing.assert_array_equal(got, want)
@@ -99,7 +99,7 @@ def test_changing_lr_between_epochs_takes_effect_at_the_next_epoch():
     g = before.backward(X, Y, "bce")
     record = trainer.run_epoch()
     assert record.lr == 0.3
-    for p, grad, got in zip(before.weights + before.biases, g.weights + g.biases, net.weights + net.biases):
+    for p, grad, got in zip(before.weights + before.biases, g.nabla_w + g.nabla_b, net.weights + net.biases):
         np.testing.assert_array_equal(got, p - 0.3 * grad)
 
 

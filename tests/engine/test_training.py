@@ -8,10 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from engine import MetricsLog, Network, RunConfig, Trainer, datasets, training
+from engine import Checkpoint, MetricsLog, Network, RunConfig, Trainer, datasets, training
 
 XOR = dict(dataset="xor", layers=(2, 4, 1), activation="tanh", output="sigmoid", loss="bce",
            lr=0.5, epochs=10000)
@@ -68,7 +66,7 @@ def test_epoch_record_fields_describe_the_epoch():
     assert len(record.weight_norms) == len(record.delta_means) == len(record.gradient_norms) == 2
     np.testing.assert_allclose(record.weight_norms, [np.linalg.norm(W) for W in net.weights], rtol=1e-14)
     np.testing.assert_allclose(record.delta_means, [np.abs(d).mean() for d in g.deltas], rtol=1e-14)
-    np.testing.assert_allclose(record.gradient_norms, [np.linalg.norm(w) for w in g.weights], rtol=1e-14)
+    np.testing.assert_allclose(record.gradient_norms, [np.linalg.norm(w) for w in g.nabla_w], rtol=1e-14)
     assert trainer.tracked == [(0, 0, 0), (0, 1, 3), (1, 0, 0), (1, 3, 0)]
     assert trainer.tracked_labels == ["W1[0,0]", "W1[1,3]", "W2[0,0]", "W2[3,0]"]
     assert record.tracked == tuple(net.weights[l][i, j] for l, i, j in trainer.tracked)
@@ -76,26 +74,14 @@ def test_epoch_record_fields_describe_the_epoch():
 
 @pytest.mark.parametrize("sizes, batch", [([3, 60, 1], 40), ([2, 3, 1], 4), ([4, 7, 5], 3)])
 def test_norms_and_delta_means_of_small_and_large_layers(sizes, batch):
-    # The record sums in Python over at most _FEW numbers, by BLAS up to a thousand and
-    # with np.abs beyond (see _norm and _mean_abs). [3, 60, 1] on 40 samples has deltas of
-    # 2400 and 40 entries, [2, 3, 1] on 4 has 12 and 4, [4, 7, 5] on 3 has 21 and 15,
-    # and weights of 180 and 60, 6 and 3, 28 and 35.
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(batch, sizes[0])), (rng.random((batch, sizes[-1])) < 0.5).astype(float)
     net = Network(sizes, "tanh", "sigmoid", seed=2)
     g = net.copy().backward(X, Y, "bce")
     record = Trainer(net, X, Y, loss="bce", lr=0.1).run_epoch()
     np.testing.assert_allclose(record.delta_means, [np.abs(d).mean() for d in g.deltas], rtol=1e-14)
-    np.testing.assert_allclose(record.gradient_norms, [np.linalg.norm(w) for w in g.weights], rtol=1e-14)
+    np.testing.assert_allclose(record.gradient_norms, [np.linalg.norm(w) for w in g.nabla_w], rtol=1e-14)
     np.testing.assert_allclose(record.weight_norms, [np.linalg.norm(W) for W in net.weights], rtol=1e-14)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(1, 1200), st.floats(1e-100, 1e100), st.integers(0, 2**32 - 1))
-def test_norm_and_mean_abs_agree_with_numpy_at_every_size(size, scale, seed):
-    x = np.random.default_rng(seed).normal(scale=scale, size=size)
-    assert math.isclose(training._norm(x), np.linalg.norm(x), rel_tol=1e-13)
-    assert math.isclose(training._mean_abs(x), np.abs(x).mean(), rel_tol=1e-13)
 
 
 def test_tracked_weights_are_read_from_their_layer_row_and_column():
@@ -155,6 +141,19 @@ def test_checkpoints_at_powers_of_ten_and_at_the_end_only():
 
     trainer.run(100000 - 12345)  # memory stays bounded: one checkpoint per power of ten
     assert sorted(trainer.checkpoints) == [1, 10, 100, 1000, 10000, 12345, 100000]
+
+
+def test_a_checkpoint_gives_back_a_network_with_its_weights():
+    net, trainer, data = RunConfig(**XOR, seed=1).build()
+    trainer.run(10)
+    saved = trainer.checkpoints[10]
+    outputs = net.forward(data.X)
+    trainer.run(50)                                  # training goes on: the checkpoint stays
+    again = saved.network(net)
+    assert again.sizes == net.sizes and again.activation is net.activation
+    np.testing.assert_array_equal(again.forward(data.X), outputs)
+    again.weights[0] += 1.0                          # the network has its own copy
+    np.testing.assert_array_equal(Checkpoint.of(10, again).weights[0], saved.weights[0] + 1.0)
 
 
 # --- divergence ------------------------------------------------------------------------------

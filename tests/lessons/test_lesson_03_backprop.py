@@ -24,7 +24,7 @@ def test_worked_example_numbers_are_the_engines():
     assert g.activations[2][0, 0] == pytest.approx(0.751365, abs=5e-7)
     assert g.loss == pytest.approx(0.274811, abs=5e-7)
     assert g.deltas[1][0, 0] == pytest.approx(0.138499, abs=5e-7)          # BP1
-    assert g.weights[1][0, 0] == pytest.approx(0.082167, abs=5e-7)         # BP4
+    assert g.nabla_w[1][0, 0] == pytest.approx(0.082167, abs=5e-7)         # BP4
     assert g.deltas[0][0, 0] == pytest.approx(0.013368, abs=5e-7)          # BP2
     a = g.activations[1][0, 0]
     assert a * (1 - a) == pytest.approx(0.241301, abs=5e-7)
@@ -35,7 +35,7 @@ def test_worked_example_quiz_answers():
     assert g.deltas[0][0, 1] == pytest.approx(0.014996, abs=5e-7)
     a = g.activations[1][0, 1]
     assert 1 - a == pytest.approx(0.403116, abs=5e-7)
-    assert g.weights[0][1, 1] == pytest.approx(0.0014996, abs=5e-8)
+    assert g.nabla_w[0][1, 1] == pytest.approx(0.0014996, abs=5e-8)
 
 
 def test_tanh_bce_example():
@@ -68,7 +68,7 @@ def test_gradient_has_the_shape_of_the_weights():
     net = engine.Network([3, 5, 1], activation="tanh", output="sigmoid")
     rng = np.random.default_rng(0)
     g = net.backward(rng.normal(size=(32, 3)), rng.integers(0, 2, size=(32, 1)), loss="bce")
-    assert g.weights[0].shape == (3, 5) == net.weights[0].shape
+    assert g.nabla_w[0].shape == (3, 5) == net.weights[0].shape
 
 
 XOR = dict(dataset="xor", layers=[2, 2, 1], activation="sigmoid", output="sigmoid", loss="mse",

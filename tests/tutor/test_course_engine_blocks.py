@@ -19,6 +19,7 @@ def test_method_source_is_the_engine_source():
     assert source == textwrap.dedent(inspect.getsource(engine.Network.backward))
     assert source.startswith("def backward(")  # dedented
     assert "BP1" in source and "BP4" in source
+    assert "nabla_w" in source and "nabla_b" in source  # the names of Nielsen's network.py
 
 
 def test_class_source():

@@ -195,8 +195,8 @@ def evaluate(spec: NetworkSpec, quantity: str) -> float:
     if name == "delta":
         return float(result.deltas[layer][0, rest[0]])
     if name == "grad_w":
-        return float(result.weights[layer][rest[0], rest[1]])
-    return float(result.biases[layer][rest[0]])
+        return float(result.nabla_w[layer][rest[0], rest[1]])
+    return float(result.nabla_b[layer][rest[0]])
 
 
 def describe_network(spec: NetworkSpec) -> list[str]:
