@@ -67,7 +67,8 @@ class ParameterViews(list):
         if value is not view:
             value = np.asarray(value, dtype=np.float64)
             if value.shape != view.shape:
-                raise ValueError(f"layer {index} needs shape {view.shape}, got {value.shape}")
+                layer = index % len(self) + 1     # as in the book: index 0 holds layer 1
+                raise ValueError(f"layer {layer} (index {index}) needs shape {view.shape}, got {value.shape}")
             view[...] = value
 
 
@@ -234,9 +235,9 @@ class Network:
     # ----- saving and loading ------------------------------------------------
 
     def save(self, path) -> None:
-        """Write the weights, biases and config to an .npz file."""
-        arrays = {f"W{l}": W for l, W in enumerate(self.weights)}
-        arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
+        """Write the weights, biases and config to an .npz file, as arrays W1..WL and b1..bL."""
+        arrays = {f"W{l}": W for l, W in enumerate(self.weights, start=1)}
+        arrays.update({f"b{l}": b for l, b in enumerate(self.biases, start=1)})
         with open(path, "wb") as file:
             np.savez(file, config=np.array(json.dumps(self.config())), **arrays)
 
@@ -253,15 +254,20 @@ class Network:
                 config = json.loads(str(data["config"]))
                 net = cls(config["sizes"], config["activation"], config["output"],
                           config.get("init", "xavier"), config.get("seed", 0))
-                weights = [data[f"W{l}"] for l in range(net.layers)]
-                biases = [data[f"b{l}"] for l in range(net.layers)]
+                # Files saved before layers were numbered from 1 hold W0, b0 for W^1, b^1.
+                first = 0 if "W0" in data.files else 1
+                numbers = range(first, first + net.layers)
+                weights = [data[f"W{l}"] for l in numbers]
+                biases = [data[f"b{l}"] for l in numbers]
         except FileNotFoundError:
             raise NetworkFileError(f"{path}: no such file") from None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, TypeError) as error:
             raise NetworkFileError(f"{path}: not a saved network or damaged ({error})") from None
-        for l, (W, b) in enumerate(zip(weights, biases)):
-            if W.shape != net.weights[l].shape or b.shape != net.biases[l].shape:
-                raise NetworkFileError(f"{path}: layer {l} has shape {W.shape}, expected {net.weights[l].shape}")
+        for l in range(net.layers):
+            for name, read, expected in ((f"W{l + 1}", weights[l], net.weights[l]),
+                                         (f"b{l + 1}", biases[l], net.biases[l])):
+                if read.shape != expected.shape:
+                    raise NetworkFileError(f"{path}: {name} has shape {read.shape}, expected {expected.shape}")
         net.set_parameters(weights, biases)
         return net
 

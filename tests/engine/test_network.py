@@ -3,6 +3,7 @@ training mode inside a network, and saving and loading."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import numpy as np
@@ -233,10 +234,34 @@ def test_loading_arrays_of_the_wrong_shape_is_refused(tmp_path):
     net.save(path)
     with np.load(path) as data:
         arrays = dict(data)
-    arrays["W0"] = np.zeros((5, 5))
+    arrays["W1"] = np.zeros((5, 5))
     np.savez(path, **arrays)
-    with pytest.raises(NetworkFileError, match="layer 0"):
+    with pytest.raises(NetworkFileError, match=r"W1 has shape \(5, 5\), expected \(2, 3\)"):
         Network.load(path)
+    arrays["W1"], arrays["b2"] = net.weights[0], np.zeros(4)
+    np.savez(path, **arrays)
+    with pytest.raises(NetworkFileError, match=r"b2 has shape \(4,\), expected \(1,\)"):
+        Network.load(path)
+
+
+def test_saved_arrays_are_numbered_from_1_as_in_the_book(tmp_path):
+    path = tmp_path / "net.npz"
+    Network([2, 3, 4, 1]).save(path)
+    with np.load(path) as data:
+        assert sorted(data.files) == ["W1", "W2", "W3", "b1", "b2", "b3", "config"]
+
+
+def test_a_file_saved_with_layers_numbered_from_0_still_loads(tmp_path):
+    net = Network([3, 5, 2], "relu", "softmax", seed=4)
+    for b in net.biases:
+        b += 0.5
+    old = tmp_path / "old.npz"   # the layout Network.save wrote before it numbered layers from 1
+    np.savez(old, config=np.array(json.dumps(net.config())),
+             **{f"W{l}": W for l, W in enumerate(net.weights)},
+             **{f"b{l}": b for l, b in enumerate(net.biases)})
+    loaded = Network.load(old)
+    for saved, read in zip(net.weights + net.biases, loaded.weights + loaded.biases):
+        np.testing.assert_array_equal(saved, read)
 
 
 
@@ -287,7 +312,7 @@ def test_weights_stay_views_of_theta_however_they_are_assigned():
     assert net.theta[-1] == 5.0
     net.theta[0] = 7.0                        # and θ is what the forward pass uses
     assert net.weights[0][0, 0] == 7.0
-    with pytest.raises(ValueError, match=r"layer 0 needs shape \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"layer 1 \(index 0\) needs shape \(2, 3\)"):
         net.weights[0] = np.ones((3, 2))
     with pytest.raises(ValueError, match="shapes"):
         net.weights = [np.ones((2, 3))]
