@@ -144,3 +144,15 @@ def test_printed_products_of_rounded_factors():
     assert 0.5 * (0.751365 - 0.01) ** 2 == pytest.approx(0.274811, abs=5e-7)
     assert 0.593270 * 0.40 + 0.596884 * 0.45 + 0.60 == pytest.approx(1.105906, abs=5e-7)
     assert 2 / 9 == pytest.approx(0.22, abs=5e-3)
+
+
+def test_the_lessons_numeric_quizzes_ask_for_the_numbers_above():
+    # Their quantities count layers from 1 as in the book (delta[1][1] is δ¹₂): the keys
+    # are the engine's δ¹₂, ∂C/∂W¹₂₂ and (tanh network) δ¹₁ quoted in the explanations.
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    lesson = load_course(lessons_dir()).lesson("backprop")
+    assert lesson.quiz("hidden-delta").spec.expected == pytest.approx(0.014996, abs=5e-7)
+    assert lesson.quiz("hidden-weight-gradient").spec.expected == pytest.approx(0.0014996, abs=5e-8)
+    assert lesson.quiz("tanh-bce-delta").spec.expected == pytest.approx(-0.205796, abs=5e-7)

@@ -39,3 +39,18 @@ def test_one_lesson_file_with_problems_lists_them(tmp_path, capsys, monkeypatch)
         "01-a.md:9: lab: lr: must be greater than 0 and at most 1e6, got -1",
     ]
     assert captured.err == "3 problems found\n"
+
+
+def test_a_quiz_counting_layers_from_0_is_told_the_books_numbering(tmp_path, capsys, monkeypatch):
+    # Layers counted from 0 until issue 12; a lesson written then names δ¹ delta[0][...].
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "01-a.md").write_text(
+        LESSON.format(id="a", requires="[]") +
+        '```quiz\nkind = "numeric"\nprompt = "P"\nexplanation = "E"\nquantity = "a[-1][1]"\n'
+        '[engine]\nsizes = [2, 1]\nactivation = "tanh"\noutput = "sigmoid"\nloss = "mse"\n'
+        'weights = [[[0.5], [1.0]]]\nbiases = [[0.0]]\ninput = [1.0, 2.0]\ntarget = [1.0]\n```\n')
+    assert main(["check-lessons", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        '01-a.md:11: quiz: "a[-1][1]" counts layers from 0; layers count from 1 as in the book '
+        '(W¹, b¹, δ¹ for the first layer after the input, a[0] for the input x): write "a[0][1]"',
+    ]

@@ -68,14 +68,15 @@ def test_quantities_match_a_hand_computation():
     a2 = sigmoid(z2)
     d2 = (a2 - 0.01) * a2 * (1 - a2)            # BP1
     d1 = (d2 @ W2.T) * a1 * (1 - a1)            # BP2
-    expected = {
+    expected = {   # layers count from 1 as in the book (a[0] is the input x); units from 0
         "loss": 0.5 * float((a2[0] - 0.01) ** 2),
         "output": a2[0], "output[0]": a2[0], "output_delta": d2[0],
-        "z[0][1]": z1[1], "a[0][0]": a1[0], "a[-1][1]": 0.10, "z[1][0]": z2[0],
-        "delta[0][1]": d1[1], "delta[1][0]": d2[0],
-        "grad_w[0][1][0]": x[1] * d1[0],            # BP4
-        "grad_w[1][1][0]": a1[1] * d2[0],
-        "grad_b[0][0]": d1[0],                      # BP3
+        "z[1][1]": z1[1], "a[1][0]": a1[0], "a[0][1]": 0.10, "z[2][0]": z2[0], "a[2][0]": a2[0],
+        "delta[1][1]": d1[1], "delta[2][0]": d2[0],
+        "grad_w[1][1][0]": x[1] * d1[0],            # BP4
+        "grad_w[2][1][0]": a1[1] * d2[0],
+        "grad_b[1][0]": d1[0],                      # BP3
+        "grad_b[2][0]": d2[0],
     }
     for quantity, value in expected.items():
         assert evaluate(NET, quantity) == pytest.approx(float(value), rel=1e-12), quantity
@@ -83,14 +84,30 @@ def test_quantities_match_a_hand_computation():
 
 @pytest.mark.parametrize("quantity, message", [
     ("output[1]", "index 1 is out of range"),
-    ("a[-2][0]", "index -2 is out of range"),
-    ("grad_w[0][2][0]", "index 2 is out of range"),
+    ("a[3][0]", r"layer 3 is out of range \(0..2\)"),
+    ("delta[3][0]", r"layer 3 is out of range \(1..2\)"),
+    ("a[-2][0]", "layer -2 is out of range"),
+    ("grad_w[1][2][0]", r"index 2 is out of range \(0..1\)"),
+    ("grad_w[2][0][1]", r"index 1 is out of range \(0..0\)"),
     ("grad_b", "takes 2 indices"),
     ("weights[0][0][0]", "unknown quantity"),
 ])
 def test_bad_quantities(quantity, message):
     with pytest.raises(SpecError, match=message):
         parse_quantity(quantity, NET)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("delta[0][1]", "delta[1][1]"), ("z[0][0]", "z[1][0]"), ("grad_w[0][1][0]", "grad_w[1][1][0]"),
+    ("grad_b[0][1]", "grad_b[1][1]"), ("a[-1][1]", "a[0][1]"),
+])
+def test_a_layer_counted_from_0_is_refused_with_its_book_numbering(old, new):
+    # layer 0 of z, delta or a gradient, and a[-1] for the input, can only be the old numbering
+    with pytest.raises(SpecError) as caught:
+        parse_quantity(old, NET)
+    message = str(caught.value)
+    assert "layers count from 1 as in the book" in message and f'write "{new}"' in message, message
+    parse_quantity(new, NET)
 
 
 def test_output_without_index_needs_a_single_output():
@@ -106,4 +123,5 @@ def test_describe_network_prints_every_number():
     assert text.startswith("Network 2-2-1: hidden activation sigmoid, output sigmoid, loss mse")
     for number in ("0.15", "0.25", "0.2", "0.3", "0.4", "0.45", "0.35", "0.6", "0.05", "0.1", "0.01"):
         assert number in text
-    assert "W[1] = [[0.4], [0.45]]" in text
+    assert "W² = [[0.4], [0.45]]   b² = [0.6]" in text
+    assert "W¹ = [[0.15, 0.25], [0.2, 0.3]]   b¹ = [0.35, 0.35]" in text

@@ -374,7 +374,7 @@ def numeric_quiz(quantity: str, network: str = NETWORK) -> str:
 
 
 def test_numeric_engine_quiz_takes_its_key_from_the_engine(tmp_path):
-    write(tmp_path, "01-a.md", lesson_text(numeric_quiz("delta[0][1]")))
+    write(tmp_path, "01-a.md", lesson_text(numeric_quiz("delta[1][1]")))
     course = load_course(tmp_path)
     assert course.problems == ()
     spec = course.lesson("bad").quizzes[0].spec
@@ -386,7 +386,7 @@ def test_numeric_engine_quiz_takes_its_key_from_the_engine(tmp_path):
 
 @pytest.mark.parametrize("change, marker, message", [
     (("[[0.40], [0.45]]", "[[0.40, 0.1], [0.45, 0.1]]"), "weights =",
-     "quiz: [engine] weights[1] has shape 2x2, expected 2x1"),
+     "quiz: [engine] weights[1] (W²) has shape 2x2, expected 2x1"),
     (("input = [0.05, 0.10]", "input = [0.05]"), "input =", "quiz: [engine] input has shape 1, expected 2"),
     (('activation = "sigmoid"', 'activation = "sigmod"'), "activation =", 'quiz: [engine] unknown activation "sigmod"'),
     (('loss = "mse"', 'loss = "mse"\nseed = 3'), "seed = 3", 'quiz: [engine] unknown field "seed"'),
@@ -400,16 +400,27 @@ def test_numeric_engine_spec_errors(tmp_path, change, marker, message):
 
 
 @pytest.mark.parametrize("quantity, message", [
-    ("delta[2][0]", 'quiz: "delta[2][0]": index 2 is out of range (0..1)'),
-    ("grad_w[1][0][1]", 'quiz: "grad_w[1][0][1]": index 1 is out of range (0..0)'),
+    ("delta[3][0]", 'quiz: "delta[3][0]": layer 3 is out of range (1..2)'),
+    ("grad_w[2][0][1]", 'quiz: "grad_w[2][0][1]": index 1 is out of range (0..0)'),
     ("nabla[0][0]", 'quiz: unknown quantity "nabla[0][0]"'),
-    ("delta[0]", 'quiz: "delta[0]": delta takes 2 indices'),
+    ("delta[1]", 'quiz: "delta[1]": delta takes 2 indices'),
+    ("delta[0][1]", 'quiz: "delta[0][1]" counts layers from 0; layers count from 1 as in the book '
+                    '(W¹, b¹, δ¹ for the first layer after the input, a[0] for the input x): write "delta[1][1]"'),
+    ("a[-1][0]", 'quiz: "a[-1][0]" counts layers from 0; layers count from 1 as in the book '
+                 '(W¹, b¹, δ¹ for the first layer after the input, a[0] for the input x): write "a[0][0]"'),
 ])
 def test_numeric_quantity_errors(tmp_path, quantity, message):
     path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz(quantity)))
     (line, text), = problems_of(load_course(tmp_path), path)
     assert line == line_of(path, "quantity =")
     assert text.startswith(message), text
+
+
+def test_a_numeric_quiz_without_quantity_is_shown_the_books_numbering(tmp_path):
+    path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz("x").replace('quantity = "x"\n', "")))
+    (line, text), = problems_of(load_course(tmp_path), path)
+    assert text == 'quiz: missing field "quantity" (e.g. "output", "delta[1][0]", "grad_w[2][0][0]")'
+
 
 
 # ----------------------------------------------------------------- predict quizzes

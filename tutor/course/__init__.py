@@ -7,7 +7,7 @@
     model        the frozen dataclasses: Course, Lesson, Quiz and its specs, Problem
     answers      check_answer(quiz, text) -> Verdict, for every quiz kind
     display      quizzes as plain text (choices, networks, runs, revealed answers)
-    network_spec numeric quizzes whose answer the engine computes (delta[0][1], ...)
+    network_spec numeric quizzes whose answer the engine computes (delta[1][0] for δ¹, ...)
     runs         predict quizzes: train the lesson's network and see what happens
     variants     fresh numbers or a fresh seed for a quiz whose answer was shown
     engine_source the real source of an engine function, for ```engine blocks

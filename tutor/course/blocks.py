@@ -383,7 +383,7 @@ def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:
         fields.report("expected", 'give "expected" or an [engine] table, not both: the engine computes the answer')
         return None
     if not quantity:
-        fields.report(None, 'missing field "quantity" (e.g. "output", "delta[0][1]", "grad_w[1][0][0]")')
+        fields.report(None, 'missing field "quantity" (e.g. "output", "delta[1][0]", "grad_w[2][0][0]")')
         return None
     try:
         network = parse_network(network_table)

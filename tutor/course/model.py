@@ -8,7 +8,8 @@ and the plain-text commands only read it. Conventions a lesson author meets:
   choice, as the learner sees it); the model keeps 0-based indices.
 - A numeric quiz's network uses the engine's conventions (DESIGN.md section 3):
   layer l computes z[l] = a[l-1] @ W[l] + b[l], a[l] = f(z[l]), with W[l] of shape
-  (fan_in, fan_out) and layers counted from 0 after the input.
+  (fan_in, fan_out) and layers counted from 1 as in the book (a[0] is the input x);
+  its `weights` and `biases` lists hold W¹ and b¹ first.
 """
 from __future__ import annotations
 

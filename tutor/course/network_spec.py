@@ -16,15 +16,21 @@ A numeric quiz may describe a network instead of stating its answer:
 The engine runs one forward and one backward pass and the answer key is the
 quantity it computed, so the key of a backprop-by-hand exercise cannot be wrong.
 
-Quantities (layers l count from 0 after the input; one training example):
+Quantities (one training example). Layers count from 1 as in the book: W¹, b¹, δ¹
+belong to the first layer after the input, a[0] is the input x (a⁰ = x), and layer
+L is the output. The units of a layer, in brackets, count from 0 like the engine's
+arrays (and the Lab's labels: W1[0,1]).
   loss            the cost C_x
-  output[j]       the network's output a[L-1][j] ("output" alone if it has one unit)
-  output_delta[j] delta of the output layer, dC/dz[L-1][j]
-  z[l][j]         weighted input of unit j in layer l: z[l] = a[l-1] @ W[l] + b[l]
-  a[l][j]         its activation f(z[l][j]); a[-1] is the input
-  delta[l][j]     dC/dz[l][j] (Nielsen's delta)
+  output[j]       the network's output a[L][j] ("output" alone if it has one unit)
+  output_delta[j] delta of the output layer, dC/dz[L][j]
+  z[l][j]         weighted input of unit j in layer l: z[l] = a[l-1] @ W[l] + b[l], l = 1..L
+  a[l][j]         its activation f(z[l][j]), l = 1..L; a[0] is the input
+  delta[l][j]     dC/dz[l][j] (Nielsen's delta), l = 1..L
   grad_w[l][i][j] dC/dW[l][i][j]; W[l] has shape (fan_in, fan_out)
   grad_b[l][j]    dC/db[l][j]
+Until issue 12 layers counted from 0 (delta[0] was δ¹, a[-1] the input); a quantity
+that can only mean that (layer 0 of z, delta or a gradient, or a[-1]) is refused
+with its book form.
 """
 from __future__ import annotations
 
@@ -50,6 +56,10 @@ QUANTITY_INDICES = {
 }
 
 QUANTITY_PATTERN = re.compile(r"^(?P<name>[a-z_]+)(?P<indices>(\[-?\d+\])*)$")
+
+# What an author who counted layers from 0 is told.
+BOOK_NUMBERING = ("layers count from 1 as in the book "
+                  "(W¹, b¹, δ¹ for the first layer after the input, a[0] for the input x)")
 
 
 class SpecError(ValueError):
@@ -85,11 +95,12 @@ def parse_network(table: dict) -> NetworkSpec:
         raise SpecError("weights", f"weights must hold {layers} matrices for sizes {sizes}")
     if not isinstance(biases, list) or len(biases) != layers:
         raise SpecError("biases", f"biases must hold {layers} vectors for sizes {sizes}")
-    for l in range(layers):
+    for l in range(layers):   # the lists hold W¹, b¹ first
         fan_in, fan_out = sizes[l], sizes[l + 1]
-        _check_shape("weights", f"weights[{l}]", weights[l], (fan_in, fan_out),
+        _check_shape("weights", f"weights[{l}] ({book_name('W', l + 1)})", weights[l], (fan_in, fan_out),
                      f"(fan_in x fan_out for sizes {sizes})")
-        _check_shape("biases", f"biases[{l}]", biases[l], (fan_out,), f"(fan_out for sizes {sizes})")
+        _check_shape("biases", f"biases[{l}] ({book_name('b', l + 1)})", biases[l], (fan_out,),
+                     f"(fan_out for sizes {sizes})")
     _check_shape("input", "input", table["input"], (sizes[0],), "(one example, the input layer's width)")
     _check_shape("target", "target", table["target"], (sizes[-1],), "(the output layer's width)")
 
@@ -127,45 +138,55 @@ def _shape(value) -> tuple[int, ...] | None:
 
 
 def parse_quantity(quantity: str, spec: NetworkSpec) -> tuple[str, tuple[int, ...]]:
-    """Split "grad_w[1][0][0]" into ("grad_w", (1, 0, 0)) and check the indices fit `spec`."""
+    """Split "grad_w[2][0][0]" into ("grad_w", (2, 0, 0)) and check the indices fit `spec`."""
     match = QUANTITY_PATTERN.match(quantity.replace(" ", ""))
     if not match or match["name"] not in QUANTITY_INDICES:
         raise SpecError("quantity", f'unknown quantity "{quantity}" '
-                                    f'(known: {", ".join(QUANTITY_INDICES)}, e.g. "delta[0][1]")')
+                                    f'(known: {", ".join(QUANTITY_INDICES)}, e.g. "delta[1][0]")')
     name = match["name"]
     indices = tuple(int(i) for i in re.findall(r"-?\d+", match["indices"]))
     if len(indices) not in QUANTITY_INDICES[name]:
         counts = " or ".join(str(n) for n in QUANTITY_INDICES[name])
         raise SpecError("quantity", f'"{quantity}": {name} takes {counts} indices')
-    shape = _quantity_shape(name, indices, spec)
     if name in ("output", "output_delta") and not indices:
         if spec.sizes[-1] != 1:
             raise SpecError("quantity", f'"{quantity}": the output layer has {spec.sizes[-1]} units; '
                                         f"say which, e.g. {name}[0]")
         indices = (0,)
-    for position, (index, size) in enumerate(zip(indices, shape)):
-        low = -1 if (name == "a" and position == 0) else 0
-        if not low <= index < size:
-            raise SpecError("quantity", f'"{quantity}": index {index} is out of range (0..{size - 1})')
+    if _counts_layers_from_0(name, indices):
+        book = name + "".join(f"[{i}]" for i in (indices[0] + 1, *indices[1:]))
+        raise SpecError("quantity", f'"{quantity}" counts layers from 0; {BOOK_NUMBERING}: write "{book}"')
+    for position, (index, (low, high)) in enumerate(zip(indices, _index_ranges(name, indices, spec))):
+        if not low <= index <= high:
+            what = "layer" if position == 0 and name not in ("output", "output_delta") else "index"
+            raise SpecError("quantity", f'"{quantity}": {what} {index} is out of range ({low}..{high})')
     return name, indices
 
 
-def _quantity_shape(name: str, indices: tuple[int, ...], spec: NetworkSpec) -> tuple[int, ...]:
-    """The sizes the indices of `name` range over."""
-    layers = len(spec.sizes) - 1
+def _counts_layers_from_0(name: str, indices: tuple[int, ...]) -> bool:
+    """Can the layer index only be the numbering from 0 (before issue 12)? Layer 0 of z,
+    delta or a gradient does not exist, and the input was a[-1]; other indices read
+    the same in both numberings, so only these can be told apart."""
+    if name in ("z", "delta", "grad_w", "grad_b"):
+        return indices[0] == 0
+    return name == "a" and indices[0] == -1
+
+
+def _index_ranges(name: str, indices: tuple[int, ...], spec: NetworkSpec) -> list[tuple[int, int]]:
+    """The (lowest, highest) value each index of `name` may take, layer first."""
+    last = len(spec.sizes) - 1                 # L: spec.sizes[l] is the width of layer l
     if name in ("output", "output_delta"):
-        return (spec.sizes[-1],)
+        return [(0, spec.sizes[last] - 1)]
     if name == "loss":
-        return ()
-    layer = indices[0] if indices else 0
-    fits = -1 <= layer < layers if name == "a" else 0 <= layer < layers
-    if not fits:
-        return (layers,)  # the range check reports the bad layer index
-    if name == "a" and layer == -1:
-        return (layers, spec.sizes[0])
+        return []
+    layers = (0 if name == "a" else 1, last)
+    layer = indices[0]
+    if not layers[0] <= layer <= last:
+        return [layers]                        # the range check reports the bad layer
+    units = (0, spec.sizes[layer] - 1)
     if name == "grad_w":
-        return (layers, spec.sizes[layer], spec.sizes[layer + 1])
-    return (layers, spec.sizes[layer + 1])
+        return [layers, (0, spec.sizes[layer - 1] - 1), units]
+    return [layers, units]
 
 
 def evaluate(spec: NetworkSpec, quantity: str) -> float:
@@ -180,36 +201,44 @@ def evaluate(spec: NetworkSpec, quantity: str) -> float:
     x = np.array([spec.input])
     y = np.array([spec.target])
     result = net.backward(x, y, loss=spec.loss)
-    last = len(spec.sizes) - 2
     if name == "loss":
         return float(result.loss)
     if name == "output":
         return float(result.activations[-1][0, indices[0]])
     if name == "output_delta":
-        return float(result.deltas[last][0, indices[0]])
+        return float(result.deltas[-1][0, indices[0]])
     layer, rest = indices[0], indices[1:]
+    if name == "a":                            # activations[0] is the input a⁰ = x
+        return float(result.activations[layer][0, rest[0]])
+    l = layer - 1                              # the engine's lists hold layer 1 at index 0
     if name == "z":
-        return float(result.zs[layer][0, rest[0]])
-    if name == "a":
-        return float(result.activations[layer + 1][0, rest[0]])
+        return float(result.zs[l][0, rest[0]])
     if name == "delta":
-        return float(result.deltas[layer][0, rest[0]])
+        return float(result.deltas[l][0, rest[0]])
     if name == "grad_w":
-        return float(result.nabla_w[layer][rest[0], rest[1]])
-    return float(result.nabla_b[layer][rest[0]])
+        return float(result.nabla_w[l][rest[0], rest[1]])
+    return float(result.nabla_b[l][rest[0]])
 
 
 def describe_network(spec: NetworkSpec) -> list[str]:
     """The network as lines of text, for the quiz's prompt."""
     sizes = "-".join(str(n) for n in spec.sizes)
     lines = [f"Network {sizes}: hidden activation {spec.activation}, output {spec.output}, loss {spec.loss}"]
-    for l, (w, b) in enumerate(zip(spec.weights, spec.biases)):
+    for l, (w, b) in enumerate(zip(spec.weights, spec.biases), start=1):
         rows = ", ".join("[" + ", ".join(_number(v) for v in row) + "]" for row in w)
-        lines.append(f"  W[{l}] = [{rows}]   b[{l}] = [{', '.join(_number(v) for v in b)}]")
+        lines.append(f"  {book_name('W', l)} = [{rows}]   {book_name('b', l)} = [{', '.join(_number(v) for v in b)}]")
     lines.append(f"  input x = [{', '.join(_number(v) for v in spec.input)}], "
                  f"target y = [{', '.join(_number(v) for v in spec.target)}]")
-    lines.append("  (W[l][i][j] connects unit i of the layer below to unit j of layer l; lists count from 0)")
+    lines.append("  (Wˡ has a row for each unit of layer l − 1 and a column for each unit of layer l; a⁰ = x)")
     return lines
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def book_name(symbol: str, layer: int) -> str:
+    """W¹, b², δ³: a quantity of a layer, numbered from 1 as in the book."""
+    return symbol + str(layer).translate(_SUPERSCRIPT)
 
 
 def _number(value: float) -> str:
