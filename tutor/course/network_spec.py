@@ -229,7 +229,7 @@ def describe_network(spec: NetworkSpec) -> list[str]:
         lines.append(f"  {book_name('W', l)} = [{rows}]   {book_name('b', l)} = [{', '.join(_number(v) for v in b)}]")
     lines.append(f"  input x = [{', '.join(_number(v) for v in spec.input)}], "
                  f"target y = [{', '.join(_number(v) for v in spec.target)}]")
-    lines.append("  (Wˡ has a row for each unit of layer l − 1 and a column for each unit of layer l; a⁰ = x)")
+    lines.append("  (Wˡ: a row per unit of layer l − 1, a column per unit of layer l)")   # fits 80 columns
     return lines
 
 
