@@ -165,8 +165,8 @@ def parse_quantity(quantity: str, spec: NetworkSpec) -> tuple[str, tuple[int, ..
 
 def _counts_layers_from_0(name: str, indices: tuple[int, ...]) -> bool:
     """Can the layer index only be the numbering from 0 (before issue 12)? Layer 0 of z,
-    delta or a gradient does not exist, and the input was a[-1]; other indices read
-    the same in both numberings, so only these can be told apart."""
+    delta or a gradient does not exist, and the input was a[-1]. Any other layer is
+    valid in both numberings (delta[1] was δ², is δ¹): those cannot be told apart."""
     if name in ("z", "delta", "grad_w", "grad_b"):
         return indices[0] == 0
     return name == "a" and indices[0] == -1
