@@ -153,7 +153,7 @@ class TrainingSession:
                     break
                 if self._want_snapshot.is_set():
                     self._want_snapshot.clear()
-                    self.snapshot = engine.Checkpoint.of(trainer.epoch, self.net)
+                    self.snapshot = engine.Checkpoint.of(trainer.epoch, self.net, trainer.last_record)
                 if self._lr != trainer.lr:
                     trainer.lr = self._lr    # in force from the next epoch
                 if not self._paused.is_set():
@@ -191,7 +191,7 @@ class TrainingSession:
         """Publish the weights, then sleep until a flag changes (or a poll interval passes,
         so that should_stop() is seen too)."""
         if self.snapshot.epoch != self.trainer.epoch:
-            self.snapshot = engine.Checkpoint.of(self.trainer.epoch, self.net)
+            self.snapshot = engine.Checkpoint.of(self.trainer.epoch, self.net, self.trainer.last_record)
         self.phase = Phase.PAUSED
         self._wake.clear()
         if self._paused.is_set() and not self._cancel.is_set() and self._steps == 0:

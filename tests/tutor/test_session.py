@@ -39,8 +39,11 @@ def test_a_run_trains_every_epoch_into_the_log_and_finishes():
     assert session.phase is Phase.FINISHED
     assert session.log.count == 120
     np.testing.assert_array_equal(session.log.column("epoch"), np.arange(1, 121))
-    # The final snapshot holds the final weights, as copies.
+    # The final snapshot holds the final weights, as copies: the trainer's last checkpoint.
     assert session.snapshot.epoch == 120
+    assert isinstance(session.snapshot, engine.Checkpoint)
+    assert session.snapshot is session.trainer.checkpoints[120]
+    assert session.snapshot.record.epoch == 120
     for W, copy in zip(session.net.weights, session.snapshot.weights):
         np.testing.assert_array_equal(W, copy)
         assert copy is not W

@@ -21,17 +21,17 @@ def run(args) -> int:
     # The trainer keeps the weights and the record of epochs 1, 10, 100, ... and the
     # last (its checkpoints): they are the table. The loss of every epoch goes into an
     # envelope for the chart. Neither grows with the epochs, so neither does memory.
-    followed = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None)
+    follower = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None)
     start = time.perf_counter()
-    record = trainer.run(config.epochs, log=followed)
+    record = trainer.run(config.epochs, log=follower)
     seconds = time.perf_counter() - start
-    followed.finish(record)
+    follower.finish(record)
 
     summary = _summary(config, trainer, seconds)
     if args.json:
         print(json_text(summary))
     else:
-        print(_loss_chart(followed.loss_curve))
+        print(_loss_chart(follower.loss_curve))
         print(_table(summary))
         print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
