@@ -134,7 +134,7 @@ class RunConfig:
             raise ConfigError("dataset", str(error)) from None
 
     def build(self) -> tuple[Network, Trainer, "datasets.Dataset"]:
-        """The network, its trainer and the data, ready for run_epoch()."""
+        """The network, its trainer and the data, ready for trainer.run(epochs)."""
         data = self.checked_dataset()
         net = Network(self.layers, self.activation, self.output, self.init, self.seed)
         trainer = Trainer(net, data.X, data.Y, loss=self.loss, lr=self.lr, optimizer=self.optimizer,

@@ -6,8 +6,9 @@ EpochRecord: losses, accuracy, per-layer weight norms, mean |delta| and gradient
 norms, a few tracked weights, and the learning rate in force.
 
 Full weight matrices are copied only at checkpoints (epochs 1, 10, 100, ... and
-whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^6
-epochs keeps bounded memory.
+whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^8
+epochs keeps bounded memory. Each checkpoint keeps its epoch's record too: the
+weights and the numbers at 1, 10, 100, ... epochs are a run's summary.
 """
 from __future__ import annotations
 
@@ -28,15 +29,16 @@ DIVERGING_FACTOR = 10.0
 @dataclass(frozen=True)
 class Checkpoint:
     """The weights and biases after `epoch` epochs (0: the initial ones), as copies
-    that training leaves alone."""
+    that training leaves alone, and the record of that epoch if there was one."""
 
     epoch: int
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
+    record: EpochRecord | None = None
 
     @classmethod
-    def of(cls, epoch: int, net: Network) -> "Checkpoint":
-        return cls(epoch, tuple(W.copy() for W in net.weights), tuple(b.copy() for b in net.biases))
+    def of(cls, epoch: int, net: Network, record: EpochRecord | None = None) -> "Checkpoint":
+        return cls(epoch, tuple(W.copy() for W in net.weights), tuple(b.copy() for b in net.biases), record)
 
     def network(self, like: Network) -> Network:
         """A network with `like`'s layers and activations and these weights: one to
@@ -122,6 +124,7 @@ class Trainer:
         self.first_loss: float | None = None   # the loss of epoch 1, what a run is measured against
         self.rising_since: int | None = None   # first epoch of the current stretch above first_loss
         self.last_loss: float | None = None
+        self.last_record: EpochRecord | None = None
         self.checkpoints: dict[int, Checkpoint] = {}
         self._next_checkpoint = 1
 
@@ -144,11 +147,14 @@ class Trainer:
             return self._epoch()
 
     def run(self, epochs: int, log=None, should_stop=None, checkpoint=True) -> EpochRecord | None:
-        """Run up to `epochs` epochs, appending each record to `log` (a MetricsLog) if given.
+        """Run up to `epochs` epochs, appending each record to `log` if given: a MetricsLog,
+        or anything with an append(record) method.
 
-        Stops early on divergence or when should_stop() is true (checked after each
-        epoch). Takes a checkpoint at the end, unless checkpoint is False (for a caller
-        that runs in stretches, as the Lab does). Returns the last record.
+        This is the one loop over epochs: the Lab, `tutor train` and predict quizzes all
+        train through it. It stops early on divergence or when should_stop() is true
+        (checked after each epoch). It takes a checkpoint at the end, unless checkpoint
+        is False (for a caller that runs in stretches, as the Lab does). Returns the last
+        record.
         """
         record = None
         with np.errstate(all="ignore"):
@@ -174,8 +180,9 @@ class Trainer:
                 f"to {self.last_loss:.4g} (learning rate {self.optimizer.lr:g} may be too large)")
 
     def checkpoint(self) -> Checkpoint:
-        """Copy the current weights (kept in self.checkpoints under this epoch)."""
-        saved = Checkpoint.of(self.epoch, self.net)
+        """Copy the current weights, with the record of the epoch that made them (kept
+        in self.checkpoints under this epoch)."""
+        saved = Checkpoint.of(self.epoch, self.net, self.last_record)
         self.checkpoints[self.epoch] = saved
         return saved
 
@@ -220,6 +227,7 @@ class Trainer:
             self.diverged_at = self.epoch
             record.diverged = True
             record.message = self.divergence()
+        self.last_record = record
         if self.epoch == self._next_checkpoint:
             self._next_checkpoint *= 10
             record.checkpoint = self.checkpoint()

@@ -11,6 +11,10 @@ it looks at its flags:
     snapshot   the UI wants a fresh copy of the weights (for the diagram and the
                decision boundary); copies are made on request, not every epoch
 
+`session.snapshot` is that copy: an engine.Checkpoint, the one type for "the weights
+after an epoch". It is not kept in the trainer's checkpoints (the UI asks for one a
+few times a second; the trainer keeps only epochs 1, 10, 100, ... and the last).
+
 The UI reads `log.count`, `phase` and `snapshot` a few times a second. Each of
 those is replaced by a single assignment, so a reader sees the old value or the
 new one, never half of one. Nothing here imports Textual: the tests drive a
@@ -18,11 +22,9 @@ session with a plain thread.
 """
 from __future__ import annotations
 
-import copy
 import enum
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -49,26 +51,6 @@ class Phase(enum.Enum):
         return self in (Phase.FINISHED, Phase.DIVERGED, Phase.CANCELLED, Phase.FAILED)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Copies of the weights and biases after `epoch` epochs (0: the initial ones)."""
-
-    epoch: int
-    weights: tuple[np.ndarray, ...]
-    biases: tuple[np.ndarray, ...]
-
-    @classmethod
-    def of(cls, epoch: int, net: engine.Network) -> "Snapshot":
-        return cls(epoch, tuple(W.copy() for W in net.weights), tuple(b.copy() for b in net.biases))
-
-    def network(self, like: engine.Network) -> engine.Network:
-        """A network with `like`'s layers and activations and this snapshot's weights,
-        safe to evaluate in the UI thread while training goes on."""
-        twin = copy.copy(like)
-        twin.set_parameters(self.weights, self.biases)  # its own θ, a copy of the snapshot's values
-        return twin
-
-
 class TrainingSession:
     """One training run: its network, trainer, data, metrics log and control flags.
 
@@ -87,7 +69,7 @@ class TrainingSession:
         self.epochs = config.epochs        # the target; the UI may change it mid-run
         self.phase = Phase.READY
         self.message = ""                  # why the run stopped, if it stopped early
-        self.snapshot = Snapshot.of(0, self.net)
+        self.snapshot = engine.Checkpoint.of(0, self.net)
         self.thread: threading.Thread | None = None  # the thread running run(), once started
         self.done = threading.Event()      # set when run() returns
         self.run_seconds = 0.0             # wall time spent in run(), paused time included
@@ -148,9 +130,8 @@ class TrainingSession:
         """Train until the epochs are done, the loss diverges, or cancel() (or
         should_stop(), checked once per epoch) says stop. Returns the final phase.
 
-        The epochs run in stretches of Trainer.run, the engine's own loop (a few µs an
-        epoch faster than calling run_epoch), each until a flag needs an answer; the
-        flags are read after every epoch."""
+        The epochs run in stretches of Trainer.run, the engine's one loop over epochs,
+        each until a flag needs an answer; the flags are read after every epoch."""
         self.thread = threading.current_thread()
         started = time.perf_counter()
         trainer = self.trainer
@@ -172,7 +153,7 @@ class TrainingSession:
                     break
                 if self._want_snapshot.is_set():
                     self._want_snapshot.clear()
-                    self.snapshot = Snapshot.of(trainer.epoch, self.net)
+                    self.snapshot = engine.Checkpoint.of(trainer.epoch, self.net, trainer.last_record)
                 if self._lr != trainer.lr:
                     trainer.lr = self._lr    # in force from the next epoch
                 if not self._paused.is_set():
@@ -193,8 +174,7 @@ class TrainingSession:
             self.phase = Phase.FAILED
             raise
         finally:
-            trainer.checkpoint()
-            self.snapshot = Snapshot.of(trainer.epoch, self.net)
+            self.snapshot = trainer.checkpoint()
             self.run_seconds = time.perf_counter() - started
             self.stopped_at = time.monotonic()
             self.done.set()
@@ -211,7 +191,7 @@ class TrainingSession:
         """Publish the weights, then sleep until a flag changes (or a poll interval passes,
         so that should_stop() is seen too)."""
         if self.snapshot.epoch != self.trainer.epoch:
-            self.snapshot = Snapshot.of(self.trainer.epoch, self.net)
+            self.snapshot = engine.Checkpoint.of(self.trainer.epoch, self.net, self.trainer.last_record)
         self.phase = Phase.PAUSED
         self._wake.clear()
         if self._paused.is_set() and not self._cancel.is_set() and self._steps == 0:
@@ -220,7 +200,7 @@ class TrainingSession:
 
 # ----- looking inside the network (UI thread, from a snapshot) -------------------
 
-def inspect_sample(session: TrainingSession, snapshot: Snapshot, sample: int) -> Gradients:
+def inspect_sample(session: TrainingSession, snapshot: engine.Checkpoint, sample: int) -> Gradients:
     """z^l, a^l and delta^l of every layer for one training sample, with the snapshot's
     weights: one forward and backward pass (BP1-BP2), in evaluation mode."""
     X, Y = session.data.X, session.data.Y
@@ -230,7 +210,7 @@ def inspect_sample(session: TrainingSession, snapshot: Snapshot, sample: int) ->
         return net.backward(X[i:i + 1], Y[i:i + 1], session.trainer.loss_name)
 
 
-def preactivation_range(session: TrainingSession, snapshot: Snapshot,
+def preactivation_range(session: TrainingSession, snapshot: engine.Checkpoint,
                         max_samples: int = 512) -> tuple[float, float] | None:
     """The smallest and largest z over all hidden neurons and (up to max_samples)
     training samples; None without hidden layers or when the values are not finite."""

@@ -156,6 +156,26 @@ def test_a_checkpoint_gives_back_a_network_with_its_weights():
     np.testing.assert_array_equal(Checkpoint.of(10, again).weights[0], saved.weights[0] + 1.0)
 
 
+def test_each_checkpoint_keeps_the_record_of_its_epoch():
+    # A run's summary (tutor train's table) is its checkpoints: weights and numbers.
+    net, trainer, _ = RunConfig(**XOR, seed=1).build()
+    records = []
+    trainer.run(123, log=records)                    # a log is anything with append(record)
+    assert sorted(trainer.checkpoints) == [1, 10, 100, 123]
+    for epoch, saved in trainer.checkpoints.items():
+        assert saved.record is records[epoch - 1] and saved.record.epoch == epoch
+    assert Checkpoint.of(0, net).record is None      # the weights before training have none
+
+
+def test_a_run_that_diverges_ends_with_a_checkpoint_of_the_diverged_epoch():
+    net = Network([1, 8, 1], "relu", "linear", seed=0)
+    X = np.linspace(-1, 1, 16).reshape(-1, 1)
+    trainer = Trainer(net, X, 3 * X, loss="mse", lr=1000.0)
+    last = trainer.run(500)
+    assert last.diverged and trainer.diverged_at == last.epoch < 500
+    assert trainer.checkpoints[last.epoch].record is last
+
+
 # --- divergence ------------------------------------------------------------------------------
 
 

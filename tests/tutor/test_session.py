@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import engine
-from tutor.session import Phase, Snapshot, TrainingSession, inspect_sample, preactivation_range
+from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 
 GIVE_UP_SECONDS = 30.0  # a safety net against hanging; waits end as soon as their condition holds
 
@@ -39,8 +39,11 @@ def test_a_run_trains_every_epoch_into_the_log_and_finishes():
     assert session.phase is Phase.FINISHED
     assert session.log.count == 120
     np.testing.assert_array_equal(session.log.column("epoch"), np.arange(1, 121))
-    # The final snapshot holds the final weights, as copies.
+    # The final snapshot holds the final weights, as copies: the trainer's last checkpoint.
     assert session.snapshot.epoch == 120
+    assert isinstance(session.snapshot, engine.Checkpoint)
+    assert session.snapshot is session.trainer.checkpoints[120]
+    assert session.snapshot.record.epoch == 120
     for W, copy in zip(session.net.weights, session.snapshot.weights):
         np.testing.assert_array_equal(W, copy)
         assert copy is not W
@@ -196,7 +199,7 @@ def test_a_configuration_that_does_not_fit_its_data_raises_config_error():
 
 def test_inspect_sample_is_one_backward_pass_on_that_sample():
     session = session_of(dataset="circle", layers="2,3,1", epochs=10)
-    snap = Snapshot.of(0, session.net)
+    snap = engine.Checkpoint.of(0, session.net)
     g = inspect_sample(session, snap, 7)
     X, Y = session.data.X[7:8], session.data.Y[7:8]
     expected = session.net.backward(X, Y, "bce")
@@ -208,7 +211,7 @@ def test_inspect_sample_is_one_backward_pass_on_that_sample():
 
 def test_snapshot_network_evaluates_the_snapshot_not_the_live_weights():
     session = session_of(epochs=10)
-    snap = Snapshot.of(0, session.net)
+    snap = engine.Checkpoint.of(0, session.net)
     twin = snap.network(session.net)
     session.net.weights[0][...] = 0.0    # training moves on in place
     X = session.data.X

@@ -15,50 +15,23 @@ import time
 from tutor.cli import build_run, config_from_args
 
 
-def decade_epochs(last: int) -> list[int]:
-    """1, 10, 100, ... up to `last`, and `last` itself."""
-    epochs = [10**k for k in range(int(math.log10(last)) + 1) if 10**k <= last]
-    return epochs if epochs[-1] == last else epochs + [last]
-
-
 def run(args) -> int:
-    import numpy as np
-
-    from tutor.widgets.series import Envelope
-
     config = config_from_args(args)
     net, trainer, data = build_run(config)
-    # What is printed is all that is kept: the records at the decade epochs and an
-    # envelope of the loss for the chart, so memory does not grow with the epochs.
-    marks = set(decade_epochs(config.epochs))
-    kept: list = []
-    loss_curve, pending = Envelope(), []   # losses are folded into the envelope in blocks
-    progress = sys.stderr if not args.json else None
-
+    # The trainer keeps the weights and the record of epochs 1, 10, 100, ... and the
+    # last (its checkpoints): they are the table. The loss of every epoch goes into an
+    # envelope for the chart. Neither grows with the epochs, so neither does memory.
+    follower = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None)
     start = time.perf_counter()
-    with np.errstate(all="ignore"):
-        for _ in range(config.epochs):
-            record = trainer.run_epoch()
-            pending.append(record.loss)
-            if len(pending) == 4096:
-                loss_curve.extend(np.array(pending))
-                pending.clear()
-            if record.epoch in marks or record.diverged:
-                kept.append(record)
-                if progress:
-                    print(f"epoch {record.epoch:>{len(str(config.epochs))}}/{config.epochs}  "
-                          f"loss {record.loss:.6g}", file=progress, flush=True)
-            if record.diverged:
-                break
+    record = trainer.run(config.epochs, log=follower)
     seconds = time.perf_counter() - start
-    loss_curve.extend(np.array(pending))
-    trainer.checkpoint()
+    follower.finish(record)
 
-    summary = _summary(config, trainer, kept, seconds)
+    summary = _summary(config, trainer, seconds)
     if args.json:
         print(json_text(summary))
     else:
-        print(_loss_chart(loss_curve))
+        print(_loss_chart(follower.loss_curve))
         print(_table(summary))
         print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
@@ -66,12 +39,51 @@ def run(args) -> int:
     return 0
 
 
-def _summary(config, trainer, kept, seconds) -> dict:
-    """The numbers printed: a row for each of epochs 1, 10, 100, ... and the last."""
-    last_epoch = kept[-1].epoch
+class _LossFollower:
+    """Trainer.run's log for `tutor train`: folds each epoch's loss into an Envelope
+    (in blocks, which is cheaper than one at a time) and prints a progress line at each
+    checkpoint the trainer takes (epochs 1, 10, 100, ...)."""
+
+    BLOCK = 4096
+
+    def __init__(self, epochs: int, progress=None):
+        from tutor.widgets.series import Envelope
+
+        self.epochs, self.progress = epochs, progress
+        self.loss_curve = Envelope()
+        self._pending: list[float] = []
+
+    def append(self, record) -> None:
+        self._pending.append(record.loss)
+        if len(self._pending) == self.BLOCK:
+            self._fold()
+        if record.checkpoint is not None:
+            self._report(record)
+
+    def finish(self, last) -> None:
+        """Fold in the last losses and report the last epoch, if no checkpoint did."""
+        self._fold()
+        if last.checkpoint is None:
+            self._report(last)
+
+    def _fold(self) -> None:
+        import numpy as np
+
+        self.loss_curve.extend(np.array(self._pending))
+        self._pending.clear()
+
+    def _report(self, record) -> None:
+        if self.progress:
+            print(f"epoch {record.epoch:>{len(str(self.epochs))}}/{self.epochs}  loss {record.loss:.6g}",
+                  file=self.progress, flush=True)
+
+
+def _summary(config, trainer, seconds) -> dict:
+    """The numbers printed: a row for each checkpoint (epochs 1, 10, 100, ... and the last)."""
     rows = []
-    for record in kept:
-        if record.epoch not in decade_epochs(last_epoch):
+    for _, checkpoint in sorted(trainer.checkpoints.items()):
+        record = checkpoint.record
+        if record is None:   # the weights before training: no row
             continue
         row = {"epoch": record.epoch, "loss": float(record.loss),
                "mean_abs_delta": [float(v) for v in record.delta_means]}
@@ -83,11 +95,11 @@ def _summary(config, trainer, kept, seconds) -> dict:
     last = trainer.checkpoints[trainer.epoch]
     return {
         "config": config.to_dict(),
-        "epochs_run": last_epoch,
+        "epochs_run": trainer.epoch,
         "seconds": round(seconds, 3),
         "diverged_at": trainer.diverged_at,
         "diverging": trainer.divergence(),
-        "final_loss": float(kept[-1].loss),
+        "final_loss": float(last.record.loss),
         "table": rows,
         "weights": [W.tolist() for W in last.weights],
         "biases": [b.tolist() for b in last.biases],

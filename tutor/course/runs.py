@@ -7,7 +7,6 @@ does when it runs the configuration, measured here. Runs are deterministic
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
@@ -52,14 +51,10 @@ def _run(items: tuple) -> RunSummary:
     import engine
 
     config = engine.RunConfig.from_mapping({key: list(v) if isinstance(v, tuple) else v for key, v in items})
-    _net, trainer, _data = config.build()
-    losses: list[float] = []
-    for _ in range(config.epochs):
-        record = trainer.run_epoch()
-        losses.append(float(record.loss))
-        if record.diverged or not math.isfinite(record.loss):
-            return RunSummary(tuple(losses), record.epoch)
-    return RunSummary(tuple(losses))
+    net, trainer, _data = config.build()
+    log = engine.MetricsLog(net.layers, len(trainer.tracked), capacity=min(config.epochs, 1 << 16))
+    trainer.run(config.epochs, log=log)   # stops at the epoch the loss becomes inf or NaN
+    return RunSummary(tuple(log.column("loss").tolist()), trainer.diverged_at)
 
 
 def outcome(summary: RunSummary, target_loss: float | None) -> str:
