@@ -119,6 +119,14 @@ class RefreshPacer:
         self.next_due = now + wait - 0.02
 
 
+def lr_text(session: TrainingSession) -> str:
+    """The learning rate in force (the last epoch's record; before any, the first epoch's)
+    and, until the run takes it, the one asked for: `lr 0.5 → 1`."""
+    in_force = session.log.last("lr") if session.log.count else session.lr
+    asked = "" if session.lr == in_force or session.phase.over else f" → {session.lr:g}"
+    return f"lr {in_force:g}{asked}"
+
+
 def _differs(a: engine.RunConfig, b: engine.RunConfig) -> bool:
     """True if the two runs differ in more than the settings a run takes on the fly."""
     live = {field: 1 for field in LIVE_FIELDS}
@@ -401,12 +409,12 @@ class LabScreen(Screen):
         self.lay_out_panels()
 
     def action_scale_lr(self, factor: float) -> None:
-        """Double or halve the learning rate (in force from the next epoch)."""
-        try:
-            lr = float(self.controls.raw("lr")) * factor
-        except ValueError:
+        """Double or halve the learning rate asked for (in force from the next epoch): the
+        control shows the new rate, which then takes the same path as a typed one."""
+        if self.session is None:
             return
-        self.controls.control("lr").value = f"{lr:.6g}"   # Edited -> applied as typed text is
+        self.controls.set_value("lr", self.session.lr * factor)
+        self._edited(LabControls.Edited("lr", "lr" not in self.controls.errors))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
@@ -492,20 +500,11 @@ class LabScreen(Screen):
         session = self.session
         if event.fitted:
             self.notice = event.fitted
-        config = self.controls.read_config()
         if event.field in LIVE_FIELDS and event.valid and session is not None:
-            value = engine.RunConfig.from_mapping({event.field: self.controls.raw(event.field)})
-            if event.field == "lr":
-                session.set_lr(value.lr)
-            else:
-                session.set_epochs(value.epochs)
+            self._steer(session, event.field)
             if session.phase is not Phase.READY:
-                # In force at once: say so, and forget an earlier half-typed value's "changed".
-                self.pending_changes = config is None or _differs(config, session.config)
-                self.notice = (f"learning rate {value.lr:g} applied" if event.field == "lr"
-                               else f"now {value.epochs:,} epochs")
-                self._update_status()
                 return
+        config = self.controls.read_config()
         if session is None or session.phase is Phase.READY:
             # Nothing trained yet: show the new network and data at once.
             if config is not None and (session is None or config != session.config):
@@ -514,6 +513,23 @@ class LabScreen(Screen):
         else:
             self.pending_changes = config is None or _differs(config, session.config)
         self._update_status()
+
+    def _steer(self, session: TrainingSession, field: str) -> None:
+        """Hand a setting a run takes on the fly (LIVE_FIELDS) from its control to the
+        session: the one path from a key or a typed value to the optimizer (the session
+        puts a learning rate in force at the start of its next epoch)."""
+        value = self.controls.value(field)
+        if field == "lr":
+            session.set_lr(value)
+        else:
+            session.set_epochs(value)
+        if session.phase is not Phase.READY:
+            # Said at once; forget an earlier half-typed value's "settings changed".
+            config = self.controls.read_config()
+            self.pending_changes = config is None or _differs(config, session.config)
+            self.notice = (f"learning rate {value:g} from the next epoch" if field == "lr"
+                           else f"now {value:,} epochs")
+            self._update_status()
 
     @on(NetworkDiagram.Selected)
     def _neuron_selected(self) -> None:
@@ -636,7 +652,7 @@ class LabScreen(Screen):
             phase = Phase.PAUSED if session.paused else Phase.RUNNING
         if phase is Phase.RUNNING and rate is not None:   # nothing until there is a measurement
             parts.append(f"{rate:,.0f} epochs/s")
-        parts.append(f"lr {session.lr:g}")
+        parts.append(lr_text(session))
         parts.append({
             Phase.READY: "ready · space starts",
             Phase.RUNNING: "running · space pauses",
