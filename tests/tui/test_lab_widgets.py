@@ -14,7 +14,7 @@ from rich.text import Text
 from textual_plotext.plot import Plot
 
 import engine
-from tutor.screens.lab import RefreshPacer
+from tutor.screens.lab.pacing import RefreshPacer
 from tutor.session import TrainingSession
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (LossChart, draw_lines, epoch_ticks, figure_text,
