@@ -12,7 +12,7 @@ import shutil
 import sys
 import time
 
-from tutor.cli import build_run, config_from_args
+from tutor.commands.common import build_run, config_from_args
 
 
 def decade_epochs(last: int) -> list[int]:
