@@ -20,7 +20,7 @@ from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (LossChart, draw_lines, epoch_ticks, figure_text,
                                   make_room_for_lines, matrix_text)
 from tutor.widgets.network_diagram import NetworkDiagram, weight_glyph, weight_number
-from tutor.widgets.series import Envelope
+from tutor.series import Envelope
 
 # ----- Envelope -------------------------------------------------------------------------
 

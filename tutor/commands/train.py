@@ -24,7 +24,7 @@ def decade_epochs(last: int) -> list[int]:
 def run(args) -> int:
     import numpy as np
 
-    from tutor.widgets.series import Envelope
+    from tutor.series import Envelope
 
     config = config_from_args(args)
     net, trainer, data = build_run(config)
@@ -116,7 +116,7 @@ def _loss_chart(loss_curve) -> str:
     import numpy as np
     import plotext as plt
 
-    from tutor.widgets.series import epoch_ticks
+    from tutor.series import epoch_ticks
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
     x, y = loss_curve.points(2 * width)
