@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import engine  # noqa: E402
 from textual.app import App  # noqa: E402
 
+from tutor.app import TutorApp  # noqa: E402
 from tutor.screens.lab import LabScreen  # noqa: E402
 from tutor.session import Phase  # noqa: E402
 from tutor.widgets.charts import LossChart  # noqa: E402
@@ -43,7 +44,9 @@ RUNS = {
 
 
 class LabHarness(App):
-    """Just the Lab, as `tutor lab --start` shows it."""
+    """Just the Lab, as `tutor lab --start` shows it (with the app's CSS, which lays it out)."""
+
+    CSS_PATH = TutorApp.CSS_PATH
 
     def __init__(self, config: engine.RunConfig, start: bool = True) -> None:
         super().__init__()

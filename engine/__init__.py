@@ -14,7 +14,7 @@ from engine.config import ConfigError, RunConfig
 from engine.gradcheck import gradcheck
 from engine.init import INITS
 from engine.losses import LOSSES
-from engine.metrics import MetricsLog, decimate
+from engine.metrics import MetricsLog
 from engine.network import Gradients, Network, NetworkFileError
 from engine.optimizers import OPTIMIZERS
 from engine.training import Checkpoint, EpochRecord, Trainer
@@ -22,5 +22,5 @@ from engine.training import Checkpoint, EpochRecord, Trainer
 __all__ = [
     "ACTIVATIONS", "OUTPUTS", "LOSSES", "INITS", "OPTIMIZERS", "Activation",
     "Network", "Gradients", "NetworkFileError", "Trainer", "EpochRecord", "Checkpoint",
-    "MetricsLog", "decimate", "RunConfig", "ConfigError", "gradcheck", "datasets",
+    "MetricsLog", "RunConfig", "ConfigError", "gradcheck", "datasets",
 ]

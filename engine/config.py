@@ -73,6 +73,14 @@ class RunConfig:
         config.validate()
         return config
 
+    @staticmethod
+    def parse_field(field: str, raw):
+        """One setting's value from text or a typed value, checked on its own (ConfigError
+        naming the field): for a setting a running session takes alone (the learning rate)."""
+        if field not in _PARSERS:
+            raise ConfigError(field, f"unknown setting{_suggest(field, _PARSERS)}")
+        return _PARSERS[field](field, raw)
+
     def validate(self) -> None:
         """Check names and ranges (not the dataset's width: see build())."""
         for field, table in (("activation", ACTIVATIONS), ("output", OUTPUTS), ("loss", LOSSES),

@@ -114,27 +114,3 @@ class MetricsLog:
         """Plain lists, for JSON export."""
         return {name: self.column(name).tolist() for name in self._where}
 
-
-def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most about `max_points` points that keep the shape of y: the minimum and
-    maximum of each bucket, so spikes survive (two points per chart column when
-    max_points is twice the width)."""
-    n = len(x)
-    if n <= max_points:
-        return x, y
-    buckets = max(1, max_points // 2)
-    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
-    starts, ends = edges[:-1], edges[1:]
-    # One row per bucket, as wide as the widest bucket; narrower buckets repeat their
-    # last point, which changes neither their minimum nor their maximum.
-    idx = np.minimum(starts[:, None] + np.arange(np.diff(edges).max())[None, :], ends[:, None] - 1)
-    block = y[idx]
-    with np.errstate(invalid="ignore"):
-        lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
-        hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
-    rows = np.arange(buckets)
-    # Each bucket's two picks in order; buckets are in order already. (Not np.unique:
-    # its first call imports numpy.ma, 50 ms, on the UI thread's first chart.)
-    picks = np.sort(np.stack([idx[rows, lo], idx[rows, hi]], axis=1), axis=1).ravel()
-    picks = picks[np.concatenate([[True], np.diff(picks) > 0])]   # lo = hi: once
-    return x[picks], y[picks]

@@ -1,5 +1,7 @@
 """The `tutor` command line: argparse front door, one subcommand per job.
 
+This module only parses and dispatches: what the commands share is in
+tutor/commands/common.py, which this module imports (never the other way round).
 Imports here are standard library only; each subcommand's module (and with it
 NumPy, SymPy or Textual) is imported when that subcommand runs.
 """
@@ -11,47 +13,7 @@ import importlib
 import os
 import sys
 
-# Defaults of a training run; engine.RunConfig has the same ones and is the authority
-# (kept here as text so that --help needs no NumPy).
-RUN_DEFAULTS = dict(
-    dataset="xor", layers="2,4,1", activation="tanh", output="sigmoid", loss="bce",
-    init="xavier", optimizer="sgd", lr=0.5, batch_size=0, epochs=10000, seed=0,
-    noise=0.1, test_share=0.0, samples=200,
-)
-
-
-class UsageError(Exception):
-    """A bad command-line value: printed as one line, exit code 2."""
-
-
-RUN_FIELDS = tuple(RUN_DEFAULTS)
-
-
-def usage_error(config_error) -> UsageError:
-    """An engine.ConfigError as the option it came from: `--lr: expected a number, got 'abc'`."""
-    return UsageError(f"--{config_error.field.replace('_', '-')}: {config_error.message}")
-
-
-def config_from_args(args):
-    """The engine.RunConfig that the run options describe (names and ranges checked;
-    `config.build()` checks the data against the layers)."""
-    from engine import ConfigError, RunConfig
-
-    try:
-        return RunConfig.from_mapping({name: getattr(args, name) for name in RUN_FIELDS})
-    except ConfigError as error:
-        raise usage_error(error) from None
-
-
-def build_run(config):
-    """config.build() (network, trainer, data), with a mismatch between the data and
-    the layers as a UsageError naming the option."""
-    from engine import ConfigError
-
-    try:
-        return config.build()
-    except ConfigError as error:
-        raise usage_error(error) from None
+from tutor.commands.common import RUN_DEFAULTS, UsageError
 
 
 def engine_names(field: str) -> tuple[str, ...]:

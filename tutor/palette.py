@@ -6,7 +6,7 @@ Textual's fuzzy matcher, and shows it whole when the search is empty.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -23,8 +23,14 @@ class PaletteCommand(NamedTuple):
 class TutorCommands(Provider):
     """Lessons, the Lab (default run and every lesson's lab), drills, help, themes."""
 
+    @property
+    def tutor_app(self) -> TutorApp:
+        """The app, typed (this module is imported by tutor.app, so it cannot use
+        textual.getters.app(TutorApp) as the screens do)."""
+        return cast("TutorApp", self.app)
+
     def commands(self) -> list[PaletteCommand]:
-        app: TutorApp = self.app  # type: ignore[assignment]
+        app = self.tutor_app
         found = [
             PaletteCommand("Course map", "The lessons in order, your progress, drills due", app.action_home),
             PaletteCommand("Continue where I left off", "Open the lesson you were last in",
@@ -53,7 +59,7 @@ class TutorCommands(Provider):
         return found
 
     def _open_lab_block(self, block) -> None:
-        self.app.open_lab(block.run_config())  # type: ignore[attr-defined]
+        self.tutor_app.open_lab(block.run_config())
 
     async def discover(self) -> Hits:
         for command in self.commands():

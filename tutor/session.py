@@ -62,7 +62,7 @@ class TrainingSession:
         self.config = config
         self.net, self.trainer, self.data = config.build()
         # The Lab's charts fold each epoch in as it comes and keep their own summary
-        # (tutor/widgets/series.py), so the last 2^17 epochs (about five seconds of
+        # (tutor/series.py), so the last 2^17 epochs (about five seconds of
         # training) are all the log keeps: memory stays bounded on runs of any length.
         self.log = engine.MetricsLog(self.net.layers, len(self.trainer.tracked),
                                      capacity=min(max(config.epochs, 16), 1 << 16), keep=1 << 17)

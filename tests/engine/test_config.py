@@ -229,3 +229,12 @@ def test_softmax_with_cross_entropy_learns_the_three_class_spiral():
     net, trainer, data = config.build()
     record = trainer.run(config.epochs)
     assert record.accuracy > 0.9 and record.loss < 0.3
+
+
+def test_one_field_parses_on_its_own_and_names_itself_when_wrong():
+    assert RunConfig.parse_field("lr", "0.25") == 0.25
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.parse_field("lr", "0")
+    assert caught.value.field == "lr" and "greater than 0" in caught.value.message
+    with pytest.raises(ConfigError, match="unknown setting"):
+        RunConfig.parse_field("rate", "1")

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import EpochRecord, MetricsLog, Network, Trainer, decimate
+from engine import EpochRecord, MetricsLog, Network, Trainer
 
 
 def fake_record(epoch, layers=2, tracked=3, test=True):
@@ -129,54 +129,3 @@ def test_trainer_fills_a_log():
     assert log.last("loss") == last.loss
     np.testing.assert_array_equal(log.last("tracked"), last.tracked)
 
-
-# --- decimation ------------------------------------------------------------------------------
-
-
-def test_short_series_are_returned_unchanged():
-    x, y = np.arange(5.0), np.array([3.0, 1.0, 4.0, 1.0, 5.0])
-    dx, dy = decimate(x, y, 10)
-    np.testing.assert_array_equal(dx, x)
-    np.testing.assert_array_equal(dy, y)
-
-
-def test_a_single_spike_survives():
-    x = np.arange(10_000.0)
-    y = np.zeros(10_000)
-    y[7777] = 50.0
-    dx, dy = decimate(x, y, 100)
-    assert len(dx) <= 100
-    assert 7777.0 in dx and dy.max() == 50.0
-
-
-def test_extremes_in_the_last_point_of_an_uneven_bucket_survive():
-    # 10 points in 3 buckets of widths 3, 3, 4: the maximum sits at a bucket's 4th point.
-    y = np.zeros(10)
-    y[9] = 1.0
-    y[5] = -1.0
-    dx, dy = decimate(np.arange(10), y, 6)
-    assert 9 in dx and 5 in dx
-
-
-@settings(max_examples=150, deadline=None)
-@given(n=st.integers(2, 3000), max_points=st.integers(2, 400), seed=st.integers(0, 2**16))
-def test_decimate_keeps_the_global_extremes_in_order(n, max_points, seed):
-    rng = np.random.default_rng(seed)
-    x = np.cumsum(rng.uniform(0.1, 2.0, size=n))
-    y = rng.standard_cauchy(size=n)  # heavy tails: spikes
-    dx, dy = decimate(x, y, max_points)
-    assert len(dx) == len(dy) <= max(max_points, 2)
-    assert np.all(np.diff(dx) > 0)
-    assert dy.max() == y.max() and dy.min() == y.min()
-    # Every kept point is a real point of the series.
-    index = np.searchsorted(x, dx)
-    np.testing.assert_array_equal(x[index], dx)
-    np.testing.assert_array_equal(y[index], dy)
-
-
-def test_decimate_skips_nan_unless_a_bucket_is_all_nan():
-    y = np.full(100, np.nan)
-    y[10] = 3.0
-    y[90] = -3.0
-    dx, dy = decimate(np.arange(100), y, 4)
-    assert 10 in dx and 90 in dx

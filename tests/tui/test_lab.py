@@ -115,7 +115,7 @@ async def test_a_new_learning_rate_mid_run_applies_from_the_next_epoch(tmp_path)
         switch = int(np.argmax(lr != 0.5))
         assert lr[0] == 0.5 and switch > 0
         np.testing.assert_array_equal(lr[switch:], 0.125)   # one switch, and it holds
-        assert "lr 0.125" in status_text(screen)
+        await until(pilot, lambda: "lr 0.125 ·" in status_text(screen), "the rate in force")
 
 
 async def test_divergence_is_a_message_naming_the_epoch_and_the_lab_stays_up(tmp_path):

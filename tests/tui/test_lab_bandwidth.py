@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from lab_fixtures import lab_app, lab_screen, wait_phase
 
-import tutor.screens.lab as lab_module
+import tutor.screens.lab.screen as lab_module
 from tutor.session import Phase
 from tutor.widgets.charts import LossChart
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from lab_fixtures import key, lab_app, lab_screen, status_text, until
 from textual.geometry import Region
 
-from tutor.screens.lab import REFRESH_SECONDS
+from tutor.screens.lab.pacing import REFRESH_SECONDS
 from tutor.session import Phase
 from tutor.widgets.charts import LossChart
 from tutor.widgets.lab_controls import BUTTONS, FIELD_NAMES

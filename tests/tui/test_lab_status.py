@@ -49,12 +49,29 @@ async def test_a_learning_rate_typed_mid_run_says_it_applied_not_that_settings_w
             lr.value = typed
             await until(pilot, lambda: screen.controls.raw("lr") == typed)
         await until(pilot, lambda: session.lr == 0.05, "the new rate")
-        await until(pilot, lambda: "learning rate 0.05 applied" in status_text(screen), "the notice")
-        assert "settings changed" not in status_text(screen) and "lr 0.05" in status_text(screen)
+        await until(pilot, lambda: "learning rate 0.05 from the next epoch" in status_text(screen), "the notice")
+        assert "settings changed" not in status_text(screen)
+        await until(pilot, lambda: "lr 0.05 ·" in status_text(screen), "the new rate in force")
         # Another setting still waits for Reset, and says so.
         screen.controls.control("activation").value = "relu"
         await until(pilot, lambda: "settings changed" in status_text(screen), "the pending change")
         session.cancel()
+
+
+async def test_the_status_shows_the_learning_rate_in_force_and_the_one_asked_for_until_it_is(tmp_path):
+    app = lab_app(tmp_path, lr=0.5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await lab_screen(app, pilot)
+        await key(app, pilot, "n")
+        await until(pilot, lambda: screen.session.phase is Phase.PAUSED and screen.session.log.count == 1)
+        await key(app, pilot, "plus")
+        # Paused: epoch 1 trained at 0.5, and 1 waits for the next epoch.
+        await until(pilot, lambda: "lr 0.5 → 1 ·" in status_text(screen), "the rate asked for beside the one in force")
+        await key(app, pilot, "n")
+        await until(pilot, lambda: screen.session.log.count == 2, "the next epoch")
+        await until(pilot, lambda: "lr 1 ·" in status_text(screen), "the new rate in force")
+        assert screen.session.log.last("lr") == 1.0
+        screen.session.cancel()
 
 
 async def test_a_pasted_page_of_text_gives_a_one_line_error_and_the_controls_stay_in_view(tmp_path):

@@ -14,13 +14,13 @@ from rich.text import Text
 from textual_plotext.plot import Plot
 
 import engine
-from tutor.screens.lab import RefreshPacer
+from tutor.screens.lab.pacing import RefreshPacer
 from tutor.session import TrainingSession
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (LossChart, draw_lines, epoch_ticks, figure_text,
                                   make_room_for_lines, matrix_text)
 from tutor.widgets.network_diagram import NetworkDiagram, weight_glyph, weight_number
-from tutor.widgets.series import Envelope
+from tutor.series import Envelope
 
 # ----- Envelope -------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ import types
 
 import pytest
 
-from tutor.cli import UsageError, build_parser, main
+from tutor.cli import build_parser, main
+from tutor.commands.common import UsageError
 
 
 def run_tutor(*args: str) -> subprocess.CompletedProcess:
@@ -36,7 +37,7 @@ def test_lab_option_errors_name_the_option(args, message, capsys):
 
 
 def test_lab_options_become_the_run_config():
-    from tutor.cli import config_from_args
+    from tutor.commands.common import config_from_args
 
     args = build_parser().parse_args(["lab", "--dataset", "circle", "--layers", "2,8,1", "--lr", "0.1",
                                       "--batch-size", "0", "--epochs", "300", "--seed", "7"])

@@ -5,7 +5,7 @@ value is a one-line usage error (exit 2) before the screen is taken over.
 """
 from __future__ import annotations
 
-from tutor.cli import build_run, config_from_args
+from tutor.commands.common import build_run, config_from_args
 
 
 def run(args) -> int:

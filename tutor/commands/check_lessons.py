@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tutor.cli import UsageError
+from tutor.commands.common import UsageError
 
 
 def run(args) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from tutor.cli import UsageError
+from tutor.commands.common import UsageError
 
 HELP = "? for a hint, an empty line or skip to skip, giveup to see the answer"
 MARKS = {"solved": "✓", "answer shown": "◐", "tried": "✗", "new": " "}

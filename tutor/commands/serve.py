@@ -13,7 +13,7 @@ import errno
 import shlex
 import sys
 
-from tutor.cli import UsageError
+from tutor.commands.common import UsageError
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 INSTALL_HINT = "tutor serve needs textual-serve: pip install 'nn-tutor[serve]' (or pip install textual-serve)"

@@ -12,7 +12,7 @@ import shutil
 import sys
 import time
 
-from tutor.cli import build_run, config_from_args
+from tutor.commands.common import build_run, config_from_args
 
 
 def run(args) -> int:
@@ -47,7 +47,7 @@ class _LossFollower:
     BLOCK = 4096
 
     def __init__(self, epochs: int, progress=None):
-        from tutor.widgets.series import Envelope
+        from tutor.series import Envelope
 
         self.epochs, self.progress = epochs, progress
         self.loss_curve = Envelope()
@@ -128,7 +128,7 @@ def _loss_chart(loss_curve) -> str:
     import numpy as np
     import plotext as plt
 
-    from tutor.widgets.series import epoch_ticks
+    from tutor.series import epoch_ticks
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
     x, y = loss_curve.points(2 * width)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,11 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from tutor.app import TutorApp
 from tutor.maths.drill_plan import DrillPlan
 
 
 class DrillScreen(Screen):
     """One drill at a time: type d/dx, Enter checks, then the next one."""
+
+    app = getters.app(TutorApp)   # self.app, typed as the tutor's app (its course, remember, ...)
 
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Leave the drills (results are saved)"),
@@ -66,7 +69,7 @@ class DrillScreen(Screen):
         """Move on; a drill left without an answer counts as a miss (as in `tutor drill`)."""
         if self.drill is not None and not self.recorded:
             self._record(False)
-        due = self.app.remember(lambda p: p.due_drills(), [])  # type: ignore[attr-defined]
+        due = self.app.remember(lambda p: p.due_drills(), [])
         self.query_one("#drill-answer", Input).value = ""
         self.query_one("#drill-feedback", Static).update("")
         self.drill = None
@@ -146,7 +149,7 @@ class DrillScreen(Screen):
         """Count the first judged answer, move the family's Leitner box, adjust the level."""
         self.recorded = True
         family = self.drill.family
-        self.app.remember(lambda p: p.record_drill(family, correct))  # type: ignore[attr-defined]
+        self.app.remember(lambda p: p.record_drill(family, correct))
         message = self.plan.count(correct)
         if message:
             self.notify(message)

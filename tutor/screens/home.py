@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor import messages
+from tutor.app import TutorApp
 
 if TYPE_CHECKING:
     from tutor.course.model import Course, Lesson
@@ -45,6 +46,8 @@ class LessonList(OptionList):
 
 class HomeScreen(Screen):
     """The course map (see the module docstring)."""
+
+    app = getters.app(TutorApp)   # self.app, typed as the tutor's app (its course, remember, ...)
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -100,7 +103,7 @@ class HomeScreen(Screen):
 
     @property
     def course(self) -> Course | None:
-        return self.app.course  # type: ignore[attr-defined]
+        return self.app.course
 
     def show_course(self, course: Course) -> None:
         """List the lessons and the load problems of `course`."""
@@ -121,7 +124,7 @@ class HomeScreen(Screen):
         if course is None:
             return
         app = self.app
-        done: set[str] = app.remember(lambda p: p.completed(), set())  # type: ignore[attr-defined]
+        done: set[str] = app.remember(lambda p: p.completed(), set())
         lessons = self.query_one("#lessons", LessonList)
         highlighted = lessons.highlighted
         lessons.clear_options()
@@ -133,7 +136,7 @@ class HomeScreen(Screen):
         for lesson in course.lessons:
             lessons.add_option(Option(self._lesson_prompt(lesson, numbers, done, lesson.path in broken),
                                       id=lesson.id))
-        continue_id = app.continue_lesson()  # type: ignore[attr-defined]
+        continue_id = app.continue_lesson()
         if course.lessons:
             if highlighted is None or highlighted >= len(course.lessons):
                 highlighted = numbers.get(continue_id, 1) - 1
@@ -168,7 +171,7 @@ class HomeScreen(Screen):
     def _score(self, lesson: Lesson) -> tuple[int, int, int]:
         """(quizzes solved, quizzes whose answer was shown and not solved since, quizzes in the lesson)."""
         quiz_ids = {lesson.id: [quiz.id for quiz in lesson.quizzes]}
-        scores = self.app.remember(lambda p: p.lesson_scores(quiz_ids), {})  # type: ignore[attr-defined]
+        scores = self.app.remember(lambda p: p.lesson_scores(quiz_ids), {})
         return scores.get(lesson.id, (0, 0, len(lesson.quizzes)))
 
     def _show_detail(self) -> None:
@@ -179,7 +182,7 @@ class HomeScreen(Screen):
         if lesson is None or course is None:
             detail.update("")
             return
-        done = self.app.remember(lambda p: p.completed(), set())  # type: ignore[attr-defined]
+        done = self.app.remember(lambda p: p.completed(), set())
         solved, shown, total = self._score(lesson)
         lines = [f"[b]{escape(lesson.title)}[/b]"]
         if lesson.summary:
@@ -200,7 +203,7 @@ class HomeScreen(Screen):
         detail.update(Content.from_markup("\n".join(lines)))
 
     def _show_drills_due(self) -> None:
-        due = self.app.remember(lambda p: p.due_drills(now=end_of_today()), [])  # type: ignore[attr-defined]
+        due = self.app.remember(lambda p: p.due_drills(now=end_of_today()), [])
         text = self.query_one("#drills-due", Static)
         if due:
             names = ", ".join(due[:4]) + (", …" if len(due) > 4 else "")
@@ -229,7 +232,7 @@ class HomeScreen(Screen):
 
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
-        self.app.action_continue()  # type: ignore[attr-defined]
+        self.app.action_continue()
 
     @on(Button.Pressed, "#lab")
     def _lab(self) -> None:
@@ -237,4 +240,4 @@ class HomeScreen(Screen):
 
     @on(Button.Pressed, "#drills")
     def _drills(self) -> None:
-        self.app.action_drills()  # type: ignore[attr-defined]
+        self.app.action_drills()

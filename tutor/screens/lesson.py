@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,6 +25,7 @@ from textual.widgets import Button, Footer, Header, Input, Markdown, OptionList,
 from textual.widgets.option_list import Option
 
 from tutor import messages
+from tutor.app import TutorApp
 from tutor.course.display import prompt_lines
 from tutor.course.model import EngineBlock, LabBlock, Prose, Quiz
 from tutor.widgets.lesson_blocks import EngineSource, LabCard, LessonMarkdown
@@ -45,6 +46,8 @@ TOC_MARKS = {"solved": "✓", "answer shown": "◐", "not yet": "✗", "": "?"}
 
 class LessonScreen(Screen):
     """One lesson (see the module docstring)."""
+
+    app = getters.app(TutorApp)   # self.app, typed as the tutor's app (its course, remember, ...)
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -67,8 +70,8 @@ class LessonScreen(Screen):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        states = self.app.remember(lambda p: p.quiz_states(self.lesson.id), {})  # type: ignore[attr-defined]
-        hints = self.app.remember(lambda p: p.hints_shown(self.lesson.id), {})  # type: ignore[attr-defined]
+        states = self.app.remember(lambda p: p.quiz_states(self.lesson.id), {})
+        hints = self.app.remember(lambda p: p.hints_shown(self.lesson.id), {})
         last_right = self._last_right_answers() if states else {}
         yield Header()
         with Horizontal(id="lesson-main"):
@@ -96,12 +99,12 @@ class LessonScreen(Screen):
 
     def _last_right_answers(self) -> dict[str, str]:
         """The last right answer typed for each quiz, to show it again in its field."""
-        answers = self.app.remember(lambda p: p.answers(self.lesson.id), [])  # type: ignore[attr-defined]
+        answers = self.app.remember(lambda p: p.answers(self.lesson.id), [])
         return {answer.quiz_id: answer.text for answer in answers
                 if answer.correct and not answer.after_reveal and not answer.variant}
 
     def on_mount(self) -> None:
-        course = self.app.course  # type: ignore[attr-defined]
+        course = self.app.course
         number = self._index() + 1
         self.sub_title = f"Lesson {number} of {len(course.lessons)}"
         self.query_one("#toc").border_title = "Contents"
@@ -115,7 +118,7 @@ class LessonScreen(Screen):
         self.query_one("#lesson-body").focus()
         if not self.lesson.quizzes:  # nothing to solve: reading it finishes it (Continue moves on)
             lesson_id = self.lesson.id
-            self.app.remember(lambda p: p.complete_lesson(lesson_id))  # type: ignore[attr-defined]
+            self.app.remember(lambda p: p.complete_lesson(lesson_id))
         if self.to_first_unsolved:
             self.call_after_refresh(self.go_to_first_unsolved)
 
@@ -154,15 +157,15 @@ class LessonScreen(Screen):
         """Save the answer; complete the lesson once every quiz has been solved."""
         lesson = self.lesson
         app = self.app
-        app.remember(lambda p: p.record_answer(  # type: ignore[attr-defined]
+        app.remember(lambda p: p.record_answer(
             lesson.id, message.quiz.id, message.text, message.verdict.correct, variant=message.variant))
         self._show_progress()
         self._rebuild_toc()  # the quiz's mark follows its state
         if not (message.verdict.correct and message.counts):
             return
         if all(widget.solved for widget in self.query(QuizWidget)) and len(self.query(QuizWidget)) == len(lesson.quizzes):
-            already = app.remember(lambda p: p.is_complete(lesson.id), False)  # type: ignore[attr-defined]
-            app.remember(lambda p: p.complete_lesson(lesson.id))  # type: ignore[attr-defined]
+            already = app.remember(lambda p: p.is_complete(lesson.id), False)
+            app.remember(lambda p: p.complete_lesson(lesson.id))
             if not already:
                 self.notify(f"Lesson complete: {lesson.title}", title="Well done")
 
@@ -170,7 +173,7 @@ class LessonScreen(Screen):
     def _revealed(self, message: messages.QuizRevealed) -> None:
         """Save that the answer was shown: that variant can no longer solve the quiz."""
         lesson = self.lesson
-        self.app.remember(lambda p: p.record_reveal(  # type: ignore[attr-defined]
+        self.app.remember(lambda p: p.record_reveal(
             lesson.id, message.quiz.id, message.variant))
         self._show_progress()
         self._rebuild_toc()
@@ -178,7 +181,7 @@ class LessonScreen(Screen):
     @on(messages.QuizHintShown)
     def _hint_shown(self, message: messages.QuizHintShown) -> None:
         lesson = self.lesson
-        self.app.remember(lambda p: p.record_hints(  # type: ignore[attr-defined]
+        self.app.remember(lambda p: p.record_hints(
             lesson.id, message.quiz.id, message.shown))
 
     # ------------------------------------------------------------------ table of contents
@@ -236,12 +239,12 @@ class LessonScreen(Screen):
     # ------------------------------------------------------------------ moving around
 
     def _index(self) -> int:
-        course = self.app.course  # type: ignore[attr-defined]
+        course = self.app.course
         ids = [lesson.id for lesson in course.lessons]
         return ids.index(self.lesson.id) if self.lesson.id in ids else 0
 
     def _neighbour(self, step: int) -> Lesson | None:
-        lessons = self.app.course.lessons  # type: ignore[attr-defined]
+        lessons = self.app.course.lessons
         index = self._index() + step
         return lessons[index] if 0 <= index < len(lessons) else None
 
@@ -265,7 +268,7 @@ class LessonScreen(Screen):
             self.remove_class("-toc-open")
             self.query_one("#lesson-body").focus()
             return
-        self.app.action_home()  # type: ignore[attr-defined]
+        self.app.action_home()
 
     def _quiz_step(self, step: int) -> None:
         """Scroll to the next (or previous) quiz below (or above) the top of the view."""
@@ -300,4 +303,4 @@ class LessonScreen(Screen):
 
     @on(Button.Pressed, "#to-course")
     def _course_pressed(self) -> None:
-        self.app.action_home()  # type: ignore[attr-defined]
+        self.app.action_home()

@@ -1,9 +1,12 @@
 """A notice that covers the app while the terminal is too small to lay it out."""
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tutor.app import TutorApp
 
 
 class TooSmallScreen(ModalScreen[None]):
@@ -13,6 +16,8 @@ class TooSmallScreen(ModalScreen[None]):
     Whenever it mounts, comes back on top or sees a resize, the app decides again from
     the size now (TutorApp.fit_notice): the terminal may have grown in the meantime.
     """
+
+    app = getters.app(TutorApp)   # self.app, typed as the tutor's app (its course, remember, ...)
 
     def __init__(self, min_width: int, min_height: int) -> None:
         super().__init__()

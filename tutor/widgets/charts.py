@@ -29,7 +29,7 @@ from textual_plotext import PlotextPlot
 
 import engine
 from tutor.widgets.braille import LineRaster
-from tutor.widgets.series import Envelope, epoch_ticks
+from tutor.series import Envelope, epoch_ticks
 
 # Series colours, as plotext names them and as Textual does (the same ANSI colours,
 # so that a 16-colour terminal shows the legend in the colours of the lines).

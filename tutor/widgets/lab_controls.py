@@ -196,6 +196,10 @@ class LabControls(VerticalScroll):
     def raw(self, field: str) -> str:
         return str(self.control(field).value)
 
+    def value(self, field: str):
+        """One control's value, parsed on its own (engine.ConfigError if it does not parse)."""
+        return engine.RunConfig.parse_field(field, self.raw(field))
+
     def raw_values(self) -> dict[str, str]:
         return {field: self.raw(field) for field in FIELD_NAMES}
 

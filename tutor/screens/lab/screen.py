@@ -23,7 +23,6 @@ import dataclasses
 import time
 from functools import partial
 
-import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +32,9 @@ from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import engine
+from tutor.screens.lab.fit_curve import fit_curve
+from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer, RefreshPlan
+from tutor.screens.lab.status import EpochRate, status_line
 from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, FitChart,
@@ -41,9 +43,6 @@ from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, Fi
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
-REFRESH_SECONDS = 0.25          # ~4 Hz
-SLOW_LINK_REFRESH_SECONDS = 1.0
-UI_BUDGET = 0.10                # share of one core the refresh may use before it slows down
 WIDE = (110, 30)                # from this size on, everything is on one screen
 # The charts over the epochs, by the names lessons' lab blocks give them
 # (tutor.course.blocks.LAB_CHARTS): each chart's id in the Lab and its class.
@@ -81,44 +80,6 @@ def chart_slots(charts) -> list[str]:
 LIVE_FIELDS = ("lr", "epochs")
 
 
-@dataclasses.dataclass(frozen=True)
-class RefreshPlan:
-    """Seconds between redraws of each group of panels while a run trains.
-
-    Every redraw of a chart resends its whole region (a few KB), so over a slow link
-    the panels that change slowly are redrawn seldom."""
-    tick: float         # the status line and the loss chart
-    charts: float       # the tracked weights and the deltas
-    pictures: float     # the diagram, the neuron inspector and the data panel
-    activation: float   # f, f' and the z range in use
-
-
-DEFAULT_PLAN = RefreshPlan(tick=REFRESH_SECONDS, charts=1.0, pictures=0.5, activation=1.0)
-SLOW_LINK_PLAN = RefreshPlan(tick=SLOW_LINK_REFRESH_SECONDS, charts=2.0, pictures=5.0, activation=5.0)
-
-
-class RefreshPacer:
-    """Decides when the next refresh is due: every `interval` seconds, or less often if
-    refreshing costs more than `budget` of the time (drawing competes with training for
-    the interpreter), but never less often than every `4 * interval`."""
-
-    def __init__(self, interval: float, budget: float = UI_BUDGET):
-        self.interval = interval
-        self.budget = budget
-        self.cost = 0.0          # smoothed CPU seconds per refresh
-        self.next_due = 0.0
-
-    def due(self, now: float) -> bool:
-        return now >= self.next_due
-
-    def spent(self, seconds: float, now: float) -> None:
-        """A refresh that started at `now` took `seconds` of CPU time."""
-        self.cost = seconds if self.cost == 0 else 0.7 * self.cost + 0.3 * seconds
-        wait = min(max(self.interval, self.cost / self.budget), 4 * self.interval)
-        # Less a little slack, so that a timer firing a hair early still finds it due.
-        self.next_due = now + wait - 0.02
-
-
 def _differs(a: engine.RunConfig, b: engine.RunConfig) -> bool:
     """True if the two runs differ in more than the settings a run takes on the fly."""
     live = {field: 1 for field in LIVE_FIELDS}
@@ -145,46 +106,6 @@ class LabScreen(Screen):
         Binding("escape", "leave", "Back"),
     ]
 
-    DEFAULT_CSS = """
-    LabScreen {
-        layout: vertical;
-    }
-    LabScreen #views {
-        height: 2;
-    }
-    LabScreen #panels {
-        height: 1fr;
-        layout: grid;
-        grid-gutter: 0 0;
-    }
-    LabScreen .panel {
-        height: 1fr;
-        border: round $primary-darken-1;
-        border-title-color: $text-accent;
-        border-title-style: bold;
-        padding: 0;
-    }
-    LabScreen #controls {
-        padding: 0 0 0 1;
-    }
-    LabScreen #network-panel NetworkDiagram {
-        height: 1fr;
-    }
-    LabScreen #data-panel .note {
-        color: $text-muted;
-        padding: 1;
-    }
-    LabScreen #status {
-        height: 2;
-        padding: 0 1;
-        background: $panel;
-    }
-    LabScreen #status.-diverged {
-        background: $error 30%;
-    }
-
-    """
-
     def __init__(self, config: engine.RunConfig | None = None, start: bool = False,
                  charts=None) -> None:
         """charts: names of charts to show first (a lesson's lab block's `charts`)."""
@@ -197,7 +118,7 @@ class LabScreen(Screen):
         self.notice = ""                 # a one-off line for the status (e.g. why Start refused)
         self._shown: tuple | None = None             # (log count, phase, notice) last drawn
         self._shown_snapshot = None
-        self._rate: tuple = (0.0, 0, None)           # (time, count, epochs per second or None)
+        self._rate = EpochRate()                     # epochs per second, for the status
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._view = "train"
         self._due_at: dict[str, float] = {}          # panel group -> when its next redraw is due
@@ -293,7 +214,7 @@ class LabScreen(Screen):
         self.query_one("#weights", WeightsChart).tracked_labels = session.trainer.tracked_labels
         self._shown = None
         self._shown_snapshot = None
-        self._rate = (time.monotonic(), 0, None)
+        self._rate = EpochRate()
         self._show_data_kind()
         self._refresh(force=True)
 
@@ -303,7 +224,7 @@ class LabScreen(Screen):
 
     def _start_worker(self) -> None:
         session = self.session
-        self._rate = (time.monotonic(), session.log.count, None)
+        self._rate = EpochRate(session.log.count)
         self.run_worker(partial(self._train, session), thread=True, group="training",
                         name="training", exit_on_error=False)
 
@@ -401,12 +322,12 @@ class LabScreen(Screen):
         self.lay_out_panels()
 
     def action_scale_lr(self, factor: float) -> None:
-        """Double or halve the learning rate (in force from the next epoch)."""
-        try:
-            lr = float(self.controls.raw("lr")) * factor
-        except ValueError:
+        """Double or halve the learning rate asked for (in force from the next epoch): the
+        control shows the new rate, which then takes the same path as a typed one."""
+        if self.session is None:
             return
-        self.controls.control("lr").value = f"{lr:.6g}"   # Edited -> applied as typed text is
+        self.controls.set_value("lr", self.session.lr * factor)
+        self._edited(LabControls.Edited("lr", "lr" not in self.controls.errors))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
@@ -492,20 +413,11 @@ class LabScreen(Screen):
         session = self.session
         if event.fitted:
             self.notice = event.fitted
-        config = self.controls.read_config()
         if event.field in LIVE_FIELDS and event.valid and session is not None:
-            value = engine.RunConfig.from_mapping({event.field: self.controls.raw(event.field)})
-            if event.field == "lr":
-                session.set_lr(value.lr)
-            else:
-                session.set_epochs(value.epochs)
+            self._steer(session, event.field)
             if session.phase is not Phase.READY:
-                # In force at once: say so, and forget an earlier half-typed value's "changed".
-                self.pending_changes = config is None or _differs(config, session.config)
-                self.notice = (f"learning rate {value.lr:g} applied" if event.field == "lr"
-                               else f"now {value.epochs:,} epochs")
-                self._update_status()
                 return
+        config = self.controls.read_config()
         if session is None or session.phase is Phase.READY:
             # Nothing trained yet: show the new network and data at once.
             if config is not None and (session is None or config != session.config):
@@ -514,6 +426,23 @@ class LabScreen(Screen):
         else:
             self.pending_changes = config is None or _differs(config, session.config)
         self._update_status()
+
+    def _steer(self, session: TrainingSession, field: str) -> None:
+        """Hand a setting a run takes on the fly (LIVE_FIELDS) from its control to the
+        session: the one path from a key or a typed value to the optimizer (the session
+        puts a learning rate in force at the start of its next epoch)."""
+        value = self.controls.value(field)
+        if field == "lr":
+            session.set_lr(value)
+        else:
+            session.set_epochs(value)
+        if session.phase is not Phase.READY:
+            # Said at once; forget an earlier half-typed value's "settings changed".
+            config = self.controls.read_config()
+            self.pending_changes = config is None or _differs(config, session.config)
+            self.notice = (f"learning rate {value:g} from the next epoch" if field == "lr"
+                           else f"now {value:,} epochs")
+            self._update_status()
 
     @on(NetworkDiagram.Selected)
     def _neuron_selected(self) -> None:
@@ -603,57 +532,17 @@ class LabScreen(Screen):
         return True
 
     def _update_status(self) -> None:
-        status = self.query_one("#status", Static)
         session = self.session
-        controls_running = session is not None and session.phase is Phase.RUNNING and not session.paused
-        self.controls.set_running(controls_running)
+        self.controls.set_running(session is not None and session.phase is Phase.RUNNING
+                                  and not session.paused)
         if session is None:
             self._show_status(self.notice or "no run: fix the settings marked in red")
             return
-        log = session.log
-        # The phase before the count: "paused" is never shown with the last epoch missing.
-        shown_phase = session.phase
-        count = log.count
-        now = time.monotonic()
-        then, then_count, rate = self._rate
-        if now - then >= 0.5:
-            measured = (count - then_count) / (now - then)
-            rate = measured if rate is None else 0.5 * rate + 0.5 * measured
-            self._rate = (now, count, rate)
-        parts = [f"epoch {count:,}/{session.epochs:,}"]
-        if count:
-            parts.append(f"loss {log.last('loss'):.4g}")
-            test = log.last("test_loss")
-            if np.isfinite(test):
-                parts.append(f"test {test:.4g}")
-            for name, label in (("accuracy", "train acc"), ("test_accuracy", "test acc")):
-                accuracy = log.last(name)
-                if np.isfinite(accuracy):
-                    parts.append(f"{label} {accuracy:.0%}")
-        # What the learner asked for shows at once; the thread follows within an epoch.
-        phase = shown_phase
-        if phase in (Phase.RUNNING, Phase.PAUSED):
-            phase = Phase.PAUSED if session.paused else Phase.RUNNING
-        if phase is Phase.RUNNING and rate is not None:   # nothing until there is a measurement
-            parts.append(f"{rate:,.0f} epochs/s")
-        parts.append(f"lr {session.lr:g}")
-        parts.append({
-            Phase.READY: "ready · space starts",
-            Phase.RUNNING: "running · space pauses",
-            Phase.PAUSED: "paused · space resumes, n steps",
-            Phase.FINISHED: f"finished after {count:,} epochs",
-            Phase.DIVERGED: session.message,
-            Phase.CANCELLED: "stopped",
-            Phase.FAILED: session.message,
-        }[phase])
-        if self.pending_changes:
-            parts.append("settings changed · r resets with them")
-        if self.notice:
-            parts.append(self.notice)
-        diverged = shown_phase in (Phase.DIVERGED, Phase.FAILED)
+        diverged = session.phase in (Phase.DIVERGED, Phase.FAILED)
+        status = self.query_one("#status", Static)
         if status.has_class("-diverged") != diverged:
             status.set_class(diverged, "-diverged")
-        self._show_status(" · ".join(parts))
+        self._show_status(status_line(session, self._rate, self.pending_changes, self.notice))
 
     def _show_status(self, text: str) -> None:
         """Redraw the status line only if its text changed (each redraw goes down the wire)."""
@@ -693,9 +582,4 @@ class LabScreen(Screen):
         if data.input_width == 2:
             self.query_one(BoundaryMap).show(net.forward, data.X, data.Y, data.X_test, data.Y_test)
         elif data.input_width == 1:
-            step = -(-len(data.X) // 2000)   # a chart has fewer columns than 2000 points
-            x = data.X[::step, 0]
-            curve_x = np.linspace(x.min(), x.max(), 200)
-            with np.errstate(all="ignore"):
-                curve_y = net.forward(curve_x[:, None])[:, 0]
-            self.query_one(FitChart).show(x, data.Y[::step, 0], curve_x, curve_y)
+            self.query_one(FitChart).show(*fit_curve(net, data))

@@ -1,4 +1,10 @@
-"""Envelope: one column of a MetricsLog, kept small enough to chart at any run length.
+"""Chart series: a run's columns cut to what a chart of a few dozen columns can show.
+
+Used by the Lab's charts (tutor/widgets/charts.py) and by `tutor train`'s table and
+plot (tutor/commands/train.py). The engine keeps the numbers (engine.MetricsLog);
+cutting them for a chart is this module's job.
+
+Envelope: one column of a MetricsLog, kept small enough to chart at any run length.
 
 A chart is a few dozen columns wide; a run may be a million epochs long. Drawing
 every epoch would cost time in proportion to the run, a few times a second. An
@@ -7,7 +13,7 @@ value of the bucket's minimum and maximum (so a spike in one epoch still shows).
 New epochs are folded in as they arrive; when there are more than `max_buckets`
 buckets, neighbours merge and the bucket width doubles. Each refresh therefore
 costs time in proportion to the new epochs plus `max_buckets`, whatever the run's
-length, and engine.decimate then cuts the envelope to two points per chart column.
+length, and decimate() then cuts the envelope to two points per chart column.
 
 Values that are not finite (the inf of a diverged loss, the NaN of a missing test
 set) are left out: there is nothing to draw for them.
@@ -17,8 +23,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-import engine
 
 
 class Envelope:
@@ -62,7 +66,7 @@ class Envelope:
         self.count = total
 
     def points(self, max_points: int) -> tuple[np.ndarray, np.ndarray]:
-        """The envelope's points in epoch order, cut to about max_points by engine.decimate."""
+        """The envelope's points in epoch order, cut to about max_points by decimate()."""
         x = np.concatenate([self._lo_x, self._hi_x])
         y = np.concatenate([self._lo_y, self._hi_y])
         keep = np.isfinite(y)
@@ -72,7 +76,7 @@ class Envelope:
         if len(x) > 1:
             distinct = np.concatenate([[True], np.diff(x) > 0])  # a bucket of one epoch has lo = hi
             x, y = x[distinct], y[distinct]
-        return engine.decimate(x, y, max_points)
+        return decimate(x, y, max_points)
 
     # ----- internals ----------------------------------------------------------------
 
@@ -108,6 +112,31 @@ class Envelope:
         self._hi_x = np.concatenate([hi_x[rows, hi_pick], tail[2]])
         self._hi_y = np.concatenate([hi_y[rows, hi_pick], tail[3]])
         self.width *= 2
+
+
+def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about `max_points` points that keep the shape of y: the minimum and
+    maximum of each bucket, so spikes survive (two points per chart column when
+    max_points is twice the width)."""
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    buckets = max(1, max_points // 2)
+    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
+    starts, ends = edges[:-1], edges[1:]
+    # One row per bucket, as wide as the widest bucket; narrower buckets repeat their
+    # last point, which changes neither their minimum nor their maximum.
+    idx = np.minimum(starts[:, None] + np.arange(np.diff(edges).max())[None, :], ends[:, None] - 1)
+    block = y[idx]
+    with np.errstate(invalid="ignore"):
+        lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
+        hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
+    rows = np.arange(buckets)
+    # Each bucket's two picks in order; buckets are in order already. (Not np.unique:
+    # its first call imports numpy.ma, 50 ms, on the UI thread's first chart.)
+    picks = np.sort(np.stack([idx[rows, lo], idx[rows, hi]], axis=1), axis=1).ravel()
+    picks = picks[np.concatenate([[True], np.diff(picks) > 0])]   # lo = hi: once
+    return x[picks], y[picks]
 
 
 def _extremes(first: int, y: np.ndarray, rows: int):
