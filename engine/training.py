@@ -217,7 +217,7 @@ class Trainer:
             accuracy=sum(corrects) / len(self.X) if self.classify else None,
             test_accuracy=test_accuracy,
             lr=self.optimizer.lr,
-            weight_norms=tuple(float(np.linalg.norm(W)) for W in net.weights),
+            weight_norms=tuple(norm(W) for W in net.weights),
             delta_means=_mean_per_layer(delta_means),
             gradient_norms=_mean_per_layer(gradient_norms),
             tracked=tuple(net.theta[self._tracked_at].tolist()),   # read from θ, where they sit
@@ -251,7 +251,12 @@ class Trainer:
         return (g.loss,
                 _count_correct(g.activations[-1], labels) if self.classify else 0,
                 [np.abs(delta).sum() / delta.size for delta in g.deltas],   # over samples and neurons
-                [np.linalg.norm(nabla_w) for nabla_w in g.nabla_w])
+                [norm(nabla_w) for nabla_w in g.nabla_w])
+
+
+def norm(x: np.ndarray) -> float:
+    """The Euclidean norm of all of x's entries: ‖x‖ = √(x·x)."""
+    return math.sqrt(np.vdot(x, x))
 
 
 def _mean_per_layer(per_batch) -> tuple[float, ...]:
