@@ -29,18 +29,23 @@ async def _feedback_after(app, pilot, widget: QuizWidget, text: str, deadline: f
     return str(feedback.render())
 
 
+async def _first_quiz(app, pilot) -> QuizWidget:
+    """Open the first lesson from the course map and return its first quiz."""
+    await wait_for_course(app, pilot)
+    await pilot.press("enter")
+    end = time.monotonic() + 30
+    while not isinstance(app.screen, LessonScreen) and time.monotonic() < end:
+        await pilot.pause()
+    return app.screen.query_one("#quiz-cube", QuizWidget)
+
+
 async def test_a_deeply_nested_answer_gets_a_verdict_and_verdicts_are_not_doubled(tmp_path):
     # Issue 11: e^e^…x 28 deep left "Checking…" on screen for ever (the judge's work doubled
     # per level). Issue 10: "✗ Not yet. Not yet." and "✓ Right. Correct.".
     lessons = write_lessons(tmp_path / "lessons")
     app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for_course(app, pilot)
-        await pilot.press("enter")
-        end = time.monotonic() + 30
-        while not isinstance(app.screen, LessonScreen) and time.monotonic() < end:
-            await pilot.pause()
-        cube = app.screen.query_one("#quiz-cube", QuizWidget)
+        cube = await _first_quiz(app, pilot)
 
         nested = await _feedback_after(app, pilot, cube, "e^" * 28 + "x")
         assert "Checking" not in nested and "Not yet" in nested
@@ -67,12 +72,7 @@ async def test_a_judgement_past_its_deadline_is_abandoned_and_the_quiz_answers_a
     app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for_course(app, pilot)
-            await pilot.press("enter")
-            end = time.monotonic() + 30
-            while not isinstance(app.screen, LessonScreen) and time.monotonic() < end:
-                await pilot.pause()
-            cube = app.screen.query_one("#quiz-cube", QuizWidget)
+            cube = await _first_quiz(app, pilot)
             stuck = await _feedback_after(app, pilot, cube, "x^9")
             assert "took more than 0.3 s to check, so it was abandoned" in stuck
             right = await _feedback_after(app, pilot, cube, "3x^2")  # the quiz is not busy
