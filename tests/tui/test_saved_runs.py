@@ -61,7 +61,9 @@ async def test_save_list_reopen_and_delete_a_run(tmp_path):
 
         # The course map's r lists it, with its summary.
         await key(app, pilot, "escape")
-        await on_screen(app, pilot, HomeScreen)
+        home = await on_screen(app, pilot, HomeScreen)
+        await until(pilot, lambda: "Saved runs: 1 (newest: my xor)" in str(home.query_one("#saved-runs-line").render()),
+                    "the count on the course map")
         await key(app, pilot, "r")
         runs = await on_screen(app, pilot, SavedRunsScreen)
         await until(pilot, lambda: listed(runs) and "my xor" in listed(runs)[0], "the run listed")
@@ -91,6 +93,26 @@ async def test_save_list_reopen_and_delete_a_run(tmp_path):
         await key(app, pilot, "y")
         await until(pilot, lambda: "Deleted “my xor”" in note(runs), "the deleted note")
         assert app.progress.runs() == [] and listed(runs) == []
+
+
+async def test_saving_a_running_run_pauses_it_and_keeps_the_weights_of_the_epoch_it_paused_at(tmp_path):
+    app = lab_app(tmp_path, start=True, epochs=10**7)
+    async with app.run_test(size=(120, 36)) as pilot:
+        lab = await lab_screen(app, pilot)
+        await until(pilot, lambda: lab.session.log.count > 200, "some epochs")
+        await key(app, pilot, "s")
+        await on_screen(app, pilot, NameRunScreen)
+        await wait_phase(pilot, lab, Phase.PAUSED)
+        await until(pilot, lambda: lab.session.snapshot.epoch == lab.session.trainer.epoch, "the paused weights")
+        await key(app, pilot, "enter")
+        await until(pilot, lambda: "saved as" in status_text(lab), "the saved notice")
+        epoch = lab.session.trainer.epoch
+        [saved] = app.progress.runs()
+        assert saved.metrics["epochs"] == epoch and saved.config["epochs"] == 10**7
+        checkpoints = run_archive.unpack(app.progress.load_run(saved.id).checkpoints, (2, 4, 1))
+        assert [c.epoch for c in checkpoints][:3] == [1, 10, 100] and checkpoints[-1].epoch == epoch
+        assert all(np.array_equal(a, b) for a, b in zip(checkpoints[-1].weights, lab.session.net.weights))
+        assert lab.session.phase is Phase.PAUSED   # still there to resume
 
 
 def app_with_runs(tmp_path, *runs) -> TutorApp:
