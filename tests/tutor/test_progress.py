@@ -20,6 +20,7 @@ from tutor.progress import (
     Answer, Progress, ProgressError, UnknownRun, default_path, files, locks, open_progress, schema,
 )
 from tutor.progress import store as store_module
+from tutor.progress import runs as runs_module
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -283,6 +284,35 @@ def test_runs_are_listed_newest_first_and_can_be_deleted(store):
         store.delete_run(b)
 
 
+def test_a_runs_checkpoint_bytes_round_trip_and_are_left_out_of_the_list(store):
+    blob = bytes(range(256)) * 40 + b"\x00"   # any bytes, zeros included
+    run_id = store.save_run("xor", {"dataset": "xor"}, {"epochs": 10}, when=5.0, checkpoints=blob)
+    assert store.load_run(run_id).checkpoints == blob
+    [listed] = store.runs()
+    assert listed.id == run_id and listed.checkpoints is None and listed.metrics == {"epochs": 10}
+    assert store.load_run(store.save_run("none", {})).checkpoints is None
+
+
+def test_weights_above_the_limit_are_refused_and_nothing_is_saved(store, monkeypatch):
+    monkeypatch.setattr(runs_module, "MAX_CHECKPOINT_BYTES", 100)
+    with pytest.raises(ValueError, match="run 'big': its weights take .* MB a saved run may keep"):
+        store.save_run("big", {}, checkpoints=b"x" * 101)
+    assert store.runs() == []
+
+
+def test_a_version_2_file_keeps_its_saved_runs_and_gains_room_for_weights(tmp_path):
+    """Schema 2 (runs without checkpoints) migrates: its runs list and load, with no weights."""
+    write_old_store(tmp_path, 2, "INSERT INTO runs (name, config, metrics, saved_at)"
+                                 " VALUES ('old', '{\"dataset\": \"xor\"}', '{\"epochs\": 3}', 7.0)")
+    with Progress(tmp_path) as p:
+        assert p.schema_version() == len(schema.MIGRATIONS) >= 3
+        [old] = p.runs()
+        assert (old.name, old.config, old.metrics, old.saved_at) == ("old", {"dataset": "xor"}, {"epochs": 3}, 7.0)
+        assert p.load_run(old.id).checkpoints is None
+        p.save_run("new", {}, checkpoints=b"w")
+        assert [r.name for r in p.runs()] == ["new", "old"]
+
+
 def test_a_config_that_is_not_json_is_refused_and_nothing_is_saved(store):
     with pytest.raises(ValueError, match="run 'bad': config cannot be stored as JSON"):
         store.save_run("bad", {"f": object()})
@@ -448,6 +478,19 @@ def test_an_empty_file_is_simply_a_new_store(tmp_path):
 # --- schema versions ---------------------------------------------------------
 
 
+def write_old_store(folder: Path, version: int, *statements: str) -> None:
+    """A progress file at schema `version` (its first MIGRATIONS steps), with these rows."""
+    con = sqlite3.connect(folder / "progress.db")
+    for step in schema.MIGRATIONS[:version]:
+        for statement in step:
+            con.execute(statement)
+    for statement in statements:
+        con.execute(statement)
+    con.execute(f"PRAGMA user_version = {version}")
+    con.commit()
+    con.close()
+
+
 def test_an_older_file_is_migrated_and_keeps_its_data(tmp_path, monkeypatch):
     with Progress(tmp_path) as p:
         run_id = fill(p)
@@ -465,15 +508,8 @@ def test_an_older_file_is_migrated_and_keeps_its_data(tmp_path, monkeypatch):
 
 def test_a_version_1_file_gains_shown_answers_and_hints_and_keeps_every_answer(tmp_path):
     """Schema 1 (before shown answers were kept) migrates: its answers still count."""
-    db = tmp_path / "progress.db"
-    con = sqlite3.connect(db)
-    for statement in schema.MIGRATIONS[0]:
-        con.execute(statement)
-    con.execute("INSERT INTO answers (lesson_id, quiz_id, text, correct, answered_at)"
-                " VALUES ('l', 'q1', '3x^2', 1, 5.0), ('l', 'q2', '7', 0, 6.0)")
-    con.execute("PRAGMA user_version = 1")
-    con.commit()
-    con.close()
+    write_old_store(tmp_path, 1, "INSERT INTO answers (lesson_id, quiz_id, text, correct, answered_at)"
+                                 " VALUES ('l', 'q1', '3x^2', 1, 5.0), ('l', 'q2', '7', 0, 6.0)")
     with Progress(tmp_path) as p:
         assert p.schema_version() == len(schema.MIGRATIONS) >= 2
         assert [(a.quiz_id, a.text, a.correct, a.variant, a.after_reveal) for a in p.answers("l")] == [

@@ -13,7 +13,7 @@ opens it and says what had to be repaired; `Progress` is the store with every qu
     quizzes      answers, shown answers, hints, quiz states and scores
     lessons      finished lessons and the last lesson open
     drills       each drill family's Leitner box and due time (rules: tutor.maths.leitner)
-    runs         saved training runs (only tests use them so far)
+    runs         saved training runs: config, metrics summary, checkpoints (the Lab saves, home lists)
 """
 from __future__ import annotations
 

@@ -60,6 +60,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                shown     INTEGER NOT NULL,
                PRIMARY KEY (lesson_id, quiz_id))""",
     ),
+    (
+        # Saved runs keep the weights to reopen them with: the checkpoints as the bytes
+        # of one .npz file (tutor/run_archive.py). Runs saved before have none (NULL).
+        "ALTER TABLE runs ADD COLUMN checkpoints BLOB",
+    ),
 )
 
 

@@ -122,6 +122,9 @@ def screen_bindings() -> list[tuple[str, list]]:
 
     found.append(("Lab", [*LabScreen.BINDINGS, *NetworkDiagram.BINDINGS]))
     found.append(("Drills", DrillScreen.BINDINGS))
+    from tutor.screens.saved_runs import SavedRunsScreen
+
+    found.append(("Saved runs", SavedRunsScreen.BINDINGS))
     return found
 
 

@@ -3,6 +3,7 @@
 The lessons in order, each with what it requires, whether it is complete and how
 many of its quizzes are solved; "continue where I left off"; the derivative
 drills due today; and the lesson files that failed to load, as `path:line: message`.
+r lists the runs saved in the Lab (tutor/screens/saved_runs.py), counted here.
 Everything is read from the app's course and progress store whenever the screen
 is shown, so coming back from a lesson shows the new scores.
 """
@@ -55,6 +56,7 @@ class HomeScreen(Screen):
         Binding("c", "app.continue", "Continue", tooltip="Open the lesson you were last in"),
         Binding("l", "app.open_lab", "Lab", tooltip="Open the Lab with its default run"),
         Binding("d", "app.drills", "Drills", tooltip="Generated derivative drills, the due ones first"),
+        Binding("r", "saved_runs", "Saved runs", tooltip="The runs you saved in the Lab: reopen or delete them"),
         Binding("t", "app.toggle_theme", "Light/dark", show=False, tooltip="Switch between light and dark"),
     ]
 
@@ -70,6 +72,7 @@ class HomeScreen(Screen):
                     yield Button("Lab", id="lab", compact=True)
                     yield Button("Drills", id="drills", compact=True)
                 yield Static(id="drills-due")
+                yield Static(id="saved-runs-line")
                 yield Static(id="problems")
         yield Footer()
 
@@ -146,6 +149,7 @@ class HomeScreen(Screen):
         if continue_id is not None:
             button.label = f"Continue: lesson {numbers[continue_id]}"
         self._show_drills_due()
+        self._show_saved_runs()
         self._show_detail()
 
     def _lesson_prompt(self, lesson: Lesson, numbers: dict[str, int], done: set[str], broken: bool) -> Content:
@@ -212,6 +216,16 @@ class HomeScreen(Screen):
         else:
             text.update(Content.from_markup("[dim]No drills due today. Press d to practise derivatives anyway.[/]"))
 
+    def _show_saved_runs(self) -> None:
+        runs = self.app.remember(lambda p: p.runs(), [])
+        line = self.query_one("#saved-runs-line", Static)
+        if runs:
+            line.update(Content.from_markup(
+                f"[b]Saved runs: {len(runs)}[/b] [dim](newest: {escape(runs[0].name)})[/]\n"
+                "Press r to reopen one in the Lab."))
+        else:
+            line.update(Content.from_markup("[dim]No saved runs yet: s in the Lab saves one.[/]"))
+
     def highlighted_lesson(self) -> Lesson | None:
         lessons = self.query_one("#lessons", LessonList)
         if lessons.highlighted is None or self.course is None:
@@ -241,3 +255,8 @@ class HomeScreen(Screen):
     @on(Button.Pressed, "#drills")
     def _drills(self) -> None:
         self.app.action_drills()
+
+    def action_saved_runs(self) -> None:
+        from tutor.screens.saved_runs import SavedRunsScreen   # NumPy: not before it is needed
+
+        self.app.push_screen(SavedRunsScreen())

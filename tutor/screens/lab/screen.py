@@ -16,6 +16,10 @@ Three of the panels are places for charts over the epochs (LOG_CHARTS: loss, acc
 learning rate, tracked weights, ‖W‖ and ‖∂L/∂W‖ per layer, mean |δ|). A lesson's lab
 card chooses the charts they open with; the keys a, w and d show the next in each.
 Every such chart follows the run, shown or not, so that each one chosen shows it whole.
+
+s saves the run on screen under a name (tutor/run_archive.py packs its settings,
+checkpoints and summary; the home screen's saved runs reopen it): a reopened run shows
+the weights it was saved with until Start trains it again from epoch 0.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import engine
+from tutor.app import TutorApp
 from tutor.screens.lab.fit_curve import fit_curve
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer, RefreshPlan
 from tutor.screens.lab.status import EpochRate, status_line
@@ -100,6 +105,8 @@ class LabScreen(Screen):
         Binding("d", "next_chart(2)", "Next chart in the deltas' place", show=False),
         Binding("plus,equals_sign", "scale_lr(2)", "lr×2", show=False),
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
+        Binding("s", "save_run", "Save run", show=False,
+                tooltip="Keep this run under a name; the course map's saved runs (r) reopen it"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -107,15 +114,19 @@ class LabScreen(Screen):
     ]
 
     def __init__(self, config: engine.RunConfig | None = None, start: bool = False,
-                 charts=None) -> None:
-        """charts: names of charts to show first (a lesson's lab block's `charts`)."""
+                 charts=None, saved_weights: engine.Checkpoint | None = None,
+                 notice: str = "") -> None:
+        """charts: names of charts to show first (a lesson's lab block's `charts`);
+        saved_weights: a reopened run's last checkpoint, shown until the run starts;
+        notice: a line for the status at first."""
         super().__init__()
         self.initial_config = config or engine.RunConfig()
+        self.saved_weights = saved_weights
         self.start_at_once = start
         self.slots = chart_slots(charts)   # the epoch chart each of the three places shows
         self.session: TrainingSession | None = None
         self.pending_changes = False     # settings edited since the run started
-        self.notice = ""                 # a one-off line for the status (e.g. why Start refused)
+        self.notice = notice             # a one-off line for the status (e.g. why Start refused)
         self._shown: tuple | None = None             # (log count, phase, notice) last drawn
         self._shown_snapshot = None
         self._rate = EpochRate()                     # epochs per second, for the status
@@ -158,6 +169,8 @@ class LabScreen(Screen):
         self.lay_out_panels()
         if isinstance(self._first, TrainingSession):
             self._adopt(self._first)
+            if self.saved_weights is not None:
+                self._show_saved_weights(self._first, self.saved_weights)
         else:
             self.controls.show_error(self._first.field, self._first.message)
         self.set_interval(REFRESH_SECONDS, self._tick)
@@ -211,6 +224,8 @@ class LabScreen(Screen):
         self._stop_session()
         self.session = session
         self.pending_changes = False
+        if self.notice == self._saved_notice:
+            self.notice = ""
         self.query_one("#weights", WeightsChart).tracked_labels = session.trainer.tracked_labels
         self._shown = None
         self._shown_snapshot = None
@@ -328,6 +343,62 @@ class LabScreen(Screen):
             return
         self.controls.set_value("lr", self.session.lr * factor)
         self._edited(LabControls.Edited("lr", "lr" not in self.controls.errors))
+
+    def _show_saved_weights(self, session: TrainingSession, saved: engine.Checkpoint) -> None:
+        """A reopened run: its saved weights in the diagram and the data panel until it
+        starts (the session itself starts from its seed's initial weights)."""
+        session.snapshot = saved
+        self.notice = self.notice or f"showing the saved weights of epoch {saved.epoch:,} (a start trains anew)"
+        self._saved_notice = self.notice
+        self._refresh(force=True)
+
+    _saved_notice = None    # the line that says saved weights are shown (gone with them)
+
+    def action_save_run(self) -> None:
+        """Pause the run and ask for a name to keep it under (the settings in force, the
+        checkpoints so far, and a summary)."""
+        session = self.session
+        if session is None:
+            self.notice = "nothing to save: fix the settings marked in red first"
+            self._update_status()
+            return
+        if session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+        from tutor.run_archive import run_name
+        from tutor.screens.saved_runs import NameRunScreen
+
+        default = run_name(self._config_in_force(session), session.trainer.epoch)
+        self.app.push_screen(NameRunScreen(default), partial(self._save_run_as, session))
+
+    @staticmethod
+    def _config_in_force(session: TrainingSession) -> engine.RunConfig:
+        """The session's settings with the learning rate and epochs it has now."""
+        return dataclasses.replace(session.config, lr=session.lr, epochs=session.epochs)
+
+    def _save_run_as(self, session: TrainingSession, name: str | None) -> None:
+        if name is None:
+            return
+        from tutor import run_archive
+
+        app = self.app
+        if not isinstance(app, TutorApp):    # the Lab alone (a benchmark's harness): no store
+            return
+        # The latest published weights (the paused or finished run's own), and the
+        # trainer's checkpoints before them.
+        last = session.snapshot
+        checkpoints = [c for c in dict(session.trainer.checkpoints).values() if c.epoch < last.epoch]
+        saved_message = session.message if session.phase.over else ""
+        try:
+            data = run_archive.pack([*checkpoints, last])
+            run_id = app.remember(lambda p: p.save_run(
+                name, self._config_in_force(session).to_dict(),
+                run_archive.summary(last.record, saved_message), checkpoints=data))
+        except ValueError as error:
+            self.notice = f"not saved: {error}"
+        else:
+            self.notice = (f"saved as “{name}” · r on the course map lists it" if run_id is not None
+                           else f"not saved: {app.progress_problem or 'the progress store is not open'}")
+        self._update_status()
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
