@@ -53,7 +53,7 @@ class TutorCommands(Provider):
         return found
 
     def _open_lab_block(self, block) -> None:
-        self.app.open_lab(block.run_config())  # type: ignore[attr-defined]
+        self.app.open_lab(block.config)  # type: ignore[attr-defined]
 
     async def discover(self) -> Hits:
         for command in self.commands():
