@@ -319,8 +319,8 @@ _PARSERS = {
     "lr": lambda f, r: _number(f, r, float, 0.0, 1e6, low_open=True),
     "batch_size": lambda f, r: _number(f, r, int, 0, 10**7),
     "epochs": lambda f, r: _number(f, r, int, 1, 10**8),
-    "seed": lambda f, r: _number(f, r, int, 0, 2**32 - 1),
-    "noise": lambda f, r: _number(f, r, float, 0.0, 10.0),
-    "test_share": lambda f, r: _number(f, r, float, 0.0, 0.9),
-    "samples": lambda f, r: _number(f, r, int, 4, 10**6),
+    "seed": lambda f, r: _number(f, r, int, 0, datasets.MAX_SEED),
+    "noise": lambda f, r: _number(f, r, float, 0.0, datasets.MAX_NOISE),
+    "test_share": lambda f, r: _number(f, r, float, 0.0, datasets.MAX_TEST_SHARE),
+    "samples": lambda f, r: _number(f, r, int, datasets.MIN_SAMPLES, datasets.MAX_SAMPLES),
 }

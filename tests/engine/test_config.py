@@ -229,3 +229,19 @@ def test_softmax_with_cross_entropy_learns_the_three_class_spiral():
     net, trainer, data = config.build()
     record = trainer.run(config.epochs)
     assert record.accuracy > 0.9 and record.loss < 0.3
+
+
+@pytest.mark.parametrize(("field", "top", "over"), [
+    ("test_share", 0.9, 0.95), ("noise", 10.0, 10.5), ("seed", 2**32 - 1, 2**32), ("samples", 10**6, 10**6 + 1),
+])
+def test_a_run_and_its_dataset_agree_on_every_limit(field, top, over):
+    """What RunConfig accepts the dataset functions accept, and what one refuses the other does."""
+    from engine import datasets
+
+    assert getattr(RunConfig.from_mapping({"dataset": "circle", field: top}), field) == top
+    with pytest.raises(ConfigError, match=field):
+        RunConfig.from_mapping({"dataset": "circle", field: over})
+    with pytest.raises(datasets.DatasetError, match=field):
+        datasets.load("circle", **{field: over})
+    if field != "samples":  # a million samples: accepted by both, but slow to draw here
+        datasets.load("circle", samples=10, **{field: top})

@@ -41,7 +41,7 @@ DATA_FIELDS = ("samples", "noise", "test_share")   # what a generated dataset is
 
 HINTS = {
     "noise": "0 = clean",
-    "test_share": "0 to 0.9",
+    "test_share": f"0 to {engine.config.typed(engine.datasets.MAX_TEST_SHARE)}",
     "layers": "e.g. 2,4,1",
     "lr": "applies next epoch",
     "batch_size": "0 = full batch",
