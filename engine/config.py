@@ -7,7 +7,6 @@ describe runs with the same fields; each turns its text or TOML into a RunConfig
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from engine import datasets
 from engine.activations import ACTIVATIONS, OUTPUTS
 from engine.init import INITS
 from engine.losses import LOSSES, check_pairing
+from engine.names import did_you_mean
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
 from engine.training import Trainer
@@ -67,7 +67,7 @@ class RunConfig:
         for key, raw in mapping.items():
             key = key.replace("-", "_")
             if key not in names:
-                raise ConfigError(key, f"unknown setting{_suggest(key, names)}")
+                raise ConfigError(key, f"unknown setting{did_you_mean(key, names)}")
             values[key] = _PARSERS[key](key, raw)
         config = cls(**values)
         config.validate()
@@ -79,10 +79,10 @@ class RunConfig:
                              ("init", INITS), ("optimizer", OPTIMIZERS)):
             value = getattr(self, field)
             if value not in table:
-                raise ConfigError(field, f"unknown {field} {shown(value)}{_suggest(value, table)}; "
+                raise ConfigError(field, f"unknown {field} {shown(value)}{did_you_mean(value, table)}; "
                                          f"choose from {', '.join(table)}")
         if not _is_csv(self.dataset) and self.dataset not in datasets.NAMES:
-            raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{_suggest(self.dataset, datasets.NAMES)}; "
+            raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{did_you_mean(self.dataset, datasets.NAMES)}; "
                                          f"choose from {', '.join(datasets.NAMES)} or give a .csv file")
         if len(self.layers) < 2 or min(self.layers) < 1:
             raise ConfigError("layers", "need at least an input and an output size, each at least 1 (e.g. 2,4,1)")
@@ -203,13 +203,6 @@ def _sizes(layers) -> str:
     if len(layers) <= 6:
         return ",".join(map(str, layers))
     return f"{layers[0]},{layers[1]},…,{layers[-1]} ({len(layers)} layers)"
-
-
-def _suggest(word: str, choices) -> str:
-    if len(word) > 40:       # no name is that long; difflib's time grows with it
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ----- parsing one field from text or a typed value -----------------------------

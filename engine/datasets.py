@@ -30,7 +30,6 @@ one more. All randomness comes from np.random.default_rng(seed), so a seed fixes
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 import operator
@@ -42,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.files import FileReadError, read_regular_file
+from engine.names import closest
 
 NAMES = ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine", "spiral3", "blobs")
 TASKS = ("binary", "multiclass", "regression")
@@ -431,7 +431,7 @@ def _check_name(name: object) -> str:
     key = name.strip().lower()
     if key in NAMES:
         return key
-    close = difflib.get_close_matches(key, NAMES, n=1)
+    close = closest(key, NAMES)
     suggestion = f" Did you mean {close[0]!r}?" if close else ""
     raise DatasetError(f"unknown dataset {name!r}.{suggestion} Known datasets: {', '.join(NAMES)}.")
 

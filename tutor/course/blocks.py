@@ -12,7 +12,6 @@ A block with any problem is left out of the lesson; the rest of the lesson loads
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import re
 import tomllib
@@ -90,11 +89,6 @@ class BlockLines:
         if table is not None:
             return self.of(table)  # an inline table: `lab = { ... }`
         return self.raw.line
-
-
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> dict | None:
@@ -180,9 +174,12 @@ class _Fields:
         self.problems.append((self.lines.of(key, table), f"{self.kind}: {message}"))
 
     def unknown(self, allowed, what: str) -> None:
+        from engine.names import did_you_mean
+
         for key in self.table:
             if key not in allowed:
-                self.report(key, f'unknown field "{key}" for {what}{_suggest(key, allowed)}')
+                hint = did_you_mean(key, allowed, quote='"')
+                self.report(key, f'unknown field "{key}" for {what}{hint}')
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.table.get(key)
@@ -234,7 +231,10 @@ def _build_quiz(table, lines, problems, lesson_id, number, depth, folder=None) -
         fields.report(None, f'missing field "kind" (one of {", ".join(QUIZ_KINDS)})')
         return None
     if kind not in QUIZ_KINDS:
-        fields.report("kind", f'unknown kind "{kind}"{_suggest(str(kind), QUIZ_KINDS)}; '
+        from engine.names import did_you_mean
+
+        hint = did_you_mean(str(kind), QUIZ_KINDS, quote='"')
+        fields.report("kind", f'unknown kind "{kind}"{hint}; '
                               f'choose from {", ".join(QUIZ_KINDS)}')
         return None
     fields.unknown(COMMON_QUIZ_FIELDS + QUIZ_FIELDS[kind], f'kind "{kind}"')
@@ -587,6 +587,7 @@ SPEC_BUILDERS = {
 
 def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBlock | None:
     import engine
+    from engine.names import did_you_mean
 
     fields = _Fields("lab", table, lines, problems, folder)
     run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
@@ -595,7 +596,8 @@ def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBloc
     charts = fields.texts("charts", default=("loss",))
     for chart in charts:
         if chart not in LAB_CHARTS:
-            fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
+            hint = did_you_mean(chart, LAB_CHARTS, quote='"')
+            fields.report("charts", f'unknown chart "{chart}"{hint}; '
                                     f'choose from {", ".join(LAB_CHARTS)}')
     config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "lab")
     run, errors = parse_run(config, depth) if config is not None else (None, [])

@@ -13,7 +13,6 @@ and the plain-text commands only read it. Conventions a lesson author meets:
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -248,7 +247,9 @@ class Course:
 
     def suggest(self, lesson_id: str, n: int = 3) -> list[str]:
         """Lesson ids close to a mistyped one."""
-        return difflib.get_close_matches(lesson_id, list(self.by_id), n=n, cutoff=0.5)
+        from engine.names import closest
+
+        return closest(lesson_id, self.by_id, n=n, cutoff=0.5)
 
     def prerequisites(self, lesson_id: str) -> tuple[str, ...]:
         """Ids the lesson requires, directly or through other lessons, nearest first."""
