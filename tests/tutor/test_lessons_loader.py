@@ -392,6 +392,8 @@ def test_numeric_engine_quiz_takes_its_key_from_the_engine(tmp_path):
     (('activation = "sigmoid"', 'activation = "sigmod"'), "activation =", 'quiz: [engine] unknown activation "sigmod"'),
     (('loss = "mse"', 'loss = "mse"\nseed = 3'), "seed = 3", 'quiz: [engine] unknown field "seed"'),
     (('target = [0.01]\n', ''), "[engine]", 'quiz: [engine] missing field "target"'),
+    # the network's loss, not the first backward pass, refuses a pair BP1 does not fit
+    (('loss = "mse"', 'loss = "cross_entropy"'), "loss =", "quiz: [engine] loss cross_entropy needs a softmax output"),
 ])
 def test_numeric_engine_spec_errors(tmp_path, change, marker, message):
     path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz("loss", NETWORK.replace(*change))))

@@ -394,7 +394,7 @@ def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:
         else:  # a field of [engine], or "engine" for the table as a whole
             fields.report(None if error.key == "engine" else error.key, f"[engine] {error}", table="engine")
         return None
-    except ValueError as error:  # the engine refused the combination, e.g. bce after softmax
+    except ValueError as error:  # anything else the engine refuses in this network
         fields.report(None, f"[engine] {error}", table="engine")
         return None
     if not math.isfinite(value):
