@@ -165,13 +165,12 @@ class LabControls(VerticalScroll):
         self._dataset = config.dataset           # the dataset the other settings were fitted to
 
     def compose(self) -> ComposeResult:
-        values = self.initial.to_dict()
         with Grid(id="fields"):
             for field, label, kind in FIELDS:
                 with Vertical(classes="setting", id=f"setting-{field}"):
                     with Horizontal(classes="field", id=f"field-{field}"):
                         yield Label(label, id=f"label-{field}")
-                        value = text_of(values[field] if field != "layers" else tuple(values[field]))
+                        value = text_of(getattr(self.initial, field))
                         if kind == "choice":
                             options = list(CHOICES[field])
                             if value not in options:   # a CSV file given on the command line
