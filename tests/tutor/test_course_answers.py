@@ -217,6 +217,16 @@ def test_a_predict_variant_runs_another_seed():
     assert fresh.spec.lab.seed == 2 and dataclasses.replace(fresh.spec.lab, seed=0) == STALL.lab
 
 
+def test_a_predict_variant_of_the_last_seed_wraps_round_to_a_seed_the_data_accepts():
+    from tutor.course.runs import predict_truth
+    from tutor.course.variants import variant
+
+    last = dataclasses.replace(STALL, lab=dataclasses.replace(STALL.lab, seed=engine.datasets.MAX_SEED, epochs=3))
+    fresh = variant(quiz("predict", last), 2)
+    assert fresh.spec.lab.seed == 1
+    assert predict_truth(fresh.spec)[0] in STALL.choices
+
+
 @pytest.mark.parametrize("quiz_, text", [
     (NUMERIC, "0.25"), (NUMERIC, "3"), (NUMERIC, "0.26"), (CHOICE, "1, 2"), (CHOICE, "1 3"),
     (quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"))), "a - y"),

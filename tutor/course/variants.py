@@ -43,8 +43,11 @@ def variant(quiz: Quiz, n: int) -> Quiz:
 
 
 def _predict_variant(spec: PredictSpec, n: int) -> PredictSpec:
-    """Both runs with the seed moved by n (a compared run that sets its own seed keeps it)."""
-    seed = spec.lab.seed + n
+    """Both runs with the seed moved by n (a compared run that sets its own seed keeps it),
+    wrapping round within the seeds a run accepts."""
+    from engine.datasets import MAX_SEED
+
+    seed = (spec.lab.seed + n) % (MAX_SEED + 1)
     compare = spec.compare
     if compare is not None and compare.seed == spec.lab.seed:
         compare = dataclasses.replace(compare, seed=seed)
