@@ -58,6 +58,13 @@ class RunConfig:
     test_share: float = 0.0
     samples: int = 200
 
+    def __post_init__(self) -> None:
+        """Parse and check every field, so that a RunConfig that exists is a valid run
+        (however it was made: from_mapping, RunConfig(...), dataclasses.replace)."""
+        for field in dataclasses.fields(self):
+            object.__setattr__(self, field.name, _PARSERS[field.name](field.name, getattr(self, field.name)))
+        self.validate()
+
     @classmethod
     def from_mapping(cls, mapping) -> "RunConfig":
         """Build from text or typed values (CLI strings, TOML, the Lab's inputs);
@@ -68,13 +75,12 @@ class RunConfig:
             key = key.replace("-", "_")
             if key not in names:
                 raise ConfigError(key, f"unknown setting{did_you_mean(key, names)}")
-            values[key] = _PARSERS[key](key, raw)
-        config = cls(**values)
-        config.validate()
-        return config
+            values[key] = raw
+        return cls(**values)   # __post_init__ parses each value
 
     def validate(self) -> None:
-        """Check names and ranges (not the dataset's width: see build())."""
+        """Check the names and their combinations (not the dataset's width: see build());
+        each field's own range was checked as it was parsed."""
         for field, table in (("activation", ACTIVATIONS), ("output", OUTPUTS), ("loss", LOSSES),
                              ("init", INITS), ("optimizer", OPTIMIZERS)):
             value = getattr(self, field)
@@ -143,8 +149,7 @@ class RunConfig:
         return net, trainer, data
 
     def checked_dataset(self) -> "datasets.Dataset":
-        """Validate, load the data and check it fits the network, without building the network."""
-        self.validate()
+        """Load the data and check it fits the network, without building the network."""
         data = self.load_dataset()
         for field in ("output", "loss"):
             why = unfit(getattr(self, field), data.task)

@@ -245,3 +245,17 @@ def test_a_run_and_its_dataset_agree_on_every_limit(field, top, over):
         datasets.load("circle", **{field: over})
     if field != "samples":  # a million samples: accepted by both, but slow to draw here
         datasets.load("circle", samples=10, **{field: top})
+
+
+def test_a_run_config_that_exists_is_valid_however_it_was_made():
+    """Checked once, at construction: RunConfig(...) and dataclasses.replace check each
+    field as from_mapping does, so no consumer needs to validate it again."""
+    import dataclasses
+
+    with pytest.raises(ConfigError) as error:
+        RunConfig(lr=-1)
+    assert error.value.field == "lr" and "greater than 0" in error.value.message
+    with pytest.raises(ConfigError, match="test_share"):
+        dataclasses.replace(RunConfig(dataset="circle"), test_share=5)
+    assert RunConfig(layers=[2, 3, 1], lr=1).layers == (2, 3, 1)   # typed as from_mapping types it
+    assert isinstance(RunConfig(lr=1).lr, float)
