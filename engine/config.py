@@ -2,7 +2,9 @@
 
 The CLI (`tutor train`, `tutor lab`), the Lab's controls and lessons' lab blocks all
 describe runs with the same fields; each turns its text or TOML into a RunConfig via
-`RunConfig.from_mapping`, which names the field that is wrong.
+`RunConfig.from_mapping`, which names the field that is wrong. A RunConfig checks
+every field when it is made (also by RunConfig(...) or dataclasses.replace), so one
+that exists is a valid run: nothing downstream validates it again.
 """
 from __future__ import annotations
 
