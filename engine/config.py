@@ -2,12 +2,13 @@
 
 The CLI (`tutor train`, `tutor lab`), the Lab's controls and lessons' lab blocks all
 describe runs with the same fields; each turns its text or TOML into a RunConfig via
-`RunConfig.from_mapping`, which names the field that is wrong.
+`RunConfig.from_mapping`, which names the field that is wrong. A RunConfig checks
+every field when it is made (also by RunConfig(...) or dataclasses.replace), so one
+that exists is a valid run: nothing downstream validates it again.
 """
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from engine import datasets
 from engine.activations import ACTIVATIONS, OUTPUTS
 from engine.init import INITS
 from engine.losses import LOSSES, check_pairing
+from engine.names import did_you_mean
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
 from engine.training import Trainer
@@ -58,6 +60,13 @@ class RunConfig:
     test_share: float = 0.0
     samples: int = 200
 
+    def __post_init__(self) -> None:
+        """Parse and check every field, so that a RunConfig that exists is a valid run
+        (however it was made: from_mapping, RunConfig(...), dataclasses.replace)."""
+        for field in dataclasses.fields(self):
+            object.__setattr__(self, field.name, _PARSERS[field.name](field.name, getattr(self, field.name)))
+        self.validate()
+
     @classmethod
     def from_mapping(cls, mapping) -> "RunConfig":
         """Build from text or typed values (CLI strings, TOML, the Lab's inputs);
@@ -67,30 +76,29 @@ class RunConfig:
         for key, raw in mapping.items():
             key = key.replace("-", "_")
             if key not in names:
-                raise ConfigError(key, f"unknown setting{_suggest(key, names)}")
-            values[key] = _PARSERS[key](key, raw)
-        config = cls(**values)
-        config.validate()
-        return config
+                raise ConfigError(key, f"unknown setting{did_you_mean(key, names)}")
+            values[key] = raw
+        return cls(**values)   # __post_init__ parses each value
 
     @staticmethod
     def parse_field(field: str, raw):
         """One setting's value from text or a typed value, checked on its own (ConfigError
         naming the field): for a setting a running session takes alone (the learning rate)."""
         if field not in _PARSERS:
-            raise ConfigError(field, f"unknown setting{_suggest(field, _PARSERS)}")
+            raise ConfigError(field, f"unknown setting{did_you_mean(field, _PARSERS)}")
         return _PARSERS[field](field, raw)
 
     def validate(self) -> None:
-        """Check names and ranges (not the dataset's width: see build())."""
+        """Check the names and their combinations (not the dataset's width: see build());
+        each field's own range was checked as it was parsed."""
         for field, table in (("activation", ACTIVATIONS), ("output", OUTPUTS), ("loss", LOSSES),
                              ("init", INITS), ("optimizer", OPTIMIZERS)):
             value = getattr(self, field)
             if value not in table:
-                raise ConfigError(field, f"unknown {field} {shown(value)}{_suggest(value, table)}; "
+                raise ConfigError(field, f"unknown {field} {shown(value)}{did_you_mean(value, table)}; "
                                          f"choose from {', '.join(table)}")
         if not _is_csv(self.dataset) and self.dataset not in datasets.NAMES:
-            raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{_suggest(self.dataset, datasets.NAMES)}; "
+            raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{did_you_mean(self.dataset, datasets.NAMES)}; "
                                          f"choose from {', '.join(datasets.NAMES)} or give a .csv file")
         if len(self.layers) < 2 or min(self.layers) < 1:
             raise ConfigError("layers", "need at least an input and an output size, each at least 1 (e.g. 2,4,1)")
@@ -151,8 +159,7 @@ class RunConfig:
         return net, trainer, data
 
     def checked_dataset(self) -> "datasets.Dataset":
-        """Validate, load the data and check it fits the network, without building the network."""
-        self.validate()
+        """Load the data and check it fits the network, without building the network."""
         data = self.load_dataset()
         for field in ("output", "loss"):
             why = unfit(getattr(self, field), data.task)
@@ -211,13 +218,6 @@ def _sizes(layers) -> str:
     if len(layers) <= 6:
         return ",".join(map(str, layers))
     return f"{layers[0]},{layers[1]},…,{layers[-1]} ({len(layers)} layers)"
-
-
-def _suggest(word: str, choices) -> str:
-    if len(word) > 40:       # no name is that long; difflib's time grows with it
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ----- parsing one field from text or a typed value -----------------------------
@@ -327,8 +327,8 @@ _PARSERS = {
     "lr": lambda f, r: _number(f, r, float, 0.0, 1e6, low_open=True),
     "batch_size": lambda f, r: _number(f, r, int, 0, 10**7),
     "epochs": lambda f, r: _number(f, r, int, 1, 10**8),
-    "seed": lambda f, r: _number(f, r, int, 0, 2**32 - 1),
-    "noise": lambda f, r: _number(f, r, float, 0.0, 10.0),
-    "test_share": lambda f, r: _number(f, r, float, 0.0, 0.9),
-    "samples": lambda f, r: _number(f, r, int, 4, 10**6),
+    "seed": lambda f, r: _number(f, r, int, 0, datasets.MAX_SEED),
+    "noise": lambda f, r: _number(f, r, float, 0.0, datasets.MAX_NOISE),
+    "test_share": lambda f, r: _number(f, r, float, 0.0, datasets.MAX_TEST_SHARE),
+    "samples": lambda f, r: _number(f, r, int, datasets.MIN_SAMPLES, datasets.MAX_SAMPLES),
 }

@@ -30,7 +30,6 @@ one more. All randomness comes from np.random.default_rng(seed), so a seed fixes
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 import operator
@@ -42,12 +41,17 @@ from pathlib import Path
 import numpy as np
 
 from engine.files import FileReadError, read_regular_file
+from engine.names import closest
 
 NAMES = ("xor", "and", "or", "circle", "gauss", "spiral", "moons", "sine", "spiral3", "blobs")
 TASKS = ("binary", "multiclass", "regression")
 
+# The limits of a dataset's settings; RunConfig reads these, so a run and the data agree.
 MIN_SAMPLES = 4
 MAX_SAMPLES = 1_000_000  # keeps a typo like 10**9 from exhausting memory
+MAX_NOISE = 10.0         # 20 times the Playground slider's maximum: the points are all noise
+MAX_TEST_SHARE = 0.9     # at least a tenth of the samples stay for training
+MAX_SEED = 2**32 - 1     # the range of NumPy's legacy seeds, which learners meet elsewhere
 MAX_CSV_BYTES = 20_000_000  # about 10^6 rows of a few columns; parsing it takes seconds
 
 # The Playground draws its points in the square [-6, 6]²; dividing by 6 maps it onto [-1, 1]².
@@ -255,7 +259,7 @@ def load(name: str, samples: int = 200, noise: float = 0.1, test_share: float = 
     samples = _check_whole(samples, "samples", MIN_SAMPLES, MAX_SAMPLES)
     noise = _check_noise(noise)
     test_share = _check_test_share(test_share)
-    seed = _check_whole(seed, "seed", 0, None)
+    seed = _check_whole(seed, "seed", 0, MAX_SEED)
 
     if name in _TRUTH_TABLES:
         Y = np.array(_TRUTH_TABLES[name], dtype=np.float64)[:, None]
@@ -305,7 +309,7 @@ def from_csv(path: str | os.PathLike, targets: int = 1, test_share: float = 0.0,
     where = os.fspath(path)
     targets = _check_whole(targets, "targets", 1, None)
     test_share = _check_test_share(test_share)
-    seed = _check_whole(seed, "seed", 0, None)
+    seed = _check_whole(seed, "seed", 0, MAX_SEED)
 
     values = _parse_csv(_read_text(Path(path), where), where)
     columns = values.shape[1]
@@ -427,7 +431,7 @@ def _check_name(name: object) -> str:
     key = name.strip().lower()
     if key in NAMES:
         return key
-    close = difflib.get_close_matches(key, NAMES, n=1)
+    close = closest(key, NAMES)
     suggestion = f" Did you mean {close[0]!r}?" if close else ""
     raise DatasetError(f"unknown dataset {name!r}.{suggestion} Known datasets: {', '.join(NAMES)}.")
 
@@ -458,13 +462,13 @@ def _check_real(value: object, what: str) -> float:
 
 def _check_noise(value: object) -> float:
     noise = _check_real(value, "noise")
-    if noise < 0:
-        raise DatasetError(f"noise must be ≥ 0 (0 means clean data), got {noise}")
+    if not 0 <= noise <= MAX_NOISE:
+        raise DatasetError(f"noise must be in [0, {MAX_NOISE:g}] (0 means clean data), got {noise}")
     return noise
 
 
 def _check_test_share(value: object) -> float:
     share = _check_real(value, "test_share")
-    if not 0 <= share < 1:
-        raise DatasetError(f"test_share must be in [0, 1) (the fraction of samples held out for testing), got {share}")
+    if not 0 <= share <= MAX_TEST_SHARE:
+        raise DatasetError(f"test_share must be in [0, {MAX_TEST_SHARE:g}] (the fraction of samples held out for testing), got {share}")
     return share

@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.activations import ACTIVATIONS, OUTPUTS
 from engine.init import INITS
-from engine.losses import LOSSES, check_pairing
+from engine.losses import LOSSES
 
 
 class NetworkFileError(ValueError):
@@ -194,7 +194,6 @@ class Network:
         returns it: a trainer that does so allocates no gradients at its steps.
         """
         cost = LOSSES[loss]
-        check_pairing(self.output.name, loss)
         Y = np.asarray(Y, dtype=np.float64)
         zs, activations, fprimes = self.feedforward(X, train)
         n = len(Y)

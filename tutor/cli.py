@@ -8,7 +8,6 @@ NumPy, SymPy or Textual) is imported when that subcommand runs.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import sys
@@ -86,7 +85,9 @@ class Parser(argparse.ArgumentParser):
         if not options:
             return f"unexpected argument {extras[0]!r} (see `{self.prog} --help`)"
         known = [option for action in self._actions for option in action.option_strings]
-        close = difflib.get_close_matches(options[0], known, n=1, cutoff=0.7)  # not --lr for --frob
+        from engine.names import closest
+
+        close = closest(options[0], known, cutoff=0.7)  # not --lr for --frob
         hint = f"did you mean {close[0]}?" if close else f"see `{self.prog} --help`"
         return f"unknown option{'s' if len(options) > 1 else ''} {', '.join(options)} ({hint})"
 

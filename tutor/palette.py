@@ -59,7 +59,7 @@ class TutorCommands(Provider):
         return found
 
     def _open_lab_block(self, block) -> None:
-        self.tutor_app.open_lab(block.run_config())
+        self.tutor_app.open_lab(block.config)
 
     async def discover(self) -> Hits:
         for command in self.commands():

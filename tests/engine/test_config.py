@@ -238,3 +238,33 @@ def test_one_field_parses_on_its_own_and_names_itself_when_wrong():
     assert caught.value.field == "lr" and "greater than 0" in caught.value.message
     with pytest.raises(ConfigError, match="unknown setting"):
         RunConfig.parse_field("rate", "1")
+
+
+@pytest.mark.parametrize(("field", "top", "over"), [
+    ("test_share", 0.9, 0.95), ("noise", 10.0, 10.5), ("seed", 2**32 - 1, 2**32), ("samples", 10**6, 10**6 + 1),
+])
+def test_a_run_and_its_dataset_agree_on_every_limit(field, top, over):
+    """What RunConfig accepts the dataset functions accept, and what one refuses the other does."""
+    from engine import datasets
+
+    assert getattr(RunConfig.from_mapping({"dataset": "circle", field: top}), field) == top
+    with pytest.raises(ConfigError, match=field):
+        RunConfig.from_mapping({"dataset": "circle", field: over})
+    with pytest.raises(datasets.DatasetError, match=field):
+        datasets.load("circle", **{field: over})
+    if field != "samples":  # a million samples: accepted by both, but slow to draw here
+        datasets.load("circle", samples=10, **{field: top})
+
+
+def test_a_run_config_that_exists_is_valid_however_it_was_made():
+    """Checked once, at construction: RunConfig(...) and dataclasses.replace check each
+    field as from_mapping does, so no consumer needs to validate it again."""
+    import dataclasses
+
+    with pytest.raises(ConfigError) as error:
+        RunConfig(lr=-1)
+    assert error.value.field == "lr" and "greater than 0" in error.value.message
+    with pytest.raises(ConfigError, match="test_share"):
+        dataclasses.replace(RunConfig(dataset="circle"), test_share=5)
+    assert RunConfig(layers=[2, 3, 1], lr=1).layers == (2, 3, 1)   # typed as from_mapping types it
+    assert isinstance(RunConfig(lr=1).lr, float)

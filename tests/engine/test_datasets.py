@@ -197,7 +197,7 @@ def test_split_partitions_the_same_samples(name):
 
 
 def test_at_least_one_training_sample_stays():
-    ds = load("sine", samples=4, test_share=0.99)
+    ds = load("sine", samples=4, test_share=0.9)
     assert len(ds.X) == 1 and len(ds.X_test) == 3
 
 
@@ -228,12 +228,15 @@ def test_unknown_name_without_close_match_lists_all():
         ({"samples": 10**9}, "samples must be a whole number from 4 to 1000000, got 1000000000"),
         ({"samples": 20.5}, "samples must be a whole number from 4 to 1000000, got 20.5"),
         ({"samples": True}, "samples must be a whole number"),
-        ({"noise": -0.1}, "noise must be ≥ 0 (0 means clean data), got -0.1"),
+        ({"noise": -0.1}, "noise must be in [0, 10] (0 means clean data), got -0.1"),
+        ({"noise": 11}, "noise must be in [0, 10] (0 means clean data), got 11.0"),
         ({"noise": float("nan")}, "noise must be a finite number, got nan"),
         ({"noise": "a lot"}, "noise must be a number, got 'a lot'"),
-        ({"test_share": 1.0}, "test_share must be in [0, 1)"),
-        ({"test_share": -0.2}, "test_share must be in [0, 1) (the fraction of samples held out for testing), got -0.2"),
-        ({"seed": -1}, "seed must be a whole number ≥ 0, got -1"),
+        ({"test_share": 5}, "test_share must be in [0, 0.9]"),
+        ({"test_share": 0.95}, "test_share must be in [0, 0.9]"),
+        ({"test_share": -0.2}, "test_share must be in [0, 0.9] (the fraction of samples held out for testing), got -0.2"),
+        ({"seed": -1}, "seed must be a whole number from 0 to 4294967295, got -1"),
+        ({"seed": 2**32}, "seed must be a whole number from 0 to 4294967295, got 4294967296"),
     ],
 )
 def test_bad_arguments_raise_dataset_error_saying_what_is_wrong(kwargs, fragment):
@@ -447,8 +450,8 @@ def test_csv_error_from_the_csv_reader_names_the_line(tmp_path):
     ("kwargs", "fragment"),
     [
         ({"targets": 0}, "targets must be a whole number ≥ 1, got 0"),
-        ({"test_share": 1.5}, "test_share must be in [0, 1)"),
-        ({"seed": -3}, "seed must be a whole number ≥ 0, got -3"),
+        ({"test_share": 1.5}, "test_share must be in [0, 0.9]"),
+        ({"seed": -3}, "seed must be a whole number from 0 to 4294967295, got -3"),
     ],
 )
 def test_csv_bad_arguments(kwargs, fragment):
@@ -468,8 +471,8 @@ def test_csv_path_must_be_a_path():
     name=st.sampled_from(NAMES),
     samples=st.integers(datasets.MIN_SAMPLES, 300),
     noise=st.floats(0.0, 3.0),
-    test_share=st.floats(0.0, 0.999),
-    seed=st.integers(0, 2**63),
+    test_share=st.floats(0.0, datasets.MAX_TEST_SHARE),
+    seed=st.integers(0, datasets.MAX_SEED),
 )
 def test_load_keeps_shapes_and_finiteness(name, samples, noise, test_share, seed):
     ds = load(name, samples=samples, noise=noise, test_share=test_share, seed=seed)

@@ -158,10 +158,16 @@ def test_bad_construction_is_refused_with_a_message(kwargs, word):
         Network(**kwargs)
 
 
-def test_backward_refuses_a_loss_that_does_not_fit_the_output():
+def test_a_loss_that_does_not_fit_the_output_is_refused_where_the_run_is_set_up():
+    """Once, by RunConfig (naming the field) or the Trainer; backward itself stays BP1-BP4."""
+    from engine import ConfigError, RunConfig, Trainer
+
     net = Network([2, 3, 2], "tanh", "softmax")
     with pytest.raises(ValueError, match="bce.*softmax"):
-        net.backward(np.zeros((1, 2)), np.array([[1.0, 0.0]]), "bce")
+        Trainer(net, np.zeros((1, 2)), np.array([[1.0, 0.0]]), loss="bce")
+    with pytest.raises(ConfigError, match="bce.*softmax") as error:
+        RunConfig(layers=(2, 3, 2), output="softmax", loss="bce").validate()
+    assert error.value.field == "loss"
 
 
 def test_copy_is_independent():

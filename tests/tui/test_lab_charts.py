@@ -7,6 +7,7 @@ from lab_fixtures import key, lab_app, lab_screen, until, wait_phase
 from textual.app import App
 from textual.widgets import Button
 
+import engine
 from tutor import messages
 from tutor.course.model import LabBlock
 from tutor.screens.lab import LabScreen
@@ -34,7 +35,7 @@ class CardHarness(App):
 
 
 async def test_a_lab_card_passes_its_charts_on_with_its_run():
-    block = LabBlock(config={"dataset": "circle", "epochs": 50}, charts=("loss", "accuracy", "decision_boundary"))
+    block = LabBlock(config=engine.RunConfig(dataset="circle", epochs=50), charts=("loss", "accuracy", "decision_boundary"))
     app = CardHarness(LabCard(block))
     async with app.run_test(size=(80, 12)) as pilot:
         app.card.query_one(".lab-open", Button).press()

@@ -436,7 +436,7 @@ async def test_a_wrong_prediction_shows_the_run_counts_as_shown_and_offers_a_new
         assert not stall.solved
         stall.query_one(".quiz-fresh", Button).press()
         await settle(app, pilot)
-        assert stall.quiz.spec.lab["seed"] == 1 and "seed 1" in str(stall.query_one(".quiz-context").render())
+        assert stall.quiz.spec.lab.seed == 1 and "seed 1" in str(stall.query_one(".quiz-context").render())
         fresh_truth = predict_truth(stall.quiz.spec)[0]
         stall.query_one(RadioSet).query("RadioButton")[choices.index(fresh_truth)].value = True
         await settle(app, pilot)

@@ -1,11 +1,12 @@
 """check_answer for every quiz kind: right, wrong with useful feedback, and unreadable."""
 from __future__ import annotations
 
+import dataclasses
 import re
-from types import MappingProxyType
 
 import pytest
 
+import engine
 from tutor.course.answers import Verdict, check_answer, read_choices, read_number, read_prediction, verdict_line
 from tutor.course.model import (
     ChoiceSpec, DerivativeSpec, ExpressionSpec, NetworkSpec, NumericSpec, PredictSpec, Quiz,
@@ -141,8 +142,8 @@ def test_numeric_with_an_engine_network_is_judged_against_the_engine():
 # XOR, 2-2-1 sigmoid, quadratic cost, seed 0: at lr 50 the engine stalls at 0.0625 (see tests/lessons).
 STALL = PredictSpec(
     question="outcome",
-    lab=MappingProxyType(dict(dataset="xor", layers=[2, 2, 1], activation="sigmoid", output="sigmoid",
-                              loss="mse", lr=50, epochs=300, seed=0)),
+    lab=engine.RunConfig.from_mapping(dict(dataset="xor", layers=[2, 2, 1], activation="sigmoid", output="sigmoid",
+                                           loss="mse", lr=50, epochs=300, seed=0)),
     choices=("converges", "stalls", "diverges"), target_loss=0.01)
 
 
@@ -187,7 +188,7 @@ def test_read_prediction_needs_an_unambiguous_start():
 
 def test_predict_compare():
     spec = PredictSpec(question="compare", lab=STALL.lab, choices=("higher", "lower"),
-                       compare=MappingProxyType({"lr": 20}))
+                       compare=dataclasses.replace(STALL.lab, lr=20))
     verdict = check_answer(quiz("predict", spec), "lower")
     assert verdict.correct, verdict.feedback
     assert "with lr = 20" in verdict.feedback
@@ -213,7 +214,17 @@ def test_a_predict_variant_runs_another_seed():
     from tutor.course.variants import variant
 
     fresh = variant(quiz("predict", STALL), 2)
-    assert fresh.spec.lab["seed"] == 2 and {**fresh.spec.lab, "seed": 0} == dict(STALL.lab)
+    assert fresh.spec.lab.seed == 2 and dataclasses.replace(fresh.spec.lab, seed=0) == STALL.lab
+
+
+def test_a_predict_variant_of_the_last_seed_wraps_round_to_a_seed_the_data_accepts():
+    from tutor.course.runs import predict_truth
+    from tutor.course.variants import variant
+
+    last = dataclasses.replace(STALL, lab=dataclasses.replace(STALL.lab, seed=engine.datasets.MAX_SEED, epochs=3))
+    fresh = variant(quiz("predict", last), 2)
+    assert fresh.spec.lab.seed == 1
+    assert predict_truth(fresh.spec)[0] in STALL.choices
 
 
 @pytest.mark.parametrize("quiz_, text", [

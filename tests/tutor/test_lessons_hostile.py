@@ -127,8 +127,8 @@ def test_a_lab_dataset_inside_the_lessons_folder_is_loaded_from_there(tmp_path, 
     course = load_course(tmp_path)
     assert course.problems == ()
     lab, = course.lessons[0].labs
-    assert lab.config["dataset"] == str((tmp_path / "data" / "points.csv").resolve())
-    assert lab.run_config().build()[2].input_width == 2
+    assert lab.config.dataset == str((tmp_path / "data" / "points.csv").resolve())
+    assert lab.config.build()[2].input_width == 2
 
 
 # ----- networks too big -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 reported on the right line of the right file, and never stops the other lessons."""
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def test_good_lesson_becomes_the_model(tmp_path):
     assert "```quiz" in lesson.body[2].text  # the example inside a python fence is prose
     lab = lesson.labs[0]
     assert lab.title == "XOR" and lab.charts == ("loss", "accuracy")
-    assert lab.run_config().layers == (2, 2, 1) and lab.run_config().lr == 2
+    assert lab.config.layers == (2, 2, 1) and lab.config.lr == 2
     assert "def delta" in lesson.engine_blocks[0].source
 
 
@@ -391,6 +392,8 @@ def test_numeric_engine_quiz_takes_its_key_from_the_engine(tmp_path):
     (('activation = "sigmoid"', 'activation = "sigmod"'), "activation =", 'quiz: [engine] unknown activation "sigmod"'),
     (('loss = "mse"', 'loss = "mse"\nseed = 3'), "seed = 3", 'quiz: [engine] unknown field "seed"'),
     (('target = [0.01]\n', ''), "[engine]", 'quiz: [engine] missing field "target"'),
+    # the network's loss, not the first backward pass, refuses a pair BP1 does not fit
+    (('loss = "mse"', 'loss = "cross_entropy"'), "loss =", "quiz: [engine] loss cross_entropy needs a softmax output"),
 ])
 def test_numeric_engine_spec_errors(tmp_path, change, marker, message):
     path = write(tmp_path, "01-a.md", lesson_text(numeric_quiz("loss", NETWORK.replace(*change))))
@@ -493,6 +496,32 @@ def test_predict_run_length_is_capped(tmp_path):
     assert line == line_of(path, "epochs = 1000000")
     assert message == ("quiz: [lab] epochs: a predict quiz trains its run when a learner answers; "
                        "keep epochs at most 10000, not 1000000")
+
+
+def test_runs_are_parsed_once_when_the_lesson_loads(tmp_path, monkeypatch):
+    """A lab block and a predict quiz hold the engine's RunConfig: showing the card,
+    opening the Lab and answering the quiz never parse the lesson's settings again."""
+    import engine
+    from tutor.course.display import describe_run, quiz_context
+    from tutor.course.runs import predict_truth
+    from tutor.course.variants import variant
+
+    text = PREDICT.format(answer="lower", lr=2).replace("target_loss = 0.01\n", 'question = "compare"\n')
+    text = text.replace("seed = 0\n", "seed = 0\n[compare]\nlr = 20\n")
+    write(tmp_path, "01-a.md", GOOD.replace("# Heading", text))
+    lesson = load_course(tmp_path).lesson("good")
+    lab, quiz = lesson.labs[0], lesson.quizzes[0]
+    assert isinstance(lab.config, engine.RunConfig) and lab.config.lr == 2
+    assert quiz.spec.lab == engine.RunConfig(layers=(2, 2, 1), activation="sigmoid", loss="mse", lr=2, epochs=300)
+    assert quiz.spec.compare == dataclasses.replace(quiz.spec.lab, lr=20)
+
+    def parsed_again(*_):
+        raise AssertionError("a run's settings were parsed again")
+    monkeypatch.setattr(engine.RunConfig, "from_mapping", classmethod(parsed_again))
+    assert "lr 2" in describe_run(lab.config)
+    assert "Compared with: " in quiz_context(quiz)[1]
+    truth, measured = predict_truth(variant(quiz, 1).spec)
+    assert truth in ("higher", "lower") and "with lr = 20," in measured
 
 
 def test_a_checker_crash_is_reported_on_its_block(tmp_path, monkeypatch):

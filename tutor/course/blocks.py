@@ -12,14 +12,12 @@ A block with any problem is left out of the lesson; the rest of the lesson loads
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import re
 import tomllib
 from enum import IntEnum
 from numbers import Real
 from pathlib import Path
-from types import MappingProxyType
 
 from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
@@ -91,11 +89,6 @@ class BlockLines:
         if table is not None:
             return self.of(table)  # an inline table: `lab = { ... }`
         return self.raw.line
-
-
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def parse_toml(text: str, line_before: int, label: str, problems: Problems) -> dict | None:
@@ -181,9 +174,12 @@ class _Fields:
         self.problems.append((self.lines.of(key, table), f"{self.kind}: {message}"))
 
     def unknown(self, allowed, what: str) -> None:
+        from engine.names import did_you_mean
+
         for key in self.table:
             if key not in allowed:
-                self.report(key, f'unknown field "{key}" for {what}{_suggest(key, allowed)}')
+                hint = did_you_mean(key, allowed, quote='"')
+                self.report(key, f'unknown field "{key}" for {what}{hint}')
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.table.get(key)
@@ -235,7 +231,10 @@ def _build_quiz(table, lines, problems, lesson_id, number, depth, folder=None) -
         fields.report(None, f'missing field "kind" (one of {", ".join(QUIZ_KINDS)})')
         return None
     if kind not in QUIZ_KINDS:
-        fields.report("kind", f'unknown kind "{kind}"{_suggest(str(kind), QUIZ_KINDS)}; '
+        from engine.names import did_you_mean
+
+        hint = did_you_mean(str(kind), QUIZ_KINDS, quote='"')
+        fields.report("kind", f'unknown kind "{kind}"{hint}; '
                               f'choose from {", ".join(QUIZ_KINDS)}')
         return None
     fields.unknown(COMMON_QUIZ_FIELDS + QUIZ_FIELDS[kind], f'kind "{kind}"')
@@ -395,7 +394,7 @@ def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:
         else:  # a field of [engine], or "engine" for the table as a whole
             fields.report(None if error.key == "engine" else error.key, f"[engine] {error}", table="engine")
         return None
-    except ValueError as error:  # the engine refused the combination, e.g. bce after softmax
+    except ValueError as error:  # anything else the engine refuses in this network
         fields.report(None, f"[engine] {error}", table="engine")
         return None
     if not math.isfinite(value):
@@ -420,19 +419,22 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
         fields.report("target_loss", "target_loss must be positive")
         return None
     lab = _in_lesson_folder(fields, fields.subtable("lab", required=True), "lab")
-    if lab is None or not _valid_run(fields, lab, "lab", depth):
+    run = _valid_run(fields, lab, "lab", depth) if lab is not None else None
+    if run is None:
         return None
     compare = _in_lesson_folder(fields, fields.subtable("compare", required=(question == "compare")), "compare")
     if question == "outcome" and compare is not None:
         fields.report(None, '[compare] needs question = "compare"', table="compare")
         return None
+    compared_run = None
     if compare is not None:
         if not compare:
             fields.report(None, "[compare] must change at least one setting of [lab]", table="compare")
             return None
-        if not _valid_run(fields, {**lab, **compare}, "compare", depth):
+        compared_run = _valid_run(fields, {**lab, **compare}, "compare", depth)
+        if compared_run is None:
             return None
-        if compare.get("loss", lab.get("loss")) != lab.get("loss"):
+        if compared_run.loss != run.loss:
             fields.report("loss", "[compare] changes the loss: losses of different kinds are not comparable",
                           table="compare")
             return None
@@ -452,8 +454,7 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if author_answer is not None and author_answer not in choices:
         fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
         return None
-    spec = PredictSpec(question=question, lab=MappingProxyType(dict(lab)), choices=choices,
-                       compare=MappingProxyType(dict(compare)) if compare is not None else None,
+    spec = PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
                        target_loss=target_loss, author_answer=author_answer)
     if depth >= Depth.RUNS:
         from tutor.course.runs import predict_truth
@@ -468,26 +469,24 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     return spec
 
 
-def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth) -> bool:
-    """Check a predict quiz's run with the engine; report each refused field at its line."""
-    errors = run_config_problems(config, depth)
-    if not errors:
-        error = _predict_work_error(config)
+def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth):
+    """A predict quiz's run as an engine.RunConfig, or None with each refused field
+    reported at its line."""
+    run, errors = parse_run(config, depth)
+    if run is not None:
+        error = _predict_work_error(run)
         if error is None:
-            return True
+            return run
         errors = [error]
     for field, message in errors:
         in_compare = section == "compare" and field in fields.table.get("compare", {})
         where = "compare" if in_compare else "lab"
         fields.report(field, f"[{where}] {message}", table=where)
-    return False
+    return None
 
 
-def _predict_work_error(config: dict) -> tuple[str, str] | None:
+def _predict_work_error(run) -> tuple[str, str] | None:
     """(field, message) if a predict quiz's run is too long to train while a learner waits."""
-    import engine
-
-    run = engine.RunConfig.from_mapping(config)
     if run.epochs > PREDICT_MAX_EPOCHS:
         return ("epochs", f"epochs: a predict quiz trains its run when a learner answers; "
                           f"keep epochs at most {PREDICT_MAX_EPOCHS}, not {run.epochs}")
@@ -504,28 +503,29 @@ def _predict_work_error(config: dict) -> tuple[str, str] | None:
 JUDGED_WITH = {"loss": ("output",), "layers": ("dataset",), "dataset": ("layers",)}
 
 
-def run_config_problems(config: dict, depth: Depth = Depth.MATH) -> list[tuple[str, str]]:
-    """Every (field, message) the engine refuses in a run's configuration.
+def parse_run(config: dict, depth: Depth = Depth.MATH):
+    """(engine.RunConfig, []) for a run's settings as a lesson writes them, or
+    (None, every (field, message) the engine refuses).
 
-    The engine stops at the first problem, so each setting is first checked on its
-    own (with the settings it is judged with, the others at their defaults): a bad
-    number or an unknown name in each. Only when every setting passes is the whole run
-    checked (the loss for the output, the layers and loss for the data).
+    The engine stops at the first problem, so a refused run's settings are then each
+    checked on their own (with the settings each is judged with, the others at their
+    defaults), to name every bad number or unknown name at once; the whole run's error
+    (the loss for the output, the layers and loss for the data) when each passes alone.
     """
+    run, error = _checked_run(config, depth)
+    if error is None:
+        return run, []
     problems = []
     for field, value in config.items():
         alone = {key: config[key] for key in JUDGED_WITH.get(field, ()) if key in config}
-        error = run_config_error({**alone, field: value}, depth)
-        if error is not None and error[0] == field:
-            problems.append(error)
-    if problems:
-        return problems
-    error = run_config_error(config, depth)
-    return [error] if error is not None else []
+        _, own = _checked_run({**alone, field: value}, depth)
+        if own is not None and own[0] == field:
+            problems.append(own)
+    return None, problems or [error]
 
 
-def run_config_error(config: dict, depth: Depth = Depth.MATH) -> tuple[str, str] | None:
-    """(field, message) if the engine refuses the configuration, else None.
+def _checked_run(config: dict, depth: Depth):
+    """(RunConfig, None), or (None, (field, message)) if the engine refuses the settings.
 
     Never builds the network: QUICK checks the fields, deeper also loads the data
     and checks its width against the layers.
@@ -537,8 +537,8 @@ def run_config_error(config: dict, depth: Depth = Depth.MATH) -> tuple[str, str]
         if depth >= Depth.MATH:
             run.checked_dataset()
     except engine.ConfigError as error:
-        return error.field, str(error)
-    return None
+        return None, (error.field, str(error))
+    return run, None
 
 
 def _in_lesson_folder(fields: _Fields, config: dict | None, section: str) -> dict | None:
@@ -587,6 +587,7 @@ SPEC_BUILDERS = {
 
 def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBlock | None:
     import engine
+    from engine.names import did_you_mean
 
     fields = _Fields("lab", table, lines, problems, folder)
     run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
@@ -595,14 +596,16 @@ def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBloc
     charts = fields.texts("charts", default=("loss",))
     for chart in charts:
         if chart not in LAB_CHARTS:
-            fields.report("charts", f'unknown chart "{chart}"{_suggest(chart, LAB_CHARTS)}; '
+            hint = did_you_mean(chart, LAB_CHARTS, quote='"')
+            fields.report("charts", f'unknown chart "{chart}"{hint}; '
                                     f'choose from {", ".join(LAB_CHARTS)}')
     config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "lab")
-    for field, message in run_config_problems(config, depth) if config is not None else ():
+    run, errors = parse_run(config, depth) if config is not None else (None, [])
+    for field, message in errors:
         fields.report(field, message)
-    if problems:
+    if problems or run is None:
         return None
-    return LabBlock(config=MappingProxyType(config), title=title, charts=charts, line=lines.raw.line)
+    return LabBlock(config=run, title=title, charts=charts, line=lines.raw.line)
 
 
 def _build_engine(table, lines, problems) -> EngineBlock | None:

@@ -1,7 +1,7 @@
 """Quizzes and blocks as plain text: what the learner needs to see besides the prompt."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING
 
 from tutor.course.model import Quiz
 from tutor.course.network_spec import describe_network
@@ -11,18 +11,34 @@ _LOGIC_DATASETS = ("xor", "and", "or")
 _SAMPLED_SETTINGS = ("noise", "test_share", "samples")
 
 
-def describe_run(config: Mapping[str, object]) -> str:
-    """Every setting of a run, defaults filled in, as one line."""
-    import engine
+if TYPE_CHECKING:
+    from engine import RunConfig
 
-    full = engine.RunConfig.from_mapping(dict(config)).to_dict()
+
+def describe_run(config: RunConfig) -> str:
+    """Every setting of a run as one line."""
+    full = config.to_dict()
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
             full.pop(key)
-    full["layers"] = "-".join(str(n) for n in full["layers"])
-    if full["batch_size"] == 0:
-        full["batch_size"] = "full"
-    return ", ".join(f"{key} {value}" for key, value in full.items())
+    return ", ".join(f"{key} {setting_text(key, value)}" for key, value in full.items())
+
+
+def setting_text(key: str, value: object) -> str:
+    """One setting's value as a run's description shows it: layers 2-4-1, batch_size full."""
+    if key == "layers":
+        return "-".join(str(n) for n in value)  # type: ignore[attr-defined]
+    if key == "batch_size" and value == 0:
+        return "full"
+    return str(value)
+
+
+def changed_settings(spec) -> str:
+    """What a compare quiz's second run changes, as the author would write it: lr = 20."""
+    from engine.config import typed
+
+    return ", ".join(f"{key} = {typed(value) if isinstance(value, float) else setting_text(key, value)}"
+                     for key, value in spec.changes().items())
 
 
 def quiz_context(quiz: Quiz) -> list[str]:
@@ -41,7 +57,7 @@ def predict_runs(spec) -> list[str]:
     """A predict quiz's run (and the run it is compared with), described."""
     lines = [f"Run: {describe_run(spec.lab)}"]
     if spec.compare:
-        lines.append(f"Compared with: {describe_run({**spec.lab, **spec.compare})}")
+        lines.append(f"Compared with: {describe_run(spec.compare)}")
     if spec.target_loss is not None:
         lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
     return lines

@@ -8,7 +8,6 @@ file, so that problems can be reported as `path:line: message`.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -79,10 +78,11 @@ def split_lesson(text: str) -> SplitLesson:
             if not prose:
                 prose_line = index + 1
             prose.extend(lines[index:close])
-            guess = difflib.get_close_matches(word, BLOCK_KINDS, n=1, cutoff=0.75)
-            if guess:
-                problems.append((index + 1, f'block: unknown kind "{word}" is shown as code '
-                                            f'(did you mean "{guess[0]}"?)'))
+            from engine.names import did_you_mean
+
+            hint = did_you_mean(word, BLOCK_KINDS, cutoff=0.75, quote='"')  # not for ```python
+            if hint:
+                problems.append((index + 1, f'block: unknown kind "{word}" is shown as code{hint}'))
             index = close
             continue
         flush_prose()

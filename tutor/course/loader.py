@@ -9,7 +9,6 @@ of single blocks happen in tutor.course.blocks.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,10 +197,12 @@ def _front_matter(table: dict, text: str, first_line: int, path: Path,
     def report(key: str, message: str) -> None:
         found.append((line_of(key), f"front matter: {message}"))
 
+    from engine.names import did_you_mean
+
     for key in table:
         if key not in FRONT_MATTER_FIELDS:
-            close = difflib.get_close_matches(key, FRONT_MATTER_FIELDS, n=1, cutoff=0.6)
-            report(key, f'unknown field "{key}"' + (f' (did you mean "{close[0]}"?)' if close else ""))
+            hint = did_you_mean(key, FRONT_MATTER_FIELDS, quote='"')
+            report(key, f'unknown field "{key}"{hint}')
 
     lesson_id = table.get("id")
     if lesson_id is None:
@@ -254,8 +255,9 @@ def _check_requires(loaded: list[_Loaded], problems: list[Problem]) -> None:
     for item in loaded:
         for required in item.lesson.requires:
             if required not in by_id:
-                close = difflib.get_close_matches(required, list(by_id), n=1, cutoff=0.6)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                from engine.names import did_you_mean
+
+                hint = did_you_mean(required, by_id, quote='"')
                 problems.append(Problem(item.lesson.path, item.requires_line,
                                         f'front matter: requires "{required}", which no lesson has{hint}'))
     for cycle in _cycles(by_id):

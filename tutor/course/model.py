@@ -13,12 +13,14 @@ and the plain-text commands only read it. Conventions a lesson author meets:
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import TYPE_CHECKING, Mapping, Union
+
+if TYPE_CHECKING:
+    from engine import RunConfig
 
 
 def display_path(path: Path) -> str:
@@ -135,16 +137,24 @@ class PredictSpec:
 
     question "outcome": does the `lab` run converge (final loss <= target_loss),
     stall, or diverge (a non-finite loss, or a final loss above the first epoch's)?
-    question "compare": is the final loss of the run `lab` + `compare` higher or
-    lower than that of the `lab` run?
+    question "compare": is the final loss of the `compare` run (the lab run with the
+    settings of the quiz's [compare] table changed) higher or lower than that of the
+    `lab` run? Both runs were parsed and validated when the lesson loaded.
     """
 
     question: str
-    lab: Mapping[str, object]
+    lab: RunConfig
     choices: tuple[str, ...]
-    compare: Mapping[str, object] | None = None
+    compare: RunConfig | None = None
     target_loss: float | None = None
     author_answer: str | None = None  # what the author says; check-lessons verifies it
+
+    def changes(self) -> dict[str, object]:
+        """The settings the compared run changes, by name, in field order."""
+        if self.compare is None:
+            return {}
+        return {name: value for name, value in self.compare.to_dict().items()
+                if value != self.lab.to_dict()[name]}
 
 
 QuizSpec = Union[DerivativeSpec, ExpressionSpec, ChoiceSpec, NumericSpec, PredictSpec]
@@ -166,18 +176,13 @@ class Quiz:
 
 @dataclass(frozen=True)
 class LabBlock:
-    """A training configuration the learner can open in the Lab."""
+    """A training configuration the learner can open in the Lab (parsed and
+    validated when the lesson loaded)."""
 
-    config: Mapping[str, object]  # engine.RunConfig fields, as written in the lesson
+    config: RunConfig
     title: str = ""
     charts: tuple[str, ...] = ("loss",)
     line: int = 0
-
-    def run_config(self):
-        """The engine's RunConfig for this block (validated when the lesson loaded)."""
-        import engine
-
-        return engine.RunConfig.from_mapping(dict(self.config))
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,9 @@ class Course:
 
     def suggest(self, lesson_id: str, n: int = 3) -> list[str]:
         """Lesson ids close to a mistyped one."""
-        return difflib.get_close_matches(lesson_id, list(self.by_id), n=n, cutoff=0.5)
+        from engine.names import closest
+
+        return closest(lesson_id, self.by_id, n=n, cutoff=0.5)
 
     def prerequisites(self, lesson_id: str) -> tuple[str, ...]:
         """Ids the lesson requires, directly or through other lessons, nearest first."""

@@ -89,6 +89,11 @@ def parse_network(table: dict) -> NetworkSpec:
         if table[key] not in names:
             raise SpecError(key, f'unknown {key} "{table[key]}" (known: {", ".join(sorted(names))})')
 
+    try:
+        engine.losses.check_pairing(table["output"], table["loss"])  # BP1 assumes the pair fits
+    except ValueError as error:
+        raise SpecError("loss", str(error)) from None
+
     layers = len(sizes) - 1
     weights, biases = table["weights"], table["biases"]
     if not isinstance(weights, list) or len(weights) != layers:

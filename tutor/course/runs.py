@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
+from typing import TYPE_CHECKING
 
 from tutor.course.model import PredictSpec
+
+if TYPE_CHECKING:
+    from engine import RunConfig
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,11 @@ class RunSummary:
                 f"to {self.final_loss:.4g} after epoch {len(self.losses)}")
 
 
-def run_lab(config: Mapping[str, object]) -> RunSummary:
-    """Train the network `config` describes (engine.RunConfig fields) and summarise it."""
-    return _run(tuple(sorted((key, _freeze(value)) for key, value in config.items())))
-
-
-def _freeze(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
-@lru_cache(maxsize=64)
-def _run(items: tuple) -> RunSummary:
+@lru_cache(maxsize=64)  # a RunConfig is frozen and hashable: it is its own cache key
+def run_lab(config: RunConfig) -> RunSummary:
+    """Train the network `config` describes and summarise it."""
     import engine
 
-    config = engine.RunConfig.from_mapping({key: list(v) if isinstance(v, tuple) else v for key, v in items})
     net, trainer, _data = config.build()
     log = engine.MetricsLog(net.layers, len(trainer.tracked), capacity=min(config.epochs, 1 << 16))
     trainer.run(config.epochs, log=log)   # stops at the epoch the loss becomes inf or NaN
@@ -72,11 +66,13 @@ def predict_truth(spec: PredictSpec) -> tuple[str, str]:
     if spec.question == "outcome":
         answer = outcome(base, spec.target_loss)
         return answer, f"The engine ran it: {base.describe()}, so it {answer}."
-    other = run_lab({**spec.lab, **(spec.compare or {})})
+    from tutor.course.display import changed_settings
+
+    assert spec.compare is not None  # the loader gives every compare question its run
+    other = run_lab(spec.compare)
     if other.final_loss == base.final_loss:
         answer = "the same"
     else:
         answer = "higher" if other.final_loss > base.final_loss else "lower"
-    changed = ", ".join(f"{key} = {value}" for key, value in (spec.compare or {}).items())
     return answer, (f"The engine ran both: final loss {base.final_loss:.4g} as given, "
-                    f"{other.final_loss:.4g} with {changed}, so it is {answer}.")
+                    f"{other.final_loss:.4g} with {changed_settings(spec)}, so it is {answer}.")

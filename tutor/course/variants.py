@@ -43,10 +43,16 @@ def variant(quiz: Quiz, n: int) -> Quiz:
 
 
 def _predict_variant(spec: PredictSpec, n: int) -> PredictSpec:
-    import engine
+    """Both runs with the seed moved by n (a compared run that sets its own seed keeps it),
+    wrapping round within the seeds a run accepts."""
+    from engine.datasets import MAX_SEED
 
-    seed = int(spec.lab.get("seed", engine.RunConfig().seed)) + n  # type: ignore[arg-type]
-    return dataclasses.replace(spec, lab={**spec.lab, "seed": seed}, author_answer=None)
+    seed = (spec.lab.seed + n) % (MAX_SEED + 1)
+    compare = spec.compare
+    if compare is not None and compare.seed == spec.lab.seed:
+        compare = dataclasses.replace(compare, seed=seed)
+    return dataclasses.replace(spec, lab=dataclasses.replace(spec.lab, seed=seed), compare=compare,
+                               author_answer=None)
 
 
 def _numeric_variant(spec: NumericSpec, rng: random.Random) -> NumericSpec:

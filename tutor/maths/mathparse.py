@@ -32,7 +32,6 @@ part is read as scientific notation (2e-3 is 0.002); 2e^x is 2·e^x.
 from __future__ import annotations
 
 import ast
-import difflib
 import functools
 import keyword
 import math
@@ -662,7 +661,9 @@ def _name_hint(word: str, variables: tuple[str, ...]) -> str:
         return "for a piecewise answer use comparisons as 0/1 indicators, like (x > 0), or where(x > 0, a, b)"
     if keyword.iskeyword(word) or word.startswith("__"):
         return f"that is Python, not math; the variable{'s are' if len(variables) > 1 else ' is'} {_list(variables)}"
-    close = difflib.get_close_matches(word.lower(), _vocabulary(variables), n=2, cutoff=0.6)
+    from engine.names import closest
+
+    close = closest(word.lower(), _vocabulary(variables), n=2)
     if close:
         return f"did you mean {' or '.join(f'`{c}`' for c in close)}?"
     many = len(variables) > 1

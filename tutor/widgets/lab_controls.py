@@ -3,8 +3,10 @@
 A control holds text (or a choice); engine.RunConfig.from_mapping turns the text
 into a RunConfig and names the field that is wrong (ConfigError.field). Each
 control is checked on its own as it changes, so a bad value is flagged next to it
-at once; the whole set is checked again (with the dataset, for layer widths) when
-the screen builds a run from it.
+at once. `read_config()` gives the whole set back as one RunConfig, parsed once
+(each control is checked alone again only when the set is refused, to mark every
+wrong field); the screen checks it with the dataset, for layer widths, when it
+builds a run from it.
 
 The controls say what happened and leave the decisions to the screen:
 `LabControls.Edited(field, valid)` after any change, and `LabControls.Pressed(action)`
@@ -41,7 +43,7 @@ DATA_FIELDS = ("samples", "noise", "test_share")   # what a generated dataset is
 
 HINTS = {
     "noise": "0 = clean",
-    "test_share": "0 to 0.9",
+    "test_share": f"0 to {engine.config.typed(engine.datasets.MAX_TEST_SHARE)}",
     "layers": "e.g. 2,4,1",
     "lr": "applies next epoch",
     "batch_size": "0 = full batch",
@@ -163,13 +165,12 @@ class LabControls(VerticalScroll):
         self._dataset = config.dataset           # the dataset the other settings were fitted to
 
     def compose(self) -> ComposeResult:
-        values = self.initial.to_dict()
         with Grid(id="fields"):
             for field, label, kind in FIELDS:
                 with Vertical(classes="setting", id=f"setting-{field}"):
                     with Horizontal(classes="field", id=f"field-{field}"):
                         yield Label(label, id=f"label-{field}")
-                        value = text_of(values[field] if field != "layers" else tuple(values[field]))
+                        value = text_of(getattr(self.initial, field))
                         if kind == "choice":
                             options = list(CHOICES[field])
                             if value not in options:   # a CSV file given on the command line
@@ -226,14 +227,20 @@ class LabControls(VerticalScroll):
         return True
 
     def read_config(self) -> engine.RunConfig | None:
-        """The RunConfig the controls describe, or None after showing what is wrong."""
-        if not all([self.check(field) for field in FIELD_NAMES]):
-            return None
+        """The RunConfig the controls describe, or None after showing what is wrong.
+
+        The settings are parsed together once; only when they are refused is each
+        control checked on its own, to mark every field that is wrong at once.
+        """
         try:
-            return engine.RunConfig.from_mapping(self.raw_values())
+            config = engine.RunConfig.from_mapping(self.raw_values())
         except engine.ConfigError as error:
-            self.show_error(error.field, error.message)
+            if all([self.check(field) for field in FIELD_NAMES]):
+                self.show_error(error.field, error.message)   # wrong only together: pairing, widths, size
             return None
+        for field in list(self._errors):
+            self.clear_error(field)
+        return config
 
     def show_applicable(self) -> None:
         """Hide the data settings the chosen dataset ignores (xor has its 4 fixed

@@ -102,12 +102,12 @@ class LabCard(Vertical):
     @on(Button.Pressed, ".lab-open")
     def _open(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(messages.OpenLab(self.block.run_config(), charts=self.block.charts))
+        self.post_message(messages.OpenLab(self.block.config, charts=self.block.charts))
 
     @on(Button.Pressed, ".lab-start")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(messages.OpenLab(self.block.run_config(), start=True, charts=self.block.charts))
+        self.post_message(messages.OpenLab(self.block.config, start=True, charts=self.block.charts))
 
 
 class EngineSource(Vertical):
