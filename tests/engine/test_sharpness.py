@@ -1,0 +1,219 @@
+"""Tests for engine.sharpness: the power-iteration estimate of λ_max against the whole
+Hessian's eigenvalues, the Hessian against its closed form on a quadratic loss, gradient
+descent on either side of 2/λ_max, and the Trainer's sharpness_every hook."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from engine import MetricsLog, Network, Trainer, datasets
+from engine.sharpness import (MAX_ITERATIONS, estimate_sharpness, hessian, largest_eigenvalue, power_iteration,
+                              stability_limit, top_eigenvalue)
+
+PAIRINGS = [("bce", "sigmoid"), ("mse", "linear"), ("mse", "tanh"), ("cross_entropy", "softmax")]
+KINKED = ("relu", "leaky_relu", "rrelu", "elu")
+
+
+def tiny_problem(activation, output, loss, seed=0, samples=6):
+    """A 3-4-k network (k = 2 for softmax, else 1) with non-zero biases and targets
+    suited to the loss. For kinked activations, only samples whose hidden z stay 0.01
+    or more from the kink: a central difference straddling it would see a jump."""
+    rng = np.random.default_rng(seed)
+    outputs = 2 if output == "softmax" else 1
+    net = Network([3, 4, outputs], activation, output, seed=seed)
+    net.biases[0] += rng.uniform(-0.5, 0.5, size=4)
+    X = rng.uniform(-2.0, 2.0, size=(8 * samples, 3))
+    if activation in KINKED:
+        X = X[np.abs(net.feedforward(X)[0][0]).min(axis=1) > 0.01]
+    X = X[:samples]
+    if output == "softmax":
+        Y = np.eye(2)[rng.integers(0, 2, size=samples)]
+    elif output == "linear":
+        Y = rng.normal(size=(samples, 1))
+    else:
+        Y = rng.uniform(0.1, 0.9, size=(samples, 1))
+    return net, X, Y
+
+
+# --- the estimate against the whole Hessian --------------------------------------------------
+
+
+@pytest.mark.parametrize("loss,output", PAIRINGS)
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "rrelu", "elu", "gelu"])
+def test_power_iteration_finds_the_top_eigenvalue_of_the_whole_hessian(activation, loss, output):
+    net, X, Y = tiny_problem(activation, output, loss)
+    H = hessian(net, X, Y, loss)
+    assert H.shape == (net.theta.size, net.theta.size)
+    exact = top_eigenvalue(H)
+    assert exact == np.linalg.eigvalsh(H).max() > 0
+
+    tight = estimate_sharpness(net, X, Y, loss, tolerance=1e-7, max_iterations=5000)
+    assert tight.converged
+    assert tight.value == pytest.approx(exact, rel=1e-6)
+    # What training uses: the default tolerance, at most MAX_ITERATIONS products. Close
+    # top eigenvalues (gelu-mse: 3.45 and 3.77) can use them all and stop short of the
+    # residual asked for, yet the Rayleigh quotient is then within 7e-4 already.
+    default = estimate_sharpness(net, X, Y, loss)
+    assert default.iterations <= MAX_ITERATIONS
+    assert default.value == pytest.approx(exact, rel=1e-3)
+    # The direction found is the top eigenvector: H v = λ v.
+    v = tight.direction
+    np.testing.assert_allclose(H @ v, exact * v, atol=1e-4 * exact)
+
+
+def test_the_finite_difference_hessian_matches_its_closed_form_on_a_quadratic_loss():
+    # A linear unit with MSE: L = (1/n) Σ ½ (x·w + b − y)², so in θ = (w, b)
+    # H = (1/n) [[XᵀX, Xᵀ1], [1ᵀX, n]] exactly, whatever θ is.
+    rng = np.random.default_rng(4)
+    X, Y = rng.normal(size=(10, 3)), rng.normal(size=(10, 1))
+    net = Network([3, 1], output="linear", seed=1)
+    ones = np.ones((10, 1))
+    A = np.hstack([X, ones])
+    expected = A.T @ A / 10
+    np.testing.assert_allclose(hessian(net, X, Y, "mse"), expected, atol=1e-9)
+    assert estimate_sharpness(net, X, Y, "mse").value == pytest.approx(np.linalg.eigvalsh(expected)[-1], rel=1e-4)
+
+
+def symmetric(eigenvalues, seed=0):
+    """Q diag(eigenvalues) Qᵀ for a random rotation Q."""
+    Q, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(len(eigenvalues),) * 2))
+    return Q @ np.diag(eigenvalues) @ Q.T
+
+
+def test_power_iteration_alone_finds_the_eigenvalue_largest_in_size():
+    A = symmetric([-5.0, 2.0, 1.0, 0.5])
+    start = np.ones(4)
+    assert power_iteration(lambda v: A @ v, start, 1e-9, 1000).value == pytest.approx(-5.0, rel=1e-8)
+
+
+@pytest.mark.parametrize("eigenvalues,largest", [([-5.0, 2.0, 1.0, 0.5], 2.0), ([-5.0, -2.0, -1.0], -1.0),
+                                                 ([3.0, -1.0, 0.25], 3.0), ([0.0, 0.0], 0.0)])
+def test_largest_eigenvalue_shifts_past_a_larger_negative_one(eigenvalues, largest):
+    A = symmetric(eigenvalues)
+    found = largest_eigenvalue(lambda v: A @ v, np.ones(len(eigenvalues)), 1e-9, 1000)
+    assert found.converged
+    assert found.value == pytest.approx(largest, rel=1e-7, abs=1e-12)
+
+
+def test_non_finite_parameters_give_nan_not_an_error():
+    net, X, Y = tiny_problem("tanh", "sigmoid", "bce")
+    net.theta[0] = math.nan   # as after a diverged run
+    with np.errstate(all="ignore"):
+        found = estimate_sharpness(net, X, Y, "bce")
+    assert math.isnan(found.value) and not found.converged and found.iterations == 1
+
+
+def test_the_estimate_leaves_the_network_exactly_as_it_was():
+    net, X, Y = tiny_problem("rrelu", "sigmoid", "bce")
+    theta, theta_before = net.theta, net.theta.copy()
+    rng_before = net.rng.bit_generator.state
+    estimate_sharpness(net, X, Y, "bce")
+    hessian(net, X, Y, "bce")
+    assert net.theta is theta and net.weights[0].base is theta   # θ is the same array, its views intact
+    np.testing.assert_array_equal(net.theta, theta_before)        # bit for bit
+    assert net.rng.bit_generator.state == rng_before              # no RReLU slopes drawn
+
+
+# --- gradient descent on either side of 2/λ_max ----------------------------------------------
+
+
+def regression_problem():
+    """A linear unit with MSE on fixed data: L(θ) is a quadratic in θ, its Hessian constant."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(40, 2)) + [0.5, -1.0]
+    Y = X @ np.array([[1.5], [-0.5]]) + 0.3 + 0.1 * rng.normal(size=(40, 1))
+    return X, Y
+
+
+@pytest.mark.parametrize("factor", [0.9, 0.99])
+def test_full_batch_gd_below_the_stability_limit_converges(factor):
+    X, Y = regression_problem()
+    net = Network([2, 1], output="linear", seed=0)
+    sharpness = estimate_sharpness(net, X, Y, "mse").value
+    lr = factor * 2 / sharpness
+    assert sharpness < stability_limit(lr)        # under the chart's line at 2/η
+    trainer = Trainer(net, X, Y, loss="mse", lr=lr)
+    log = MetricsLog(net.layers, len(trainer.tracked))
+    trainer.run(3000, log=log)
+    losses = log.column("loss")
+    assert np.all(np.diff(losses) <= 1e-15)       # on a quadratic, every step lowers the loss
+    A = np.hstack([X, np.ones((len(X), 1))])
+    best = np.linalg.lstsq(A, Y, rcond=None)[0]
+    minimum = 0.5 * np.mean((A @ best - Y) ** 2)
+    assert losses[-1] == pytest.approx(minimum, rel=1e-9)
+    np.testing.assert_allclose(net.theta, [best[0, 0], best[1, 0], best[2, 0]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("factor", [1.01, 1.1])
+def test_full_batch_gd_above_the_stability_limit_diverges(factor):
+    X, Y = regression_problem()
+    net = Network([2, 1], output="linear", seed=0)
+    sharpness = estimate_sharpness(net, X, Y, "mse").value
+    lr = factor * 2 / sharpness
+    assert sharpness > stability_limit(lr)        # above the chart's line at 2/η
+    trainer = Trainer(net, X, Y, loss="mse", lr=lr, sharpness_every=100)
+    log = MetricsLog(net.layers, len(trainer.tracked))
+    record = trainer.run(20_000, log=log)
+    # The error along the top eigenvector grows by |1 − ηλ| > 1 every epoch.
+    assert record.diverged or trainer.divergence() is not None
+    assert not record.loss < 1e6 * trainer.first_loss
+    # The recorded sharpness is the constant Hessian's all along, while θ grows to 10^150
+    # (ε grows with θ: a fixed one vanished in rounding and read 0), until θ overflows.
+    estimates = np.array(log.column("sharpness"))
+    estimates = estimates[np.isfinite(estimates)]
+    assert len(estimates) >= 10
+    np.testing.assert_allclose(estimates, sharpness, rtol=1e-6)
+
+
+# --- the Trainer's hook ----------------------------------------------------------------------
+
+
+def trainer_pair(**options):
+    """Two trainers on the same RReLU network and data (minibatches, momentum: every
+    random generator in use), one estimating the sharpness every 3 epochs."""
+    data = datasets.load("circle", samples=40, seed=2)
+    runs = []
+    for every in (None, 3):
+        net = Network([2, 5, 1], "rrelu", "sigmoid", seed=5)
+        runs.append(Trainer(net, data.X, data.Y, loss="bce", lr=0.3, optimizer="momentum", batch_size=16,
+                            seed=9, sharpness_every=every, **options))
+    return runs
+
+
+def test_sharpness_every_changes_nothing_else_in_the_run():
+    plain, measured = trainer_pair()
+    for _ in range(10):
+        a, b = plain.run_epoch(), measured.run_epoch()
+        assert a.sharpness is None
+        for field in dataclasses.fields(a):
+            if field.name not in ("sharpness", "checkpoint"):
+                assert getattr(a, field.name) == getattr(b, field.name), field.name
+    np.testing.assert_array_equal(plain.net.theta, measured.net.theta)
+    assert plain.net.rng.bit_generator.state == measured.net.rng.bit_generator.state
+    assert plain.rng.bit_generator.state == measured.rng.bit_generator.state
+
+
+def test_sharpness_every_k_records_an_estimate_every_kth_epoch():
+    _, trainer = trainer_pair()
+    log = MetricsLog(trainer.net.layers, len(trainer.tracked))
+    records = [trainer.run_epoch() for _ in range(9)]
+    for record in records:
+        log.append(record)
+        assert (record.sharpness is not None) == (record.epoch % 3 == 0)
+    # Each estimate is the network's λ_max at that epoch (checked after the last one).
+    exact = top_eigenvalue(hessian(trainer.net, trainer.X, trainer.Y, "bce"))
+    assert records[-1].sharpness == pytest.approx(exact, rel=1e-3)
+    sharpness = log.column("sharpness")
+    assert np.isnan(sharpness[[0, 1, 3, 4, 6, 7]]).all()
+    np.testing.assert_array_equal(sharpness[[2, 5, 8]], [r.sharpness for r in records[2::3]])
+
+
+@pytest.mark.parametrize("every", [0, -3, 2.5, "10"])
+def test_sharpness_every_must_be_a_positive_whole_number(every):
+    net = Network([2, 2, 1], seed=0)
+    with pytest.raises(ValueError, match="sharpness_every"):
+        Trainer(net, np.zeros((4, 2)), np.zeros((4, 1)), sharpness_every=every)
