@@ -20,7 +20,7 @@ import numpy as np
 from engine.losses import LOSSES, check_pairing
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
-from engine.sharpness import estimate_sharpness
+from engine.sharpness import Sharpness, estimate_sharpness
 
 # A run whose loss ends more than this many times above its first epoch's loss is
 # diverging even if the loss stays finite (lr 1000 on XOR takes BCE from 0.73 to 853).
@@ -129,7 +129,7 @@ class Trainer:
             raise ValueError(f"sharpness_every must be a whole number of epochs, at least 1, or None; "
                              f"got {sharpness_every!r}")
         self.sharpness_every = sharpness_every
-        self._sharpness_direction = None  # the last estimate's eigenvector: where the next one starts
+        self.last_sharpness: Sharpness | None = None  # the last estimate, with its iterations and eigenvector
         self.epoch = 0
         self.diverged_at: int | None = None
         self.first_loss: float | None = None   # the loss of epoch 1, what a run is measured against
@@ -251,9 +251,10 @@ class Trainer:
         from the previous one's eigenvector, which θ's small moves keep nearly right, so
         it usually takes a few Hessian-vector products. θ and the random generators are
         left as they were: the run trains exactly as it would without it."""
-        found = estimate_sharpness(self.net, self.X, self.Y, self.loss_name, start=self._sharpness_direction)
-        self._sharpness_direction = found.direction if math.isfinite(found.value) else None
-        return found.value
+        last = self.last_sharpness
+        start = last.direction if last is not None and math.isfinite(last.value) else None
+        self.last_sharpness = estimate_sharpness(self.net, self.X, self.Y, self.loss_name, start=start)
+        return self.last_sharpness.value
 
     def _follow_loss(self, loss: float) -> None:
         """Keep first_loss, last_loss and rising_since (for divergence()) up to date."""

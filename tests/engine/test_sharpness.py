@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from engine import MetricsLog, Network, Trainer, datasets
-from engine.sharpness import (MAX_ITERATIONS, estimate_sharpness, hessian, largest_eigenvalue, power_iteration,
+from engine import MetricsLog, Network, RunConfig, Trainer, datasets
+from engine.sharpness import (MAX_ITERATIONS, TOLERANCE, estimate_sharpness, hessian, largest_eigenvalue, power_iteration,
                               stability_limit, top_eigenvalue)
 
 PAIRINGS = [("bce", "sigmoid"), ("mse", "linear"), ("mse", "tanh"), ("cross_entropy", "softmax")]
@@ -54,12 +54,12 @@ def test_power_iteration_finds_the_top_eigenvalue_of_the_whole_hessian(activatio
     tight = estimate_sharpness(net, X, Y, loss, tolerance=1e-7, max_iterations=5000)
     assert tight.converged
     assert tight.value == pytest.approx(exact, rel=1e-6)
-    # What training uses: the default tolerance, at most MAX_ITERATIONS products. Close
-    # top eigenvalues (gelu-mse: 3.45 and 3.77) can use them all and stop short of the
-    # residual asked for, yet the Rayleigh quotient is then within 7e-4 already.
+    # What training uses: the default tolerance (a residual of 1% of λ), at most
+    # MAX_ITERATIONS products. It is within 4e-4 of λ_max on these nets but one, whose
+    # top two eigenvalues are close (gelu-mse: 3.45 and 3.77): 1.1e-3.
     default = estimate_sharpness(net, X, Y, loss)
-    assert default.iterations <= MAX_ITERATIONS
-    assert default.value == pytest.approx(exact, rel=1e-3)
+    assert default.converged and default.iterations <= MAX_ITERATIONS
+    assert default.value == pytest.approx(exact, rel=TOLERANCE)
     # The direction found is the top eigenvector: H v = λ v.
     v = tight.direction
     np.testing.assert_allclose(H @ v, exact * v, atol=1e-4 * exact)
@@ -75,7 +75,8 @@ def test_the_finite_difference_hessian_matches_its_closed_form_on_a_quadratic_lo
     A = np.hstack([X, ones])
     expected = A.T @ A / 10
     np.testing.assert_allclose(hessian(net, X, Y, "mse"), expected, atol=1e-9)
-    assert estimate_sharpness(net, X, Y, "mse").value == pytest.approx(np.linalg.eigvalsh(expected)[-1], rel=1e-4)
+    found = estimate_sharpness(net, X, Y, "mse", tolerance=1e-8, max_iterations=1000)
+    assert found.value == pytest.approx(np.linalg.eigvalsh(expected)[-1], rel=1e-9)
 
 
 def symmetric(eigenvalues, seed=0):
@@ -157,16 +158,55 @@ def test_full_batch_gd_above_the_stability_limit_diverges(factor):
     assert sharpness > stability_limit(lr)        # above the chart's line at 2/η
     trainer = Trainer(net, X, Y, loss="mse", lr=lr, sharpness_every=100)
     log = MetricsLog(net.layers, len(trainer.tracked))
-    record = trainer.run(20_000, log=log)
+    record = trainer.run(5000, log=log)
     # The error along the top eigenvector grows by |1 − ηλ| > 1 every epoch.
     assert record.diverged or trainer.divergence() is not None
     assert not record.loss < 1e6 * trainer.first_loss
-    # The recorded sharpness is the constant Hessian's all along, while θ grows to 10^150
-    # (ε grows with θ: a fixed one vanished in rounding and read 0), until θ overflows.
+    # The recorded sharpness is the constant Hessian's all along, while θ grows by 40
+    # orders of magnitude or more (ε grows with θ: a fixed ε vanished in rounding next
+    # to θ and Hv read 0), until θ overflows.
     estimates = np.array(log.column("sharpness"))
     estimates = estimates[np.isfinite(estimates)]
     assert len(estimates) >= 10
     np.testing.assert_allclose(estimates, sharpness, rtol=1e-6)
+
+
+# --- a real network: the edge of stability ---------------------------------------------------
+
+
+def sine_run(lr, seed=0, epochs=3000):
+    """sine 1-16-16-1, tanh, linear output, MSE, full batch: (sharpness estimates, losses)."""
+    config = RunConfig(dataset="sine", layers=(1, 16, 16, 1), activation="tanh", output="linear",
+                       loss="mse", lr=lr, epochs=epochs, seed=seed)
+    net, trainer, _ = config.build()
+    trainer.sharpness_every = 50
+    log = MetricsLog(net.layers, len(trainer.tracked))
+    trainer.run(epochs, log=log)
+    sharpness = log.column("sharpness")
+    return sharpness[~np.isnan(sharpness)], log.column("loss")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_sharpness_rises_to_2_over_lr_and_hovers_there(seed):
+    # Cohen et al. (2021) on a net the Lab can run: at lr 0.2 the sharpness starts near
+    # half of 2/η = 10, climbs to it by epoch ~800, then saws between about 0.85 and 1.15
+    # of it (measured: seeds 0-2); the loss rises at about 100 of the 3,000 epochs,
+    # yet ends 20-40 times lower.
+    lr = 0.2
+    sharpness, losses = sine_run(lr, seed)
+    limit = stability_limit(lr)
+    assert sharpness[0] < 0.6 * limit
+    after_rise = sharpness[20:]                                    # epochs 1,050 onwards
+    assert np.all((0.75 * limit < after_rise) & (after_rise < 1.25 * limit)), after_rise / limit
+    assert np.count_nonzero(np.diff(losses) > 0) >= 20             # no longer falling every epoch
+    assert losses[-1] < losses[0] / 10                             # but falling in the long run
+
+
+def test_below_the_edge_the_sharpness_stays_under_2_over_lr_and_the_loss_falls_every_epoch():
+    lr = 0.05
+    sharpness, losses = sine_run(lr)
+    assert sharpness.max() < 0.5 * stability_limit(lr)
+    assert np.all(np.diff(losses) <= 0)
 
 
 # --- the Trainer's hook ----------------------------------------------------------------------
