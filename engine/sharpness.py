@@ -22,6 +22,11 @@ How it is estimated here, with nothing but the engine's own backward pass:
 
 The gradients are taken in evaluation mode (RReLU with its fixed slope), on a copy of
 the network: the network's θ and its random generator are never touched.
+
+ReLU-like activations have no second derivative at z = 0, where f' jumps: a sample
+whose hidden z crosses 0 between θ − εv and θ + εv would add its gradient's jump
+divided by 2ε, a spike up to 100 times the sharpness (measured on circle 2-8-8-1 with
+ReLU, in 8% of estimates). Such samples are left out of that one product.
 """
 from __future__ import annotations
 
@@ -80,17 +85,33 @@ class HessianVectorProduct:
         typical = math.sqrt(np.vdot(self.theta, self.theta) / self.theta.size)
         self.epsilon = epsilon * max(1.0, typical) if math.isfinite(typical) else epsilon
         self._gradients = None               # the twin's gradient arrays, reused
+        self.kinked = net.activation.derivative_jumps_at_0
 
-    def gradient(self, theta: np.ndarray) -> np.ndarray:
-        """∇L at θ (a copy), by the engine's backward pass in evaluation mode."""
+    def gradient(self, theta: np.ndarray, X, Y) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(∇L at θ, a copy; z^l of the hidden layers), by the engine's backward pass in
+        evaluation mode, the loss L being the mean over the samples (X, Y)."""
         self.twin.theta[...] = theta
-        g = self._gradients = self.twin.backward(self.X, self.Y, self.loss, train=False, out=self._gradients)
-        return g.nabla_theta.copy()
+        g = self._gradients = self.twin.backward(X, Y, self.loss, train=False, out=self._gradients)
+        return g.nabla_theta.copy(), g.zs[:-1]
 
     def __call__(self, v: np.ndarray) -> np.ndarray:
-        """Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε."""
+        """Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε, leaving out samples that cross a kink."""
         step = self.epsilon * v
-        return (self.gradient(self.theta + step) - self.gradient(self.theta - step)) / (2.0 * self.epsilon)
+        plus, zs_plus = self.gradient(self.theta + step, self.X, self.Y)
+        minus, zs_minus = self.gradient(self.theta - step, self.X, self.Y)
+        if self.kinked:
+            crossed = np.zeros(len(self.X), dtype=bool)
+            for z_plus, z_minus in zip(zs_plus, zs_minus):
+                crossed |= ((z_plus > 0) != (z_minus > 0)).any(axis=1)
+            if crossed.any():
+                # H = (1/n) Σ_x H_x: the others' mean, weighted by their share of the n samples.
+                kept = ~crossed
+                if not kept.any():
+                    return np.zeros_like(v)
+                plus = self.gradient(self.theta + step, self.X[kept], self.Y[kept])[0]
+                minus = self.gradient(self.theta - step, self.X[kept], self.Y[kept])[0]
+                return kept.mean() * (plus - minus) / (2.0 * self.epsilon)
+        return (plus - minus) / (2.0 * self.epsilon)
 
 
 def power_iteration(multiply, start: np.ndarray, tolerance: float = TOLERANCE,
