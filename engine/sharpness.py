@@ -78,7 +78,8 @@ class HessianVectorProduct:
     def __init__(self, net: Network, X, Y, loss: str, epsilon: float = EPSILON):
         self.twin = net.copy()
         self.theta = net.theta.copy()        # the point θ at which H is taken
-        self.X, self.Y, self.loss = X, Y, loss
+        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        self.loss = loss
         # ε in proportion to θ's typical entry (its root mean square) once that exceeds 1:
         # a fixed ε would vanish in rounding next to weights of 10^8, as a diverging
         # run's become, and Hv would read 0.
@@ -166,8 +167,7 @@ def estimate_sharpness(net: Network, X, Y, loss: str, start: np.ndarray | None =
     """
     if start is None:
         start = np.random.default_rng(seed).standard_normal(net.theta.size)
-    product = HessianVectorProduct(net, np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64),
-                                   loss, epsilon)
+    product = HessianVectorProduct(net, X, Y, loss, epsilon)
     return largest_eigenvalue(product, start, tolerance, max_iterations)
 
 
@@ -177,8 +177,7 @@ def hessian(net: Network, X, Y, loss: str, epsilon: float = EPSILON) -> np.ndarr
     A check for tiny networks (one pair of backward passes per parameter): the
     differences are only nearly symmetric, the true Hessian exactly.
     """
-    product = HessianVectorProduct(net, np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64),
-                                   loss, epsilon)
+    product = HessianVectorProduct(net, X, Y, loss, epsilon)
     H = np.column_stack([product(e) for e in np.eye(net.theta.size)])
     return (H + H.T) / 2.0
 

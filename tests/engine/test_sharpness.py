@@ -119,6 +119,16 @@ def test_the_estimate_leaves_the_network_exactly_as_it_was():
     assert net.rng.bit_generator.state == rng_before              # no RReLU slopes drawn
 
 
+def run_with_sharpness(config, every):
+    """Train a RunConfig with the sharpness every `every` epochs: (the estimates, every epoch's loss)."""
+    net, trainer, _ = config.build()
+    trainer.sharpness_every = every
+    log = MetricsLog(net.layers, len(trainer.tracked))
+    trainer.run(config.epochs, log=log)
+    sharpness = log.column("sharpness")
+    return sharpness[~np.isnan(sharpness)], log.column("loss")
+
+
 # --- kinks ---------------------------------------------------------------------------------
 
 
@@ -146,13 +156,8 @@ def test_a_sample_on_a_relu_kink_is_left_out_of_the_product_not_divided_by_epsil
 def test_relu_training_shows_no_sharpness_spikes_from_kinks():
     # Before samples crossing a kink were left out, about 8% of the estimates on this
     # run were spikes of up to 100 times their neighbours.
-    config = RunConfig(dataset="circle", layers=(2, 8, 8, 1), activation="relu", lr=0.1, epochs=1000)
-    net, trainer, _ = config.build()
-    trainer.sharpness_every = 5
-    log = MetricsLog(net.layers, len(trainer.tracked))
-    trainer.run(config.epochs, log=log)
-    sharpness = log.column("sharpness")
-    sharpness = sharpness[~np.isnan(sharpness)]
+    sharpness, _ = run_with_sharpness(RunConfig(dataset="circle", layers=(2, 8, 8, 1), activation="relu",
+                                                lr=0.1, epochs=1000), every=5)
     neighbours = np.array([np.median(sharpness[max(0, i - 5):i + 6]) for i in range(len(sharpness))])
     assert np.all(sharpness < 1.5 * neighbours), (sharpness / neighbours).max()
 
@@ -168,38 +173,40 @@ def regression_problem():
     return X, Y
 
 
-@pytest.mark.parametrize("factor", [0.9, 0.99])
-def test_full_batch_gd_below_the_stability_limit_converges(factor):
+def gd_at(factor, epochs):
+    """Full-batch GD on regression_problem with lr = factor · 2/λ_max, λ_max from the
+    estimator (and estimated again every 100 epochs): (λ_max, lr, trainer, log)."""
     X, Y = regression_problem()
     net = Network([2, 1], output="linear", seed=0)
     sharpness = estimate_sharpness(net, X, Y, "mse").value
     lr = factor * 2 / sharpness
-    assert sharpness < stability_limit(lr)        # under the chart's line at 2/η
-    trainer = Trainer(net, X, Y, loss="mse", lr=lr)
+    trainer = Trainer(net, X, Y, loss="mse", lr=lr, sharpness_every=100)
     log = MetricsLog(net.layers, len(trainer.tracked))
-    trainer.run(3000, log=log)
+    trainer.run(epochs, log=log)
+    return sharpness, lr, trainer, log
+
+
+@pytest.mark.parametrize("factor", [0.9, 0.99])
+def test_full_batch_gd_below_the_stability_limit_converges(factor):
+    sharpness, lr, trainer, log = gd_at(factor, 3000)
+    assert sharpness < stability_limit(lr)        # under the chart's line at 2/η
     losses = log.column("loss")
     assert np.all(np.diff(losses) <= 1e-15)       # on a quadratic, every step lowers the loss
+    X, Y = regression_problem()
     A = np.hstack([X, np.ones((len(X), 1))])
     best = np.linalg.lstsq(A, Y, rcond=None)[0]
     minimum = 0.5 * np.mean((A @ best - Y) ** 2)
     assert losses[-1] == pytest.approx(minimum, rel=1e-9)
-    np.testing.assert_allclose(net.theta, [best[0, 0], best[1, 0], best[2, 0]], rtol=1e-6)
+    np.testing.assert_allclose(trainer.net.theta, best.ravel(), rtol=1e-6)
 
 
 @pytest.mark.parametrize("factor", [1.01, 1.1])
 def test_full_batch_gd_above_the_stability_limit_diverges(factor):
-    X, Y = regression_problem()
-    net = Network([2, 1], output="linear", seed=0)
-    sharpness = estimate_sharpness(net, X, Y, "mse").value
-    lr = factor * 2 / sharpness
+    sharpness, lr, trainer, log = gd_at(factor, 5000)
     assert sharpness > stability_limit(lr)        # above the chart's line at 2/η
-    trainer = Trainer(net, X, Y, loss="mse", lr=lr, sharpness_every=100)
-    log = MetricsLog(net.layers, len(trainer.tracked))
-    record = trainer.run(5000, log=log)
     # The error along the top eigenvector grows by |1 − ηλ| > 1 every epoch.
-    assert record.diverged or trainer.divergence() is not None
-    assert not record.loss < 1e6 * trainer.first_loss
+    assert trainer.last_record.diverged or trainer.divergence() is not None
+    assert not trainer.last_record.loss < 1e6 * trainer.first_loss
     # The recorded sharpness is the constant Hessian's all along, while θ grows by 40
     # orders of magnitude or more (ε grows with θ: a fixed ε vanished in rounding next
     # to θ and Hv read 0), until θ overflows.
@@ -214,14 +221,8 @@ def test_full_batch_gd_above_the_stability_limit_diverges(factor):
 
 def sine_run(lr, seed=0, epochs=3000):
     """sine 1-16-16-1, tanh, linear output, MSE, full batch: (sharpness estimates, losses)."""
-    config = RunConfig(dataset="sine", layers=(1, 16, 16, 1), activation="tanh", output="linear",
-                       loss="mse", lr=lr, epochs=epochs, seed=seed)
-    net, trainer, _ = config.build()
-    trainer.sharpness_every = 50
-    log = MetricsLog(net.layers, len(trainer.tracked))
-    trainer.run(epochs, log=log)
-    sharpness = log.column("sharpness")
-    return sharpness[~np.isnan(sharpness)], log.column("loss")
+    return run_with_sharpness(RunConfig(dataset="sine", layers=(1, 16, 16, 1), activation="tanh", output="linear",
+                                        loss="mse", lr=lr, epochs=epochs, seed=seed), every=50)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
