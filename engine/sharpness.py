@@ -26,7 +26,7 @@ the network: the network's θ and its random generator are never touched.
 ReLU-like activations have no second derivative at z = 0, where f' jumps: a sample
 whose hidden z crosses 0 between θ − εv and θ + εv would add its gradient's jump
 divided by 2ε, a spike up to 100 times the sharpness (measured on circle 2-8-8-1 with
-ReLU, in 8% of estimates). Such samples are left out of that one product.
+ReLU, in 4-8% of estimates). Such samples are left out of that one product.
 """
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 An epoch is one pass over the training set in batches: for each batch, backpropagate
 (network.py) and let the optimizer step. After the epoch the Trainer returns an
 EpochRecord: losses, accuracy, per-layer weight norms, mean |delta| and gradient
-norms, a few tracked weights, and the learning rate in force.
+norms, a few tracked weights, and the learning rate in force; with sharpness_every=k,
+every k-th epoch also the sharpness, the Hessian's largest eigenvalue, which gradient
+descent keeps below about 2/lr (engine/sharpness.py).
 
 Full weight matrices are copied only at checkpoints (epochs 1, 10, 100, ... and
 whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^8
