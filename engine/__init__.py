@@ -17,10 +17,11 @@ from engine.losses import LOSSES
 from engine.metrics import MetricsLog
 from engine.network import Gradients, Network, NetworkFileError
 from engine.optimizers import OPTIMIZERS
+from engine.sharpness import estimate_sharpness, stability_limit
 from engine.training import Checkpoint, EpochRecord, Trainer
 
 __all__ = [
     "ACTIVATIONS", "OUTPUTS", "LOSSES", "INITS", "OPTIMIZERS", "Activation",
     "Network", "Gradients", "NetworkFileError", "Trainer", "EpochRecord", "Checkpoint",
-    "MetricsLog", "RunConfig", "ConfigError", "gradcheck", "datasets",
+    "MetricsLog", "RunConfig", "ConfigError", "gradcheck", "datasets", "estimate_sharpness", "stability_limit",
 ]

@@ -28,6 +28,7 @@ class Activation(ABC):
     formula = ""             # f(x), as a lesson prints it
     derivative_formula = ""  # f'(x)
     gain = 1.0               # torch.nn.init.calculate_gain, for He/Xavier scaling
+    derivative_jumps_at_0 = False  # f' steps at z = 0 (ReLU's kink): no second derivative there
 
     @abstractmethod
     def __call__(self, z: np.ndarray) -> np.ndarray:
@@ -86,6 +87,7 @@ class ReLU(Activation):
     formula = "relu(x) = max(0, x)"
     derivative_formula = "relu′(x) = 1 if x > 0, else 0 (0 at the kink x = 0, as frameworks do)"
     gain = math.sqrt(2.0)
+    derivative_jumps_at_0 = True
 
     def __call__(self, z):
         return np.maximum(z, 0.0)
@@ -102,6 +104,7 @@ class LeakyReLU(Activation):
     formula = "f(x) = x if x > 0, else 0.01·x"
     derivative_formula = "f′(x) = 1 if x > 0, else 0.01"
     gain = math.sqrt(2.0 / (1.0 + 0.01**2))
+    derivative_jumps_at_0 = True   # and so for RReLU, which inherits it
 
     def __call__(self, z):
         return np.where(z > 0, z, self.slope * z)

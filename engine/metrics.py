@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr")
+# sharpness is NaN on the epochs without an estimate (Trainer's sharpness_every).
+SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness")
 PER_LAYER = ("weight_norms", "delta_means", "gradient_norms")
 NAN = float("nan")
 
@@ -61,12 +62,15 @@ class MetricsLog:
         i = self.count - self._first   # where the row goes in the table
         if i == self._capacity:
             i = self._make_room()
+        # A record from before the sharpness existed (or a stand-in without it) has none.
+        sharpness = getattr(record, "sharpness", None)
         self._table[:, i] = [
             record.epoch, record.loss,
             NAN if record.test_loss is None else record.test_loss,
             NAN if record.accuracy is None else record.accuracy,
             NAN if record.test_accuracy is None else record.test_accuracy,
             record.lr,
+            NAN if sharpness is None else sharpness,
             *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
         ]
         self.count += 1  # last: the row is complete before readers can see it
@@ -113,4 +117,3 @@ class MetricsLog:
     def to_dict(self) -> dict[str, list]:
         """Plain lists, for JSON export."""
         return {name: self.column(name).tolist() for name in self._where}
-

@@ -3,7 +3,9 @@
 An epoch is one pass over the training set in batches: for each batch, backpropagate
 (network.py) and let the optimizer step. After the epoch the Trainer returns an
 EpochRecord: losses, accuracy, per-layer weight norms, mean |delta| and gradient
-norms, a few tracked weights, and the learning rate in force.
+norms, a few tracked weights, and the learning rate in force; with sharpness_every=k,
+every k-th epoch also the sharpness, the Hessian's largest eigenvalue, which gradient
+descent keeps below about 2/lr (engine/sharpness.py).
 
 Full weight matrices are copied only at checkpoints (epochs 1, 10, 100, ... and
 whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^8
@@ -20,6 +22,7 @@ import numpy as np
 from engine.losses import LOSSES, check_pairing
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
+from engine.sharpness import Sharpness, estimate_sharpness
 
 # A run whose loss ends more than this many times above its first epoch's loss is
 # diverging even if the loss stays finite (lr 1000 on XOR takes BCE from 0.73 to 853).
@@ -62,6 +65,8 @@ class EpochRecord:
     delta_means: tuple[float, ...]     # mean |delta^l| over samples and neurons, mean over the batches
     gradient_norms: tuple[float, ...]  # ‖∂L/∂W^l‖, mean over the epoch's batches
     tracked: tuple[float, ...]         # the tracked individual weights, after the epoch
+    sharpness: float | None = None     # λ_max of the full-batch loss's Hessian after the epoch
+                                       # (engine/sharpness.py), every sharpness_every epochs; else None
     diverged: bool = False
     message: str = ""
     checkpoint: Checkpoint | None = None
@@ -87,10 +92,13 @@ class Trainer:
     With optimizer "sgd" each batch does exactly W ← W − lr·∂L/∂W and b ← b − lr·∂L/∂b,
     as one step on the parameter vector θ (see Network.set_parameters).
     batch_size None (or ≥ the number of samples) means full-batch gradient descent.
+    sharpness_every=k estimates the sharpness (the Hessian's largest eigenvalue, to set
+    against 2/lr) after every k-th epoch, on the whole training set; None never does.
     """
 
     def __init__(self, net: Network, X, Y, loss="bce", lr=0.5, optimizer="sgd",
-                 batch_size=None, seed=0, X_test=None, Y_test=None, tracked=None):
+                 batch_size=None, seed=0, X_test=None, Y_test=None, tracked=None,
+                 sharpness_every: int | None = None):
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}: choose from {', '.join(LOSSES)}")
         if optimizer not in OPTIMIZERS:
@@ -119,6 +127,11 @@ class Trainer:
         except ValueError as error:
             raise ValueError(f"cannot track that weight: {error}") from None
         self._gradients = None  # the last batch's, whose arrays the next backward pass reuses
+        if sharpness_every is not None and not (isinstance(sharpness_every, int) and sharpness_every >= 1):
+            raise ValueError(f"sharpness_every must be a whole number of epochs, at least 1, or None; "
+                             f"got {sharpness_every!r}")
+        self.sharpness_every = sharpness_every
+        self.last_sharpness: Sharpness | None = None  # the last estimate, with its iterations and eigenvector
         self.epoch = 0
         self.diverged_at: int | None = None
         self.first_loss: float | None = None   # the loss of epoch 1, what a run is measured against
@@ -222,6 +235,8 @@ class Trainer:
             gradient_norms=_mean_per_layer(gradient_norms),
             tracked=tuple(net.theta[self._tracked_at].tolist()),   # read from θ, where they sit
         )
+        if self.sharpness_every and self.epoch % self.sharpness_every == 0:
+            record.sharpness = self._estimate_sharpness()
         self._follow_loss(loss)
         if not math.isfinite(loss):
             self.diverged_at = self.epoch
@@ -232,6 +247,16 @@ class Trainer:
             self._next_checkpoint *= 10
             record.checkpoint = self.checkpoint()
         return record
+
+    def _estimate_sharpness(self) -> float:
+        """λ_max of the Hessian of the full-batch loss at the current θ. Each estimate starts
+        from the previous one's eigenvector, which θ's small moves keep nearly right, so
+        it usually takes a few Hessian-vector products. θ and the random generators are
+        left as they were: the run trains exactly as it would without it."""
+        last = self.last_sharpness
+        start = last.direction if last is not None and math.isfinite(last.value) else None
+        self.last_sharpness = estimate_sharpness(self.net, self.X, self.Y, self.loss_name, start=start)
+        return self.last_sharpness.value
 
     def _follow_loss(self, loss: float) -> None:
         """Keep first_loss, last_loss and rising_since (for divergence()) up to date."""

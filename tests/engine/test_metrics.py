@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
 
 import numpy as np
 from hypothesis import given, settings
@@ -48,6 +49,21 @@ def test_missing_values_become_nan():
     assert log.column("accuracy")[0] == 0.5 and np.isnan(log.column("accuracy")[1])
     assert log.column("test_loss")[1] == 1.0
     assert log.column("tracked").shape == (2, 0)
+
+
+def test_sharpness_is_a_column_nan_where_the_epoch_had_no_estimate():
+    log = MetricsLog(layers=2, tracked=3)
+    log.append(fake_record(1))                                          # sharpness None
+    log.append(dataclasses.replace(fake_record(2), sharpness=3.5))
+    # A record type from before the field existed (or another engine's) still goes in.
+    old_style = types.SimpleNamespace(**{name: getattr(fake_record(3), name) for name in
+                                         ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr",
+                                          "weight_norms", "delta_means", "gradient_norms", "tracked")})
+    log.append(old_style)
+    sharpness = log.column("sharpness")
+    assert np.isnan(sharpness[0]) and sharpness[1] == 3.5 and np.isnan(sharpness[2])
+    np.testing.assert_array_equal(log.column("epoch"), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(log.last("tracked"), fake_record(3).tracked)
 
 
 def test_a_reader_holding_old_columns_still_sees_valid_rows():
@@ -113,7 +129,7 @@ def test_to_dict_gives_plain_lists_for_json():
     data = json.loads(json.dumps(log.to_dict()))
     assert data["epoch"] == [1.0, 2.0]
     assert data["weight_norms"] == [[1.0, 2.0], [2.0, 3.0]]
-    assert set(data) == {"epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr",
+    assert set(data) == {"epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness",
                          "weight_norms", "delta_means", "gradient_norms", "tracked"}
 
 
