@@ -207,7 +207,7 @@ class Linear(Activation):
 
 
 class Softmax:
-    """softmax(z)_k = e^(z_k) / Σ_j e^(z_j), over each row (sample).
+    """softmax(z)_k = e^(z_k) / Σ_j e^(z_j), over each row (sample): the last axis.
 
     Its Jacobian is ∂a_k/∂z_j = a_k·(δ_kj − a_j), so for an upstream gradient g = ∂C/∂a,
     ∂C/∂z = a ⊙ (g − Σ_j g_j·a_j). Paired with cross-entropy this simplifies to a − y.
@@ -218,13 +218,13 @@ class Softmax:
     derivative_formula = "∂a_k/∂z_j = a_k·(δ_kj − a_j)"
 
     def __call__(self, z):
-        shifted = z - z.max(axis=1, keepdims=True)  # same result, no overflow
+        shifted = z - z.max(axis=-1, keepdims=True)  # same result, no overflow
         e = np.exp(shifted)
-        return e / e.sum(axis=1, keepdims=True)
+        return e / e.sum(axis=-1, keepdims=True)
 
     def vjp(self, a, g):
         """∂C/∂z from g = ∂C/∂a (vector-Jacobian product)."""
-        return a * (g - (g * a).sum(axis=1, keepdims=True))
+        return a * (g - (g * a).sum(axis=-1, keepdims=True))
 
     def __repr__(self) -> str:
         return f"<output softmax: {self.formula}>"

@@ -2,6 +2,8 @@
 
 Conventions (DESIGN.md section 3): C_x is the cost of one sample x; the batch loss
 L is the mean of C_x over the batch. delta^L = ∂C_x/∂z^L, one row per sample.
+Outputs are the last axis, so the same code serves a stack of runs (engine/sweep.py),
+whose arrays have a leading run axis: (runs, batch, outputs).
 
 BP1 in general reads delta^L = ∇_a C_x ⊙ σ'(z^L). Two pairings simplify it to
 delta^L = a^L − y, because the loss's log cancels the output's exponential:
@@ -27,7 +29,7 @@ class Loss(ABC):
 
     @abstractmethod
     def cost(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """C_x for each sample (shape (batch,)), from the output's z and a = f(z)."""
+        """C_x for each sample (shape (batch,), or (runs, batch) for a stack of runs), from the output's z and a = f(z)."""
 
     @abstractmethod
     def delta(self, z, a, y, output) -> np.ndarray:
@@ -46,7 +48,7 @@ class MSE(Loss):
 
     def cost(self, z, a, y):
         error = a - y
-        return 0.5 * (error * error).sum(axis=1)
+        return 0.5 * (error * error).sum(axis=-1)
 
     def delta(self, z, a, y, output):
         gradient_a = a - y  # ∂C/∂a
@@ -64,7 +66,7 @@ class BinaryCrossEntropy(Loss):
     def cost(self, z, a, y):
         # With a = σ(z): −y ln σ(z) − (1 − y) ln(1 − σ(z)) = ln(1 + e^z) − y·z,
         # which stays finite at |z| = 1000 where ln(a) would be ln(0).
-        return (np.logaddexp(0.0, z) - y * z).sum(axis=1)
+        return (np.logaddexp(0.0, z) - y * z).sum(axis=-1)
 
     def delta(self, z, a, y, output):
         return a - y
@@ -78,9 +80,9 @@ class CrossEntropy(Loss):
 
     def cost(self, z, a, y):
         # ln softmax(z)_k = z_k − ln Σ_j e^(z_j), computed with the max shifted out.
-        shifted = z - z.max(axis=1, keepdims=True)
-        log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(y * log_a).sum(axis=1)
+        shifted = z - z.max(axis=-1, keepdims=True)
+        log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        return -(y * log_a).sum(axis=-1)
 
     def delta(self, z, a, y, output):
         return a - y

@@ -59,12 +59,9 @@ class MetricsLog:
         return self._store[1]
 
     def append(self, record) -> None:
-        i = self.count - self._first   # where the row goes in the table
-        if i == self._capacity:
-            i = self._make_room()
         # A record from before the sharpness existed (or a stand-in without it) has none.
         sharpness = getattr(record, "sharpness", None)
-        self._table[:, i] = [
+        self.append_row([
             record.epoch, record.loss,
             NAN if record.test_loss is None else record.test_loss,
             NAN if record.accuracy is None else record.accuracy,
@@ -72,7 +69,14 @@ class MetricsLog:
             record.lr,
             NAN if sharpness is None else sharpness,
             *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
-        ]
+        ])
+
+    def append_row(self, values) -> None:
+        """Append one row given as its values, in the order of the columns."""
+        i = self.count - self._first   # where the row goes in the table
+        if i == self._capacity:
+            i = self._make_room()
+        self._table[:, i] = values
         self.count += 1  # last: the row is complete before readers can see it
 
     def _make_room(self) -> int:
@@ -117,3 +121,44 @@ class MetricsLog:
     def to_dict(self) -> dict[str, list]:
         """Plain lists, for JSON export."""
         return {name: self.column(name).tolist() for name in self._where}
+
+
+class StackedLogs:
+    """The MetricsLogs of runs that train together (engine/sweep.py), one per run, whose
+    tables are slices of one block (runs, width, capacity): an epoch of every run is
+    written with one assignment per column, instead of one append per run.
+
+    Each log reads as any MetricsLog. A run that stopped is left out of `append`: its
+    count stays, and what later epochs write into its table past that count is never
+    read. Past `capacity` rows the logs go on alone, each growing its own table.
+    """
+
+    def __init__(self, runs: int, layers: int, tracked: int, capacity: int):
+        self.logs = [MetricsLog(layers, tracked, capacity=1) for _ in range(runs)]
+        self._where = self.logs[0]._where
+        width = self.logs[0]._table.shape[0]
+        self.block = np.empty((runs, width, max(1, capacity)))
+        for log, table in zip(self.logs, self.block):
+            log._table, log._capacity = table, table.shape[1]
+            log._store = (table, 0)
+        # One epoch of every run, before it is written; a column no append names (the
+        # sharpness, which sweeps do not estimate) stays NaN, as in a run without it.
+        self._row = np.full((runs, width), NAN)
+
+    def append(self, active: np.ndarray, **columns) -> None:
+        """Append one epoch to the logs of the runs whose `active` entry is true: each
+        keyword names a column (or a block of columns) and gives its values, one row per run."""
+        row = self._row
+        for name, values in columns.items():
+            row[:, self._where[name]] = values
+        runs = np.flatnonzero(active)
+        if len(runs) == 0:
+            return
+        i = self.logs[runs[0]].count   # every active run has the same count: they started together
+        if i < self.block.shape[2]:
+            self.block[:, :, i] = row
+            for r in runs:
+                self.logs[r].count += 1   # last: the row is complete before readers can see it
+        else:
+            for r in runs:
+                self.logs[r].append_row(row[r])

@@ -121,11 +121,12 @@ class Network:
         return [(m, n) for m, n in zip(sizes[:-1], sizes[1:])] + [(n,) for n in sizes[1:]]
 
     def split(self, vector: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Views of a vector laid out as θ, shaped as the layers: ([W^1..W^L], [b^1..b^L])."""
+        """Views of a vector laid out as θ, shaped as the layers: ([W^1..W^L], [b^1..b^L]).
+        Leading axes stay: θ of many runs, (runs, P), gives W^l of shape (runs, fan_in, fan_out)."""
         views, start = [], 0
         for shape in self._parameter_shapes():
             size = math.prod(shape)
-            views.append(vector[start:start + size].reshape(shape))
+            views.append(vector[..., start:start + size].reshape(vector.shape[:-1] + shape))
             start += size
         L = len(self.sizes) - 1
         return views[:L], views[L:]

@@ -184,13 +184,8 @@ class Trainer:
     def divergence(self) -> str | None:
         """Why the run counts as diverging, or None: its loss became inf or NaN, or it
         now stands more than DIVERGING_FACTOR times above the first epoch's loss."""
-        if self.diverged_at is not None:
-            return (f"diverged at epoch {self.diverged_at:,}: the loss became {self.last_loss} "
-                    f"(learning rate {self.optimizer.lr:g} is too large for this network)")
-        if self.first_loss is None or not self.last_loss > DIVERGING_FACTOR * self.first_loss:
-            return None
-        return (f"diverging since epoch {self.rising_since:,}: the loss rose from {self.first_loss:.4g} "
-                f"to {self.last_loss:.4g} (learning rate {self.optimizer.lr:g} may be too large)")
+        return divergence(self.diverged_at, self.first_loss, self.last_loss, self.rising_since,
+                          self.optimizer.lr)
 
     def checkpoint(self) -> Checkpoint:
         """Copy the current weights, with the record of the epoch that made them (kept
@@ -279,6 +274,17 @@ class Trainer:
                 [norm(nabla_w) for nabla_w in g.nabla_w])
 
 
+def divergence(diverged_at, first_loss, last_loss, rising_since, lr) -> str | None:
+    """Trainer.divergence()'s verdict from a run's numbers (engine/sweep.py's runs use it too)."""
+    if diverged_at is not None:
+        return (f"diverged at epoch {diverged_at:,}: the loss became {last_loss} "
+                f"(learning rate {lr:g} is too large for this network)")
+    if first_loss is None or not last_loss > DIVERGING_FACTOR * first_loss:
+        return None
+    return (f"diverging since epoch {rising_since:,}: the loss rose from {first_loss:.4g} "
+            f"to {last_loss:.4g} (learning rate {lr:g} may be too large)")
+
+
 def norm(x: np.ndarray) -> float:
     """The Euclidean norm of all of x's entries: ‖x‖ = √(x·x)."""
     return math.sqrt(np.vdot(x, x))
@@ -291,8 +297,8 @@ def _mean_per_layer(per_batch) -> tuple[float, ...]:
 
 def _labels(Y: np.ndarray) -> np.ndarray:
     """The class of each row, of targets or of outputs: y > 1/2 for one output, the
-    argmax for several."""
-    return Y > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
+    argmax for several (outputs are the last axis, also for a stack of runs)."""
+    return Y[..., 0] > 0.5 if Y.shape[-1] == 1 else Y.argmax(axis=-1)
 
 
 def _count_correct(a: np.ndarray, labels: np.ndarray) -> int:
