@@ -84,9 +84,10 @@ def test_runs_of_different_tasks_and_sizes_train_in_separate_groups_in_one_sweep
     configs = [RunConfig(**TASKS["xor"], activation="rrelu", seed=1, epochs=12, lr=2.0),
                RunConfig(**TASKS["sine"], activation="tanh", epochs=5, batch_size=4, lr=0.1),
                RunConfig(**TASKS["xor"], activation="sigmoid", seed=2, epochs=11, lr=2.0, optimizer="adam"),
-               RunConfig(**TASKS["xor"], activation="rrelu", seed=0, epochs=12, lr=0.5)]
+               RunConfig(**TASKS["xor"], activation="rrelu", seed=0, epochs=12, lr=0.5),
+               RunConfig(**TASKS["sine"], activation="tanh", epochs=5, batch_size=4, lr=0.1, test_share=0.25)]
     sweep = Sweep(configs)
-    assert len(sweep.groups) == 3   # xor with sgd, xor with adam, sine
+    assert len(sweep.groups) == 4   # xor with sgd, xor with adam, sine, sine with a held-out set
     sweep.run()
     for config, run in zip(configs, sweep.runs):
         assert_same_as_single(config, run)
@@ -147,3 +148,14 @@ def test_stacked_logs_read_as_metrics_logs_also_past_their_capacity():
 def test_a_bad_config_is_refused_before_anything_trains():
     with pytest.raises(ValueError, match="layers"):
         Sweep([RunConfig(**TASKS["xor"]), RunConfig(dataset="xor", layers=(3, 4, 1))])
+
+
+def test_a_group_too_big_for_one_stack_trains_in_several_with_the_same_numbers(monkeypatch):
+    monkeypatch.setattr("engine.sweep.STACK_NUMBERS", 2 * 4 * 3)   # two xor 2-3-1 runs (4 samples, width 3)
+    configs = [RunConfig(**TASKS["xor"], activation=activation, seed=seed, epochs=15, lr=3.0)
+               for activation in ("rrelu", "tanh") for seed in (0, 1, 2)]
+    sweep = Sweep(configs)
+    assert [len(group.runs) for group in sweep.groups] == [2, 2, 2]
+    sweep.run()
+    for config, run in zip(configs, sweep.runs):
+        assert_same_as_single(config, run)
