@@ -161,9 +161,9 @@ def test_a_group_too_big_for_one_stack_trains_in_several_with_the_same_numbers(m
         assert_same_as_single(config, run)
 
 
-@pytest.mark.parametrize("ahead", [1, 7, 4096])
+@pytest.mark.parametrize("ahead", [1, 23, 50, 4096])
 def test_rrelu_slopes_drawn_ahead_are_the_numbers_each_run_draws_alone(monkeypatch, ahead):
-    monkeypatch.setattr("engine.sweep.RunGenerators.AHEAD", ahead)   # 7: refills that leave numbers over
+    monkeypatch.setattr("engine.sweep.RunGenerators.AHEAD", ahead)   # 23, 50: refills that leave numbers over
     configs = [RunConfig(**TASKS["spiral3"], activation=activation, seed=seed, epochs=9, batch_size=5, lr=0.3)
                for activation in ("rrelu", "tanh") for seed in (0, 3)]
     sweep = Sweep(configs)
