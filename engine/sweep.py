@@ -28,6 +28,9 @@ A run stops at its config's last epoch, or at the epoch its loss becomes inf or 
 as Trainer.run stops: its log ends there and its last checkpoint is taken. Its row is
 still computed with the others (no operation mixes rows, so it poisons none of them),
 and never read again.
+
+A sweep does not estimate the sharpness (engine/sharpness.py): that column of its
+logs stays NaN, as in a run trained without sharpness_every.
 """
 from __future__ import annotations
 

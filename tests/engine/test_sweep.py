@@ -44,7 +44,7 @@ def assert_close(single, batched, what):
 def assert_same_as_single(config: RunConfig, run) -> None:
     log, checkpoints, message = single_run(config)
     assert run.log.count == log.count, config
-    for name in ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr",
+    for name in ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness",
                  "weight_norms", "delta_means", "gradient_norms", "tracked"):
         assert_close(log.column(name), run.log.column(name), f"{name} of {config}")
     assert sorted(run.checkpoints) == sorted(checkpoints), config
