@@ -136,6 +136,12 @@ class Sweep:
 STACK_NUMBERS = 2 ** 13
 
 
+# Epochs the logs' shared block holds (for xor 2-4-1, 17 numbers an epoch: 13.6 MB a run); past them
+# each run's log grows on its own, as a MetricsLog does, rather than a sweep of 10^8
+# epochs asking for its whole block at the start.
+LOG_BLOCK_EPOCHS = 100_000
+
+
 def runs_per_stack(batch_size: int, widest: int) -> int:
     """How many runs of this batch size and widest layer one stack takes."""
     return max(1, STACK_NUMBERS // (batch_size * widest))
@@ -211,7 +217,7 @@ class RunGroup:
                                 RunGenerators([nets[r].rng for r in rows])))
 
         self.logs = StackedLogs(len(nets), first.layers, len(trainer.tracked),
-                                capacity=max(config.epochs for config in configs))
+                                capacity=min(max(config.epochs for config in configs), LOG_BLOCK_EPOCHS))
         self.epochs = np.array([config.epochs for config in configs])   # each run's last epoch
         self.active = np.ones(len(nets), dtype=bool)                     # runs still training
         self.epoch_number = 0                                            # epochs the group has run

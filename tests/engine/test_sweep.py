@@ -170,3 +170,13 @@ def test_rrelu_slopes_drawn_ahead_are_the_numbers_each_run_draws_alone(monkeypat
     sweep.run()
     for config, run in zip(configs, sweep.runs):
         assert_same_as_single(config, run)
+
+
+def test_logs_longer_than_the_shared_block_go_on_alone_with_the_same_numbers(monkeypatch):
+    monkeypatch.setattr("engine.sweep.LOG_BLOCK_EPOCHS", 4)
+    configs = [RunConfig(**TASKS["xor"], activation="tanh", seed=seed, epochs=epochs, lr=lr)
+               for seed, epochs, lr in ((0, 11, 0.5), (1, 3, 0.5), (2, 11, 60.0))]
+    sweep = Sweep(configs)
+    sweep.run()
+    for config, run in zip(configs, sweep.runs):
+        assert_same_as_single(config, run)
