@@ -130,3 +130,36 @@ def test_help_lists_the_names_each_option_accepts_from_the_engine_registries():
         listed = ", ".join(names)
         assert listed in help_text, (option, listed)
     assert "null" in help_text and "diverged_at" in help_text  # the JSON encoding is documented
+
+
+def test_the_epoch_table_shows_the_range_and_the_alternation_at_lr_50():
+    # The example: every row from 100 on shows 24.94, the loss alternating with 37.56.
+    result = tutor("train", "--lr", "50", "--epochs", "10000")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["epoch", "loss"])
+    assert "min–max since last row" in lines[header] and "‖∂L/∂W2‖" in lines[header] \
+        and "‖W1‖" in lines[header] and " lr " in lines[header]
+    rows = {line.split()[0]: line for line in lines[header + 1:header + 6]}
+    for epoch in ("1000", "10000"):
+        assert rows[epoch].split()[1:3] == ["24.94", "24.94–37.56"]
+        assert rows[epoch].endswith("loss alternates between 24.9 and 37.6 for "
+                                    f"{int(epoch) - 97:,} epochs")
+    assert rows["100"].split()[1:3] == ["24.94", "21.37–41.1"]
+
+    data = json.loads(tutor("train", "--lr", "50", "--epochs", "3000", "--json").stdout)
+    last = data["table"][-1]
+    assert [row["epoch"] for row in data["table"]] == [1, 10, 100, 1000, 3000]
+    assert last["now"] is True and last["since"] == 1001 and last["lr"] == 50
+    assert [round(v, 2) for v in last["loss_range"]] == [24.94, 37.56]
+    assert last["pattern"] == "loss alternates between 24.9 and 37.6 for 2,903 epochs"
+    assert len(last["gradient_norms"]) == len(last["weight_norms"]) == len(last["mean_abs_delta"]) == 2
+    assert data["table"][0]["pattern"] is None
+
+
+def test_the_epoch_table_names_a_plateau():
+    result = tutor("train", "--layers", "2,2,1", "--activation", "sigmoid", "--loss", "mse", "--lr", "2",
+                   "--seed", "24", "--epochs", "1000")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["1000"])
+    assert row.split()[1:3] == ["0.125", "0.125"]   # the range: one number and row.endswith("  no change for 991 epochs")

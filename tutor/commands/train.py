@@ -1,8 +1,10 @@
 """`tutor train`: train a network headless, for scripts and SSH sessions.
 
-Prints progress at epochs 1, 10, 100, ..., then a plotext chart of the loss and a
-table of the loss and each layer's mean |delta| at those epochs. `--json` prints
-the same numbers as strict JSON instead (see json_text for how inf and NaN are written).
+Prints progress at epochs 1, 10, 100, ..., then a plotext chart of the loss and the
+epoch table (engine/epoch_table.py, as text by tutor/epoch_table_text.py): at those
+epochs and the last, the loss, its range since the row before, the learning rate, and
+per layer mean |delta|, ‖∂L/∂W‖ and ‖W‖, with what the loss did in words. `--json`
+prints the same numbers as strict JSON instead (see json_text for how inf and NaN are written).
 """
 from __future__ import annotations
 
@@ -12,27 +14,30 @@ import shutil
 import sys
 import time
 
+from engine.epoch_table import EpochTable
+from tutor import epoch_table_text
 from tutor.commands.common import build_run, config_from_args
 
 
 def run(args) -> int:
     config = config_from_args(args)
     net, trainer, data = build_run(config)
-    # The trainer keeps the weights and the record of epochs 1, 10, 100, ... and the
-    # last (its checkpoints): they are the table. The loss of every epoch goes into an
-    # envelope for the chart. Neither grows with the epochs, so neither does memory.
-    follower = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None)
+    # The epoch table follows every epoch (its rows at 1, 10, 100, ... and the last);
+    # the trainer keeps the last weights (its checkpoints). The loss of every epoch goes
+    # into an envelope for the chart. None grows with the epochs, so neither does memory.
+    follower = _LossFollower(config.epochs, EpochTable(net.layers),
+                             progress=sys.stderr if not args.json else None)
     start = time.perf_counter()
     record = trainer.run(config.epochs, log=follower)
     seconds = time.perf_counter() - start
     follower.finish(record)
 
-    summary = _summary(config, trainer, seconds)
+    summary = _summary(config, trainer, follower.table.rows(), seconds)
     if args.json:
         print(json_text(summary))
     else:
         print(_loss_chart(follower.loss_curve))
-        print(_table(summary))
+        print(epoch_table_text.text(follower.table.rows(), net.layers))
         print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
             print(trainer.divergence())
@@ -40,20 +45,21 @@ def run(args) -> int:
 
 
 class _LossFollower:
-    """Trainer.run's log for `tutor train`: folds each epoch's loss into an Envelope
-    (in blocks, which is cheaper than one at a time) and prints a progress line at each
-    checkpoint the trainer takes (epochs 1, 10, 100, ...)."""
+    """Trainer.run's log for `tutor train`: hands each record to the epoch table, folds
+    each epoch's loss into an Envelope (in blocks, which is cheaper than one at a time)
+    and prints a progress line at each checkpoint the trainer takes (epochs 1, 10, 100, ...)."""
 
     BLOCK = 4096
 
-    def __init__(self, epochs: int, progress=None):
+    def __init__(self, epochs: int, table: EpochTable, progress=None):
         from tutor.series import Envelope
 
-        self.epochs, self.progress = epochs, progress
+        self.epochs, self.table, self.progress = epochs, table, progress
         self.loss_curve = Envelope()
         self._pending: list[float] = []
 
     def append(self, record) -> None:
+        self.table.append(record)
         self._pending.append(record.loss)
         if len(self._pending) == self.BLOCK:
             self._fold()
@@ -78,20 +84,8 @@ class _LossFollower:
                   file=self.progress, flush=True)
 
 
-def _summary(config, trainer, seconds) -> dict:
-    """The numbers printed: a row for each checkpoint (epochs 1, 10, 100, ... and the last)."""
-    rows = []
-    for _, checkpoint in sorted(trainer.checkpoints.items()):
-        record = checkpoint.record
-        if record is None:   # the weights before training: no row
-            continue
-        row = {"epoch": record.epoch, "loss": float(record.loss),
-               "mean_abs_delta": [float(v) for v in record.delta_means]}
-        for name in ("test_loss", "accuracy", "test_accuracy"):
-            value = getattr(record, name)
-            if value is not None and not math.isnan(value):
-                row[name] = float(value)
-        rows.append(row)
+def _summary(config, trainer, rows, seconds) -> dict:
+    """The numbers printed: the epoch table's rows (epochs 1, 10, 100, ... and the last)."""
     last = trainer.checkpoints[trainer.epoch]
     return {
         "config": config.to_dict(),
@@ -100,7 +94,7 @@ def _summary(config, trainer, seconds) -> dict:
         "diverged_at": trainer.diverged_at,
         "diverging": trainer.divergence(),
         "final_loss": float(last.record.loss),
-        "table": rows,
+        "table": [epoch_table_text.as_dict(row) for row in rows],
         "weights": [W.tolist() for W in last.weights],
         "biases": [b.tolist() for b in last.biases],
     }
@@ -141,21 +135,3 @@ def _loss_chart(loss_curve) -> str:
     plt.xlabel("epoch")
     chart = plt.build()
     return chart if sys.stdout.isatty() else plt.uncolorize(chart)
-
-
-def _table(summary) -> str:
-    rows = summary["table"]
-    layers = len(rows[0]["mean_abs_delta"])
-    extra = [name for name in ("test_loss", "accuracy") if name in rows[0]]
-    header = ["epoch", "loss"] + extra + [f"mean|δ{l + 1}|" for l in range(layers)]
-    lines = [header]
-    for row in rows:
-        cells = [str(row["epoch"]), _cell(row["loss"])] + [_cell(row[name]) for name in extra]
-        cells += [_cell(v) for v in row["mean_abs_delta"]]
-        lines.append(cells)
-    widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(line, widths)) for line in lines)
-
-
-def _cell(value: float) -> str:
-    return f"{value:.4g}"
