@@ -29,7 +29,7 @@ def optional_columns(rows: list[EpochRow]) -> list[str]:
 
 def header(layers: int, optional: list[str]) -> list[str]:
     labels = dict(OPTIONAL)
-    return (["epoch", "loss", "min–max since last row"] + [labels[name] for name in optional] + ["lr"]
+    return (["epoch", "loss", "min–max"] + [labels[name] for name in optional] + ["lr"]
             + [label.format(l=l + 1) for _, label in PER_LAYER for l in range(layers)])
 
 
@@ -40,6 +40,9 @@ def cells(row: EpochRow, optional: list[str]) -> list[str]:
     return ([f"{row.epoch} now" if row.now else str(row.epoch), number(row.loss), spread]
             + [number(getattr(row, name)) for name in optional] + [f"{row.lr:g}"]
             + [number(v) for name, _ in PER_LAYER for v in getattr(row, name)])
+
+
+RANGE_NOTE = "min–max: the loss's lowest and highest over the epochs since the row before"
 
 
 def notes(rows: list[EpochRow]) -> list[str]:
@@ -53,8 +56,8 @@ def text(rows: list[EpochRow], layers: int) -> str:
     lines = [header(layers, optional)] + [cells(row, optional) for row in rows]
     widths = [max(len(line[c]) for line in lines) for c in range(len(lines[0]))]
     words = [""] + [row.words for row in rows]
-    return "\n".join(("  ".join(cell.rjust(w) for cell, w in zip(line, widths)) + f"  {said}").rstrip()
-                     for line, said in zip(lines, words))
+    return "\n".join([("  ".join(cell.rjust(w) for cell, w in zip(line, widths)) + f"  {said}").rstrip()
+                      for line, said in zip(lines, words)] + [RANGE_NOTE])
 
 
 def as_dict(row: EpochRow) -> dict:

@@ -31,6 +31,7 @@ import numpy as np
 
 import engine
 from engine.network import Gradients
+from engine.sharpness import LAB_SHARPNESS_EVERY
 
 # How often a paused thread looks at should_stop() (its other flags wake it at once).
 PAUSE_POLL_SECONDS = 0.1
@@ -61,6 +62,9 @@ class TrainingSession:
     def __init__(self, config: engine.RunConfig):
         self.config = config
         self.net, self.trainer, self.data = config.build()
+        # The sharpness chart's estimates (λ_max against 2/η), every LAB_SHARPNESS_EVERY
+        # epochs: 3-13% of training time (bench/sharpness.py), and the run is unchanged.
+        self.trainer.sharpness_every = LAB_SHARPNESS_EVERY
         # The Lab's charts fold each epoch in as it comes and keep their own summary
         # (tutor/series.py), so the last 2^17 epochs (about five seconds of
         # training) are all the log keeps: memory stays bounded on runs of any length.

@@ -11,6 +11,7 @@ import engine
 from tutor import messages
 from tutor.course.model import LabBlock
 from tutor.screens.lab import LabScreen
+from tutor.screens.lab.screen import LOG_CHARTS
 from tutor.session import Phase
 from tutor.widgets.charts import AccuracyChart, GradientNormChart
 from tutor.widgets.lesson_blocks import LabCard
@@ -18,7 +19,7 @@ from tutor.widgets.lesson_blocks import LabCard
 
 def shown_charts(screen: LabScreen) -> list[str]:
     """The ids of the epoch charts on screen, in the grid's order."""
-    ids = {"loss", "accuracy", "lr", "weights", "weight-norms", "gradient-norms", "deltas"}
+    ids = {chart_id for chart_id, _ in LOG_CHARTS.values()}
     return [panel.id for panel in screen.query_one("#panels").children if panel.id in ids and panel.display]
 
 

@@ -52,7 +52,7 @@ PREDICT_MAX_WORK = 10**9
 
 # What a lab block may ask the Lab to chart: EpochRecord's series, and the decision boundary.
 LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
-              "decision_boundary")
+              "sharpness", "decision_boundary")
 LAB_EXTRA_FIELDS = ("title", "charts")
 
 ENGINE_FIELDS = ("function", "title")

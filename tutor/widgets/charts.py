@@ -333,6 +333,11 @@ class LogChart(LiveChart):
     def labels(self, log: engine.MetricsLog) -> list[str]:
         raise NotImplementedError
 
+    def derive(self, name: str, values: np.ndarray) -> np.ndarray:
+        """What is charted of a source's values (the values themselves, unless a chart
+        charts something computed from them)."""
+        return values
+
     def pull(self, log: engine.MetricsLog) -> bool:
         """Fold in the epochs appended since the last pull; True if anything changed."""
         if log is not self._log:
@@ -348,7 +353,7 @@ class LogChart(LiveChart):
             first, values = log.rows(name, envelope.count, count)
             if first > envelope.count:   # rows a log with `keep` let go before we saw them
                 envelope.extend(np.full(first - envelope.count, np.nan))
-            envelope.extend(values if k is None else values[:, k])
+            envelope.extend(self.derive(name, values if k is None else values[:, k]))
         self.stale()
         return True
 
@@ -441,6 +446,25 @@ class LearningRateChart(LogChart):
 
     def title(self) -> str:
         return "learning rate"
+
+
+class SharpnessChart(LogChart):
+    """The sharpness λ_max (the Hessian's largest eigenvalue, estimated every
+    engine.sharpness.LAB_SHARPNESS_EVERY epochs) against 2/η, the stability limit of the
+    learning rate in force at each epoch: gradient descent keeps λ_max below about 2/η,
+    and on real nets λ_max climbs to it and hovers there (the edge of stability)."""
+
+    def sources(self, log):
+        return [("sharpness", None), ("lr", None)]
+
+    def labels(self, log):
+        return ["λ_max", "2/η"]
+
+    def derive(self, name: str, values: np.ndarray) -> np.ndarray:
+        return engine.stability_limit(values) if name == "lr" else values
+
+    def title(self) -> str:
+        return "sharpness λ_max and 2/η"
 
 
 class PerLayerChart(LogChart):

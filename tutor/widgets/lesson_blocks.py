@@ -28,6 +28,7 @@ CHART_NAMES = {
     "gradient_norms": "gradient norms per layer",
     "tracked": "a few individual weights",
     "lr": "learning rate",
+    "sharpness": "sharpness against 2/η",
     "decision_boundary": "decision boundary",
 }
 

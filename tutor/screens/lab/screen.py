@@ -13,9 +13,14 @@ arranges the grid itself (lay_out_panels()) rather than through CSS classes on t
 a class change there restyles every widget, a quarter of a second on a slow machine.
 
 Three of the panels are places for charts over the epochs (LOG_CHARTS: loss, accuracy,
-learning rate, tracked weights, ‖W‖ and ‖∂L/∂W‖ per layer, mean |δ|). A lesson's lab
-card chooses the charts they open with; the keys a, w and d show the next in each.
-Every such chart follows the run, shown or not, so that each one chosen shows it whole.
+learning rate, tracked weights, ‖W‖ and ‖∂L/∂W‖ per layer, mean |δ|, the sharpness
+against 2/η). A lesson's lab card chooses the charts they open with; the keys a, w and
+d show the next in each. Every such chart follows the run, shown or not, so that each
+one chosen shows it whole.
+
+t shows the epoch table in the panels' place (and back): the run at epochs 1, 10, 100,
+... and now, with the loss's range between rows and its patterns in words
+(engine/epoch_table.py). It follows the run as the charts do, from the refresh timer.
 
 s saves the run on screen under a name (tutor/run_archive.py packs its settings,
 checkpoints and summary; the home screen's saved runs reopen it): a reopened run shows
@@ -36,6 +41,7 @@ from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import engine
+from engine.epoch_table import EpochTable
 from tutor.app import TutorApp
 from tutor.screens.lab.fit_curve import fit_curve
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer, RefreshPlan
@@ -43,8 +49,9 @@ from tutor.screens.lab.status import EpochRate, status_line
 from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, FitChart,
-                                  GradientNormChart, LearningRateChart, LossChart, WeightNormChart,
-                                  WeightsChart)
+                                  GradientNormChart, LearningRateChart, LossChart, SharpnessChart,
+                                  WeightNormChart, WeightsChart)
+from tutor.widgets.epoch_table import EpochTablePanel
 from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
@@ -59,6 +66,7 @@ LOG_CHARTS = {
     "weight_norms": ("weight-norms", WeightNormChart),
     "gradient_norms": ("gradient-norms", GradientNormChart),
     "delta_means": ("deltas", DeltaChart),
+    "sharpness": ("sharpness", SharpnessChart),
 }
 # Three places (slots) show three of them; a lab block's `charts` choose which, and
 # these keys show the next chart in each place.
@@ -103,6 +111,8 @@ class LabScreen(Screen):
         Binding("a", "next_chart(0)", "Next chart in the loss's place", show=False),
         Binding("w", "next_chart(1)", "Next chart in the tracked weights' place", show=False),
         Binding("d", "next_chart(2)", "Next chart in the deltas' place", show=False),
+        Binding("t", "toggle_table", "Epoch table", show=False,
+                tooltip="The run at epochs 1, 10, 100, ... and now, in place of the panels (t again: back)"),
         Binding("plus,equals_sign", "scale_lr(2)", "lr×2", show=False),
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("s", "save_run", "Save run", show=False,
@@ -134,6 +144,8 @@ class LabScreen(Screen):
         self._view = "train"
         self._due_at: dict[str, float] = {}          # panel group -> when its next redraw is due
         self._status_text = ""                       # the status line last drawn
+        self.epoch_table: EpochTable | None = None   # the session's, fed from its log by the refresh
+        self.table_shown = False                     # the epoch table in the panels' place
 
     # ----- building the screen ---------------------------------------------------------
 
@@ -162,6 +174,7 @@ class LabScreen(Screen):
             for chart_id, chart in LOG_CHARTS.values():
                 yield chart(id=chart_id, classes="panel")
             yield ActivationChart(id="activation", classes="panel")
+        yield EpochTablePanel(id="epoch-table", classes="panel")
         yield Static("", id="status")
         yield Footer()
 
@@ -230,6 +243,9 @@ class LabScreen(Screen):
         self._shown = None
         self._shown_snapshot = None
         self._rate = EpochRate()
+        self.epoch_table = EpochTable(session.net.layers)
+        if self.table_shown:
+            self._show_table()
         self._show_data_kind()
         self._refresh(force=True)
 
@@ -325,6 +341,16 @@ class LabScreen(Screen):
         chart = self.query_one("#loss", LossChart)
         chart.set_log_scale(not chart.log_scale)
 
+    def action_toggle_table(self) -> None:
+        """The epoch table in the panels' place, or the panels back."""
+        self.table_shown = not self.table_shown
+        self.lay_out_panels()
+        if self.table_shown:
+            self._show_table()
+            self.query_one(EpochTablePanel).table.focus()    # ←→ scroll it
+        else:
+            self.query_one(NetworkDiagram).focus()
+
     def action_next_chart(self, slot: int) -> None:
         """Show the next epoch chart (one not shown elsewhere) in place `slot`."""
         names = list(LOG_CHARTS)
@@ -413,6 +439,7 @@ class LabScreen(Screen):
 
     def _set_view(self, view: str) -> None:
         self._view = view
+        self.table_shown = False
         tabs = self.query_one("#views", Tabs)
         if tabs.active != f"tab-{view}":
             tabs.active = f"tab-{view}"
@@ -446,6 +473,8 @@ class LabScreen(Screen):
             panel.display = panel.id in shown
             panel.styles.row_span, panel.styles.column_span = spans.get(panel.id, (1, 1))
         self.query_one("#views").display = not wide
+        self.query_one("#panels").display = not self.table_shown
+        self.query_one(EpochTablePanel).display = self.table_shown
         # The settings: one column beside the charts, two where they have the screen.
         self.query_one("#fields").styles.grid_size_columns = 1 if wide else 2
         self.query_one("#buttons").styles.grid_size_columns = 2 if wide else 4
@@ -577,6 +606,9 @@ class LabScreen(Screen):
             self._shown = key
             self._update_status()
             self.chart(self.slots[0]).pull(session.log)
+            # Every refresh, shown or not: the log keeps the last 2^17 epochs only.
+            if self.epoch_table.follow(session.log) and self.table_shown:
+                self._show_table()
         if charts:
             for chart in self.log_charts:        # the first slot's was pulled above
                 chart.pull(session.log)
@@ -591,6 +623,10 @@ class LabScreen(Screen):
             session.request_snapshot()
 
     _activation_snapshot = None
+
+    def _show_table(self) -> None:
+        if self.session is not None:
+            self.query_one(EpochTablePanel).show(self.epoch_table.rows(), self.session.net.layers)
 
     def _due(self, group: str, seconds: float, now: float, every: bool) -> bool:
         """True if `group` is to be redrawn now (`every`, or `seconds` since its last
