@@ -35,6 +35,7 @@ DIGITS = 4          # significant digits at which two losses count as the same
 MAX_PERIOD = 4      # the longest cycle looked for, in epochs
 MIN_PLATEAU = 10    # unchanged steps before "no change" is said (and a tenth of the row's epochs)
 CYCLES_SEEN = 3     # a cycle of p epochs is named once it repeated over 3p epochs
+SCALARS = ("loss", "lr", "test_loss", "accuracy", "test_accuracy")   # a row's numbers besides the range
 PER_LAYER = ("delta_means", "gradient_norms", "weight_norms")
 NAN = float("nan")
 
@@ -131,9 +132,8 @@ class EpochTable:
         self._runs = [0] * (MAX_PERIOD + 1)   # _runs[p]: epochs in a row whose loss equals p epochs before
         self._last: dict | None = None        # the numbers of the latest epoch
         self._new_segment(1)
-        # append()'s blocks: losses and learning rates, and the records rows need.
+        # append()'s blocks: the losses, and the records (for the rows' other numbers).
         self._losses: list[float] = []
-        self._lrs: list[float] = []
         self._records: dict[int, object] = {}
 
     # ----- feeding it --------------------------------------------------------------
@@ -141,7 +141,6 @@ class EpochTable:
     def append(self, record) -> None:
         """Trainer.run's log interface: one EpochRecord (epochs in order, from 1)."""
         self._losses.append(record.loss)
-        self._lrs.append(record.lr)
         self._records[record.epoch] = record   # emptied at each fold: a block's worth at most
         if len(self._losses) == self.BLOCK:
             self._fold_appended()
@@ -155,23 +154,20 @@ class EpochTable:
         if count <= self.epochs:
             return 0
         start, loss = log.rows("loss", self.epochs, count)
-        _, lr = log.rows("lr", self.epochs, count)
-        missed = start - self.epochs
-        if missed:
-            loss = np.concatenate([np.full(missed, NAN), loss])
-            lr = np.concatenate([np.full(missed, NAN), lr])
+        if start > self.epochs:
+            loss = np.concatenate([np.full(start - self.epochs, NAN), loss])
 
         def numbers(epoch: int) -> dict:
-            r = epoch - 1
-            if r < log.first:
-                return _missing(self.layers)
-            values = {name: float(log.rows(name, r, r + 1)[1][0]) for name in
-                      ("loss", "lr", "test_loss", "accuracy", "test_accuracy")}
-            values.update({name: tuple(log.rows(name, r, r + 1)[1][0].tolist()) for name in PER_LAYER})
+            values = {}
+            for name in SCALARS + PER_LAYER:
+                first, kept = log.rows(name, epoch - 1, epoch)
+                if first != epoch - 1 or len(kept) == 0:   # let go meanwhile, by the training thread
+                    return _missing(self.layers)
+                values[name] = float(kept[0]) if name in SCALARS else tuple(kept[0].tolist())
             return values
 
-        self._fold(loss, lr, numbers)
-        return count - start + missed
+        self._fold(loss, numbers)
+        return len(loss)
 
     def rows(self) -> list[EpochRow]:
         """The rows at 1, 10, 100, ... so far, and the latest epoch's if it is none of them."""
@@ -190,14 +186,13 @@ class EpochTable:
         def numbers(epoch: int) -> dict:
             return _numbers_of(records[epoch])
 
-        self._fold(np.array(self._losses), np.array(self._lrs), numbers)
+        self._fold(np.array(self._losses), numbers)
         self._losses.clear()
-        self._lrs.clear()
         self._records = {}
 
-    def _fold(self, loss: np.ndarray, lr: np.ndarray, numbers) -> None:
-        """Fold in the epochs self.epochs + 1 ... (their losses and learning rates), cut at
-        each row's epoch; numbers(epoch) gives the whole row of an epoch in the block."""
+    def _fold(self, loss: np.ndarray, numbers) -> None:
+        """Fold in the epochs self.epochs + 1 ... (their losses), cut at each row's epoch;
+        numbers(epoch) gives the rest of the row of an epoch in the block."""
         first = self.epochs + 1
         at = 0
         while at < len(loss):
@@ -283,12 +278,10 @@ def _numbers_of(record) -> dict:
     def value(x):
         return NAN if x is None else float(x)
 
-    return {"loss": float(record.loss), "lr": float(record.lr), "test_loss": value(record.test_loss),
-            "accuracy": value(record.accuracy), "test_accuracy": value(record.test_accuracy),
+    return {**{name: value(getattr(record, name)) for name in SCALARS},
             **{name: tuple(float(v) for v in getattr(record, name)) for name in PER_LAYER}}
 
 
 def _missing(layers: int) -> dict:
     """The numbers of an epoch nobody kept."""
-    return {"loss": NAN, "lr": NAN, "test_loss": NAN, "accuracy": NAN, "test_accuracy": NAN,
-            **{name: (NAN,) * layers for name in PER_LAYER}}
+    return {**{name: NAN for name in SCALARS}, **{name: (NAN,) * layers for name in PER_LAYER}}

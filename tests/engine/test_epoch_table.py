@@ -176,3 +176,21 @@ def test_pattern_words():
     assert Pattern("plateau", 900).words == "no change for 900 epochs"
     assert Pattern("cycle", 12_000, low=24.94, high=37.56, period=2).words == \
         "loss alternates between 24.9 and 37.6 for 12,000 epochs"
+
+
+def test_a_row_let_go_between_reading_the_loss_and_the_rest_shows_nan_not_an_error():
+    # The Lab folds from its UI thread while training appends: MetricsLog(keep=...) may
+    # drop a row between the two reads.
+    _, log = train(20)
+
+    def rows(name, start=0, stop=None):
+        if name == "loss":
+            return log.rows(name, start, stop)
+        return start + 1, log.rows(name, start + 1, stop)[1]   # already let go
+
+    table = EpochTable(log.layers)
+    assert table.follow(SimpleNamespace(count=20, first=0, rows=rows)) == 20
+    rows_ = table.rows()
+    assert [row.epoch for row in rows_] == [1, 10, 20]
+    assert all(math.isnan(row.loss) and math.isnan(row.weight_norms[0]) for row in rows_)
+    assert rows_[-1].low == log.column("loss")[10:].min()    # the range is from the losses read
