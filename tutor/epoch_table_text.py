@@ -42,7 +42,7 @@ def cells(row: EpochRow, optional: list[str]) -> list[str]:
             + [number(v) for name, _ in PER_LAYER for v in getattr(row, name)])
 
 
-RANGE_NOTE = "min–max: the loss's lowest and highest over the epochs since the row before"
+RANGE_NOTE = "min–max: the loss's lowest and highest since the row before"
 
 
 def notes(rows: list[EpochRow]) -> list[str]:

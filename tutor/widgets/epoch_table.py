@@ -26,6 +26,7 @@ class EpochTablePanel(Vertical):
         self._columns: list[str] = []
         self._cells: list[list[str]] = []
         self.border_title = "epoch table · t: charts · ←→ scroll"
+        self.border_subtitle = text.RANGE_NOTE
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="none", zebra_stripes=True, fixed_columns=2, id="epoch-rows")
@@ -54,7 +55,7 @@ class EpochTablePanel(Vertical):
                     table.update_cell(str(r), label, _right(new))
         self._cells = cells
         words = text.notes(rows) or ["Patterns in the loss (a cycle, a plateau, rises) are named here."]
-        self.query_one("#epoch-notes", Static).update("\n".join([text.RANGE_NOTE, *words]))
+        self.query_one("#epoch-notes", Static).update("\n".join(words))
 
     @property
     def shown_cells(self) -> list[list[str]]:
