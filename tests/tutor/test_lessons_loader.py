@@ -583,3 +583,11 @@ def test_any_blocks_in_a_valid_lesson_load_without_raising(tmp_path, blocks):
     assert shown + len(reported_blocks) >= len(blocks)  # every block is shown or has a problem
     for problem in course.problems:
         assert "could not check this block" not in problem.message, problem
+
+
+def test_a_lab_block_may_chart_the_sharpness(tmp_path):
+    path = write(tmp_path, "01-edge.md", lesson_text('```lab\ndataset = "xor"\nlr = 8\ncharts = ["sharpness", "loss"]\n```\n'))
+    course = load_course(tmp_path)
+    assert problems_of(course, path) == []
+    lab, = course.lesson("bad").labs
+    assert lab.charts == ("sharpness", "loss")
