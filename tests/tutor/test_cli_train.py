@@ -162,4 +162,5 @@ def test_the_epoch_table_names_a_plateau():
                    "--seed", "24", "--epochs", "1000")
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["1000"])
-    assert row.split()[1:3] == ["0.125", "0.125"]   # the range: one number and row.endswith("  no change for 991 epochs")
+    assert row.split()[1:3] == ["0.125", "0.125"]   # the loss, and its range as one number
+    assert row.endswith("  no change for 991 epochs")
