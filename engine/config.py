@@ -103,7 +103,9 @@ class RunConfig:
                              ("regularization", REGULARIZATIONS)):
             value = getattr(self, field)
             if value not in table:
-                raise ConfigError(field, f"unknown {field} {shown(value)}{did_you_mean(value, table)}; "
+                # Two-letter names (l1, l2) are never 60% alike: for them one letter right is a hint.
+                hint = did_you_mean(value, table, cutoff=0.5 if field == "regularization" else 0.6)
+                raise ConfigError(field, f"unknown {field} {shown(value)}{hint}; "
                                          f"choose from {', '.join(table)}")
         if not _is_csv(self.dataset) and self.dataset not in datasets.NAMES:
             raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{did_you_mean(self.dataset, datasets.NAMES)}; "
@@ -383,7 +385,8 @@ def _features(field, raw):
 
 _PARSERS = {
     "dataset": _text, "activation": _text, "output": _text, "loss": _text,
-    "init": _text, "optimizer": _text, "regularization": _text,
+    "init": _text, "optimizer": _text,
+    "regularization": lambda f, r: _text(f, r).lower(),      # L2 as written in books is l2
     "regularization_rate": lambda f, r: _number(f, r, float, 0.0, 1e6),
     "features": _features,
     "layers": _layers,

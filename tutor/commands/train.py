@@ -1,7 +1,8 @@
 """`tutor train`: train a network headless, for scripts and SSH sessions.
 
 Prints progress at epochs 1, 10, 100, ..., then a plotext chart of the loss and a
-table of the loss and each layer's mean |delta| at those epochs. `--json` prints
+table of the loss and each layer's mean |delta| at those epochs (with regularisation,
+the penalty on the weights beside the loss). `--json` prints
 the same numbers as strict JSON instead (see json_text for how inf and NaN are written).
 """
 from __future__ import annotations
@@ -21,7 +22,8 @@ def run(args) -> int:
     # The trainer keeps the weights and the record of epochs 1, 10, 100, ... and the
     # last (its checkpoints): they are the table. The loss of every epoch goes into an
     # envelope for the chart. Neither grows with the epochs, so neither does memory.
-    follower = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None)
+    follower = _LossFollower(config.epochs, progress=sys.stderr if not args.json else None,
+                             penalty=config.regularization != "none")
     start = time.perf_counter()
     record = trainer.run(config.epochs, log=follower)
     seconds = time.perf_counter() - start
@@ -46,10 +48,10 @@ class _LossFollower:
 
     BLOCK = 4096
 
-    def __init__(self, epochs: int, progress=None):
+    def __init__(self, epochs: int, progress=None, penalty: bool = False):
         from tutor.series import Envelope
 
-        self.epochs, self.progress = epochs, progress
+        self.epochs, self.progress, self.penalty = epochs, progress, penalty
         self.loss_curve = Envelope()
         self._pending: list[float] = []
 
@@ -74,7 +76,8 @@ class _LossFollower:
 
     def _report(self, record) -> None:
         if self.progress:
-            print(f"epoch {record.epoch:>{len(str(self.epochs))}}/{self.epochs}  loss {record.loss:.6g}",
+            penalty = f"  penalty {record.penalty:.6g}" if self.penalty else ""
+            print(f"epoch {record.epoch:>{len(str(self.epochs))}}/{self.epochs}  loss {record.loss:.6g}{penalty}",
                   file=self.progress, flush=True)
 
 
@@ -87,6 +90,8 @@ def _summary(config, trainer, seconds) -> dict:
             continue
         row = {"epoch": record.epoch, "loss": float(record.loss),
                "mean_abs_delta": [float(v) for v in record.delta_means]}
+        if config.regularization != "none":   # P, the penalty on the weights (L + P is minimised)
+            row["penalty"] = float(record.penalty)
         for name in ("test_loss", "accuracy", "test_accuracy"):
             value = getattr(record, name)
             if value is not None and not math.isnan(value):
@@ -146,7 +151,7 @@ def _loss_chart(loss_curve) -> str:
 def _table(summary) -> str:
     rows = summary["table"]
     layers = len(rows[0]["mean_abs_delta"])
-    extra = [name for name in ("test_loss", "accuracy") if name in rows[0]]
+    extra = [name for name in ("penalty", "test_loss", "accuracy") if name in rows[0]]
     header = ["epoch", "loss"] + extra + [f"mean|δ{l + 1}|" for l in range(layers)]
     lines = [header]
     for row in rows:
