@@ -180,6 +180,11 @@ class RunConfig:
             raise ConfigError("features", _not_2d(self.features, data.name, data.input_width))
         return features.apply(data, self.features)
 
+    def inputs(self, points):
+        """What the input layer gets for 2-D points (n, 2), such as the grid of a decision
+        map: their features, or the points themselves with the default x1, x2."""
+        return points if self.features == features.RAW else features.expand(points, self.features)
+
     def build(self) -> tuple[Network, Trainer, "datasets.Dataset"]:
         """The network, its trainer and the data, ready for trainer.run(epochs)."""
         data = self.checked_dataset()

@@ -61,6 +61,7 @@ def canonical(word: str) -> str:
 
 def ordered(names) -> tuple[str, ...]:
     """The names in FEATURES' order (the order of the input neurons)."""
+    names = set(names)
     return tuple(name for name in FEATURES if name in names)
 
 

@@ -622,8 +622,9 @@ class LabScreen(Screen):
             self.query_one("#status", Static).update(text, layout=False)   # fixed height: no new layout
 
     def _show_data_kind(self) -> None:
-        """Which picture the data panel holds: regions (2 inputs), a curve (1), or a note."""
-        width = self.session.data.input_width
+        """Which picture the data panel holds: regions (2-D points, whatever features the
+        network sees of them), a curve (1 input), or a note."""
+        width = (self.session.data.raw or self.session.data).input_width
         self.query_one(BoundaryMap).display = width == 2
         self.query_one(FitChart).display = width == 1
         note = self.query_one("#data-note", Static)
@@ -650,7 +651,10 @@ class LabScreen(Screen):
             snapshot.weights, snapshot.biases, session.net.activation.name,
             session.net.output.name, session.net.layers)
         net = snapshot.network(session.net)
-        if data.input_width == 2:
-            self.query_one(BoundaryMap).show(net.forward, data.X, data.Y, data.X_test, data.Y_test)
+        points = data.raw or data          # the plane's points, before any input features
+        if points.input_width == 2:
+            config = session.config
+            self.query_one(BoundaryMap).show(lambda grid: net.forward(config.inputs(grid)),
+                                             points.X, points.Y, points.X_test, points.Y_test)
         elif data.input_width == 1:
             self.query_one(FitChart).show(*fit_curve(net, data))
