@@ -299,9 +299,8 @@ class LabControls(VerticalScroll):
             layers = None
         changes = {}
         features = self._features()
-        if inputs != 2 and features not in (None, engine.features.RAW):
-            changes["features"] = engine.features.RAW    # features need 2-D points
-        elif inputs == 2 and features is not None:
+        reset_features = inputs != 2 and features not in (None, engine.features.RAW)   # they need 2-D points
+        if inputs == 2 and features is not None:
             inputs = len(features)                        # one input per feature
         # A network made for other targets (or an output or loss that cannot learn these)
         # gets the output and loss made for this data.
@@ -312,8 +311,8 @@ class LabControls(VerticalScroll):
         if layers is not None and (layers[0], layers[-1]) != (inputs, targets):
             layers[0], layers[-1] = inputs, targets
             changes = {"layers": tuple(layers), **changes}    # first: softmax checks its width
-        if "features" in changes:                             # before the layers: they are checked together
-            changes = {"features": changes.pop("features"), **changes}
+        if reset_features:                                    # before the layers: they are checked together
+            changes = {"features": engine.features.RAW, **changes}
         for field, value in changes.items():
             self.set_value(field, value)
         said = [f"{field} {text_of(value)}" for field, value in changes.items()]
