@@ -16,6 +16,10 @@ The optimizer adds ∂P/∂θ to ∇θ at each step (optimizers.py); the Trainer
 keep L as the loss and P, after the epoch, as a column of its own (`penalty`). Every
 formula here works on a leading run axis too (θ of shape (runs, P), the rate λ a
 column of shape (runs, 1)), so engine/sweep.py uses these same lines.
+
+The sharpness (engine/sharpness.py) stays that of L alone: the Hessian of L + P adds
+λ along each weight for L2 (so its largest eigenvalue is at most λ more), and nothing
+for L1 away from w = 0.
 """
 from __future__ import annotations
 
