@@ -11,7 +11,7 @@ from tutor.session import Phase
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.feature_toggles import FeatureToggles
 from tutor.widgets.lab_controls import FIELD_NAMES
-from tutor.widgets.network_diagram import NetworkDiagram
+from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
 
 async def test_feature_toggles_by_keyboard_and_mouse_set_the_features_and_the_first_layer(tmp_path):
@@ -45,6 +45,11 @@ async def test_feature_toggles_by_keyboard_and_mouse_set_the_features_and_the_fi
         grid = np.array([[0.5, -0.5], [0.0, 0.0]])
         np.testing.assert_allclose(boundary.predict(grid),
                                    screen.session.net.forward(np.array([[0.25, 0.25], [0.0, 0.0]])))
+        # The inspector says what an input neuron holds.
+        screen.query_one(NetworkDiagram).focus()
+        await pilot.press("left", "left", "left")
+        await until(pilot, lambda: "an input: a = x₁² of the point" in str(screen.query_one(NeuronInspector).render()),
+                    "the input named")
 
 
 async def test_the_features_fit_at_80x24_and_leave_with_a_dataset_that_is_not_2d(tmp_path):

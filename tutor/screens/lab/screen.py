@@ -631,6 +631,15 @@ class LabScreen(Screen):
         note.display = width > 2
         note.update(f"{width} inputs: no flat picture of the data. Watch the loss and the deltas.")
 
+    @staticmethod
+    def _input_labels(session: TrainingSession) -> tuple[str, ...] | None:
+        """What each input neuron holds, when it is a feature of the point (None: x[j] itself)."""
+        if session.data.raw is None:
+            return None
+        from engine.features import FEATURES
+
+        return tuple(f"{FEATURES[name].label} of the point" for name in session.config.features)
+
     def _show_snapshot(self, force: bool = False) -> None:
         """Diagram, neuron inspector, data panel and activation chart from the latest weights."""
         session = self.session
@@ -649,7 +658,7 @@ class LabScreen(Screen):
         self.query_one(NeuronInspector).describe(
             layer, neuron, i, len(data.X), data.X[i], data.Y[i], gradients,
             snapshot.weights, snapshot.biases, session.net.activation.name,
-            session.net.output.name, session.net.layers)
+            session.net.output.name, session.net.layers, inputs=self._input_labels(session))
         net = snapshot.network(session.net)
         points = data.raw or data          # the plane's points, before any input features
         if points.input_width == 2:
