@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import datasets
+from engine import datasets, features
 from engine.activations import ACTIVATIONS, OUTPUTS
 from engine.init import INITS
 from engine.losses import LOSSES, check_pairing
 from engine.names import did_you_mean
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
+from engine.regularization import REGULARIZATIONS
 from engine.training import Trainer
 
 
@@ -59,6 +60,12 @@ class RunConfig:
     noise: float = 0.1
     test_share: float = 0.0
     samples: int = 200
+    # An L1 or L2 penalty on the weights (not the biases), of rate λ (engine/regularization.py).
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    # The inputs the network sees, made from 2-D points (engine/features.py), in FEATURES'
+    # order; the default, x1 and x2, leaves data of any width as it is.
+    features: tuple[str, ...] = features.RAW
 
     def __post_init__(self) -> None:
         """Parse and check every field, so that a RunConfig that exists is a valid run
@@ -92,16 +99,20 @@ class RunConfig:
         """Check the names and their combinations (not the dataset's width: see build());
         each field's own range was checked as it was parsed."""
         for field, table in (("activation", ACTIVATIONS), ("output", OUTPUTS), ("loss", LOSSES),
-                             ("init", INITS), ("optimizer", OPTIMIZERS)):
+                             ("init", INITS), ("optimizer", OPTIMIZERS),
+                             ("regularization", REGULARIZATIONS)):
             value = getattr(self, field)
             if value not in table:
-                raise ConfigError(field, f"unknown {field} {shown(value)}{did_you_mean(value, table)}; "
+                # Two-letter names (l1, l2) are never 60% alike: for them one letter right is a hint.
+                hint = did_you_mean(value, table, cutoff=0.5 if field == "regularization" else 0.6)
+                raise ConfigError(field, f"unknown {field} {shown(value)}{hint}; "
                                          f"choose from {', '.join(table)}")
         if not _is_csv(self.dataset) and self.dataset not in datasets.NAMES:
             raise ConfigError("dataset", f"unknown dataset {shown(self.dataset)}{did_you_mean(self.dataset, datasets.NAMES)}; "
                                          f"choose from {', '.join(datasets.NAMES)} or give a .csv file")
         if len(self.layers) < 2 or min(self.layers) < 1:
             raise ConfigError("layers", "need at least an input and an output size, each at least 1 (e.g. 2,4,1)")
+        self._check_features()
         try:
             check_pairing(self.output, self.loss)
         except ValueError as error:
@@ -110,6 +121,19 @@ class RunConfig:
             raise ConfigError("output", "softmax over a single output is always 1, so nothing can be learned; "
                                         "use sigmoid for one output, or give softmax one output per class")
         self.check_size()
+
+    def _check_features(self) -> None:
+        """Features other than the raw x1, x2 need 2-D points, and one input neuron each.
+        (A CSV file's width is checked when it is read: see load_dataset.)"""
+        if self.features == features.RAW:
+            return
+        if not _is_csv(self.dataset) and datasets.shape(self.dataset)[0] != 2:
+            raise ConfigError("features", _not_2d(self.features, self.dataset, datasets.shape(self.dataset)[0]))
+        if self.layers[0] != len(self.features):
+            layers = ",".join(map(str, (len(self.features),) + self.layers[1:]))
+            raise ConfigError("layers", f"the first layer has {self.layers[0]} inputs but features "
+                                        f"{','.join(self.features)} make {len(self.features)}: "
+                                        f"one input per feature (layers {layers})")
 
     def parameter_count(self) -> int:
         """Weights and biases: Σ (fan_in + 1)·fan_out over the layers."""
@@ -141,13 +165,25 @@ class RunConfig:
         return dict(samples=self.samples, noise=self.noise, test_share=self.test_share, seed=self.seed)
 
     def load_dataset(self) -> "datasets.Dataset":
+        """The data, with the input features computed from its points (if any are chosen)."""
         try:
             if _is_csv(self.dataset):
-                return datasets.from_csv(self.dataset, targets=self.layers[-1],
+                data = datasets.from_csv(self.dataset, targets=self.layers[-1],
                                          test_share=self.test_share, seed=self.seed)
-            return datasets.load(self.dataset, **self.dataset_kwargs())
+            else:
+                data = datasets.load(self.dataset, **self.dataset_kwargs())
         except datasets.DatasetError as error:
             raise ConfigError("dataset", str(error)) from None
+        if self.features == features.RAW:
+            return data
+        if data.input_width != 2:
+            raise ConfigError("features", _not_2d(self.features, data.name, data.input_width))
+        return features.apply(data, self.features)
+
+    def inputs(self, points):
+        """What the input layer gets for 2-D points (n, 2), such as the grid of a decision
+        map: their features, or the points themselves with the default x1, x2."""
+        return points if self.features == features.RAW else features.expand(points, self.features)
 
     def build(self) -> tuple[Network, Trainer, "datasets.Dataset"]:
         """The network, its trainer and the data, ready for trainer.run(epochs)."""
@@ -155,7 +191,8 @@ class RunConfig:
         net = Network(self.layers, self.activation, self.output, self.init, self.seed)
         trainer = Trainer(net, data.X, data.Y, loss=self.loss, lr=self.lr, optimizer=self.optimizer,
                           batch_size=self.batch_size or None, seed=self.seed,
-                          X_test=data.X_test, Y_test=data.Y_test)
+                          X_test=data.X_test, Y_test=data.Y_test, regularization=self.regularization,
+                          regularization_rate=self.regularization_rate)
         return net, trainer, data
 
     def checked_dataset(self) -> "datasets.Dataset":
@@ -179,6 +216,7 @@ class RunConfig:
     def to_dict(self) -> dict:
         values = dataclasses.asdict(self)
         values["layers"] = list(self.layers)
+        values["features"] = list(self.features)
         return values
 
 
@@ -211,6 +249,12 @@ def fitting(task: str) -> dict[str, str]:
 def _is_csv(dataset: str) -> bool:
     """A file to load: a .csv name, or an existing file that is not a built-in dataset's name."""
     return dataset.lower().endswith(".csv") or (dataset not in datasets.NAMES and Path(dataset).is_file())
+
+
+def _not_2d(chosen, dataset: str, inputs: int) -> str:
+    """Why features cannot be made from this dataset's inputs."""
+    return (f"input features ({','.join(chosen)}) are made from 2-D points (x1, x2), but dataset {dataset} has "
+            f"{inputs} input column{'s' if inputs != 1 else ''}: keep the default x1,x2")
 
 
 def _sizes(layers) -> str:
@@ -320,9 +364,36 @@ def _layers(field, raw):
     return tuple(sizes)
 
 
+def _features(field, raw):
+    """Feature names, as text (x1,x2,x1x2) or a list, each spelled as engine.features
+    allows (x1^2, x1², sin(x1), ...), returned in the input layer's order."""
+    _check_length(field, raw)
+    if isinstance(raw, str):
+        names = [part.strip() for part in raw.split(",") if part.strip()]
+    elif isinstance(raw, (list, tuple)) and all(isinstance(name, str) for name in raw):
+        names = list(raw)
+    else:
+        raise ConfigError(field, f"expected feature names like x1,x2,x1x2, got {shown(raw)}")
+    if not names:
+        raise ConfigError(field, f"choose at least one of {', '.join(features.FEATURES)}")
+    chosen = []
+    for name in names:
+        key = features.canonical(name)
+        if key not in features.FEATURES:
+            raise ConfigError(field, f"unknown feature {shown(name)}{did_you_mean(key, features.FEATURES, cutoff=0.5)}; "
+                                     f"choose from {', '.join(features.FEATURES)}")
+        if key in chosen:
+            raise ConfigError(field, f"feature {key} is given twice")
+        chosen.append(key)
+    return features.ordered(chosen)
+
+
 _PARSERS = {
     "dataset": _text, "activation": _text, "output": _text, "loss": _text,
     "init": _text, "optimizer": _text,
+    "regularization": lambda f, r: _text(f, r).lower(),      # L2 as written in books is l2
+    "regularization_rate": lambda f, r: _number(f, r, float, 0.0, 1e6),
+    "features": _features,
     "layers": _layers,
     "lr": lambda f, r: _number(f, r, float, 0.0, 1e6, low_open=True),
     "batch_size": lambda f, r: _number(f, r, int, 0, 10**7),

@@ -69,6 +69,8 @@ class Dataset:
 
     task is "binary" (one target column of 0/1), "multiclass" (one-hot target rows)
     or "regression" (any real targets). The arrays are stored as read-only float64 copies.
+    When X holds input features computed from 2-D points (engine/features.py), `raw` is
+    the data as drawn, whose X are those points (what a picture of the plane shows).
     """
 
     name: str
@@ -77,6 +79,7 @@ class Dataset:
     X_test: np.ndarray
     Y_test: np.ndarray
     task: str
+    raw: Dataset | None = None
 
     def __post_init__(self) -> None:
         for field in ("X", "Y", "X_test", "Y_test"):

@@ -35,7 +35,7 @@ DIGITS = 4          # significant digits at which two losses count as the same
 MAX_PERIOD = 4      # the longest cycle looked for, in epochs
 MIN_PLATEAU = 10    # unchanged steps before "no change" is said (and a tenth of the row's epochs)
 CYCLES_SEEN = 3     # a cycle of p epochs is named once it repeated over 3p epochs
-SCALARS = ("loss", "lr", "test_loss", "accuracy", "test_accuracy")   # a row's numbers besides the range
+SCALARS = ("loss", "lr", "test_loss", "accuracy", "test_accuracy", "penalty")   # a row's numbers besides the range
 PER_LAYER = ("delta_means", "gradient_norms", "weight_norms")
 NAN = float("nan")
 
@@ -83,6 +83,7 @@ class EpochRow:
     test_loss: float = NAN     # NaN without a test set
     accuracy: float = NAN      # NaN for regression
     test_accuracy: float = NAN
+    penalty: float = 0.0       # P, the regularisation penalty on the weights (0 without one)
     pattern: Pattern | None = None
 
     @property
@@ -278,7 +279,7 @@ def _numbers_of(record) -> dict:
     def value(x):
         return NAN if x is None else float(x)
 
-    return {**{name: value(getattr(record, name)) for name in SCALARS},
+    return {**{name: value(getattr(record, name, None)) for name in SCALARS},   # a stand-in may lack some
             **{name: tuple(float(v) for v in getattr(record, name)) for name in PER_LAYER}}
 
 

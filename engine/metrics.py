@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# sharpness is NaN on the epochs without an estimate (Trainer's sharpness_every).
-SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness")
+# sharpness is NaN on the epochs without an estimate (Trainer's sharpness_every);
+# penalty is the regularisation penalty P (0 without regularisation).
+SCALARS = ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness", "penalty")
 PER_LAYER = ("weight_norms", "delta_means", "gradient_norms")
 NAN = float("nan")
 
@@ -68,6 +69,7 @@ class MetricsLog:
             NAN if record.test_accuracy is None else record.test_accuracy,
             record.lr,
             NAN if sharpness is None else sharpness,
+            getattr(record, "penalty", 0.0),
             *record.weight_norms, *record.delta_means, *record.gradient_norms, *record.tracked,
         ])
 

@@ -153,6 +153,11 @@ class Network:
         """Number of weight layers L."""
         return len(self.weights)
 
+    @property
+    def weight_count(self) -> int:
+        """How many weights (not biases) there are: θ's first entries, W^1..W^L."""
+        return sum(m * n for m, n in zip(self.sizes[:-1], self.sizes[1:]))
+
     def config(self) -> dict:
         return {"sizes": self.sizes, "activation": self.activation.name,
                 "output": self.output.name, "init": self.init, "seed": self.seed}

@@ -16,7 +16,9 @@ The activations, losses and optimizers are the engine's own: they work element b
 element, or on the last axis, so a leading run axis changes nothing in them. Runs of
 one group may differ in hidden activation (they are ordered by it, so that each
 activation applies to one block of rows, a view), learning rate (η is a column, one
-entry per run) and seed.
+entry per run), seed, input features (each run's data is its own row of X) and
+regularisation rate (λ is a column too, as η; runs of one group share the kind of
+penalty, L1 or L2, and regularization.py's formulas take the run axis as they are).
 
 Each run draws exactly the random numbers it would draw alone, from its own
 generators, made as RunConfig.build makes them: initial weights from Network(seed),
@@ -43,6 +45,7 @@ from engine.config import RunConfig
 from engine.losses import LOSSES
 from engine.metrics import MetricsLog, StackedLogs
 from engine.network import Network
+from engine.regularization import penalty
 from engine.training import Checkpoint, EpochRecord, Trainer, _labels, divergence
 
 
@@ -149,8 +152,8 @@ def runs_per_stack(batch_size: int, widest: int) -> int:
 
 def _group_key(config: RunConfig, trainer: Trainer) -> tuple:
     """What runs must share to train as one stack (sorted by activation within it)."""
-    return (config.layers, config.output, config.loss, config.optimizer, trainer.batch_size,
-            trainer.X.shape, () if trainer.X_test is None else trainer.X_test.shape, trainer.classify)
+    return (config.layers, config.output, config.loss, config.optimizer, config.regularization,
+            trainer.batch_size, trainer.X.shape, () if trainer.X_test is None else trainer.X_test.shape, trainer.classify)
 
 
 class RunGenerators:
@@ -207,7 +210,9 @@ class RunGroup:
         self.nabla_theta = np.empty_like(self.theta)
         self.nabla_w, self.nabla_b = first.split(self.nabla_theta)
         self.lr = np.array([[config.lr] for config in configs])       # η, one per run
-        self.optimizer = type(trainer.optimizer)(self.theta.shape, self.lr)
+        rates = np.array([[config.regularization_rate] for config in configs])   # λ, one per run
+        self.penalty = penalty(configs[0].regularization, rates, first.weight_count)
+        self.optimizer = type(trainer.optimizer)(self.theta.shape, self.lr, penalty=self.penalty)
 
         # Hidden activations by blocks of rows: (activation, rows, the rows' generators).
         self.blocks = []
@@ -310,6 +315,7 @@ class RunGroup:
             delta_means=_by_layer(_mean_per_layer(delta_means)),
             gradient_norms=_by_layer(_mean_per_layer(gradient_norms)),
             tracked=self.theta[:, self.tracked_at],
+            penalty=0.0 if self.penalty is None else self.penalty.value(self.theta),
         )
         if self.X_test is not None:
             zs, activations, _ = self.feedforward(self.X_test)
@@ -363,7 +369,7 @@ class RunGroup:
             epoch=int(log.last("epoch")), loss=float(log.last("loss")),
             test_loss=scalar("test_loss", self.has_test), accuracy=scalar("accuracy", self.classify),
             test_accuracy=scalar("test_accuracy", self.has_test and self.classify),
-            lr=float(log.last("lr")), weight_norms=per_layer("weight_norms"),
+            lr=float(log.last("lr")), penalty=float(log.last("penalty")), weight_norms=per_layer("weight_norms"),
             delta_means=per_layer("delta_means"), gradient_norms=per_layer("gradient_norms"),
             tracked=per_layer("tracked"))
         if self.runs[r].diverged_at == record.epoch:

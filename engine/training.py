@@ -5,7 +5,9 @@ An epoch is one pass over the training set in batches: for each batch, backpropa
 EpochRecord: losses, accuracy, per-layer weight norms, mean |delta| and gradient
 norms, a few tracked weights, and the learning rate in force; with sharpness_every=k,
 every k-th epoch also the sharpness, the Hessian's largest eigenvalue, which gradient
-descent keeps below about 2/lr (engine/sharpness.py).
+descent keeps below about 2/lr (engine/sharpness.py). With regularisation (an L1 or
+L2 penalty P on the weights, engine/regularization.py) the optimizer steps on the
+gradient of L + P, and each record has P after the epoch beside the loss L.
 
 Full weight matrices are copied only at checkpoints (epochs 1, 10, 100, ... and
 whenever `checkpoint()` is called, e.g. at the last epoch), so that a run of 10^8
@@ -22,6 +24,7 @@ import numpy as np
 from engine.losses import LOSSES, check_pairing
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS
+from engine.regularization import penalty
 from engine.sharpness import Sharpness, estimate_sharpness
 
 # A run whose loss ends more than this many times above its first epoch's loss is
@@ -67,6 +70,8 @@ class EpochRecord:
     tracked: tuple[float, ...]         # the tracked individual weights, after the epoch
     sharpness: float | None = None     # λ_max of the full-batch loss's Hessian after the epoch
                                        # (engine/sharpness.py), every sharpness_every epochs; else None
+    penalty: float = 0.0               # P, the regularisation penalty on the weights after the epoch
+                                       # (engine/regularization.py); 0 without regularisation
     diverged: bool = False
     message: str = ""
     checkpoint: Checkpoint | None = None
@@ -94,11 +99,13 @@ class Trainer:
     batch_size None (or ≥ the number of samples) means full-batch gradient descent.
     sharpness_every=k estimates the sharpness (the Hessian's largest eigenvalue, to set
     against 2/lr) after every k-th epoch, on the whole training set; None never does.
+    regularization "l1" or "l2" adds that penalty of rate regularization_rate (λ) on the
+    weights to the loss the steps minimise; the loss in the records stays L alone.
     """
 
     def __init__(self, net: Network, X, Y, loss="bce", lr=0.5, optimizer="sgd",
                  batch_size=None, seed=0, X_test=None, Y_test=None, tracked=None,
-                 sharpness_every: int | None = None):
+                 sharpness_every: int | None = None, regularization="none", regularization_rate=0.0):
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}: choose from {', '.join(LOSSES)}")
         if optimizer not in OPTIMIZERS:
@@ -118,7 +125,8 @@ class Trainer:
         n = len(self.X)
         self.batch_size = n if not batch_size or batch_size >= n else int(batch_size)
         self.rng = np.random.default_rng([seed, 2])
-        self.optimizer = OPTIMIZERS[optimizer](net.theta.size, lr)
+        self.penalty = penalty(regularization, float(regularization_rate), net.weight_count)
+        self.optimizer = OPTIMIZERS[optimizer](net.theta.size, lr, penalty=self.penalty)
         self.classify = _is_classification(self.Y)
         self.labels = _labels(self.Y)  # the classes, for counting correct answers
         self.tracked = list(tracked) if tracked is not None else default_tracked(net.sizes)
@@ -230,6 +238,8 @@ class Trainer:
             gradient_norms=_mean_per_layer(gradient_norms),
             tracked=tuple(net.theta[self._tracked_at].tolist()),   # read from θ, where they sit
         )
+        if self.penalty is not None:
+            record.penalty = float(self.penalty.value(net.theta))
         if self.sharpness_every and self.epoch % self.sharpness_every == 0:
             record.sharpness = self._estimate_sharpness()
         self._follow_loss(loss)

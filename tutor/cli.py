@@ -19,9 +19,12 @@ def engine_names(field: str) -> tuple[str, ...]:
     """The names a run option accepts, read from the engine's registries (so that
     --help never drifts from what the engine takes). Imports NumPy."""
     from engine import INITS, LOSSES, OPTIMIZERS, OUTPUTS, ACTIVATIONS, datasets
+    from engine.features import FEATURES
+    from engine.regularization import REGULARIZATIONS
 
     registries = {"dataset": datasets.NAMES, "activation": ACTIVATIONS, "output": OUTPUTS,
-                  "loss": LOSSES, "init": INITS, "optimizer": OPTIMIZERS}
+                  "loss": LOSSES, "init": INITS, "optimizer": OPTIMIZERS,
+                  "regularization": REGULARIZATIONS, "features": FEATURES}
     return tuple(registries[field])
 
 
@@ -59,6 +62,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                    help="share of samples held out for testing (default: %(default)s)")
     g.add_argument("--samples", default=d["samples"], type=str,
                    help="samples for generated datasets (default: %(default)s)")
+    g.add_argument("--regularization", default=d["regularization"],
+                   help="penalty on the weights (not the biases): {names} (default: %(default)s)")
+    g.add_argument("--regularization-rate", default=d["regularization_rate"], type=str,
+                   help="its rate λ: L2 adds (λ/2)·Σw², L1 λ·Σ|w| to the loss (default: %(default)s)")
+    g.add_argument("--features", default=d["features"],
+                   help="inputs made from 2-D points, comma-separated: {names}; the first layer "
+                        "has one input per feature (default: %(default)s)")
 
 
 class Parser(argparse.ArgumentParser):

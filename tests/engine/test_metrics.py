@@ -129,7 +129,7 @@ def test_to_dict_gives_plain_lists_for_json():
     data = json.loads(json.dumps(log.to_dict()))
     assert data["epoch"] == [1.0, 2.0]
     assert data["weight_norms"] == [[1.0, 2.0], [2.0, 3.0]]
-    assert set(data) == {"epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness",
+    assert set(data) == {"epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness", "penalty",
                          "weight_norms", "delta_means", "gradient_norms", "tracked"}
 
 

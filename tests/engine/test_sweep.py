@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import ACTIVATIONS, OPTIMIZERS, MetricsLog, RunConfig
+from engine.features import FEATURES
 from engine.metrics import StackedLogs
 from engine.sweep import Sweep
 
@@ -44,7 +45,7 @@ def assert_close(single, batched, what):
 def assert_same_as_single(config: RunConfig, run) -> None:
     log, checkpoints, message = single_run(config)
     assert run.log.count == log.count, config
-    for name in ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness",
+    for name in ("epoch", "loss", "test_loss", "accuracy", "test_accuracy", "lr", "sharpness", "penalty",
                  "weight_norms", "delta_means", "gradient_norms", "tracked"):
         assert_close(log.column(name), run.log.column(name), f"{name} of {config}")
     assert sorted(run.checkpoints) == sorted(checkpoints), config
@@ -56,6 +57,7 @@ def assert_same_as_single(config: RunConfig, run) -> None:
         assert (mine.record.test_loss is None) == (saved.record.test_loss is None)
         assert (mine.record.accuracy is None) == (saved.record.accuracy is None)
         assert mine.record.diverged == saved.record.diverged
+        assert_close(saved.record.penalty, mine.record.penalty, f"penalty at epoch {epoch} of {config}")
     assert run.divergence() == message
     assert run.epoch == log.count
 
@@ -65,6 +67,8 @@ run_settings = st.fixed_dictionaries(dict(
     lr=st.sampled_from([0.01, 0.3, 3.0, 40.0]),
     seed=st.integers(0, 3),
     epochs=st.integers(1, 12),
+    regularization=st.sampled_from(["none", "l1", "l2"]),
+    regularization_rate=st.sampled_from([0.0, 0.01, 0.5]),
 ))
 
 
@@ -72,11 +76,28 @@ run_settings = st.fixed_dictionaries(dict(
 @given(task=st.sampled_from(sorted(TASKS)), optimizer=st.sampled_from(sorted(OPTIMIZERS)),
        batch_size=st.sampled_from([0, 1, 4, 7]), runs=st.lists(run_settings, min_size=1, max_size=5))
 def test_each_run_of_a_sweep_equals_the_single_run_engine(task, optimizer, batch_size, runs):
+    """Also with L1 or L2 regularisation: runs of one kind train together, each with its λ."""
     configs = [RunConfig(**TASKS[task], optimizer=optimizer, batch_size=batch_size, **run) for run in runs]
     sweep = Sweep(configs)
     sweep.run()
     for config, run in zip(configs, sweep.runs):
         assert run.config is config
+        assert_same_as_single(config, run)
+
+
+@settings(max_examples=10, deadline=None)
+@given(optimizer=st.sampled_from(sorted(OPTIMIZERS)), batch_size=st.sampled_from([0, 3]),
+       features=st.lists(st.permutations(sorted(FEATURES)).map(lambda names: names[:3]), min_size=1, max_size=4),
+       regularization=st.sampled_from(["none", "l1", "l2"]))
+def test_runs_with_input_features_equal_the_single_run_engine(optimizer, batch_size, features, regularization):
+    """Runs of the same number of features train together, each on its own inputs."""
+    configs = [RunConfig(dataset="circle", layers=(3, 4, 1), samples=24, test_share=0.25, epochs=6, lr=0.5,
+                         optimizer=optimizer, batch_size=batch_size, features=chosen, seed=seed,
+                         regularization=regularization, regularization_rate=0.05 * seed)
+               for seed, chosen in enumerate(features)]
+    sweep = Sweep(configs)
+    sweep.run()
+    for config, run in zip(configs, sweep.runs):
         assert_same_as_single(config, run)
 
 

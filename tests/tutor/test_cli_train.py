@@ -69,6 +69,10 @@ def test_divergence_is_reported_not_a_crash():
     (["--epochs", "0"], "--epochs"),
     (["--output", "softmax"], "--loss"),   # bce needs a sigmoid output
     (["--dataset", "nowhere.csv"], "--dataset"),
+    (["--features", "x1,x3"], "--features"),
+    (["--features", "x1,x2,x1x2"], "--layers"),      # three features need three inputs
+    (["--regularization", "l3"], "--regularization"),
+    (["--regularization-rate", "-0.1"], "--regularization-rate"),
 ])
 def test_bad_options_give_one_line_and_exit_2(args, option):
     result = tutor("train", "--epochs", "10", *args)
@@ -126,7 +130,9 @@ def test_help_lists_the_names_each_option_accepts_from_the_engine_registries():
     help_text = " ".join(result.stdout.split())  # argparse wraps lines
     for option, names in [("--activation", engine.ACTIVATIONS), ("--output", engine.OUTPUTS),
                           ("--loss", engine.LOSSES), ("--init", engine.INITS),
-                          ("--optimizer", engine.OPTIMIZERS), ("--dataset", engine.datasets.NAMES)]:
+                          ("--optimizer", engine.OPTIMIZERS), ("--dataset", engine.datasets.NAMES),
+                          ("--regularization", engine.regularization.REGULARIZATIONS),
+                          ("--features", engine.features.FEATURES)]:
         listed = ", ".join(names)
         assert listed in help_text, (option, listed)
     assert "null" in help_text and "diverged_at" in help_text  # the JSON encoding is documented
@@ -164,3 +170,33 @@ def test_the_epoch_table_names_a_plateau():
     row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["1000"])
     assert row.split()[1:3] == ["0.125", "0.125"]   # the loss, and its range as one number
     assert row.endswith("  no change for 991 epochs")
+
+
+def test_bad_features_and_regularization_say_what_was_meant():
+    lines = {args: tutor("train", "--epochs", "10", *args).stderr.strip()
+             for args in (("--features", "x1,x1^3"), ("--regularization", "L3"),
+                          ("--dataset", "circle", "--features", "x1,x2,x1x2"))}
+    assert lines[("--features", "x1,x1^3")] == (
+        "tutor train: error: --features: unknown feature 'x1^3' (did you mean 'x1^2'?); "
+        "choose from x1, x2, x1^2, x2^2, x1x2, sin_x1, sin_x2")
+    assert "unknown regularization 'l3' (did you mean 'l" in lines[("--regularization", "L3")]
+    assert lines[("--dataset", "circle", "--features", "x1,x2,x1x2")] == (
+        "tutor train: error: --layers: the first layer has 2 inputs but features x1,x2,x1x2 make 3: "
+        "one input per feature (layers 3,4,1)")
+
+
+def test_features_and_regularization_train_and_the_penalty_is_shown_beside_the_loss():
+    result = tutor("train", "--dataset", "circle", "--layers", "2,1", "--features", "x1^2,x2^2",
+                   "--regularization", "l2", "--regularization-rate", "0.001", "--lr", "1", "--epochs", "500")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:3] == ["epoch", "loss", "penalty"])
+    last = lines[header + 4].split()            # epochs 1, 10, 100, 500
+    assert last[:2] == ["500", "now"] and float(last[3]) > 0 and float(last[5]) >= 0.99   # penalty, accuracy
+    assert "penalty" in result.stderr.splitlines()[-1]
+    data = json.loads(tutor("train", "--dataset", "circle", "--layers", "2,1", "--features", "x1^2,x2^2",
+                            "--regularization", "l2", "--regularization-rate", "0.001", "--lr", "1",
+                            "--epochs", "500", "--json").stdout)
+    assert data["config"]["features"] == ["x1^2", "x2^2"] and data["config"]["regularization"] == "l2"
+    assert f"{data['table'][-1]['penalty']:.4g}" == last[3]
+    assert "penalty" not in json.loads(tutor("train", "--epochs", "10", "--json").stdout)["table"][0]

@@ -68,3 +68,33 @@ def test_weights_that_are_damaged_or_fit_another_network_are_one_clear_error():
 def test_the_default_name_says_dataset_layers_activation_rate_and_epoch():
     config = engine.RunConfig(dataset="circle", layers=(2, 8, 1), activation="relu", lr=0.05)
     assert run_archive.run_name(config, 1234) == "circle 2-8-1 relu lr 0.05 · epoch 1,234"
+
+
+def test_a_regularised_run_with_features_round_trips_and_older_saves_read_with_the_defaults(tmp_path):
+    import io
+    import json
+
+    config, trainer = trained(dataset="circle", layers=(3, 4, 1), features="x1^2,x2^2,x1x2",
+                              regularization="l1", regularization_rate=0.01)
+    data = run_archive.pack(list(trainer.checkpoints.values()))
+    with Progress(tmp_path) as store:
+        run_id = store.save_run("circle", config.to_dict(), run_archive.summary(trainer.last_record),
+                                checkpoints=data)
+        run = store.load_run(run_id)
+    assert engine.RunConfig.from_mapping(run.config) == config
+    back = run_archive.unpack(run.checkpoints, config.layers)
+    assert back[-1].record.penalty == trainer.last_record.penalty > 0
+    # Saved before issue 13: no penalty in the records, no new fields in the settings.
+    with np.load(io.BytesIO(data)) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    records = json.loads(str(arrays["records"]))
+    for record in records:
+        record.pop("penalty")
+    arrays["records"] = np.array(json.dumps(records))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    assert run_archive.unpack(buffer.getvalue(), config.layers)[-1].record.penalty == 0.0
+    old = {key: value for key, value in config.to_dict().items()
+           if key not in ("features", "regularization", "regularization_rate")}
+    assert engine.RunConfig.from_mapping({**old, "layers": [2, 4, 1]}) == engine.RunConfig(
+        dataset="circle", layers=(2, 4, 1), epochs=120)

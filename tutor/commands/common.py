@@ -12,6 +12,7 @@ RUN_DEFAULTS = dict(
     dataset="xor", layers="2,4,1", activation="tanh", output="sigmoid", loss="bce",
     init="xavier", optimizer="sgd", lr=0.5, batch_size=0, epochs=10000, seed=0,
     noise=0.1, test_share=0.0, samples=200,
+    regularization="none", regularization_rate=0.0, features="x1,x2",
 )
 RUN_FIELDS = tuple(RUN_DEFAULTS)
 

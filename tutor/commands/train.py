@@ -3,7 +3,8 @@
 Prints progress at epochs 1, 10, 100, ..., then a plotext chart of the loss and the
 epoch table (engine/epoch_table.py, as text by tutor/epoch_table_text.py): at those
 epochs and the last, the loss, its range since the row before, the learning rate, and
-per layer mean |delta|, ‖∂L/∂W‖ and ‖W‖, with what the loss did in words. `--json`
+per layer mean |delta|, ‖∂L/∂W‖ and ‖W‖ (with regularisation, the penalty on the
+weights beside the loss), with what the loss did in words. `--json`
 prints the same numbers as strict JSON instead (see json_text for how inf and NaN are written).
 """
 from __future__ import annotations
@@ -25,19 +26,20 @@ def run(args) -> int:
     # The epoch table follows every epoch (its rows at 1, 10, 100, ... and the last);
     # the trainer keeps the last weights (its checkpoints). The loss of every epoch goes
     # into an envelope for the chart. None grows with the epochs, so neither does memory.
+    penalty = config.regularization != "none"
     follower = _LossFollower(config.epochs, EpochTable(net.layers),
-                             progress=sys.stderr if not args.json else None)
+                             progress=sys.stderr if not args.json else None, penalty=penalty)
     start = time.perf_counter()
     record = trainer.run(config.epochs, log=follower)
     seconds = time.perf_counter() - start
     follower.finish(record)
 
-    summary = _summary(config, trainer, follower.table.rows(), seconds)
+    summary = _summary(config, trainer, follower.table.rows(), seconds, penalty)
     if args.json:
         print(json_text(summary))
     else:
         print(_loss_chart(follower.loss_curve))
-        print(epoch_table_text.text(follower.table.rows(), net.layers))
+        print(epoch_table_text.text(follower.table.rows(), net.layers, penalty))
         print(f"{record.epoch:,} epochs in {seconds:.2f} s ({record.epoch / seconds:,.0f} epochs/s)")
         if trainer.divergence():  # inf/NaN, or a loss that ended far above its start
             print(trainer.divergence())
@@ -51,10 +53,10 @@ class _LossFollower:
 
     BLOCK = 4096
 
-    def __init__(self, epochs: int, table: EpochTable, progress=None):
+    def __init__(self, epochs: int, table: EpochTable, progress=None, penalty: bool = False):
         from tutor.series import Envelope
 
-        self.epochs, self.table, self.progress = epochs, table, progress
+        self.epochs, self.table, self.progress, self.penalty = epochs, table, progress, penalty
         self.loss_curve = Envelope()
         self._pending: list[float] = []
 
@@ -80,12 +82,14 @@ class _LossFollower:
 
     def _report(self, record) -> None:
         if self.progress:
-            print(f"epoch {record.epoch:>{len(str(self.epochs))}}/{self.epochs}  loss {record.loss:.6g}",
+            penalty = f"  penalty {record.penalty:.6g}" if self.penalty else ""
+            print(f"epoch {record.epoch:>{len(str(self.epochs))}}/{self.epochs}  loss {record.loss:.6g}{penalty}",
                   file=self.progress, flush=True)
 
 
-def _summary(config, trainer, rows, seconds) -> dict:
-    """The numbers printed: the epoch table's rows (epochs 1, 10, 100, ... and the last)."""
+def _summary(config, trainer, rows, seconds, penalty: bool) -> dict:
+    """The numbers printed: the epoch table's rows (epochs 1, 10, 100, ... and the last),
+    with the penalty P under regularisation (L + P is minimised)."""
     last = trainer.checkpoints[trainer.epoch]
     return {
         "config": config.to_dict(),
@@ -94,7 +98,7 @@ def _summary(config, trainer, rows, seconds) -> dict:
         "diverged_at": trainer.diverged_at,
         "diverging": trainer.divergence(),
         "final_loss": float(last.record.loss),
-        "table": [epoch_table_text.as_dict(row) for row in rows],
+        "table": [epoch_table_text.as_dict(row, penalty) for row in rows],
         "weights": [W.tolist() for W in last.weights],
         "biases": [b.tolist() for b in last.biases],
     }

@@ -499,8 +499,10 @@ def _predict_work_error(run) -> tuple[str, str] | None:
 
 
 # The settings each setting is judged against: a loss fits an output or not, layers fit
-# a dataset's columns or not, a CSV dataset has as many target columns as the last layer.
-JUDGED_WITH = {"loss": ("output",), "layers": ("dataset",), "dataset": ("layers",)}
+# a dataset's columns (or its features) or not, a CSV dataset has as many target columns
+# as the last layer, features need 2-D data and one input each.
+JUDGED_WITH = {"loss": ("output",), "layers": ("dataset", "features"), "dataset": ("layers", "features"),
+               "features": ("dataset", "layers")}
 
 
 def parse_run(config: dict, depth: Depth = Depth.MATH):

@@ -21,6 +21,10 @@ def describe_run(config: RunConfig) -> str:
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
             full.pop(key)
+    if config.regularization == "none":
+        full.pop("regularization"), full.pop("regularization_rate")
+    if config.features == ("x1", "x2"):      # the inputs as they are
+        full.pop("features")
     return ", ".join(f"{key} {setting_text(key, value)}" for key, value in full.items())
 
 
@@ -28,6 +32,8 @@ def setting_text(key: str, value: object) -> str:
     """One setting's value as a run's description shows it: layers 2-4-1, batch_size full."""
     if key == "layers":
         return "-".join(str(n) for n in value)  # type: ignore[attr-defined]
+    if key == "features":
+        return ",".join(value)  # type: ignore[arg-type]
     if key == "batch_size" and value == 0:
         return "full"
     return str(value)

@@ -36,11 +36,12 @@ class EpochTablePanel(Vertical):
     def table(self) -> DataTable:
         return self.query_one("#epoch-rows", DataTable)
 
-    def show(self, rows: list[EpochRow], layers: int) -> None:
-        """Show these rows; cells that did not change are left alone."""
+    def show(self, rows: list[EpochRow], layers: int, penalty: bool = False) -> None:
+        """Show these rows (penalty: with the regularisation penalty's column); cells that
+        did not change are left alone."""
         optional = text.optional_columns(rows)
-        columns = text.header(layers, optional)
-        cells = [text.cells(row, optional) for row in rows]
+        columns = text.header(layers, optional, penalty)
+        cells = [text.cells(row, optional, penalty) for row in rows]
         table = self.table
         if columns != self._columns or len(cells) < len(self._cells):
             table.clear(columns=True)

@@ -11,6 +11,11 @@ builds a run from it.
 The controls say what happened and leave the decisions to the screen:
 `LabControls.Edited(field, valid)` after any change, and `LabControls.Pressed(action)`
 for the buttons (start, step, reset, reseed).
+
+The input features of 2-D data are toggles (tutor/widgets/feature_toggles.py). The
+first layer follows them: switching a feature on or off sets the first layer to one
+input per feature (and a dataset that is not 2-D sets them back to x1, x2), so that
+the learner never meets the error RunConfig gives a first layer that does not fit.
 """
 from __future__ import annotations
 
@@ -21,12 +26,16 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-# (field, label, kind): kind is "choice" for a Select, "text" for an Input.
+from tutor.widgets.feature_toggles import FeatureToggles
+
+# (field, label, kind): kind is "choice" for a Select, "text" for an Input, "toggles"
+# for the feature toggles.
 FIELDS = (
     ("dataset", "dataset", "choice"),
     ("noise", "noise", "text"),
     ("test_share", "test share", "text"),
     ("samples", "samples", "text"),
+    ("features", "features", "toggles"),
     ("layers", "layers", "text"),
     ("activation", "activation", "choice"),
     ("output", "output", "choice"),
@@ -34,6 +43,8 @@ FIELDS = (
     ("init", "init", "choice"),
     ("optimizer", "optimizer", "choice"),
     ("lr", "learn rate", "text"),
+    ("regularization", "regularize", "choice"),
+    ("regularization_rate", "reg. rate", "text"),
     ("batch_size", "batch size", "text"),
     ("epochs", "epochs", "text"),
     ("seed", "seed", "text"),
@@ -46,6 +57,7 @@ HINTS = {
     "test_share": f"0 to {engine.config.typed(engine.datasets.MAX_TEST_SHARE)}",
     "layers": "e.g. 2,4,1",
     "lr": "applies next epoch",
+    "regularization_rate": "λ, e.g. 0.001",
     "batch_size": "0 = full batch",
     "epochs": "at least 1",
 }
@@ -57,6 +69,7 @@ CHOICES = {
     "loss": tuple(engine.LOSSES),
     "init": tuple(engine.INITS),
     "optimizer": tuple(engine.OPTIMIZERS),
+    "regularization": tuple(engine.regularization.REGULARIZATIONS),
 }
 
 KEYS_HELP = ("space start or pause · n one epoch · r reset · + − learning rate ×2 ÷2 · "
@@ -100,6 +113,9 @@ class LabControls(VerticalScroll):
     LabControls .field {
         height: 1;
         margin: 0;
+    }
+    LabControls #field-features {
+        height: auto;    /* the feature toggles take two lines */
     }
     LabControls .field Label {
         width: 11;
@@ -177,6 +193,8 @@ class LabControls(VerticalScroll):
                                 options.append(value)
                             yield Select([(o, o) for o in options], value=value, allow_blank=False,
                                          compact=True, id=f"control-{field}")
+                        elif kind == "toggles":
+                            yield FeatureToggles(value, id=f"control-{field}")
                         else:
                             yield Input(value, placeholder=HINTS.get(field, ""), compact=True,
                                         id=f"control-{field}", select_on_focus=False)
@@ -191,7 +209,7 @@ class LabControls(VerticalScroll):
 
     # ----- values -------------------------------------------------------------------
 
-    def control(self, field: str) -> Input | Select:
+    def control(self, field: str) -> Input | Select | FeatureToggles:
         return self.query_one(f"#control-{field}")
 
     def raw(self, field: str) -> str:
@@ -207,16 +225,16 @@ class LabControls(VerticalScroll):
     def set_value(self, field: str, value) -> None:
         """Show a value (e.g. a new seed) without treating it as the learner's edit."""
         control = self.control(field)
-        with control.prevent(Input.Changed, Select.Changed):
+        with control.prevent(Input.Changed, Select.Changed, FeatureToggles.Changed):
             control.value = text_of(value)
         self.check(field)
 
     def check(self, field: str) -> bool:
         """Parse one control on its own; show or clear its error. True if it parses."""
         # With the chosen output and loss, so that their pairing is judged as shown.
-        # (and the layers, for softmax's one output per class).
+        # (and the layers, for softmax's one output per class, and the features, one input each).
         mapping = {"output": self.raw("output"), "loss": self.raw("loss"), "layers": self.raw("layers"),
-                   field: self.raw(field)}
+                   "features": self.raw("features"), field: self.raw(field)}
         try:
             engine.RunConfig.from_mapping(mapping)
         except engine.ConfigError as error:
@@ -253,6 +271,8 @@ class LabControls(VerticalScroll):
             unused = field not in used
             self.control(field).disabled = unused
             self.query_one(f"#setting-{field}").display = not unused
+        # Features are made from 2-D points: none for the sine (a CSV file says when read).
+        self.query_one("#setting-features").display = not builtin or engine.datasets.shape(dataset)[0] == 2
         task = engine.datasets.shape(dataset)[2] if builtin else None
         for field in ("output", "loss"):
             select = self.control(field)
@@ -278,6 +298,10 @@ class LabControls(VerticalScroll):
         except engine.ConfigError:
             layers = None
         changes = {}
+        features = self._features()
+        reset_features = inputs != 2 and features not in (None, engine.features.RAW)   # they need 2-D points
+        if inputs == 2 and features is not None:
+            inputs = len(features)                        # one input per feature
         # A network made for other targets (or an output or loss that cannot learn these)
         # gets the output and loss made for this data.
         if (layers is not None and layers[-1] != targets) or \
@@ -287,10 +311,37 @@ class LabControls(VerticalScroll):
         if layers is not None and (layers[0], layers[-1]) != (inputs, targets):
             layers[0], layers[-1] = inputs, targets
             changes = {"layers": tuple(layers), **changes}    # first: softmax checks its width
+        if reset_features:                                    # before the layers: they are checked together
+            changes = {"features": engine.features.RAW, **changes}
         for field, value in changes.items():
             self.set_value(field, value)
         said = [f"{field} {text_of(value)}" for field, value in changes.items()]
         return f"{', '.join(said)} to fit {dataset}" if said else ""
+
+    def fit_to_features(self) -> str:
+        """After the features changed: one input per feature (the dataset's own columns
+        for x1, x2). Returns what changed, as a sentence ("" if nothing did)."""
+        features = self._features()
+        dataset = self.raw("dataset")
+        try:
+            layers = list(engine.RunConfig.from_mapping({"layers": self.raw("layers")}).layers)
+        except engine.ConfigError:
+            return ""
+        if features is None or (features == engine.features.RAW and dataset not in engine.datasets.NAMES):
+            return ""   # no features chosen (the error says so), or a CSV file whose width is unknown here
+        inputs = len(features)
+        if layers[0] == inputs:
+            return ""
+        layers[0] = inputs
+        self.set_value("layers", tuple(layers))
+        return f"layers {text_of(tuple(layers))}: one input per feature"
+
+    def _features(self) -> tuple[str, ...] | None:
+        """The features chosen, or None if the choice is not valid (none chosen)."""
+        try:
+            return engine.RunConfig.parse_field("features", self.raw("features"))
+        except engine.ConfigError:
+            return None
 
     # ----- errors -------------------------------------------------------------------
 
@@ -331,7 +382,8 @@ class LabControls(VerticalScroll):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+    @on(FeatureToggles.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | FeatureToggles.Changed) -> None:
         field = event.control.id.removeprefix("control-")
         event.stop()
         fitted = ""
@@ -339,6 +391,8 @@ class LabControls(VerticalScroll):
             self._dataset = self.raw("dataset")
             fitted = self.fit_to_dataset()
             self.show_applicable()
+        elif field == "features":
+            fitted = self.fit_to_features()
         self.post_message(self.Edited(field, self.check(field), fitted))
 
     @on(Input.Submitted)

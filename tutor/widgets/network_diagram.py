@@ -293,9 +293,10 @@ class NeuronInspector(Static):
 
     def describe(self, layer: int, neuron: int, sample: int, samples: int, x, y,
                  gradients, weights, biases, activation_name: str, output_name: str,
-                 layers: int) -> None:
+                 layers: int, inputs: tuple[str, ...] | None = None) -> None:
         """Fill in from one backward pass for the sample (session.inspect_sample): three
-        lines, with the equations spelled out when the width allows."""
+        lines, with the equations spelled out when the width allows. `inputs` names what
+        each input holds when it is a feature of the point (x₁², sin x₁, ...)."""
         j, width = neuron, self.size.width or 40
         wide = width >= 64
         xs = ", ".join(f"{v:.3g}" for v in np.ravel(x)[:4]) + (", …" if np.size(x) > 4 else "")
@@ -305,7 +306,8 @@ class NeuronInspector(Static):
         text.append(f"{name}[{j}]", style="bold")
         text.append(f"  sample {sample} of {samples} ([ ])  x=({xs}) y={ys}\n", style="dim")
         if layer == 0:
-            text.append(f"an input: a = x[{j}] = {float(np.ravel(x)[j]):+.4g}")
+            what = f"x[{j}]" if inputs is None else inputs[j]
+            text.append(f"an input: a = {what} = {float(np.ravel(x)[j]):+.4g}")
             self._show(text)
             return
         l = layer - 1                      # index of the weight layer W^layer

@@ -625,8 +625,10 @@ class LabScreen(Screen):
     _activation_snapshot = None
 
     def _show_table(self) -> None:
-        if self.session is not None:
-            self.query_one(EpochTablePanel).show(self.epoch_table.rows(), self.session.net.layers)
+        session = self.session
+        if session is not None:
+            self.query_one(EpochTablePanel).show(self.epoch_table.rows(), session.net.layers,
+                                                 penalty=session.config.regularization != "none")
 
     def _due(self, group: str, seconds: float, now: float, every: bool) -> bool:
         """True if `group` is to be redrawn now (`every`, or `seconds` since its last
@@ -658,13 +660,23 @@ class LabScreen(Screen):
             self.query_one("#status", Static).update(text, layout=False)   # fixed height: no new layout
 
     def _show_data_kind(self) -> None:
-        """Which picture the data panel holds: regions (2 inputs), a curve (1), or a note."""
-        width = self.session.data.input_width
+        """Which picture the data panel holds: regions (2-D points, whatever features the
+        network sees of them), a curve (1 input), or a note."""
+        width = (self.session.data.raw or self.session.data).input_width
         self.query_one(BoundaryMap).display = width == 2
         self.query_one(FitChart).display = width == 1
         note = self.query_one("#data-note", Static)
         note.display = width > 2
         note.update(f"{width} inputs: no flat picture of the data. Watch the loss and the deltas.")
+
+    @staticmethod
+    def _input_labels(session: TrainingSession) -> tuple[str, ...] | None:
+        """What each input neuron holds, when it is a feature of the point (None: x[j] itself)."""
+        if session.data.raw is None:
+            return None
+        from engine.features import FEATURES
+
+        return tuple(f"{FEATURES[name].label} of the point" for name in session.config.features)
 
     def _show_snapshot(self, force: bool = False) -> None:
         """Diagram, neuron inspector, data panel and activation chart from the latest weights."""
@@ -684,9 +696,12 @@ class LabScreen(Screen):
         self.query_one(NeuronInspector).describe(
             layer, neuron, i, len(data.X), data.X[i], data.Y[i], gradients,
             snapshot.weights, snapshot.biases, session.net.activation.name,
-            session.net.output.name, session.net.layers)
+            session.net.output.name, session.net.layers, inputs=self._input_labels(session))
         net = snapshot.network(session.net)
-        if data.input_width == 2:
-            self.query_one(BoundaryMap).show(net.forward, data.X, data.Y, data.X_test, data.Y_test)
+        points = data.raw or data          # the plane's points, before any input features
+        if points.input_width == 2:
+            config = session.config
+            self.query_one(BoundaryMap).show(lambda grid: net.forward(config.inputs(grid)),
+                                             points.X, points.Y, points.X_test, points.Y_test)
         elif data.input_width == 1:
             self.query_one(FitChart).show(*fit_curve(net, data))

@@ -2,6 +2,7 @@
 
 `epoch 1,200/10,000 · loss 0.0123 · test 0.0150 · train acc 98% · 5,400 epochs/s ·
 lr 0.5 · running · space pauses`, then whatever waits (settings changed, a notice).
+With regularisation the penalty follows the loss: `loss 0.0123 · penalty 0.0045`.
 """
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def status_line(session: TrainingSession, rate: EpochRate, pending_changes: bool
     parts = [f"epoch {count:,}/{session.epochs:,}"]
     if count:
         parts.append(f"loss {log.last('loss'):.4g}")
+        if session.config.regularization != "none":   # the penalty the steps minimise with the loss
+            parts.append(f"penalty {log.last('penalty'):.4g}")
         test = log.last("test_loss")
         if np.isfinite(test):
             parts.append(f"test {test:.4g}")
