@@ -75,7 +75,7 @@ def test_choice_by_its_letter_or_text():
     assert not check_answer(single, "One").correct
 
 
-# The relu-kink quiz of lessons/02-activations.md, as it was: a typed 1 was "choice 1", relu′(0) = 0.
+# The relu-kink quiz of lessons/03-activations.md, as it was: a typed 1 was "choice 1", relu′(0) = 0.
 RELU_KINK = quiz("choice", ChoiceSpec(choices=("relu′(0) = 0", "relu′(0) = 1", "relu′(0) = ½",
                                                "None: it raises an error"), answers=frozenset({0})))
 
