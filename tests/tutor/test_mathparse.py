@@ -372,3 +372,10 @@ def test_eta_and_lambda_are_the_variables_eta_and_lam_and_print_greek():
     assert parse("(1 − ηλ)w", variables) == parse("(1 - eta*lam)*w", variables)
     assert parse("(1 - eta*lam)*w", variables).pretty() == "(1 − η·λ)·w"
     assert parse("(1 - eta*lam)*w", variables).text() == "(1 - eta*lam)*w"
+
+
+def test_an_unknown_name_lists_greek_variables_as_the_learner_types_them():
+    from tutor.maths.mathparse import ParseError
+
+    with pytest.raises(ParseError, match=r"the variables are `η` \(eta\), `g`"):
+        parse("j - η g", ("eta", "g"))
