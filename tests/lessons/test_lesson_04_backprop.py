@@ -38,13 +38,17 @@ def test_worked_example_quiz_answers():
     assert g.nabla_w[0][1, 1] == pytest.approx(0.0014996, abs=5e-8)
 
 
-def test_tanh_bce_example():
+def tanh_bce_example():
     net = engine.Network([2, 2, 1], activation="tanh", output="sigmoid")
     net.weights[0][...] = [[0.5, -0.5], [0.25, 1.0]]
     net.biases[0][...] = [0.0, 0.1]
     net.weights[1][...] = [[1.0], [-1.0]]
     net.biases[1][...] = [0.2]
-    g = net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+    return net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+
+
+def test_tanh_bce_example():
+    g = tanh_bce_example()
     assert g.activations[1][0] == pytest.approx([0.761594, 0.921669], abs=5e-7)
     assert g.zs[1][0, 0] == pytest.approx(0.039926, abs=5e-7)
     assert 1 - g.activations[1][0, 0] ** 2 == pytest.approx(1 - 0.761594 ** 2, abs=5e-7)
@@ -155,12 +159,7 @@ def test_the_quizzes_named_mistakes_are_the_slips_they_describe():
     assert [m.value for m in lesson.quiz("hidden-delta").mistakes] == pytest.approx([d2 * 0.45, d11])
     assert [m.value for m in lesson.quiz("hidden-weight-gradient").mistakes] == pytest.approx(
         [0.05 * d12, d12, 0.10 * d11])
-    net = engine.Network([2, 2, 1], activation="tanh", output="sigmoid")
-    net.weights[0][...] = [[0.5, -0.5], [0.25, 1.0]]
-    net.biases[0][...] = [0.0, 0.1]
-    net.weights[1][...] = [[1.0], [-1.0]]
-    net.biases[1][...] = [0.2]
-    t = net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+    t = tanh_bce_example()
     a1, a2, delta2 = t.activations[1][0, 0], t.activations[2][0, 0], t.deltas[1][0, 0]
     assert [m.value for m in lesson.quiz("tanh-bce-delta").mistakes] == pytest.approx(
         [delta2, (a2 - 1) * a2 * (1 - a2) * (1 - a1 ** 2), delta2 * a1 * (1 - a1)])

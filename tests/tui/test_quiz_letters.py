@@ -2,7 +2,9 @@
 mistakes with their feedback, in the app (issue 14)."""
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 from textual.widgets import Input, RadioButton, RadioSet, SelectionList
 from tutor_fixtures import settle, wait_for_course
@@ -12,41 +14,7 @@ from tutor.progress import Progress
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.quiz import QuizWidget
 
-LESSON = '''+++
-id = "kinks"
-title = "Kinks"
-requires = []
-+++
-# Kinks
-
-```quiz
-id = "chain"
-kind = "derivative"
-prompt = "Differentiate sin(x²)."
-function = "sin(x^2)"
-mistakes = [{answer = "cos(x^2)", feedback = "The outer derivative is right; the inner one, 2x, is missing."}]
-explanation = "cos(x²)·2x."
-```
-
-```quiz
-id = "kink"
-kind = "choice"
-prompt = "What value does the engine use for relu′(0)?"
-choices = ["relu′(0) = 0", "relu′(0) = 1", "relu′(0) = ½"]
-answer = "a"
-mistakes = [{answer = "b", feedback = "1 is the slope from the right; the engine computes (z > 0)."}]
-explanation = "0, as PyTorch does."
-```
-
-```quiz
-id = "both"
-kind = "choice"
-prompt = "Which slopes are at most 1?"
-choices = ["sigmoid", "tanh", "SiLU"]
-answer = ["a", "b"]
-explanation = "SiLU′ reaches 1.0998."
-```
-'''
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "01-kinks.md"
 
 
 async def open_lesson(tmp_path, pilot, app) -> LessonScreen:
@@ -62,7 +30,7 @@ async def open_lesson(tmp_path, pilot, app) -> LessonScreen:
 def make_app(tmp_path) -> TutorApp:
     lessons = tmp_path / "lessons"
     lessons.mkdir()
-    (lessons / "01-kinks.md").write_text(LESSON, encoding="utf-8")
+    shutil.copy(SAMPLE, lessons / "01-kinks.md")
     return TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
 
 

@@ -243,46 +243,25 @@ def test_a_wrong_prediction_shows_the_run_and_the_next_session_asks_another_seed
         assert [(a.variant, a.correct) for a in store.answers("guess")] == [(0, False), (1, True)]
 
 
-KINK_LESSON = '''\
-+++
-id = "kinks"
-title = "Kinks"
-requires = []
-+++
-```quiz
-id = "kink"
-kind = "choice"
-prompt = "What value does the engine use for relu′(0)?"
-choices = ["relu′(0) = 0", "relu′(0) = 1", "relu′(0) = ½"]
-answer = "a"
-mistakes = [{answer = "b", feedback = "1 is the slope from the right."}]
-explanation = "0, as PyTorch does."
-```
-
-```quiz
-id = "chain"
-kind = "derivative"
-prompt = "Differentiate sin(x²)."
-function = "sin(x^2)"
-mistakes = [{answer = "cos(x^2)", feedback = "The inner derivative 2x is missing."}]
-explanation = "cos(x²)·2x."
-```
-'''
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "01-kinks.md"
 
 
 def test_a_typed_number_is_a_choices_value_and_mistakes_get_their_feedback(tmp_path, monkeypatch, capsys):
     # Issue 14: "1" was read as choice 1 (relu′(0) = 0), so a learner who thought relu′(0) = 1 was told right.
     lessons = tmp_path / "lessons"
     lessons.mkdir()
-    (lessons / "01-kinks.md").write_text(KINK_LESSON, encoding="utf-8")
+    (lessons / "01-kinks.md").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setenv("NN_TUTOR_LESSONS", str(lessons))
     monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path / "data"))
-    feed(monkeypatch, ["1", "3", "0", "cos(x^2)", "cos(x²)·2x"])
+    feed(monkeypatch, ["1", "3", "0", "cos(x^2)", "cos(x²)·2x", "2, 1", "a and b", "2/11", "11/48"])
     assert main(["quiz", "kinks"]) == 0
     out = capsys.readouterr().out
     assert "  a. relu′(0) = 0\n  b. relu′(0) = 1\n  c. relu′(0) = ½\n" in out
-    assert "✗ Not yet. Not choice b. 1 is the slope from the right. Try again, or ? for a hint." in out
+    assert "✗ Not yet. Not choice b. 1 is the slope from the right; the engine computes (z > 0). Try again" in out
     assert "There is no choice with the value 3: answer with a letter, a to c." in out
     assert "✓ Right. Choice a." in out
-    assert "✗ Not yet. Read as: cos(x²). The inner derivative 2x is missing. Try again" in out
-    assert "Score: 2 of 2 solved." in out
+    assert "✗ Not yet. Read as: cos(x²). The outer derivative is right; the inner one, 2x, is missing." in out
+    assert "Answer with the letter of a choice, a to c (several: a, c)." in out   # "2, 1": numbers pick nothing
+    assert "✓ Right. Choices a and b." in out
+    assert "✗ Not yet. That is the paper's rule. Try again" in out
+    assert "Score: 4 of 4 solved." in out

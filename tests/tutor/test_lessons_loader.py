@@ -614,42 +614,13 @@ def test_any_blocks_in_a_valid_lesson_load_without_raising(tmp_path, blocks):
         assert "could not check this block" not in problem.message, problem
 
 
-MISTAKES = '''\
-```quiz
-id = "kink"
-kind = "choice"
-prompt = "relu′(0) in the engine?"
-choices = ["relu′(0) = 0", "relu′(0) = 1"]
-answer = "a"
-mistakes = [{answer = "b", feedback = "1 is the slope from the right."}]
-explanation = "E"
-```
-
-```quiz
-id = "chain"
-kind = "derivative"
-prompt = "Differentiate sin(x²)."
-function = "sin(x^2)"
-mistakes = [{answer = "cos(x^2)", feedback = "The inner derivative is missing."}]
-explanation = "E"
-```
-
-```quiz
-id = "slope"
-kind = "numeric"
-prompt = "RReLU's evaluation slope?"
-expected = 0.22916666666666666
-mistakes = [{answer = "2/11", feedback = "That is the paper's rule."}, {answer = 0.196, feedback = "E[1/a]."}]
-explanation = "E"
-```
-'''
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "01-kinks.md"
 
 
 def test_letter_answers_and_mistakes_load_into_the_model(tmp_path):
-    path = write(tmp_path, "01-m.md", lesson_text(MISTAKES))
-    course = load_course(tmp_path)
-    assert problems_of(course, path) == []
-    lesson = course.lesson("bad")
+    course = load_course(SAMPLE.parent)
+    assert course.problems == ()
+    lesson = course.lesson("kinks")
     kink, chain, slope = (lesson.quiz(name) for name in ("kink", "chain", "slope"))
     assert kink.spec.answers == {0}
     assert [(m.answer, m.picks) for m in kink.mistakes] == [("b", {1})]
