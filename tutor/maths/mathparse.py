@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tutor.maths.expr import (
-    COMPARISONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
+    COMPARISONS, FUNCTIONS, GREEK_VARIABLES, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
 )
 
 __all__ = ["parse", "ParseError", "Expr", "MAX_LENGTH"]
@@ -78,7 +78,8 @@ _SYMBOLS = {
     "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
     "^": "**", "≤": "<=", "≥": ">=", "≠": "!=",
 }
-_GREEK = {"σ": "sigmoid", "π": "pi"}
+# η and λ are variables a quiz names "eta" and "lam" (a learning rate, a curvature).
+_GREEK = {"σ": "sigmoid", "π": "pi", "η": "eta", "λ": "lam"}
 _PRIMES = "'′’ʹ"
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                  "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
@@ -641,7 +642,8 @@ def _display(name: str) -> str:
 
 
 def _list(names) -> str:
-    return ", ".join(f"`{n}`" for n in names)
+    """`x`, `η` (eta): a Greek variable is shown as the learner types it, and by its name."""
+    return ", ".join(f"`{GREEK_VARIABLES[n]}` ({n})" if n in GREEK_VARIABLES else f"`{n}`" for n in names)
 
 
 def _vocabulary(variables: tuple[str, ...]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Claims of lessons/03-backprop.md, measured with the engine."""
+"""Claims of lessons/04-backprop.md, measured with the engine."""
 from __future__ import annotations
 
 import numpy as np
@@ -38,13 +38,17 @@ def test_worked_example_quiz_answers():
     assert g.nabla_w[0][1, 1] == pytest.approx(0.0014996, abs=5e-8)
 
 
-def test_tanh_bce_example():
+def tanh_bce_example():
     net = engine.Network([2, 2, 1], activation="tanh", output="sigmoid")
     net.weights[0][...] = [[0.5, -0.5], [0.25, 1.0]]
     net.biases[0][...] = [0.0, 0.1]
     net.weights[1][...] = [[1.0], [-1.0]]
     net.biases[1][...] = [0.2]
-    g = net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+    return net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+
+
+def test_tanh_bce_example():
+    g = tanh_bce_example()
     assert g.activations[1][0] == pytest.approx([0.761594, 0.921669], abs=5e-7)
     assert g.zs[1][0, 0] == pytest.approx(0.039926, abs=5e-7)
     assert 1 - g.activations[1][0, 0] ** 2 == pytest.approx(1 - 0.761594 ** 2, abs=5e-7)
@@ -123,6 +127,7 @@ def test_sine_at_lr_2_grows_by_17_squared_per_epoch_once_tanh_saturates():
     _, activations, _ = net.feedforward(data.X)
     hidden = activations[1]
     assert np.abs(hidden).min() > 1 - 1e-12                     # every unit at ±1 for every input
+    assert (hidden == hidden[0]).all()                           # the same h̃ for every input: no "up to sign"
     h = np.hstack([hidden, np.ones((len(hidden), 1))])
     curvature = np.linalg.eigvalsh(h.T @ h / len(h))
     assert curvature.max() == pytest.approx(9.0, abs=1e-9)
@@ -130,6 +135,34 @@ def test_sine_at_lr_2_grows_by_17_squared_per_epoch_once_tanh_saturates():
     for index in range(11, 20):                                  # losses[11] is epoch 12's
         assert losses[index] / losses[index - 1] == pytest.approx(17 ** 2, rel=1e-3)
     assert losses[10] / losses[9] < 17 ** 2 * 0.9                # not yet at epoch 11
+    assert losses[10] / losses[9] == pytest.approx(175, abs=0.5)  # "epoch 11's factor is still 175"
+
+
+def test_sine_at_lr_2_every_tanh_unit_is_saturated_by_epoch_10():
+    config = engine.RunConfig.from_mapping({**SINE, "lr": 2})
+    net, trainer, data = config.build()
+    for _ in range(10):
+        trainer.run_epoch()
+    _, activations, _ = net.feedforward(data.X)
+    assert np.abs(activations[1]).min() > 1 - 1e-12
+
+
+def test_the_quizzes_named_mistakes_are_the_slips_they_describe():
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    lesson = load_course(lessons_dir()).lesson("backprop")
+    g = worked_example()
+    d2, (d11, d12) = g.deltas[1][0, 0], g.deltas[0][0]
+    a12 = g.activations[1][0, 1]
+    assert d12 == pytest.approx(d2 * 0.45 * a12 * (1 - a12))
+    assert [m.value for m in lesson.quiz("hidden-delta").mistakes] == pytest.approx([d2 * 0.45, d11])
+    assert [m.value for m in lesson.quiz("hidden-weight-gradient").mistakes] == pytest.approx(
+        [0.05 * d12, d12, 0.10 * d11])
+    t = tanh_bce_example()
+    a1, a2, delta2 = t.activations[1][0, 0], t.activations[2][0, 0], t.deltas[1][0, 0]
+    assert [m.value for m in lesson.quiz("tanh-bce-delta").mistakes] == pytest.approx(
+        [delta2, (a2 - 1) * a2 * (1 - a2) * (1 - a1 ** 2), delta2 * a1 * (1 - a1)])
 
 
 def test_printed_products_of_rounded_factors():
