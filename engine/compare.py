@@ -123,21 +123,12 @@ class Comparison:
     def __init__(self, base: RunConfig, activations=(), lrs=(), seeds=(),
                  sharpness_every: int | None = None):
         self.base = base
-        self.activations = _values("activation", activations, base.activation)
-        self.lrs = _values("lr", lrs, base.lr)
-        self.seeds = _values("seed", seeds, base.seed)
-        count = len(self.activations) * len(self.lrs) * len(self.seeds)
-        if count > MAX_RUNS:
-            raise ComparisonError("runs", f"{count:,} runs ({len(self.activations)} × {len(self.lrs)} × "
-                                          f"{len(self.seeds)}: activations × learning rates × seeds); "
-                                          f"the limit is {MAX_RUNS}")
-        self.configs = [_varied(base, activation, lr, seed) for activation in self.activations
-                        for lr in self.lrs for seed in self.seeds]
-        need = count * base.epochs * _log_width(base) * 8
-        if need > MAX_LOG_BYTES:
-            raise ComparisonError("epochs", f"{count:,} runs of {base.epochs:,} epochs would keep about "
-                                            f"{need / 1e9:.1f} GB of numbers; the limit is "
-                                            f"{MAX_LOG_BYTES / 1e9:g} GB: use fewer runs or fewer epochs")
+        self.activations = parse_list(base, "activation", activations)
+        self.lrs = parse_list(base, "lr", lrs)
+        self.seeds = parse_list(base, "seed", seeds)
+        check_size(base, len(self.activations), len(self.lrs), len(self.seeds))
+        self.configs = [dataclasses.replace(base, activation=activation, lr=lr, seed=seed)
+                        for activation in self.activations for lr in self.lrs for seed in self.seeds]
         self.sweep = Sweep(self.configs, sharpness_every=sharpness_every)
         self.runs: list[SweepRun] = self.sweep.runs
 
@@ -249,28 +240,33 @@ def _spread(values) -> Spread:
 LISTS = {"activation": "activations", "lr": "lrs", "seed": "seeds"}
 
 
-def _values(field: str, given, base_value) -> tuple:
-    """The values of a list to vary over (text or typed, each parsed as RunConfig parses
-    that setting, none twice), or the base's value alone if the list is empty."""
+def parse_list(base: RunConfig, setting: str, given) -> tuple:
+    """The values of a list that varies `setting` ("activation", "lr" or "seed") of the
+    base run: each parsed and checked as RunConfig checks that setting (text or typed),
+    none twice; the base's value alone if the list is empty. ComparisonError names the list."""
     values = []
-    for raw in given or (base_value,):
+    for raw in given or (getattr(base, setting),):
         try:
-            value = RunConfig.parse_field(field, raw)
+            value = getattr(dataclasses.replace(base, **{setting: raw}), setting)
         except ConfigError as error:
-            raise ComparisonError(LISTS[field], error.message) from None
+            raise ComparisonError(LISTS[setting], error.message) from None
         if value in values:
-            raise ComparisonError(LISTS[field], f"{shown(raw)} is listed twice")
+            raise ComparisonError(LISTS[setting], f"{shown(raw)} is listed twice")
         values.append(value)
     return tuple(values)
 
 
-def _varied(base: RunConfig, activation: str, lr: float, seed: int) -> RunConfig:
-    """The base run with this activation, learning rate and seed (RunConfig checks the
-    names: an unknown activation is an error naming the list)."""
-    try:
-        return dataclasses.replace(base, activation=activation, lr=lr, seed=seed)
-    except ConfigError as error:
-        raise ComparisonError(LISTS.get(error.field, error.field), error.message) from None
+def check_size(base: RunConfig, activations: int, lrs: int, seeds: int) -> None:
+    """Refuse more than MAX_RUNS runs, or logs of more than MAX_LOG_BYTES (ComparisonError)."""
+    count = activations * lrs * seeds
+    if count > MAX_RUNS:
+        raise ComparisonError("runs", f"{count:,} runs ({activations} × {lrs} × {seeds}: activations × "
+                                      f"learning rates × seeds); the limit is {MAX_RUNS}")
+    need = count * base.epochs * _log_width(base) * 8
+    if need > MAX_LOG_BYTES:
+        raise ComparisonError("epochs", f"{count:,} runs of {base.epochs:,} epochs would keep about "
+                                        f"{need / 1e9:.1f} GB of numbers; the limit is "
+                                        f"{MAX_LOG_BYTES / 1e9:g} GB: use fewer runs or fewer epochs")
 
 
 def _check_grouping(by: str) -> str:
