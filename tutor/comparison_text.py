@@ -223,8 +223,10 @@ def run_note(comparison: Comparison, index: int) -> str:
 
 def table_text(comparison: Comparison, rows: list[TableRow] | None = None) -> str:
     rows = comparison.table() if rows is None else rows
-    return aligned([table_columns(comparison)] + [table_cells(comparison, row) for row in rows],
-                   left=("activation", "note"))
+    lines = [table_columns(comparison)] + [table_cells(comparison, row) for row in rows]
+    if not any(line[-1] for line in lines[1:]):   # no run went wrong: no note column
+        lines = [line[:-1] for line in lines]
+    return aligned(lines, left=("activation", "note"))
 
 
 # ----- the summary ---------------------------------------------------------------

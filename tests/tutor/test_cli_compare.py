@@ -160,6 +160,7 @@ def test_a_test_split_adds_test_columns(capsys):
     assert code == 0
     table = section(out, "activation  ")
     assert table[0][4:8] == ["loss", "accuracy", "test loss", "test accuracy"]
+    assert table[0][-1] == "‖W2‖"   # no run went wrong: no note column
     assert "final test loss" in out
 
 

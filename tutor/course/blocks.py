@@ -465,22 +465,32 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if "stalls" in choices and target_loss is None:
         fields.report("choices", '"stalls" needs target_loss: the loss a converged run reaches')
         return None
-    author_answer = fields.text("answer") or None
-    if author_answer is not None and author_answer not in choices:
-        fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
-        return None
-    spec = PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
-                       target_loss=target_loss, author_answer=author_answer)
-    if depth >= Depth.RUNS:
-        from tutor.course.runs import predict_truth
+    return _verified(fields, PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
+                                         target_loss=target_loss, author_answer=fields.text("answer") or None),
+                     depth)
 
-        truth, measured = predict_truth(spec)
-        if truth not in choices:
-            fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
-            return None
-        if author_answer is not None and author_answer != truth:
-            fields.report("answer", f'the answer "{author_answer}" disagrees with the engine. {measured}')
-            return None
+
+def _verified(fields: _Fields, spec: PredictSpec, depth: Depth) -> PredictSpec | None:
+    """The spec, or None with a problem: the author's answer must be one of the choices
+    and, when check-lessons trains the runs (RUNS), the engine's answer: a single one,
+    among the choices."""
+    if spec.author_answer is not None and spec.author_answer not in spec.choices:
+        fields.report("answer", f'answer "{spec.author_answer}" is not among the choices ({", ".join(spec.choices)})')
+        return None
+    if depth < Depth.RUNS:
+        return spec
+    from tutor.course.runs import predict_truth
+
+    truth, measured = predict_truth(spec)
+    if truth is None:
+        fields.report("measure", f"the engine finds no single answer. {measured}")
+        return None
+    if truth not in spec.choices:
+        fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
+        return None
+    if spec.author_answer is not None and spec.author_answer != truth:
+        fields.report("answer", f'the answer "{spec.author_answer}" disagrees with the engine. {measured}')
+        return None
     return spec
 
 
@@ -536,23 +546,9 @@ def _list_comparison(fields: _Fields, run, compare: dict, target_loss, depth: De
                            f"answers, and the limit is {PREDICT_MAX_WORK:,}", table="compare")
         return None
     choices = tuple(value_label(setting, value) for value in values)
-    author_answer = fields.text("answer") or None
-    if author_answer is not None and author_answer not in choices:
-        fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
-        return None
-    spec = PredictSpec(question="compare", lab=run, choices=choices, target_loss=target_loss,
-                       author_answer=author_answer, measure=measure, vary=setting, values=values)
-    if depth >= Depth.RUNS:
-        from tutor.course.runs import predict_truth
-
-        truth, measured = predict_truth(spec)
-        if truth is None:
-            fields.report("measure", f"the engine finds no single answer. {measured}")
-            return None
-        if author_answer is not None and author_answer != truth:
-            fields.report("answer", f'the answer "{author_answer}" disagrees with the engine. {measured}')
-            return None
-    return spec
+    return _verified(fields, PredictSpec(question="compare", lab=run, choices=choices, target_loss=target_loss,
+                                         author_answer=fields.text("answer") or None, measure=measure,
+                                         vary=setting, values=values), depth)
 
 
 def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth):
