@@ -146,13 +146,16 @@ def chart_text(chart_curves: list[Curve], labels: dict[int, str], width: int = 1
     top = math.log10(ceiling) if 0 < ceiling < math.inf else math.inf
     plt.clear_figure()
     plt.plot_size(width, height)
-    last = 1.0
+    last = max([1.0] + [float(curve.epochs[-1]) for curve in chart_curves if len(curve.epochs)])
+    bottom = min([0.0] + [float(np.log10(curve.low[curve.low > 0]).min()) for curve in chart_curves
+                          if (curve.low > 0).any()])
+    grid = (last, width, bottom, min(top, 1.0 + max([0.0] + [float(np.log10(curve.high[curve.high > 0]).max())
+                                                          for curve in chart_curves if (curve.high > 0).any()])),
+            height)
     for curve in chart_curves:   # the bands first, so the medians are drawn over them
-        xs, ys = _band_dots(curve)
+        xs, ys = _band_dots(curve, top, grid)
         if len(xs):
-            plt.scatter(xs.tolist(), np.minimum(ys, top).tolist(), marker="·", color=group_color(curve.group))
-        if len(curve.epochs):
-            last = max(last, float(curve.epochs[-1]))
+            plt.scatter(xs.tolist(), ys.tolist(), marker="·", color=group_color(curve.group))
     named = set()
     for curve in chart_curves:
         keep = np.isfinite(curve.median) & (curve.median > 0)
@@ -168,16 +171,28 @@ def chart_text(chart_curves: list[Curve], labels: dict[int, str], width: int = 1
     return chart if color else plt.uncolorize(chart)
 
 
-def _band_dots(curve: Curve, rows: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """Points filling the band between low and high (log10), `rows` per epoch position."""
+def _band_dots(curve: Curve, top: float, grid) -> tuple[np.ndarray, np.ndarray]:
+    """Dots filling the band between low and high (log10, at most `top`): one per
+    character cell of the chart the band covers (grid: the x range 1..last over `width`
+    columns, the y range bottom..ceiling over `height` rows), not one per point: plotext
+    draws each dot in Python."""
+    last, width, bottom, ceiling, height = grid
     keep = np.isfinite(curve.low) & np.isfinite(curve.high) & (curve.low > 0)
     if not keep.any():
         return np.empty(0), np.empty(0)
-    low, high = np.log10(curve.low[keep]), np.log10(curve.high[keep])
-    steps = np.linspace(0.0, 1.0, rows)
-    ys = low[:, None] + (high - low)[:, None] * steps[None, :]
-    xs = np.repeat(curve.epochs[keep][:, None], rows, axis=1)
-    return xs.ravel(), ys.ravel()
+    low, high = np.minimum(np.log10(curve.low[keep]), top), np.minimum(np.log10(curve.high[keep]), top)
+    x_cell = max(last - 1.0, 1.0) / width
+    y_cell = max(ceiling - bottom, 1e-9) / height
+    columns = np.round((curve.epochs[keep] - 1.0) / x_cell).astype(int)
+    cells = set()
+    for column, lo, hi in zip(columns, np.floor((low - bottom) / y_cell).astype(int),
+                              np.ceil((high - bottom) / y_cell).astype(int)):
+        cells.update((column, row) for row in range(lo, hi + 1))
+    if not cells:
+        return np.empty(0), np.empty(0)
+    columns, rows = np.array(sorted(cells)).T
+    ys = np.clip(bottom + rows * y_cell, np.min(low), np.max(high))
+    return 1.0 + columns * x_cell, ys
 
 
 # ----- the table -----------------------------------------------------------------
