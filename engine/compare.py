@@ -178,8 +178,8 @@ class Comparison:
         rows = []
         for index, run in enumerate(self.runs):
             count = run.log.count
-            shown = sorted({epoch for epoch in epochs if epoch <= count} | ({count} if count else set()))
-            rows.extend(self._row(index, run, epoch) for epoch in shown)
+            wanted = sorted({epoch for epoch in epochs if epoch <= count} | ({count} if count else set()))
+            rows.extend(self._row(index, run, epoch) for epoch in wanted)
         return rows
 
     def _row(self, index: int, run: SweepRun, epoch: int) -> TableRow:

@@ -85,11 +85,12 @@ def curves(comparison: Comparison, by: str, points: int = 200) -> list[Curve]:
     configurations: dict[tuple, list[int]] = {}
     for index, config in enumerate(comparison.configs):
         configurations.setdefault((config.activation, config.lr), []).append(index)
-    longest = max((run.log.count for run in comparison.runs), default=0)
+    # Read once: the runs may go on training meanwhile (the Compare screen reads them live).
+    losses = [run.log.column("loss") for run in comparison.runs]
+    longest = max((len(loss) for loss in losses), default=0)
     result = []
     for (activation, lr), indices in configurations.items():
-        epochs, median, low, high = _bucketed([comparison.runs[i].log.column("loss") for i in indices],
-                                              longest, points)
+        epochs, median, low, high = _bucketed([losses[i] for i in indices], longest, points)
         key = activation if by == "activation" else lr
         result.append(Curve(configuration_label(activation, lr), keys.index(key), tuple(indices),
                             epochs, median, low, high))
