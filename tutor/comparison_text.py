@@ -336,12 +336,13 @@ CSV_COLUMNS = ("section", "activation", "lr", "seed", "epoch", "loss", "accuracy
                "test_accuracy", "mean_abs_delta", "weight_norms", "diverged_at", "runs", "reached",
                "reached_share", "epochs_to_target", "final_loss_median", "final_loss_min",
                "final_loss_max", "final_test_loss_median", "final_test_loss_min", "final_test_loss_max",
-               "diverged")
+               "diverged", "group", "curve_median", "curve_min", "curve_max")
 
 
 def csv_text(data: dict) -> str:
-    """export()'s table and summaries as one CSV: a `section` column says which ("table",
-    "summary" per configuration, "group"); per-layer values are one cell each
+    """export()'s numbers as one CSV: a `section` column says which ("table", "summary"
+    per configuration, "group", "curve": a point of a chart's curve, its epoch and the
+    seeds' median, min and max loss there); per-layer values are one cell each
     (mean_abs_delta_1, ...); an empty cell is a value that does not apply."""
     layers = len(data["table"][0]["mean_abs_delta"]) if data["table"] else 0
     columns = []
@@ -365,6 +366,12 @@ def csv_text(data: dict) -> str:
                 for part in ("median", "min", "max"):
                     flat[f"{name}_{part}"] = None if row[name] is None else row[name][part]
             writer.writerow(_cells(dict(section=section, **flat)))
+    for curve in data["curves"]:
+        activation, _, lr = curve["label"].partition(" lr ")
+        for point in zip(curve["epochs"], curve["median"], curve["low"], curve["high"]):
+            writer.writerow(_cells(dict(zip(("epoch", "curve_median", "curve_min", "curve_max"), point),
+                                        section="curve", activation=activation, lr=float(lr),
+                                        group=curve["group"])))
     return out.getvalue()
 
 

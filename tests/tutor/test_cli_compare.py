@@ -152,6 +152,10 @@ def test_csv_has_the_table_and_summaries(capsys, reference):
         [(row.activation, row.lr, row.reached) for row in reference.summary()]
     groups = [row for row in rows if row["section"] == "group"]
     assert [row["activation"] for row in groups] == ["relu", "tanh"] and groups[0]["lr"] == ""
+    curve = [row for row in rows if row["section"] == "curve" and row["activation"] == "relu" and row["lr"] == "0.05"]
+    assert len(curve) > 10 and curve[0]["group"] == "relu"
+    data = strict_json(compare(capsys, *SINE, "--json")[1])
+    assert [float(row["curve_median"]) for row in curve] == data["curves"][0]["median"]
 
 
 def test_a_test_split_adds_test_columns(capsys):
