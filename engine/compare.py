@@ -270,7 +270,7 @@ def check_size(base: RunConfig, activations: int, lrs: int, seeds: int) -> None:
                                       f"learning rates × seeds); the limit is {MAX_RUNS}")
     need = count * base.epochs * _log_width(base) * 8
     if need > MAX_LOG_BYTES:
-        raise ComparisonError("epochs", f"{count:,} runs of {base.epochs:,} epochs would keep about "
+        raise ComparisonError("epochs", f"{count:,} run{'s' if count > 1 else ''} of {base.epochs:,} epochs would keep about "
                                         f"{need / 1e9:.1f} GB of numbers; the limit is "
                                         f"{MAX_LOG_BYTES / 1e9:g} GB: use fewer runs or fewer epochs")
 
