@@ -1,10 +1,10 @@
-"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock or EngineBlock.
+"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock, CompareBlock or EngineBlock.
 
 Every check an author needs happens here, and each failure is reported with the
 line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
 unknown quiz kind, an expected answer that does not parse or is not the
 derivative it claims to be, a choice out of range, a lab configuration the engine
-refuses, an engine function that does not exist, a network of the wrong shape,
+refuses, a compare block's list value the engine refuses (or a comparison too big), an engine function that does not exist, a network of the wrong shape,
 and a predict quiz whose stated answer is not what the engine does.
 
 A block with any problem is left out of the lesson; the rest of the lesson loads.
@@ -23,8 +23,8 @@ from tutor.course.choices import LETTERS, letter, read_author_answer
 from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
-    PREDICT_COMPARISONS, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
-    LabBlock, Mistake, NumericSpec, PredictSpec, Quiz,
+    PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
+    EngineBlock, ExpressionSpec, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -36,7 +36,7 @@ QUIZ_FIELDS = {
     "expression": ("expected", "variables", "ranges", "mistakes"),
     "choice": ("choices", "answer", "mistakes"),
     "numeric": ("expected", "tolerance", "engine", "quantity", "mistakes"),
-    "predict": ("question", "lab", "compare", "choices", "answer", "target_loss"),
+    "predict": ("question", "lab", "compare", "choices", "answer", "target_loss", "measure"),
 }
 
 # A numeric answer passes within 1% of the key (plus a hair for keys that are 0),
@@ -55,6 +55,14 @@ PREDICT_MAX_WORK = 10**9
 LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
               "sharpness", "decision_boundary")
 LAB_EXTRA_FIELDS = ("title", "charts")
+
+# A compare block: the base run's fields (as a lab block's), what to vary, and how to show it.
+COMPARE_LISTS = {"activations": "activation", "lrs": "lr", "seeds": "seed"}   # list -> the setting it varies
+COMPARE_EXTRA_FIELDS = ("title", "by", "target_loss") + tuple(COMPARE_LISTS)
+# A compare block trains its runs when the learner opens it (live, and stoppable), so its
+# bound is higher than a predict quiz's: runs × parameters × samples × epochs at most 10^10
+# (the 60-run example of xor 2-4-1 over 10,000 epochs is 2·10^9, counting 200 samples).
+COMPARE_MAX_WORK = 10**10
 
 ENGINE_FIELDS = ("function", "title")
 
@@ -156,6 +164,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_quiz(table, lines, problems, lesson_id, quiz_number, depth, folder)
     elif raw.kind == "lab":
         block = _build_lab(table, lines, problems, depth, folder)
+    elif raw.kind == "compare":
+        block = _build_compare(table, lines, problems, depth, folder)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -502,6 +512,11 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if question == "outcome" and compare is not None:
         fields.report(None, '[compare] needs question = "compare"', table="compare")
         return None
+    if compare is not None and any(key in compare for key in PREDICT_LISTS):
+        return _list_comparison(fields, run, compare, target_loss, depth)
+    if "measure" in fields.table:
+        fields.report("measure", '"measure" needs a [compare] table with a list: activations = [...] or lrs = [...]')
+        return None
     compared_run = None
     if compare is not None:
         if not compare:
@@ -526,23 +541,90 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if "stalls" in choices and target_loss is None:
         fields.report("choices", '"stalls" needs target_loss: the loss a converged run reaches')
         return None
-    author_answer = fields.text("answer") or None
-    if author_answer is not None and author_answer not in choices:
-        fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
-        return None
-    spec = PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
-                       target_loss=target_loss, author_answer=author_answer)
-    if depth >= Depth.RUNS:
-        from tutor.course.runs import predict_truth
+    return _verified(fields, PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
+                                         target_loss=target_loss, author_answer=fields.text("answer") or None),
+                     depth)
 
-        truth, measured = predict_truth(spec)
-        if truth not in choices:
-            fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
-            return None
-        if author_answer is not None and author_answer != truth:
-            fields.report("answer", f'the answer "{author_answer}" disagrees with the engine. {measured}')
-            return None
+
+def _verified(fields: _Fields, spec: PredictSpec, depth: Depth) -> PredictSpec | None:
+    """The spec, or None with a problem: the author's answer must be one of the choices
+    and, when check-lessons trains the runs (RUNS), the engine's answer: a single one,
+    among the choices."""
+    if spec.author_answer is not None and spec.author_answer not in spec.choices:
+        fields.report("answer", f'answer "{spec.author_answer}" is not among the choices ({", ".join(spec.choices)})')
+        return None
+    if depth < Depth.RUNS:
+        return spec
+    from tutor.course.runs import predict_truth
+
+    truth, measured = predict_truth(spec)
+    if truth is None:
+        fields.report("measure", f"the engine finds no single answer. {measured}")
+        return None
+    if truth not in spec.choices:
+        fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
+        return None
+    if spec.author_answer is not None and spec.author_answer != truth:
+        fields.report("answer", f'the answer "{spec.author_answer}" disagrees with the engine. {measured}')
+        return None
     return spec
+
+
+# The lists a predict quiz's [compare] may give (-> the setting each varies).
+PREDICT_LISTS = {"activations": "activation", "lrs": "lr"}
+
+
+def _list_comparison(fields: _Fields, run, compare: dict, target_loss, depth: Depth) -> PredictSpec | None:
+    """A predict quiz whose [compare] gives a list (activations or lrs): which value wins
+    by its `measure`? The choices are the list's values; check-lessons trains the runs."""
+    from engine.compare import ComparisonError, parse_list
+    from engine.names import did_you_mean
+    from tutor.course.runs import value_label
+
+    others = [key for key in compare if key not in PREDICT_LISTS]
+    lists = [key for key in compare if key in PREDICT_LISTS]
+    if others or len(lists) > 1:
+        key = (others or lists[1:])[0]
+        fields.report(key, f"[compare] with a list varies that one setting: give one list "
+                           f"(activations or lrs) and nothing else, not {key}", table="compare")
+        return None
+    (key,) = lists
+    setting = PREDICT_LISTS[key]
+    given = compare[key]
+    if not isinstance(given, list) or len(given) < 2:
+        fields.report(key, f'[compare] "{key}" must be a list of at least two values', table="compare")
+        return None
+    try:
+        values = parse_list(run, setting, given)
+    except ComparisonError as error:
+        fields.report(key, f"[compare] {error}", table="compare")
+        return None
+    measure = fields.text("measure")
+    if measure not in PREDICT_MEASURES:
+        hint = did_you_mean(measure, PREDICT_MEASURES, quote='"') if measure else ""
+        fields.report("measure" if measure else None,
+                      (f'unknown measure "{measure}"{hint}; ' if measure else '[compare] with a list needs "measure": ')
+                      + f'choose from {", ".join(PREDICT_MEASURES)}')
+        return None
+    if measure != "fastest" and run.test_share == 0:
+        fields.report("measure", f'measure "{measure}" needs a held-out set: set test_share in [lab]')
+        return None
+    if measure == "highest_test_accuracy" and depth >= Depth.MATH and run.checked_dataset().task == "regression":
+        fields.report("measure", f'measure "{measure}" needs a classification dataset, not {run.dataset}')
+        return None
+    if "choices" in fields.table:
+        fields.report("choices", "a list comparison's choices are its list's values: leave \"choices\" out")
+        return None
+    work = len(values) * run.parameter_count() * run.samples * run.epochs
+    if work > PREDICT_MAX_WORK:
+        fields.report(key, f"[compare] the {len(values)} runs are {work:.1e} parameter-updates together "
+                           f"(runs × parameters × samples × epochs); a predict quiz trains them when a learner "
+                           f"answers, and the limit is {PREDICT_MAX_WORK:,}", table="compare")
+        return None
+    choices = tuple(value_label(setting, value) for value in values)
+    return _verified(fields, PredictSpec(question="compare", lab=run, choices=choices, target_loss=target_loss,
+                                         author_answer=fields.text("answer") or None, measure=measure,
+                                         vary=setting, values=values), depth)
 
 
 def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth):
@@ -684,6 +766,66 @@ def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBloc
     if problems or run is None:
         return None
     return LabBlock(config=run, title=title, charts=charts, line=lines.raw.line)
+
+
+def _build_compare(table, lines, problems, depth=Depth.MATH, folder=None) -> CompareBlock | None:
+    import engine
+    from engine.compare import GROUPINGS, ComparisonError, check_size, parse_list
+    from engine.names import did_you_mean
+
+    fields = _Fields("compare", table, lines, problems, folder)
+    run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
+    fields.unknown(run_fields + list(COMPARE_EXTRA_FIELDS), "a compare block")
+    title = fields.text("title")
+    by = fields.text("by")
+    if by and by not in GROUPINGS:
+        hint = did_you_mean(by, GROUPINGS, quote='"')
+        fields.report("by", f'unknown grouping "{by}"{hint}; choose from {", ".join(GROUPINGS)}')
+    target_loss = fields.number("target_loss")
+    if target_loss is not None and target_loss <= 0:
+        fields.report("target_loss", "target_loss must be positive")
+    config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "compare")
+    run, errors = parse_run(config, depth) if config is not None else (None, [])
+    for field, message in errors:
+        fields.report(field, message)
+
+    lists = {}
+    for key, setting in COMPARE_LISTS.items():
+        given = table.get(key, [])
+        if not isinstance(given, list):
+            fields.report(key, f'"{key}" must be a list, like {key} = {_LIST_EXAMPLES[key]}')
+            continue
+        if given and setting in table:
+            fields.report(key, f'give "{setting}" or "{key}", not both: the list replaces the base run\'s {setting}')
+            continue
+        try:   # each value checked as the engine checks that setting (against the defaults if the base is bad)
+            lists[key] = parse_list(run or engine.RunConfig(), setting, given) if given else ()
+        except ComparisonError as error:
+            fields.report(key, str(error))
+    if problems or run is None:
+        return None
+    sizes = {key: len(values) or 1 for key, values in lists.items()}
+    runs = sizes["activations"] * sizes["lrs"] * sizes["seeds"]
+    if runs < 2:
+        fields.report(None, "nothing to compare: give two or more values in activations, lrs or seeds")
+        return None
+    try:
+        check_size(run, sizes["activations"], sizes["lrs"], sizes["seeds"])
+    except ComparisonError as error:
+        fields.report("epochs" if error.field == "epochs" else None, str(error))
+        return None
+    work = runs * run.parameter_count() * run.samples * run.epochs
+    if work > COMPARE_MAX_WORK:
+        fields.report("epochs", f"a compare block trains its {runs} runs when a learner opens it, and these are "
+                                f"{work:.1e} parameter-updates (runs × parameters × samples × epochs); the limit "
+                                f"is {COMPARE_MAX_WORK:.0e}: use fewer runs, a smaller network, fewer samples or "
+                                "fewer epochs")
+        return None
+    return CompareBlock(config=run, activations=lists["activations"], lrs=lists["lrs"], seeds=lists["seeds"],
+                        title=title, by=by, target_loss=target_loss, line=lines.raw.line)
+
+
+_LIST_EXAMPLES = {"activations": '["sigmoid", "tanh", "relu"]', "lrs": "[0.1, 1, 10]", "seeds": "[0, 1, 2]"}
 
 
 def _build_engine(table, lines, problems) -> EngineBlock | None:

@@ -17,13 +17,18 @@ if TYPE_CHECKING:
 
 def describe_run(config: RunConfig) -> str:
     """Every setting of a run as one line."""
-    full = config.to_dict()
+    return describe_settings(config.to_dict())
+
+
+def describe_settings(full: dict) -> str:
+    """Settings of a run (RunConfig.to_dict(), or part of it) as one line."""
+    full = dict(full)
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
             full.pop(key)
-    if config.regularization == "none":
-        full.pop("regularization"), full.pop("regularization_rate")
-    if config.features == ("x1", "x2"):      # the inputs as they are
+    if full.get("regularization") == "none":
+        full.pop("regularization"), full.pop("regularization_rate", None)
+    if tuple(full.get("features", ())) == ("x1", "x2"):      # the inputs as they are
         full.pop("features")
     return ", ".join(f"{key} {setting_text(key, value)}" for key, value in full.items())
 
@@ -37,6 +42,32 @@ def setting_text(key: str, value: object) -> str:
     if key == "batch_size" and value == 0:
         return "full"
     return str(value)
+
+
+def describe_compare(block) -> list[str]:
+    """A compare block as lines of text: its title, its base run and what it varies."""
+    from engine.config import typed
+
+    varied = {"activation": block.activations, "lr": block.lrs, "seed": block.seeds}
+    base = {key: value for key, value in block.config.to_dict().items() if not (key in varied and varied[key])}
+    runs = 1
+    lists = []
+    for key, name in (("activation", "activations"), ("lr", "learning rates"), ("seed", "seeds")):
+        if varied[key]:
+            runs *= len(varied[key])
+            lists.append(f"{name} {', '.join(typed(v) if key == 'lr' else str(v) for v in varied[key])}")
+    return [f"Compare{': ' + block.title if block.title else ''} ({runs} runs)",
+            "Base run: " + describe_settings(base),
+            "Varied: " + "; ".join(lists)]
+
+
+def block_text(block) -> str:
+    """A block the screen has no widget for, as plain text (the lesson still shows it)."""
+    from tutor.course.model import CompareBlock
+
+    if isinstance(block, CompareBlock):
+        return "\n".join(describe_compare(block))
+    return type(block).__name__
 
 
 def changed_settings(spec) -> str:
@@ -66,8 +97,24 @@ def predict_runs(spec) -> list[str]:
     lines = [f"Run: {describe_run(spec.lab)}"]
     if spec.compare:
         lines.append(f"Compared with: {describe_run(spec.compare)}")
+    if spec.measure is not None:
+        return lines + list_comparison_lines(spec)
     if spec.target_loss is not None:
         lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
+    return lines
+
+
+def list_comparison_lines(spec) -> list[str]:
+    """What a list comparison varies and how it is measured."""
+    from engine.compare import default_target_loss
+
+    names = {"activation": "activation", "lr": "learning rate"}
+    lines = [f"Compared: the run with each {names[spec.vary]}: {', '.join(spec.choices)} (the rest as given)."]
+    if spec.measure == "fastest":
+        target = default_target_loss(spec.lab.loss) if spec.target_loss is None else spec.target_loss
+        lines.append(f"(Fastest means the fewest epochs to a training loss of at most {target:g}.)")
+    else:
+        lines.append("(Measured on the held-out samples after the last epoch.)")
     return lines
 
 

@@ -133,6 +133,9 @@ class NumericSpec:
 
 PREDICT_OUTCOMES = ("converges", "stalls", "diverges")
 PREDICT_COMPARISONS = ("higher", "lower")
+# What a list comparison asks for: the run that reaches the target loss in the fewest
+# epochs, the lowest final test loss, or the highest final test accuracy.
+PREDICT_MEASURES = ("fastest", "lowest_test_loss", "highest_test_accuracy")
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,10 @@ class PredictSpec:
     question "compare": is the final loss of the `compare` run (the lab run with the
     settings of the quiz's [compare] table changed) higher or lower than that of the
     `lab` run? Both runs were parsed and validated when the lesson loaded.
+    question "compare" with a list (a `measure`): the lab run is varied over `values`
+    of its setting `vary` ("activation" or "lr"), and the quiz asks which value wins
+    by the measure (PREDICT_MEASURES); the choices are the values, as value_label
+    names them ("tanh", "lr 0.1").
     """
 
     question: str
@@ -152,6 +159,9 @@ class PredictSpec:
     compare: RunConfig | None = None
     target_loss: float | None = None
     author_answer: str | None = None  # what the author says; check-lessons verifies it
+    measure: str | None = None        # a list comparison's measure (None: not a list comparison)
+    vary: str = ""                    # the setting its list varies: "activation" or "lr"
+    values: tuple = ()                # the list's values, parsed as RunConfig parses that setting
 
     def changes(self) -> dict[str, object]:
         """The settings the compared run changes, by name, in field order."""
@@ -207,6 +217,29 @@ class LabBlock:
 
 
 @dataclass(frozen=True)
+class CompareBlock:
+    """A comparison the learner can run: the base run `config` varied over `activations`
+    × `lrs` × `seeds` (an empty list keeps the base's value), parsed and validated when
+    the lesson loaded. `by` ("activation", "lr" or "" for the default) groups the runs;
+    `target_loss` (None: the loss's default) is what counts as learned."""
+
+    config: RunConfig
+    activations: tuple[str, ...] = ()
+    lrs: tuple[float, ...] = ()
+    seeds: tuple[int, ...] = ()
+    title: str = ""
+    by: str = ""
+    target_loss: float | None = None
+    line: int = 0
+
+    def comparison(self, sharpness_every: int | None = None):
+        """A fresh engine.compare.Comparison of these runs, not yet trained."""
+        from engine.compare import Comparison
+
+        return Comparison(self.config, self.activations, self.lrs, self.seeds, sharpness_every=sharpness_every)
+
+
+@dataclass(frozen=True)
 class EngineBlock:
     """The real source of an engine function, e.g. `engine.activations.sigmoid`."""
 
@@ -216,8 +249,8 @@ class EngineBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, EngineBlock]
-Segment = Union[Prose, Quiz, LabBlock, EngineBlock]
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -238,6 +271,10 @@ class Lesson:
     @property
     def labs(self) -> tuple[LabBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, LabBlock))
+
+    @property
+    def compares(self) -> tuple[CompareBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, CompareBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:
