@@ -1,6 +1,8 @@
 """Helpers for the tests that back the lessons' claims with engine runs."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 import engine
@@ -24,3 +26,35 @@ def train(**settings):
 @pytest.fixture
 def run():
     return train
+
+
+@functools.cache
+def _course():
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    return load_course(lessons_dir())
+
+
+def lesson(lesson_id: str):
+    """The course's lesson `lesson_id` as the app loads it, so that a test runs the
+    lesson's own blocks and an edit of the lesson cannot drift from its test."""
+    return _course().lesson(lesson_id)
+
+
+def lab(lesson_id: str, title: str):
+    """The RunConfig of the lab block titled `title` in lesson `lesson_id`."""
+    labs = {block.title: block.config for block in lesson(lesson_id).labs}
+    return labs[title]
+
+
+def outputs_at(config, epochs):
+    """Train `config` and return {epoch: (record, the network's outputs on the training set)}
+    for each epoch in `epochs`."""
+    net, trainer, data = config.build()
+    seen = {}
+    for epoch in range(1, max(epochs) + 1):
+        record = trainer.run_epoch()
+        if epoch in epochs:
+            seen[epoch] = (record, net.forward(data.X))
+    return seen
