@@ -76,8 +76,8 @@ def test_two_learners_keep_separate_progress(tutor_bin, lessons, tmp_path):
     alice.mkdir(parents=True)
     bob.mkdir(parents=True)
     # Alice's login sets only HOME (data in ~/.local/share); Bob's also sets XDG_DATA_HOME.
-    answer_quiz(tutor_bin, learner_env(alice, lessons, None), ["3x^2", "2"])
-    answer_quiz(tutor_bin, learner_env(bob, lessons, bob / "xdg-data"), ["x^3", "", "1"])
+    answer_quiz(tutor_bin, learner_env(alice, lessons, None), ["3x^2", "b"])
+    answer_quiz(tutor_bin, learner_env(bob, lessons, bob / "xdg-data"), ["x^3", "", "a"])
 
     [alice_store] = stores_under(alice)
     [bob_store] = stores_under(bob)
@@ -86,11 +86,11 @@ def test_two_learners_keep_separate_progress(tutor_bin, lessons, tmp_path):
     assert not stores_under(tmp_path / "lessons")
     with Progress(alice_store) as store:
         assert [(a.quiz_id, a.text, a.correct) for a in store.answers()] == [
-            ("cube", "3x^2", True), ("pick", "2", True)]
+            ("cube", "3x^2", True), ("pick", "b", True)]
         assert store.completed() == {"mini"}
     with Progress(bob_store) as store:
         assert [(a.quiz_id, a.text, a.correct) for a in store.answers()] == [
-            ("cube", "x^3", False), ("pick", "1", False)]
+            ("cube", "x^3", False), ("pick", "a", False)]
         assert store.completed() == set()
 
 

@@ -51,3 +51,43 @@ def test_engine_gradient_check_uses_centered_differences_with_h_1e_5():
     module = sys.modules["engine.gradcheck"]
     assert inspect.signature(module.numerical_gradient).parameters["h"].default == 1e-5
     assert "(plus - minus) / (2.0 * h)" in inspect.getsource(module.numerical_gradient)
+
+
+# The lesson's table of the limits the derivatives of eˣ, ln x and sin x rest on.
+LIMITS = {  # h: ((e^h − 1)/h, ln(1 + h)/h, sin h/h, (cos h − 1)/h), to the six decimals shown
+    0.1: (1.051709, 0.953102, 0.998334, -0.049958),
+    0.01: (1.005017, 0.995033, 0.999983, -0.005000),
+    0.001: (1.000500, 0.999500, 1.000000, -0.000500),
+}
+
+
+@pytest.mark.parametrize("h", list(LIMITS))
+def test_the_limits_table(h):
+    computed = ((math.exp(h) - 1) / h, math.log(1 + h) / h, math.sin(h) / h, (math.cos(h) - 1) / h)
+    assert computed == pytest.approx(LIMITS[h], abs=5e-7)
+
+
+def test_the_limits_tend_to_1_1_1_and_0_and_2_to_the_h_to_ln_2():
+    h = 1e-7
+    assert (math.exp(h) - 1) / h == pytest.approx(1, abs=1e-6)
+    assert (2 ** h - 1) / h == pytest.approx(math.log(2), abs=1e-6)
+    assert (10 ** h - 1) / h == pytest.approx(math.log(10), abs=1e-6)
+
+
+@pytest.mark.parametrize("function, derivative", [
+    ("(x^2 + 1)^3", "3*(x^2 + 1)^2*2*x"),            # the chain rule's example
+    ("x/(1 + x^2)", "(1 - x^2)/(1 + x^2)^2"),        # the quotient-rule quiz
+    ("exp(-3*x) * x^2", "exp(-3*x)*(2*x - 3*x^2)"),   # the product-rule quiz
+    ("x^3", "3*x^2"), ("exp(x)", "exp(x)"), ("log(x)", "1/x"), ("sin(x)", "cos(x)"), ("cos(x)", "-sin(x)"),
+])
+def test_derivatives_the_lesson_states(function, derivative):
+    from tutor.maths.judge import is_derivative
+
+    assert is_derivative(function, derivative)
+
+
+def test_the_multivariable_chain_rules_example():
+    from tutor.maths.judge import is_derivative
+
+    # C = u² + 3v, u = cos t, v = t²: the sum over both paths.
+    assert is_derivative("cos(t)^2 + 3*t^2", "2*cos(t)*(-sin(t)) + 3*2*t", "t")

@@ -123,7 +123,7 @@ async def test_choice_quiz_and_completing_the_lesson(make_app, progress_path):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "✓" in str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
-    assert saved_answers(progress_path) == [("cube", "3*x^2", True), ("pick", "1", False), ("pick", "2", True)]
+    assert saved_answers(progress_path) == [("cube", "3*x^2", True), ("pick", "a", False), ("pick", "b", True)]
 
 
 async def test_giving_up_a_solved_quiz_restored_and_the_engine_source(make_app, progress_path):
@@ -172,7 +172,7 @@ async def test_every_quiz_answers_from_the_keyboard_alone(make_app, progress_pat
         await pilot.press("down", "enter")
         await settle(app, pilot)
         assert pick.solved
-        assert str(pick.query_one(".quiz-feedback").render()).strip() == "✓ Right. Choice 2."
+        assert str(pick.query_one(".quiz-feedback").render()).strip() == "✓ Right. Choice b."
         # The buttons keep the focus: Tab, Enter on the last hint, and on Show answer.
         cube = quiz(screen, "cube")
         hint = cube.query_one(".quiz-hint", Button)
@@ -188,7 +188,7 @@ async def test_every_quiz_answers_from_the_keyboard_alone(make_app, progress_pat
         await pilot.press("enter")
         await settle(app, pilot)
         assert cube.status == "answer shown" and app.focused is giveup
-    assert saved_answers(progress_path) == [("pick", "1", False), ("pick", "1", False), ("pick", "2", True)]
+    assert saved_answers(progress_path) == [("pick", "a", False), ("pick", "a", False), ("pick", "b", True)]
 
 
 async def test_a_wrong_answer_after_a_right_one_is_a_try_and_the_quiz_stays_solved(make_app, progress_path):

@@ -69,14 +69,15 @@ def answers(course_dir):
 
 
 def test_right_answers_complete_the_lesson(course, monkeypatch, capsys):
-    feed(monkeypatch, ["3x^2", "2"])
+    feed(monkeypatch, ["3x^2", "b"])
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
     assert "[1/2] Differentiate x³." in out
     assert "✓ Right. Read as: 3x²." in out and "3x², by the power rule." in out
-    assert "  2. ¼" in out and "At 0, σ = ½ and σ′ = ¼." in out
+    assert "  a. one\n  b. ¼\n  c. ½\n(type the letter of your choice (or the value it states))" in out
+    assert "✓ Right. Choice b." in out and "At 0, σ = ½ and σ′ = ¼." in out
     assert "Score: 2 of 2 solved. 2 answers saved." in out and "Lesson complete." in out
-    assert answers(course) == ([("cube", "3x^2", True), ("pick", "2", True)], {"mini"})
+    assert answers(course) == ([("cube", "3x^2", True), ("pick", "b", True)], {"mini"})
 
 
 def test_wrong_answer_feedback_then_hints_then_right(course, monkeypatch, capsys):
@@ -97,7 +98,7 @@ def test_unreadable_answer_is_explained_and_not_saved(course, monkeypatch, capsy
     out = capsys.readouterr().out
     assert "Could not read your answer" in out
     assert "Skipped." in out
-    assert "The answer: 2. ¼\nAt 0, σ = ½ and σ′ = ¼." in out
+    assert "The answer: b. ¼\nAt 0, σ = ½ and σ′ = ¼." in out
     assert answers(course) == ([], set())
 
 
@@ -113,7 +114,7 @@ def test_a_second_session_shows_states_starts_at_the_first_unsolved_and_scores(c
     feed(monkeypatch, ["3x^2"])
     main(["quiz", "mini"])
     capsys.readouterr()
-    feed(monkeypatch, ["1", "2"])
+    feed(monkeypatch, ["a", "b"])
     assert main(["quiz", "mini"]) == 0
     out = capsys.readouterr().out
     assert "  ✓ 1. Differentiate x³. (solved)" in out and "    2. Which is the sigmoid's largest slope?" in out
@@ -139,14 +140,14 @@ def test_a_shown_answer_retyped_is_not_solved_and_says_so_everywhere(course, mon
     out = capsys.readouterr().out
     assert "Quizzes 1, 2: the answer was shown and there is no fresh variant; --all asks them as practice." in out
     assert "Nothing left to solve. `tutor quiz mini --all` asks them again." in out
-    feed(monkeypatch, ["3x^2", "2"])
+    feed(monkeypatch, ["3x^2", "b"])
     main(["quiz", "mini", "--all"])
     out = capsys.readouterr().out
     assert "  ◐ 1. Differentiate x³. (answer shown)" in out
     assert "it stays \"answer shown\"" in out
     assert "✓ Right. Read as: 3x². You were shown this answer, so it does not solve the quiz." in out
     assert "Score: 0 of 2 solved, 2 answers shown. 2 answers saved." in out and "Lesson complete." not in out
-    assert answers(course) == ([("cube", "3x^2", True), ("pick", "2", True)], set())
+    assert answers(course) == ([("cube", "3x^2", True), ("pick", "b", True)], set())
     with Progress(course / "data" / "progress.db") as store:
         assert [state.status for state in store.quiz_states("mini").values()] == ["answer shown"] * 2
 
@@ -175,10 +176,10 @@ def test_unknown_lesson_suggests_close_ids(course, capsys):
 
 def test_subprocess_with_stdin(course):
     env = {**os.environ, "PYTHONPATH": str(Path(tutor.__file__).resolve().parent.parent)}
-    result = subprocess.run([sys.executable, "-m", "tutor", "quiz", "mini"], input="3*x^2\n1\n",
+    result = subprocess.run([sys.executable, "-m", "tutor", "quiz", "mini"], input="3*x^2\na\n",
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "✓ Right." in result.stdout and "✗ Not yet. Not choice 1." in result.stdout
+    assert "✓ Right." in result.stdout and "✗ Not yet. Not choice a." in result.stdout
     assert result.stdout.rstrip().endswith("Stopped. Score: 1 of 2 solved. 2 answers saved.")
     assert "Traceback" not in result.stderr
 
@@ -240,3 +241,48 @@ def test_a_wrong_prediction_shows_the_run_and_the_next_session_asks_another_seed
     assert "Score: 1 of 1 solved." in out
     with Progress(course / "data" / "progress.db") as store:
         assert [(a.variant, a.correct) for a in store.answers("guess")] == [(0, False), (1, True)]
+
+
+KINK_LESSON = '''\
++++
+id = "kinks"
+title = "Kinks"
+requires = []
++++
+```quiz
+id = "kink"
+kind = "choice"
+prompt = "What value does the engine use for relu′(0)?"
+choices = ["relu′(0) = 0", "relu′(0) = 1", "relu′(0) = ½"]
+answer = "a"
+mistakes = [{answer = "b", feedback = "1 is the slope from the right."}]
+explanation = "0, as PyTorch does."
+```
+
+```quiz
+id = "chain"
+kind = "derivative"
+prompt = "Differentiate sin(x²)."
+function = "sin(x^2)"
+mistakes = [{answer = "cos(x^2)", feedback = "The inner derivative 2x is missing."}]
+explanation = "cos(x²)·2x."
+```
+'''
+
+
+def test_a_typed_number_is_a_choices_value_and_mistakes_get_their_feedback(tmp_path, monkeypatch, capsys):
+    # Issue 14: "1" was read as choice 1 (relu′(0) = 0), so a learner who thought relu′(0) = 1 was told right.
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-kinks.md").write_text(KINK_LESSON, encoding="utf-8")
+    monkeypatch.setenv("NN_TUTOR_LESSONS", str(lessons))
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path / "data"))
+    feed(monkeypatch, ["1", "3", "0", "cos(x^2)", "cos(x²)·2x"])
+    assert main(["quiz", "kinks"]) == 0
+    out = capsys.readouterr().out
+    assert "  a. relu′(0) = 0\n  b. relu′(0) = 1\n  c. relu′(0) = ½\n" in out
+    assert "✗ Not yet. Not choice b. 1 is the slope from the right. Try again, or ? for a hint." in out
+    assert "There is no choice with the value 3: answer with a letter, a to c." in out
+    assert "✓ Right. Choice a." in out
+    assert "✗ Not yet. Read as: cos(x²). The inner derivative 2x is missing. Try again" in out
+    assert "Score: 2 of 2 solved." in out

@@ -9,7 +9,7 @@ import pytest
 import engine
 from tutor.course.answers import Verdict, check_answer, read_choices, read_number, read_prediction, verdict_line
 from tutor.course.model import (
-    ChoiceSpec, DerivativeSpec, ExpressionSpec, NetworkSpec, NumericSpec, PredictSpec, Quiz,
+    ChoiceSpec, DerivativeSpec, ExpressionSpec, Mistake, NetworkSpec, NumericSpec, PredictSpec, Quiz,
 )
 from tutor.course.network_spec import evaluate
 
@@ -57,32 +57,58 @@ CHOICE = quiz("choice", ChoiceSpec(choices=("sigmoid", "tanh", "SiLU"), answers=
 
 
 @pytest.mark.parametrize("text, correct, feedback", [
-    ("1, 2", True, "Correct: choices 1 and 2."),
-    ("2 and 1", True, "Correct: choices 1 and 2."),
-    ("1 3", False, "Not choice 3."),
-    ("1", False, "Right so far, but 1 more choice is right too: give all of them."),
+    ("a, b", True, "Correct: choices a and b."),
+    ("b and a", True, "Correct: choices a and b."),
+    ("(A) (B)", True, "Correct: choices a and b."),
+    ("a c", False, "Not choice c."),
+    ("a", False, "Right so far, but 1 more choice is right too: give all of them."),
 ])
 def test_choice(text, correct, feedback):
     verdict = check_answer(CHOICE, text)
     assert (verdict.correct, verdict.feedback, verdict.understood) == (correct, feedback, True)
 
 
-def test_choice_by_its_text_or_number():
-    single = quiz("choice", ChoiceSpec(choices=("zero", "one", "½"), answers=frozenset({2})))
-    assert check_answer(single, "½").correct
-    assert check_answer(single, "3").correct
+def test_choice_by_its_letter_or_text():
+    single = quiz("choice", ChoiceSpec(choices=("zero", "one", "a half"), answers=frozenset({2})))
+    assert check_answer(single, "a half").correct
+    assert check_answer(single, "c").correct and check_answer(single, "C.").correct
     assert not check_answer(single, "One").correct
 
 
-def test_numbers_always_mean_choice_numbers():
-    # A choice text that looks like a number never shadows the choice numbers.
-    q = quiz("choice", ChoiceSpec(choices=("4 times", "It does not change", "2"), answers=frozenset({1})))
-    assert check_answer(q, "2").correct
+# The relu-kink quiz of lessons/03-activations.md, as it was: a typed 1 was "choice 1", relu′(0) = 0.
+RELU_KINK = quiz("choice", ChoiceSpec(choices=("relu′(0) = 0", "relu′(0) = 1", "relu′(0) = ½",
+                                               "None: it raises an error"), answers=frozenset({0})))
+
+
+def test_a_typed_number_is_a_value_never_a_choice_index():
+    thinks_one = check_answer(RELU_KINK, "1")
+    assert (thinks_one.correct, thinks_one.understood, thinks_one.feedback) == (False, True, "Not choice b.")
+    assert check_answer(RELU_KINK, "0").correct                   # the value of choice a
+    assert check_answer(RELU_KINK, "0.5").feedback == "Not choice c."  # ½ read as a number
+    assert check_answer(RELU_KINK, "a").correct
+
+
+def test_a_value_stated_by_no_choice_or_by_several_asks_for_a_letter():
+    nothing = check_answer(RELU_KINK, "3")
+    assert (nothing.understood, nothing.feedback) == (False, "There is no choice with the value 3: answer with a letter, a to d.")
+    twice = quiz("choice", ChoiceSpec(choices=("σ′(0) = ¼", "tanh′(0)/4 = 0.25", "1"), answers=frozenset({0})))
+    both = check_answer(twice, "1/4")
+    assert (both.understood, both.feedback) == (False, "1/4 is the value of choices a and b: answer with a letter.")
+    assert check_answer(twice, "1").feedback == "Not choice c."  # a bare number is a choice's value
+
+
+def test_a_leading_number_is_a_choices_value():
+    q = quiz("choice", ChoiceSpec(choices=("2 times smaller", "4 times smaller", "It does not change"),
+                                  answers=frozenset({1})))
+    assert check_answer(q, "4").correct and check_answer(q, "b").correct
+    assert check_answer(q, "2").feedback == "Not choice a."
 
 
 @pytest.mark.parametrize("text, message", [
-    ("4", "There is no choice 4: the choices are numbered 1 to 3."),
-    ("tanh-ish", "Answer with the number of a choice, 1 to 3 (several: 1, 3)."),
+    ("d", "There is no choice d: the choices are a to c."),
+    ("4", "There is no choice with the value 4: answer with a letter, a to c."),
+    ("1 3", "Answer with the letter of a choice, a to c (several: a, c)."),
+    ("tanh-ish", "Answer with the letter of a choice, a to c (several: a, c)."),
 ])
 def test_choice_unreadable(text, message):
     verdict = check_answer(CHOICE, text)
@@ -90,7 +116,7 @@ def test_choice_unreadable(text, message):
 
 
 def test_read_choices_returns_zero_based_indices():
-    assert read_choices("3;1", ("a", "b", "c")) == {0, 2}
+    assert read_choices("c;a", ("x1", "x2", "x3")) == {0, 2}
 
 
 NUMERIC = quiz("numeric", NumericSpec(expected=0.25, tolerance=0.0025))
@@ -163,14 +189,14 @@ def test_predict_outcome_is_what_the_engine_does():
     (Verdict(True, "Correct."), ("✓ Right.", "")),
     (Verdict(True, "Correct. Read as: 3x²."), ("✓ Right.", "Read as: 3x².")),
     (Verdict(False, "Not quite. Read as: 3x."), ("✗ Not yet.", "Read as: 3x.")),
-    (Verdict(False, "Not choice 1."), ("✗ Not yet.", "Not choice 1.")),
+    (Verdict(False, "Not choice a."), ("✗ Not yet.", "Not choice a.")),
 ])
 def test_a_verdict_line_never_repeats_the_verdict(verdict, line):
     assert verdict_line(verdict) == line
 
 
 def test_no_verdict_of_a_choice_or_numeric_quiz_repeats_its_verdict_word():
-    for q, text in ((CHOICE, "1, 2"), (CHOICE, "1 3"), (NUMERIC, "3"), (NUMERIC, "0.25")):
+    for q, text in ((CHOICE, "a, b"), (CHOICE, "a c"), (NUMERIC, "3"), (NUMERIC, "0.25")):
         assert verdict_line(check_answer(q, text))[1] == check_answer(q, text).detail
 
 
@@ -228,7 +254,7 @@ def test_a_predict_variant_of_the_last_seed_wraps_round_to_a_seed_the_data_accep
 
 
 @pytest.mark.parametrize("quiz_, text", [
-    (NUMERIC, "0.25"), (NUMERIC, "3"), (NUMERIC, "0.26"), (CHOICE, "1, 2"), (CHOICE, "1 3"),
+    (NUMERIC, "0.25"), (NUMERIC, "3"), (NUMERIC, "0.26"), (CHOICE, "a, b"), (CHOICE, "a c"), (CHOICE, "1 3"),
     (quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"))), "a - y"),
     (quiz("expression", ExpressionSpec(expected="a - y", variables=("a", "y"))), "y - a"),
 ])
@@ -258,3 +284,64 @@ def test_an_expression_quiz_samples_inside_its_ranges():
     assert point is not None, verdict.feedback
     a, y = (float(v.replace("−", "-")) for v in point.groups())
     assert 0 < a < 1 and 0 < y < 1
+
+
+# ----------------------------------------------------------------- the author's expected mistakes
+
+def with_mistakes(q: Quiz, *mistakes: Mistake) -> Quiz:
+    return dataclasses.replace(q, mistakes=mistakes)
+
+
+INNER = Mistake(answer="cos(x^2)", feedback="You dropped the inner derivative 2x.")
+
+
+def test_a_named_mistake_replaces_the_generic_diagnosis():
+    q = with_mistakes(DERIVATIVE, INNER)
+    generic = check_answer(DERIVATIVE, "cos(x^2)")
+    named = check_answer(q, "cos(x²)")
+    assert INNER.feedback not in generic.feedback
+    assert not named.correct and named.understood and named.reading == "cos(x²)"
+    assert named.detail == "Read as: cos(x²). You dropped the inner derivative 2x."
+    assert verdict_line(named) == ("✗ Not yet.", named.detail)
+
+
+def test_a_mistake_matches_by_the_judges_equality_not_by_its_text():
+    q = with_mistakes(DERIVATIVE, INNER)
+    assert INNER.feedback in check_answer(q, "cos(x*x)").feedback          # the same function
+    assert INNER.feedback not in check_answer(q, "sin(x^2)").feedback      # another wrong answer
+    assert check_answer(q, "2x cos(x^2)").correct                          # the right one stays right
+
+
+def test_an_expression_mistake_with_several_variables():
+    q = with_mistakes(quiz("expression", ExpressionSpec(expected="(w*x + b - y)*x", variables=("w", "x", "b", "y"))),
+                      Mistake(answer="w*x + b - y", feedback="That is ∂C/∂b: ∂z/∂w = x is missing."))
+    assert "∂z/∂w = x is missing" in check_answer(q, "b + w x - y").feedback
+
+
+def test_a_numeric_mistake_matches_within_its_tolerance():
+    q = with_mistakes(quiz("numeric", NumericSpec(expected=11 / 48, tolerance=0.01 * 11 / 48)),
+                      Mistake(answer="2/11", feedback="That is the paper's rule.", value=2 / 11,
+                              tolerance=0.01 * 2 / 11))
+    assert check_answer(q, "0.182").detail == "That is the paper's rule."
+    assert check_answer(q, "2/11").detail == "That is the paper's rule."
+    assert "paper" not in check_answer(q, "0.19").feedback  # 4% off: not that mistake
+    assert check_answer(q, "0.229").correct
+
+
+def test_a_choice_mistake_names_the_pick():
+    q = with_mistakes(RELU_KINK, Mistake(answer="b", feedback="1 is the slope from the right.", picks=frozenset({1})))
+    verdict = check_answer(q, "1")
+    assert verdict.detail == "Not choice b. 1 is the slope from the right."
+    assert check_answer(q, "c").detail == "Not choice c."
+
+
+def test_a_numeric_variant_drops_the_authors_mistakes():
+    from tutor.course.variants import variant
+
+    network = NetworkSpec(sizes=(1, 1), activation="sigmoid", output="sigmoid", loss="mse",
+                          weights=(((0.5,),),), biases=((0.0,),), input=(1.0,), target=(1.0,))
+    value = evaluate(network, "output_delta")
+    q = with_mistakes(quiz("numeric", NumericSpec(expected=value, tolerance=1e-4, network=network,
+                                                  quantity="output_delta")),
+                      Mistake(answer="0.1", feedback="F", value=0.1, tolerance=1e-3))
+    assert variant(q, 1).mistakes == () and variant(q, 0).mistakes == q.mistakes

@@ -118,6 +118,15 @@ def test_output_without_index_needs_a_single_output():
     assert evaluate(wide, "output[1]") == pytest.approx(float(sigmoid(2.0)))
 
 
+def test_a_single_neuron_is_described_without_a_hidden_activation():
+    # The gradient-descent lesson's neuron: "hidden activation sigmoid" named a layer it does not have.
+    neuron = NetworkSpec(sizes=(1, 1), activation="sigmoid", output="sigmoid", loss="mse",
+                         weights=(((-0.5,),),), biases=((0.5,),), input=(2.0,), target=(1.0,))
+    lines = describe_network(neuron)
+    assert lines[0] == "Network 1-1 (one layer, no hidden units): output sigmoid, loss mse"
+    assert "W¹ = [[-0.5]]   b¹ = [0.5]" in lines[1]
+
+
 def test_describe_network_prints_every_number():
     text = "\n".join(describe_network(NET))
     assert text.startswith("Network 2-2-1: hidden activation sigmoid, output sigmoid, loss mse")

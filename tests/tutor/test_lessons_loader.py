@@ -213,9 +213,36 @@ BAD_BLOCKS = [
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\nexplanation = "E"\nhint = ["h"]\n```\n',
      'hint = ["h"]', 'quiz: unknown field "hint" for kind "choice" (did you mean "hints"?)'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 3\nexplanation = "E"\n```\n',
-     "answer = 3", "quiz: answer 3 is out of range: there are 2 choices, numbered 1 to 2"),
-    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "4"]\nanswer = 1\nexplanation = "E"\n```\n',
-     'choices = ["x", "4"]', 'quiz: choice "4" is a bare number, which reads like a choice number'),
+     "answer = 3", "quiz: answer 3 is out of range: there are 2 choices, a to b (or 1 to 2)"),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "c"\nexplanation = "E"\n```\n',
+     'answer = "c"', 'quiz: answer "c" is out of range: there are 2 choices, a to b (or 1 to 2)'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "yes"\nexplanation = "E"\n```\n',
+     'answer = "yes"', 'quiz: "answer" "yes" is not a choice\'s letter (write "b" for the second choice)'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "a"]\nanswer = 1\nexplanation = "E"\n```\n',
+     'choices = ["x", "a"]', 'quiz: choice "a" is a single letter, which reads like the label of another choice'),
+    ('```quiz\nkind = "derivative"\nprompt = "P"\nfunction = "sin(x^2)"\nexplanation = "E"\n'
+     'mistakes = [{answer = "2x cos(x^2)", feedback = "F"}]\n```\n',
+     'mistakes = [', 'quiz: mistake "2x cos(x^2)" equals the right answer; a mistake must be wrong'),
+    ('```quiz\nkind = "expression"\nprompt = "P"\nexpected = "a - y"\nvariables = ["a", "y"]\nexplanation = "E"\n'
+     'mistakes = [{answer = "a -* y", feedback = "F"}]\n```\n',
+     'mistakes = [', 'quiz: mistakes "a -* y" does not parse'),
+    ('```quiz\nkind = "numeric"\nprompt = "P"\nexpected = 0.25\nexplanation = "E"\n'
+     'mistakes = [{answer = 0.2501, feedback = "F"}]\n```\n',
+     'mistakes = [', 'quiz: mistake "0.2501" equals the right answer; a mistake must be wrong'),
+    ('```quiz\nkind = "numeric"\nprompt = "P"\nexpected = 0.25\nexplanation = "E"\n'
+     'mistakes = [{answer = "half", feedback = "F"}]\n```\n',
+     'mistakes = [', "quiz: mistakes: the answer of a numeric quiz's mistake must be a number, got 'half'"),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "b"\nexplanation = "E"\n'
+     'mistakes = [{answer = 2, feedback = "F"}]\n```\n',
+     'mistakes = [', 'quiz: mistake "b" equals the right answer; a mistake must be wrong'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "b"\nexplanation = "E"\n'
+     'mistakes = [{answer = "a"}]\n```\n',
+     'mistakes = [', 'quiz: mistakes: each needs "answer" and a non-empty "feedback"'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "b"\nexplanation = "E"\n'
+     'mistakes = "a"\n```\n',
+     'mistakes = "a"', 'quiz: "mistakes" must be a list of tables, like mistakes = [{answer = "cos(x^2)"'),
+    ('```quiz\nkind = "predict"\nprompt = "P"\nexplanation = "E"\nmistakes = []\n[lab]\ndataset = "xor"\n```\n',
+     'mistakes = []', 'quiz: unknown field "mistakes" for kind "predict"'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["a", "b"]\nanswer = 1\n```\n',
      "```quiz", 'quiz: missing field "explanation"'),
     ('```quiz\nkind = "expression"\nprompt = "P"\nexpected = "x +* 2"\nexplanation = "E"\n```\n',
@@ -583,3 +610,49 @@ def test_any_blocks_in_a_valid_lesson_load_without_raising(tmp_path, blocks):
     assert shown + len(reported_blocks) >= len(blocks)  # every block is shown or has a problem
     for problem in course.problems:
         assert "could not check this block" not in problem.message, problem
+
+
+MISTAKES = '''\
+```quiz
+id = "kink"
+kind = "choice"
+prompt = "relu′(0) in the engine?"
+choices = ["relu′(0) = 0", "relu′(0) = 1"]
+answer = "a"
+mistakes = [{answer = "b", feedback = "1 is the slope from the right."}]
+explanation = "E"
+```
+
+```quiz
+id = "chain"
+kind = "derivative"
+prompt = "Differentiate sin(x²)."
+function = "sin(x^2)"
+mistakes = [{answer = "cos(x^2)", feedback = "The inner derivative is missing."}]
+explanation = "E"
+```
+
+```quiz
+id = "slope"
+kind = "numeric"
+prompt = "RReLU's evaluation slope?"
+expected = 0.22916666666666666
+mistakes = [{answer = "2/11", feedback = "That is the paper's rule."}, {answer = 0.196, feedback = "E[1/a]."}]
+explanation = "E"
+```
+'''
+
+
+def test_letter_answers_and_mistakes_load_into_the_model(tmp_path):
+    path = write(tmp_path, "01-m.md", lesson_text(MISTAKES))
+    course = load_course(tmp_path)
+    assert problems_of(course, path) == []
+    lesson = course.lesson("bad")
+    kink, chain, slope = (lesson.quiz(name) for name in ("kink", "chain", "slope"))
+    assert kink.spec.answers == {0}
+    assert [(m.answer, m.picks) for m in kink.mistakes] == [("b", {1})]
+    assert [m.answer for m in chain.mistakes] == ["cos(x^2)"]
+    # A numeric mistake is matched as the quiz's answer is: within 1% of its value.
+    assert [(m.value, m.tolerance) for m in slope.mistakes] == [
+        (pytest.approx(2 / 11), pytest.approx(0.01 * 2 / 11, rel=1e-6)),
+        (0.196, pytest.approx(0.00196, rel=1e-6))]

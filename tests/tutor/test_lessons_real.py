@@ -16,7 +16,7 @@ def test_check_lessons_passes_on_the_course(capsys, monkeypatch):
 
 def test_the_course_uses_every_quiz_kind_and_block():
     course = load_course(lessons_dir())
-    assert [lesson.id for lesson in course.lessons][:3] == ["derivatives", "activations", "backprop"]
+    assert [lesson.id for lesson in course.lessons][:4] == ["derivatives", "gradient-descent", "activations", "backprop"]
     kinds = {quiz.kind for lesson in course.lessons for quiz in lesson.quizzes}
     assert kinds == set(QUIZ_KINDS)
     assert any(lesson.labs for lesson in course.lessons)
@@ -50,7 +50,8 @@ def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch, tmp_
     assert main(["lessons"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("derivatives ") and "Derivatives: the limit" in lines[0]
-    assert lines[1].startswith("activations ") and lines[1].endswith("(requires derivatives)")
+    assert lines[1].startswith("gradient-descent ") and lines[1].endswith("(requires derivatives)")
+    assert lines[2].startswith("activations ") and lines[2].endswith("(requires gradient-descent)")
 
 
 def test_judge_names_a_forgotten_constant_inner_derivative_as_lesson_01_says():

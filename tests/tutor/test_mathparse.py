@@ -364,3 +364,11 @@ def test_text_and_pretty_read_back_as_the_same_function(tree):
         again = parse(written)
         np.testing.assert_array_equal(again.evaluate(x=GRID), tree.evaluate(x=GRID), err_msg=written)
         assert parse(again.text()) == again  # the parser's own output is a fixed point
+
+
+def test_eta_and_lambda_are_the_variables_eta_and_lam_and_print_greek():
+    # Issue 14: the gradient-descent lesson asks for w − η·λ·w typed with Greek letters or names.
+    variables = ("eta", "lam", "w")
+    assert parse("(1 − ηλ)w", variables) == parse("(1 - eta*lam)*w", variables)
+    assert parse("(1 - eta*lam)*w", variables).pretty() == "(1 − η·λ)·w"
+    assert parse("(1 - eta*lam)*w", variables).text() == "(1 - eta*lam)*w"

@@ -5,7 +5,8 @@
     blocks       validate one ```quiz, ```lab or ```engine block into the model
     loader       load_course(): every lesson, every problem with its file and line
     model        the frozen dataclasses: Course, Lesson, Quiz and its specs, Problem
-    answers      check_answer(quiz, text) -> Verdict, for every quiz kind
+    answers      check_answer(quiz, text) -> Verdict, for every quiz kind (and the author's mistakes)
+    choices      choices labelled a, b, c: reading letters, texts and the values choices state
     display      quizzes as plain text (choices, networks, runs, revealed answers)
     network_spec numeric quizzes whose answer the engine computes (delta[1][0] for δ¹, ...)
     runs         predict quizzes: train the lesson's network and see what happens

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from tutor.course.model import ChoiceSpec, NumericSpec, PredictSpec, Quiz
+from tutor.course.choices import letters, read_choices
+from tutor.course.model import ChoiceSpec, Mistake, NumericSpec, PredictSpec, Quiz
+
+__all__ = ["Verdict", "check_answer", "matching_mistake", "read_choices", "read_number", "read_prediction", "verdict_line"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,17 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     text = text.strip()
     if not text:
         return Verdict(False, "Type an answer first.", understood=False)
-    if quiz.kind == "derivative":
-        return _judged(text, quiz.spec.expected, (quiz.spec.variable,), quiz.spec.function,
-                       quiz.spec.ranges)
-    if quiz.kind == "expression":
-        return _judged(text, quiz.spec.expected, quiz.spec.variables, None, quiz.spec.ranges)
+    verdict = _check(quiz, text)
+    if verdict.correct or not verdict.understood or not quiz.mistakes:
+        return verdict
+    mistake = matching_mistake(quiz, text)
+    return verdict if mistake is None else _named_mistake(quiz, text, verdict, mistake)
+
+
+def _check(quiz: Quiz, text: str) -> Verdict:
+    """check_answer without the author's mistakes."""
+    if quiz.kind in ("derivative", "expression"):
+        return _judged(text, quiz.spec.expected, *_math_settings(quiz))
     if quiz.kind == "choice":
         return _check_choice(quiz.spec, text)
     if quiz.kind == "numeric":
@@ -67,6 +76,50 @@ def check_answer(quiz: Quiz, text: str) -> Verdict:
     if quiz.kind == "predict":
         return _check_predict(quiz.spec, text)
     raise ValueError(f"unknown quiz kind {quiz.kind!r}")
+
+
+# ----------------------------------------------------------------- the author's mistakes
+
+def matching_mistake(quiz: Quiz, text: str) -> Mistake | None:
+    """The first of the quiz's expected mistakes that `text` equals, judged as the quiz
+    judges: typed math by sampling, a number within the mistake's tolerance, a choice
+    by the choices picked."""
+    for mistake in quiz.mistakes:
+        if quiz.kind in ("derivative", "expression"):
+            try:
+                same = _judged(text, mistake.answer, *_math_settings(quiz)).correct
+            except ValueError:  # the mistake is undefined where the judge samples: check-lessons says so
+                same = False
+        elif quiz.kind == "numeric":
+            value = read_number(text)
+            same = value is not None and mistake.value is not None and abs(value - mistake.value) <= mistake.tolerance
+        elif quiz.kind == "choice":
+            same = read_choices(text, quiz.spec.choices) == set(mistake.picks)
+        else:
+            same = False
+        if same:
+            return mistake
+    return None
+
+
+def _named_mistake(quiz: Quiz, text: str, verdict: Verdict, mistake: Mistake) -> Verdict:
+    """The verdict with the author's feedback in place of the generic diagnosis."""
+    if verdict.reading:
+        detail = f"Read as: {verdict.reading}. {mistake.feedback}"
+    elif quiz.kind == "choice":
+        picked = read_choices(text, quiz.spec.choices)
+        detail = f"Not {'choice' if len(picked) == 1 else 'choices'} {letters(picked)}. {mistake.feedback}"
+    else:
+        detail = mistake.feedback
+    return Verdict(False, f"Not yet: {detail}", reading=verdict.reading, detail=detail)
+
+
+def _math_settings(quiz: Quiz):
+    """(variables, function, ranges) of a derivative or expression quiz, as _judged takes them."""
+    spec = quiz.spec
+    if quiz.kind == "derivative":
+        return (spec.variable,), spec.function, spec.ranges
+    return spec.variables, None, spec.ranges
 
 
 def _judged(text: str, expected: str, variables: tuple[str, ...], function: str | None,
@@ -81,38 +134,18 @@ def _judged(text: str, expected: str, variables: tuple[str, ...], function: str 
 
 # ----------------------------------------------------------------- choices
 
-def read_choices(text: str, choices: tuple[str, ...]) -> set[int] | str:
-    """0-based indices the learner picked ("2", "1, 3", "1 and 3", or a choice's text),
-    or a message saying why the text is not a pick. Numbers always mean choice numbers
-    (the loader refuses choices whose text is a bare number, which would be ambiguous)."""
-    lowered = text.strip().lower()
-    parts = [part for part in re.split(r"[,;\s]+|\band\b", lowered) if part]
-    if parts and all(part.isdigit() for part in parts):
-        picked = {int(part) - 1 for part in parts}
-        outside = sorted(n + 1 for n in picked if not 0 <= n < len(choices))
-        if outside:
-            return f"There is no choice {outside[0]}: the choices are numbered 1 to {len(choices)}."
-        return picked
-    for index, choice in enumerate(choices):
-        if lowered == choice.strip().lower():
-            return {index}
-    return f"Answer with the number of a choice, 1 to {len(choices)} (several: 1, 3)."
-
-
 def _check_choice(spec: ChoiceSpec, text: str) -> Verdict:
     picked = read_choices(text, spec.choices)
     if isinstance(picked, str):
         return Verdict(False, picked, understood=False)
     right = spec.answers
     if picked == right:
-        names = " and ".join(str(n + 1) for n in sorted(right))
-        detail = f"{'Choice' if len(right) == 1 else 'Choices'} {names}."
+        detail = f"{'Choice' if len(right) == 1 else 'Choices'} {letters(right)}."
         return Verdict(True, f"Correct: {detail[0].lower()}{detail[1:]}", detail=detail)
-    wrong = sorted(picked - right)
+    wrong = picked - right
     missing = right - picked
     if wrong:
-        names = ", ".join(str(n + 1) for n in wrong)
-        return Verdict(False, f"Not {'choice' if len(wrong) == 1 else 'choices'} {names}.")
+        return Verdict(False, f"Not {'choice' if len(wrong) == 1 else 'choices'} {letters(wrong)}.")
     return Verdict(False, f"Right so far, but {len(missing)} more {'choice is' if len(missing) == 1 else 'choices are'} "
                           "right too: give all of them.")
 

@@ -19,11 +19,12 @@ from enum import IntEnum
 from numbers import Real
 from pathlib import Path
 
+from tutor.course.choices import LETTERS, letter, read_author_answer
 from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
-    LabBlock, NumericSpec, PredictSpec, Quiz,
+    LabBlock, Mistake, NumericSpec, PredictSpec, Quiz,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -31,10 +32,10 @@ QUIZ_KINDS = ("derivative", "expression", "choice", "numeric", "predict")
 
 COMMON_QUIZ_FIELDS = ("id", "kind", "prompt", "hints", "explanation")
 QUIZ_FIELDS = {
-    "derivative": ("function", "expected", "variable", "ranges"),
-    "expression": ("expected", "variables", "ranges"),
-    "choice": ("choices", "answer"),
-    "numeric": ("expected", "tolerance", "engine", "quantity"),
+    "derivative": ("function", "expected", "variable", "ranges", "mistakes"),
+    "expression": ("expected", "variables", "ranges", "mistakes"),
+    "choice": ("choices", "answer", "mistakes"),
+    "numeric": ("expected", "tolerance", "engine", "quantity", "mistakes"),
     "predict": ("question", "lab", "compare", "choices", "answer", "target_loss"),
 }
 
@@ -245,8 +246,75 @@ def _build_quiz(table, lines, problems, lesson_id, number, depth, folder=None) -
     spec = SPEC_BUILDERS[kind](fields, depth)
     if spec is None:
         return None
-    return Quiz(id=quiz_id, lesson_id=lesson_id, kind=kind, prompt=prompt.strip(), spec=spec,
+    quiz = Quiz(id=quiz_id, lesson_id=lesson_id, kind=kind, prompt=prompt.strip(), spec=spec,
                 hints=hints, explanation=explanation.strip(), line=lines.raw.line)
+    mistakes = _mistakes(fields, quiz, depth)
+    return None if mistakes is None else dataclasses.replace(quiz, mistakes=mistakes)
+
+
+MISTAKE_FIELDS = ("answer", "feedback")
+MISTAKE_EXAMPLE = 'mistakes = [{answer = "cos(x^2)", feedback = "..."}]'
+
+
+def _mistakes(fields: _Fields, quiz: Quiz, depth: Depth) -> tuple[Mistake, ...] | None:
+    """The quiz's expected mistakes, each judged as the quiz judges answers; None (reported)
+    if one is malformed, unreadable or equal to the right answer."""
+    entries = fields.table.get("mistakes", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        fields.report("mistakes", f'"mistakes" must be a list of tables, like {MISTAKE_EXAMPLE}')
+        return None
+    mistakes = []
+    for entry in entries:
+        unknown = [key for key in entry if key not in MISTAKE_FIELDS]
+        answer, feedback = entry.get("answer"), entry.get("feedback")
+        if unknown or not isinstance(feedback, str) or not feedback.strip() or answer is None:
+            what = f'unknown field "{unknown[0]}"' if unknown else 'each needs "answer" and a non-empty "feedback"'
+            fields.report("mistakes", f"mistakes: {what}, like {MISTAKE_EXAMPLE}")
+            return None
+        mistake = _mistake(fields, quiz, answer, feedback.strip())
+        if mistake is None:
+            return None
+        if depth >= Depth.MATH or quiz.kind in ("numeric", "choice"):
+            from tutor.course.answers import check_answer
+
+            try:
+                right = check_answer(quiz, mistake.answer)  # the quiz has no mistakes yet: the plain judge
+            except ValueError as error:
+                fields.report("mistakes", f'mistake "{mistake.answer}" cannot be judged: {error}')
+                return None
+            if right.correct:
+                fields.report("mistakes", f'mistake "{mistake.answer}" equals the right answer; '
+                                          'a mistake must be wrong')
+                return None
+        mistakes.append(mistake)
+    return tuple(mistakes)
+
+
+def _mistake(fields: _Fields, quiz: Quiz, answer, feedback: str) -> Mistake | None:
+    """One mistake, its answer read the way the quiz reads an answer."""
+    if quiz.kind == "choice":
+        picks = _picks(fields, "mistakes", answer, len(quiz.spec.choices))
+        if picks is None:
+            return None
+        return Mistake(answer=", ".join(letter(n) for n in sorted(picks)), feedback=feedback,
+                       picks=frozenset(picks))
+    if quiz.kind == "numeric":
+        from tutor.course.answers import read_number
+
+        value = answer if isinstance(answer, Real) and not isinstance(answer, bool) else (
+            read_number(answer) if isinstance(answer, str) else None)
+        if value is None or not math.isfinite(value):
+            fields.report("mistakes", f"mistakes: the answer of a numeric quiz's mistake must be a number, "
+                                      f"got {answer!r}")
+            return None
+        tolerance = _tolerance(float(value), fields.number("tolerance"))
+        return Mistake(answer=f"{value:.15g}", feedback=feedback, value=float(value), tolerance=tolerance)
+    variables = (quiz.spec.variable,) if quiz.kind == "derivative" else quiz.spec.variables
+    if not isinstance(answer, str) or not _parses(fields, "mistakes", answer, variables):
+        if not isinstance(answer, str):
+            fields.report("mistakes", f"mistakes: the answer must be typed math in quotes, got {answer!r}")
+        return None
+    return Mistake(answer=answer, feedback=feedback)
 
 
 def _parses(fields: _Fields, key: str, text: str, variables: tuple[str, ...]) -> bool:
@@ -337,27 +405,47 @@ def _choice_spec(fields: _Fields, depth: Depth) -> ChoiceSpec | None:
         fields.report("choices" if "choices" in fields.table else None,
                       'a choice quiz needs "choices" with at least two strings')
         return None
-    bare = [choice for choice in choices if choice.strip().isdigit()]
-    if bare:
-        fields.report("choices", f'choice "{bare[0]}" is a bare number, which reads like a choice number: '
-                                 f'write it with words, e.g. "{bare[0]} times"')
+    if len(choices) > len(LETTERS):
+        fields.report("choices", f"a choice quiz has at most {len(LETTERS)} choices (a to z), not {len(choices)}")
+        return None
+    # A choice "b" is fine as the second choice; elsewhere the letter would name another choice.
+    labels = LETTERS[:len(choices)]
+    lettered = [choice for n, choice in enumerate(choices)
+                if len(choice.strip()) == 1 and choice.strip().lower() in labels and choice.strip().lower() != letter(n)]
+    if lettered:
+        fields.report("choices", f'choice "{lettered[0]}" is a single letter, which reads like the label '
+                                 f'of another choice (a, b, ...): write it with words')
         return None
     answer = fields.table.get("answer")
-    numbers = answer if isinstance(answer, list) else [answer]
-    if answer is None or not numbers or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-        fields.report("answer" if answer is not None else None,
-                      '"answer" must be the number of the right choice, counted from 1 '
-                      '(or a list of numbers when several are right)')
+    if answer is None:
+        fields.report(None, 'missing field "answer": the letter of the right choice ("b"), or its number '
+                            'from 1 (a list when several are right)')
         return None
-    for n in numbers:
-        if not 1 <= n <= len(choices):
-            fields.report("answer", f"answer {n} is out of range: there are {len(choices)} choices, "
-                                    f"numbered 1 to {len(choices)}")
-            return None
-    if len(set(numbers)) != len(numbers):
-        fields.report("answer", "answer lists the same choice twice")
+    picks = _picks(fields, "answer", answer, len(choices))
+    if picks is None:
         return None
-    return ChoiceSpec(choices=choices, answers=frozenset(n - 1 for n in numbers))
+    return ChoiceSpec(choices=choices, answers=frozenset(picks))
+
+
+def _picks(fields: _Fields, key: str, value, count: int) -> set[int] | None:
+    """The 0-based choices that a letter ("b"), a number from 1 (2) or a list of them names."""
+    picks = read_author_answer(value)
+    if isinstance(picks, str):
+        fields.report(key, f'"{key}" {picks}')
+        return None
+    outside = sorted(n for n in picks if not 0 <= n < count)
+    if outside:
+        fields.report(key, f"{key} {_pick_name(value, outside[0])} is out of range: there are {count} choices, "
+                           f"a to {letter(count - 1)} (or 1 to {count})")
+        return None
+    return picks
+
+
+def _pick_name(value, index: int) -> str:
+    """How the author wrote the pick at 0-based `index`: 3, or "c"."""
+    items = value if isinstance(value, list) else [value]
+    return str(index + 1) if any(isinstance(item, int) and item == index + 1 for item in items) \
+        else f'"{LETTERS[index] if 0 <= index < len(LETTERS) else "?"}"'
 
 
 def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:

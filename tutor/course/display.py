@@ -45,7 +45,9 @@ def quiz_context(quiz: Quiz) -> list[str]:
     """Lines shown under the prompt: the choices, the network, or the run."""
     spec = quiz.spec
     if quiz.kind == "choice":
-        return [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
+        from tutor.course.choices import labelled
+
+        return [f"  {line}" for line in labelled(spec.choices)]
     if quiz.kind == "numeric" and spec.network is not None:
         return describe_network(spec.network)
     if quiz.kind == "predict":
@@ -93,7 +95,8 @@ def answer_format(quiz: Quiz) -> str:
         names = ", ".join(spec.variables) or "numbers"
         return f"type an expression in {names}"
     if quiz.kind == "choice":
-        return "type the numbers of all right choices, like 1, 3" if spec.multiple else "type the number of your choice"
+        return ("type the letters of all right choices, like a, c" if spec.multiple
+                else "type the letter of your choice (or the value it states)")
     if quiz.kind == "numeric":
         return "type a number"
     return "type your prediction or its number"
@@ -108,8 +111,9 @@ def reveal(quiz: Quiz) -> str:
         variables = (spec.variable,) if quiz.kind == "derivative" else spec.variables
         return f"The answer: {parse(spec.expected, variables).pretty()}"
     if quiz.kind == "choice":
-        right = sorted(spec.answers)
-        return "The answer: " + "; ".join(f"{n + 1}. {spec.choices[n]}" for n in right)
+        from tutor.course.choices import letter
+
+        return "The answer: " + "; ".join(f"{letter(n)}. {spec.choices[n]}" for n in sorted(spec.answers))
     if quiz.kind == "numeric":
         return f"The answer: {spec.expected:.6g}"
     from tutor.course.runs import predict_truth

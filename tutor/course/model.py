@@ -4,8 +4,12 @@ Everything here is a frozen dataclass built by tutor.course.loader; the screens
 and the plain-text commands only read it. Conventions a lesson author meets:
 
 - A quiz's id is its `id` field, or `<lesson id>-q<n>` for the n-th quiz of the lesson.
-- Choice answers are numbered from 1 in the file (`answer = 2` is the second
-  choice, as the learner sees it); the model keeps 0-based indices.
+- Choices are labelled with letters (a, b, c ...) wherever a learner sees them, so
+  that a typed number is never read as a choice; the file's `answer` is that letter
+  (`answer = "b"`) or the choice's number from 1 (`answer = 2`); the model keeps
+  0-based indices.
+- A quiz may name expected mistakes (`mistakes = [{answer = ..., feedback = ...}]`):
+  an answer the quiz's own judge finds equal to one gets the author's feedback.
 - A numeric quiz's network uses the engine's conventions (DESIGN.md section 3):
   layer l computes z[l] = a[l-1] @ W[l] + b[l], a[l] = f(z[l]), with W[l] of shape
   (fan_in, fan_out) and layers counted from 1 as in the book (a[0] is the input x);
@@ -161,6 +165,22 @@ QuizSpec = Union[DerivativeSpec, ExpressionSpec, ChoiceSpec, NumericSpec, Predic
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """An answer the author expects from a learner who slipped, and what to tell them.
+
+    `answer` is as the author wrote it: typed math (derivative, expression quizzes),
+    a number (numeric: `value`, matched within `tolerance`) or a choice's letter
+    (choice: `picks`, the 0-based indices it names). It is judged as the quiz judges.
+    """
+
+    answer: str
+    feedback: str
+    value: float | None = None
+    tolerance: float = 0.0
+    picks: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class Quiz:
     id: str
     lesson_id: str
@@ -170,6 +190,7 @@ class Quiz:
     hints: tuple[str, ...] = ()
     explanation: str = ""
     line: int = 0
+    mistakes: tuple[Mistake, ...] = ()
 
 
 # ----------------------------------------------------------------- other blocks

@@ -228,7 +228,10 @@ def evaluate(spec: NetworkSpec, quantity: str) -> float:
 def describe_network(spec: NetworkSpec) -> list[str]:
     """The network as lines of text, for the quiz's prompt."""
     sizes = "-".join(str(n) for n in spec.sizes)
-    lines = [f"Network {sizes}: hidden activation {spec.activation}, output {spec.output}, loss {spec.loss}"]
+    if len(spec.sizes) == 2:  # one layer: there is no hidden activation to name
+        lines = [f"Network {sizes} (one layer, no hidden units): output {spec.output}, loss {spec.loss}"]
+    else:
+        lines = [f"Network {sizes}: hidden activation {spec.activation}, output {spec.output}, loss {spec.loss}"]
     for l, (w, b) in enumerate(zip(spec.weights, spec.biases), start=1):
         rows = ", ".join("[" + ", ".join(_number(v) for v in row) + "]" for row in w)
         lines.append(f"  {book_name('W', l)} = [{rows}]   {book_name('b', l)} = [{', '.join(_number(v) for v in b)}]")

@@ -39,7 +39,8 @@ def variant(quiz: Quiz, n: int) -> Quiz:
     rng = random.Random(f"{quiz.id}:{n}")
     if isinstance(quiz.spec, PredictSpec):
         return dataclasses.replace(quiz, spec=_predict_variant(quiz.spec, n))
-    return dataclasses.replace(quiz, spec=_numeric_variant(quiz.spec, rng))
+    # The author's mistakes are numbers about the author's network: not about the nudged one.
+    return dataclasses.replace(quiz, spec=_numeric_variant(quiz.spec, rng), mistakes=())
 
 
 def _predict_variant(spec: PredictSpec, n: int) -> PredictSpec:

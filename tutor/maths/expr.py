@@ -185,7 +185,11 @@ class Variable(Expr):
         return values[self.name]
 
     def _render(self, pretty):
-        return self.name, ATOM
+        return (GREEK_VARIABLES.get(self.name, self.name) if pretty else self.name), ATOM
+
+
+# Variables shown with their Greek letter (the parser reads η as eta and λ as lam).
+GREEK_VARIABLES = {"eta": "η", "lam": "λ"}
 
 
 @dataclass(frozen=True, slots=True)

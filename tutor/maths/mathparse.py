@@ -78,7 +78,8 @@ _SYMBOLS = {
     "×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "∕": "/",
     "^": "**", "≤": "<=", "≥": ">=", "≠": "!=",
 }
-_GREEK = {"σ": "sigmoid", "π": "pi"}
+# η and λ are variables a quiz names "eta" and "lam" (a learning rate, a curvature).
+_GREEK = {"σ": "sigmoid", "π": "pi", "η": "eta", "λ": "lam"}
 _PRIMES = "'′’ʹ"
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                  "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -50,14 +50,32 @@ KIND_LABELS = {
 FRESH_LABELS = {"numeric": "New numbers", "predict": "New seed"}
 
 
+def _letter_index(event: events.Key, count: int) -> int | None:
+    """The 0-based choice a letter key names (a for the first), if there is that many."""
+    from tutor.course.choices import LETTERS
+
+    key = event.character or ""
+    index = LETTERS.find(key) if len(key) == 1 else -1
+    return index if 0 <= index < count else None
+
+
 class ChoiceButtons(RadioSet):
     """One-answer choices: Enter or Space on the highlighted choice answers with it
-    (RadioSet alone only ticks it, which left a keyboard learner without a verdict)."""
+    (RadioSet alone only ticks it, which left a keyboard learner without a verdict),
+    and so does a choice's letter key."""
 
     BINDINGS = [Binding("enter,space", "choose", "Answer with this choice", show=False)]
 
     class Chosen(Message):
         """The already-ticked choice was chosen again: answer with it again."""
+
+    def on_key(self, event: events.Key) -> None:
+        index = _letter_index(event, len(self.query(RadioButton))) if self.has_class("-lettered") else None
+        if index is not None:
+            event.stop()
+            event.prevent_default()
+            self._selected = index
+            self.action_choose()
 
     def action_choose(self) -> None:
         if self._selected is None:
@@ -70,12 +88,21 @@ class ChoiceButtons(RadioSet):
 
 
 class ChoiceTicks(SelectionList[int]):
-    """Several-answer choices: Space ticks the highlighted one, Enter answers with the ticked ones."""
+    """Several-answer choices: Space (or a choice's letter key) ticks one, Enter answers
+    with the ticked ones."""
 
     BINDINGS = [Binding("enter", "answer", "Answer with the ticked choices", show=False)]
 
     class Submitted(Message):
         """Enter: answer with the ticked choices."""
+
+    def on_key(self, event: events.Key) -> None:
+        index = _letter_index(event, self.option_count)
+        if index is not None:
+            event.stop()
+            event.prevent_default()
+            self.highlighted = index
+            self.toggle(self.get_option_at_index(index))
 
     def action_answer(self) -> None:
         self.post_message(self.Submitted())
@@ -120,6 +147,7 @@ class QuizWidget(Vertical):
         return self.quiz.kind in ("derivative", "expression", "numeric")
 
     def compose(self) -> ComposeResult:
+        from tutor.course.choices import labelled
         from tutor.course.display import answer_format
 
         quiz = self.quiz
@@ -131,10 +159,14 @@ class QuizWidget(Vertical):
             yield Input(value=self.previous_answer or "", placeholder=answer_format(quiz),
                         classes="quiz-answer")
         elif quiz.kind == "choice" and quiz.spec.multiple:
-            yield Static("Several choices are right: Space ticks one, Enter answers.", classes="quiz-context")
-            yield ChoiceTicks(*[(escape(choice), n) for n, choice in enumerate(quiz.spec.choices)],
+            yield Static("Several choices are right: Space or a letter ticks one, Enter answers.",
+                         classes="quiz-context")
+            yield ChoiceTicks(*[(escape(text), n) for n, text in enumerate(labelled(quiz.spec.choices))],
                               classes="quiz-answer")
-        else:
+        elif quiz.kind == "choice":
+            yield ChoiceButtons(*[RadioButton(escape(text)) for text in labelled(quiz.spec.choices)],
+                                classes="quiz-answer -lettered")
+        else:  # a prediction's choices are words (converges, stalls ...): picked, never typed as values
             yield ChoiceButtons(*[RadioButton(escape(choice)) for choice in quiz.spec.choices],
                                 classes="quiz-answer")
         with Horizontal(classes="quiz-buttons"):
@@ -206,14 +238,19 @@ class QuizWidget(Vertical):
     # ------------------------------------------------------------------ the answer
 
     def answer_text(self) -> str:
-        """The learner's answer as text check_answer reads: typed text, or choice numbers."""
+        """The learner's answer as text check_answer reads: typed text, choice letters
+        ("b", "a, c"), or a prediction's number."""
+        from tutor.course.choices import letter
+
         if self.typed:
             return self.query_one(".quiz-answer", Input).value
         if self.quiz.kind == "choice" and self.quiz.spec.multiple:
             picked = sorted(self.query_one(".quiz-answer", SelectionList).selected)
-            return ", ".join(str(n + 1) for n in picked)
+            return ", ".join(letter(n) for n in picked)
         index = self.query_one(".quiz-answer", RadioSet).pressed_index
-        return "" if index < 0 else str(index + 1)
+        if index < 0:
+            return ""
+        return letter(index) if self.quiz.kind == "choice" else str(index + 1)
 
     def check(self) -> None:
         """Judge the current answer (in a worker thread)."""

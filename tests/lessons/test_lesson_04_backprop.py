@@ -1,4 +1,4 @@
-"""Claims of lessons/03-backprop.md, measured with the engine."""
+"""Claims of lessons/04-backprop.md, measured with the engine."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Claims of lessons/02-activations.md, measured with the engine."""
+"""Claims of lessons/03-activations.md, measured with the engine."""
 from __future__ import annotations
 
 import math
