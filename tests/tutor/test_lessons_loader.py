@@ -656,3 +656,20 @@ def test_letter_answers_and_mistakes_load_into_the_model(tmp_path):
     assert [(m.value, m.tolerance) for m in slope.mistakes] == [
         (pytest.approx(2 / 11), pytest.approx(0.01 * 2 / 11, rel=1e-6)),
         (0.196, pytest.approx(0.00196, rel=1e-6))]
+
+
+def test_a_run_on_a_lesson_data_file_is_described_by_the_file_name(tmp_path):
+    # Lesson 05's predict quiz showed "dataset /work/.../lessons/data/one-example.csv, ...,
+    # noise 0.1, ..., samples 200": an absolute path, and settings a CSV file ignores.
+    from tutor.course.display import describe_run
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "points.csv").write_text("x,y\n" + "1,0\n0,1\n" * 2)
+    text = PREDICT.format(answer="stalls", lr=2).replace('dataset = "xor"', 'dataset = "data/points.csv"')
+    text = text.replace("layers = [2, 2, 1]", "layers = [1, 2, 1]")
+    write(tmp_path, "01-a.md", GOOD.replace("# Heading", text))
+    course = load_course(tmp_path)
+    assert not course.problems, course.problems
+    described = describe_run(course.lesson("good").quizzes[0].spec.lab)
+    assert described.startswith("dataset points.csv, layers 1-2-1,")
+    assert "noise" not in described and "samples" not in described and "test_share 0.0" in described

@@ -16,10 +16,19 @@ if TYPE_CHECKING:
 
 
 def describe_run(config: RunConfig) -> str:
-    """Every setting of a run as one line."""
+    """Every setting of a run as one line. A data file is named by its file name (a
+    lesson's file path is absolute once loaded), without the settings it ignores."""
+    from pathlib import Path
+
+    import engine
+
     full = config.to_dict()
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
+            full.pop(key)
+    elif full["dataset"] not in engine.datasets.NAMES:   # a CSV file: only test_share applies
+        full["dataset"] = Path(full["dataset"]).name
+        for key in ("noise", "samples"):
             full.pop(key)
     return ", ".join(f"{key} {setting_text(key, value)}" for key, value in full.items())
 
