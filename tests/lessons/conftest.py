@@ -48,13 +48,13 @@ def lab(lesson_id: str, title: str):
     return labs[title]
 
 
-def outputs_at(config, epochs):
-    """Train `config` and return {epoch: (record, the network's outputs on the training set)}
-    for each epoch in `epochs`."""
+def snapshots(config, epochs):
+    """Train `config` to the last of `epochs`; return ({epoch: (its record, a copy of the
+    network after it)} for each epoch in `epochs`, the data)."""
     net, trainer, data = config.build()
     seen = {}
     for epoch in range(1, max(epochs) + 1):
         record = trainer.run_epoch()
         if epoch in epochs:
-            seen[epoch] = (record, net.forward(data.X))
-    return seen
+            seen[epoch] = (record, net.copy())
+    return seen, data

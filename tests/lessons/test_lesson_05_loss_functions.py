@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import lab, lesson, outputs_at
+from conftest import lab, lesson, snapshots
 
 import engine
 
@@ -18,6 +18,12 @@ SPIRAL_LAB = "Three spiral arms: softmax with cross-entropy"
 
 def sigmoid(z):
     return 1 / (1 + math.exp(-z))
+
+
+def outputs_at(config, epochs):
+    """{epoch: (record, the network's outputs on the training set after it)}."""
+    seen, data = snapshots(config, epochs)
+    return {epoch: (record, net.forward(data.X)) for epoch, (record, net) in seen.items()}
 
 
 def test_the_slow_neuron_starts_badly_wrong_near_nielsens_start():

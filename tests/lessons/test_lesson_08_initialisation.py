@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import lab, lesson
+from conftest import lab, lesson, train
 
 LESSON = "initialisation"
 ZERO_XOR = "XOR from zero weights"
@@ -22,14 +22,9 @@ def first_epoch(config):
     return trainer.run_epoch(), [float(z.std()) for z in zs]
 
 
-def losses(config, epochs=None):
-    _, trainer, _ = config.build()
-    records = []
-    for _ in range(epochs or config.epochs):
-        records.append(trainer.run_epoch())
-        if records[-1].diverged:
-            break
-    return records
+def losses(config):
+    """The records of `config`'s run, to its last epoch or the one it diverged at."""
+    return train(**config.to_dict())[0]
 
 
 def test_zero_weights_cost_ln_2_on_every_example():

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 import pytest
-from conftest import lab, lesson
+from conftest import lab, lesson, snapshots
 
 import engine
 from engine.sharpness import hessian
@@ -34,17 +34,6 @@ def failures(runs) -> list[int]:
 def epochs_to_all_four(runs) -> list[int]:
     return [int(np.argmax(run.log.column("accuracy") == 1)) + 1
             for run in runs.runs if run.last_record.accuracy == 1]
-
-
-def trained(config, marks):
-    """{epoch: (record, net copy)} at the epochs in `marks`."""
-    net, trainer, data = config.build()
-    seen = {}
-    for epoch in range(1, max(marks) + 1):
-        record = trainer.run_epoch()
-        if epoch in marks:
-            seen[epoch] = (record, net.copy())
-    return seen, data
 
 
 def smallest_eigenvalue(net, data, loss):
@@ -123,7 +112,7 @@ def test_the_plateau_arithmetic():
 
 
 def test_a_real_minimum_without_a_hidden_layer():
-    seen, data = trained(lab(LESSON, MINIMUM), {100, 1000, 3000})
+    seen, data = snapshots(lab(LESSON, MINIMUM), {100, 1000, 3000})
     assert seen[100][0].loss == pytest.approx(0.1250, abs=5e-5)
     assert seen[1000][0].gradient_norms[0] == pytest.approx(5.6e-12, rel=0.05)
     assert seen[3000][0].gradient_norms[0] == 0.0
@@ -133,7 +122,7 @@ def test_a_real_minimum_without_a_hidden_layer():
 
 
 def test_a_plateau_that_ends_is_a_saddle():
-    seen, data = trained(lab(LESSON, ENDS), {100, 200, 300, 700, 1000})
+    seen, data = snapshots(lab(LESSON, ENDS), {100, 200, 300, 700, 1000})
     assert seen[100][0].loss == pytest.approx(0.1253, abs=5e-5) and seen[300][0].loss == pytest.approx(0.1229, abs=5e-5)
     assert seen[1000][0].loss == pytest.approx(0.0115, abs=5e-5)
     assert seen[100][0].gradient_norms[0] == pytest.approx(1.7e-3, abs=5e-5)
@@ -142,7 +131,7 @@ def test_a_plateau_that_ends_is_a_saddle():
 
 
 def test_a_plateau_that_does_not_end():
-    seen, data = trained(lab(LESSON, STUCK), {100, 1000, 10000})
+    seen, data = snapshots(lab(LESSON, STUCK), {100, 1000, 10000})
     assert seen[100][0].loss == pytest.approx(0.1244, abs=5e-5)
     early, late = seen[1000][0], seen[10000][0]
     assert early.loss == pytest.approx(0.0681, abs=5e-5) and late.loss == pytest.approx(0.0627, abs=5e-5)
