@@ -81,6 +81,17 @@ def test_what_changes_the_odds(changes, failed):
     assert len(failures(sweep(**changes))) == failed
 
 
+def test_most_relu_failures_end_with_a_dead_unit():
+    data = engine.datasets.load("xor")
+    dead = 0
+    for run in sweep(activation="relu").runs:
+        if run.last_record.accuracy < 1:
+            net = run.checkpoints[run.epoch].network(run.net)
+            zs, _, _ = net.feedforward(data.X)
+            dead += bool((zs[0] <= 0).all(axis=0).any())   # a unit with z ≤ 0 for all four inputs
+    assert dead == 62
+
+
 def test_cross_entropy_speeds_up_the_runs_that_succeed():
     assert np.median(epochs_to_all_four(sweep(loss="bce"))) == 199.5
     assert np.median(epochs_to_all_four(sweep())) == 803
