@@ -115,4 +115,6 @@ def test_deep_tanh_and_sigmoid():
     first, _ = first_epoch(sigmoid)
     assert first.delta_means[0] == pytest.approx(1.5e-5, abs=5e-7)
     assert first.delta_means[5] == pytest.approx(0.023, abs=5e-4)
+    ratios = [first.delta_means[l + 1] / first.delta_means[l] for l in range(5)]
+    assert all(round(ratio) in (4, 5) for ratio in ratios), ratios   # "a factor of 4 to 5"
     assert losses(sigmoid)[-1].loss == pytest.approx(math.log(2), abs=5e-5)
