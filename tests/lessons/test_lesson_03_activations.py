@@ -104,3 +104,54 @@ def test_circle_sigmoid_is_slower_not_incapable(run):
     assert longer[-1].accuracy == 1.0 and longer[-1].loss == pytest.approx(0.061, abs=5e-4)
     faster, _, _ = run(**CIRCLE, activation="sigmoid", lr=2, epochs=1000)
     assert faster[-1].loss == pytest.approx(0.038, abs=5e-4)
+
+
+DEEP_RELU = dict(dataset="circle", layers=[2, 8, 8, 1], activation="relu", output="sigmoid", loss="bce",
+                 init="he", lr=0.5, epochs=1000, seed=0)
+
+
+def test_a_dead_unit_of_the_second_layer_is_frozen_then_revived_by_the_first_layer():
+    net, trainer, data = engine.RunConfig.from_mapping(DEEP_RELU).build()
+    assert len(data.X) == 200
+    dead, weights = {}, {}
+    for epoch in range(1, 15):
+        trainer.run_epoch()
+        zs, _, _ = net.feedforward(data.X)
+        dead[epoch] = (zs[1][:, 4] < 0).all()                   # unit 4 of the second hidden layer
+        weights[epoch] = (net.weights[1][:, 4].copy(), float(net.biases[1][4]))
+        assert not (zs[0] <= 0).all(axis=0).any()                # no unit of the first layer dies here
+    assert [epoch for epoch in dead if dead[epoch]] == list(range(3, 12))
+    assert np.array_equal(weights[3][0], weights[12][0]) and weights[3][1] == weights[12][1]
+    assert not np.array_equal(weights[12][0], weights[13][0])   # alive: it learns again
+
+
+def test_a_dead_unit_of_the_first_layer_stays_dead():
+    net, trainer, data = engine.RunConfig.from_mapping({**DEEP_RELU, "epochs": 300}).build()
+    net.biases[0][0] = -100.0                                    # z < 0 for every point: dead from the start
+    before = net.weights[0][:, 0].copy()
+    for _ in range(300):
+        trainer.run_epoch()
+    zs, _, _ = net.feedforward(data.X)
+    assert (zs[0][:, 0] < 0).all()
+    assert np.array_equal(net.weights[0][:, 0], before) and net.biases[0][0] == -100.0
+
+
+def test_relu_derivative_is_z_greater_than_0():
+    import inspect
+
+    assert "z > 0" in inspect.getsource(type(A["relu"]))
+
+
+def test_rrelu_quiz_mistakes_are_the_numbers_they_name():
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    quiz = load_course(lessons_dir()).lesson("activations").quiz("rrelu-eval-slope")
+    values = [m.value for m in quiz.mistakes]
+    assert values == [pytest.approx(2 / 11), pytest.approx(math.log(8 / 3) / 5, rel=1e-9),
+                      pytest.approx(1 / 3), 1 / 8, 0.01]
+    assert quiz.spec.expected == 11 / 48
+
+
+def test_sigmoid_slope_needs_weights_above_4_to_pass_the_error_undiminished():
+    assert 4 * A["sigmoid"].derivative(np.array([0.0]))[0] == 1.0

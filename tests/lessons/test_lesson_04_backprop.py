@@ -123,6 +123,7 @@ def test_sine_at_lr_2_grows_by_17_squared_per_epoch_once_tanh_saturates():
     _, activations, _ = net.feedforward(data.X)
     hidden = activations[1]
     assert np.abs(hidden).min() > 1 - 1e-12                     # every unit at ±1 for every input
+    assert (hidden == hidden[0]).all()                           # the same h̃ for every input: no "up to sign"
     h = np.hstack([hidden, np.ones((len(hidden), 1))])
     curvature = np.linalg.eigvalsh(h.T @ h / len(h))
     assert curvature.max() == pytest.approx(9.0, abs=1e-9)
@@ -130,6 +131,39 @@ def test_sine_at_lr_2_grows_by_17_squared_per_epoch_once_tanh_saturates():
     for index in range(11, 20):                                  # losses[11] is epoch 12's
         assert losses[index] / losses[index - 1] == pytest.approx(17 ** 2, rel=1e-3)
     assert losses[10] / losses[9] < 17 ** 2 * 0.9                # not yet at epoch 11
+    assert losses[10] / losses[9] == pytest.approx(175, abs=0.5)  # "epoch 11's factor is still 175"
+
+
+def test_sine_at_lr_2_every_tanh_unit_is_saturated_by_epoch_10():
+    config = engine.RunConfig.from_mapping({**SINE, "lr": 2})
+    net, trainer, data = config.build()
+    for _ in range(10):
+        trainer.run_epoch()
+    _, activations, _ = net.feedforward(data.X)
+    assert np.abs(activations[1]).min() > 1 - 1e-12
+
+
+def test_the_quizzes_named_mistakes_are_the_slips_they_describe():
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    lesson = load_course(lessons_dir()).lesson("backprop")
+    g = worked_example()
+    d2, (d11, d12) = g.deltas[1][0, 0], g.deltas[0][0]
+    a12 = g.activations[1][0, 1]
+    assert d12 == pytest.approx(d2 * 0.45 * a12 * (1 - a12))
+    assert [m.value for m in lesson.quiz("hidden-delta").mistakes] == pytest.approx([d2 * 0.45, d11])
+    assert [m.value for m in lesson.quiz("hidden-weight-gradient").mistakes] == pytest.approx(
+        [0.05 * d12, d12, 0.10 * d11])
+    net = engine.Network([2, 2, 1], activation="tanh", output="sigmoid")
+    net.weights[0][...] = [[0.5, -0.5], [0.25, 1.0]]
+    net.biases[0][...] = [0.0, 0.1]
+    net.weights[1][...] = [[1.0], [-1.0]]
+    net.biases[1][...] = [0.2]
+    t = net.backward(np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="bce")
+    a1, a2, delta2 = t.activations[1][0, 0], t.activations[2][0, 0], t.deltas[1][0, 0]
+    assert [m.value for m in lesson.quiz("tanh-bce-delta").mistakes] == pytest.approx(
+        [delta2, (a2 - 1) * a2 * (1 - a2) * (1 - a1 ** 2), delta2 * a1 * (1 - a1)])
 
 
 def test_printed_products_of_rounded_factors():

@@ -412,3 +412,44 @@ async def test_the_boundary_map_gives_each_of_three_classes_its_own_colour():
                   if "●" in segment.text}
     assert len(backgrounds) == 3          # three regions, each in its class's hue
     assert len(points) == 3               # the samples in three colours
+
+
+def test_a_curve_far_outside_the_limits_costs_a_few_canvases_of_dots():
+    # A linear neuron diverging at η = 2.1 (lessons/02-gradient-descent.md) drew its fit curve at
+    # 10⁸ on a chart scaled to the data: plotext's way, a dot per step of the way, took 6 GB.
+    import tracemalloc
+
+    from tutor.widgets.braille import BAND, LineRaster
+
+    x = np.linspace(-1, 1, 200)
+    raster = LineRaster(40, 12)
+    tracemalloc.start()
+    raster.line(x, 1e8 * x, (-1, 1), (-2, 2), "blue+")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000
+    rows, cols, markers, _ = raster.cells[0]
+    assert (np.abs(cols - 20) <= 1).all()                  # the steep line crosses the middle column,
+    assert set(rows.tolist()) == set(range(12))              # from the bottom to the top
+    assert BAND >= 1                                         # inside the band: plotext's dots (tests above)
+
+
+def test_far_segments_are_drawn_within_a_dot_of_the_true_line():
+    from tutor.widgets.braille import band_dots
+
+    rng = np.random.default_rng(1)
+    width, height = 140, 80
+    for _ in range(200):
+        n = int(rng.integers(2, 8))
+        fx, fy = np.sort(rng.uniform(-10, width + 10, n)), rng.uniform(-1, height + 1, n)
+        far = rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False)
+        fy[far] = rng.choice([-1, 1], len(far)) * rng.uniform(3, 1e6, len(far)) * height
+        px, py = band_dots(fx, fy, width, height)
+        assert len(px) < 10 * (width + height) * n
+        inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
+        points = np.stack([px[inside] + 0.5, py[inside] + 0.5], axis=1)   # dot centres
+        a, b = np.stack([fx[:-1], fy[:-1]], 1), np.stack([fx[1:], fy[1:]], 1)
+        d = b - a
+        t = np.clip(((points[:, None] - a) * d).sum(-1) / (d * d).sum(-1), 0, 1)
+        gap = np.linalg.norm(points[:, None] - (a + t[..., None] * d), axis=-1).min(axis=1)
+        assert (gap <= 1.5).all()

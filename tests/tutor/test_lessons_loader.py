@@ -217,7 +217,9 @@ BAD_BLOCKS = [
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "c"\nexplanation = "E"\n```\n',
      'answer = "c"', 'quiz: answer "c" is out of range: there are 2 choices, a to b (or 1 to 2)'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = "yes"\nexplanation = "E"\n```\n',
-     'answer = "yes"', 'quiz: "answer" "yes" is not a choice\'s letter (write "b" for the second choice)'),
+     'answer = "yes"', 'quiz: answer "yes" is not a choice\'s letter (write "b" for the second choice)'),
+    ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "y"]\nanswer = ["a", 1]\nexplanation = "E"\n```\n',
+     'answer = ["a", 1]', 'quiz: answer lists the same choice twice'),
     ('```quiz\nkind = "choice"\nprompt = "P"\nchoices = ["x", "a"]\nanswer = 1\nexplanation = "E"\n```\n',
      'choices = ["x", "a"]', 'quiz: choice "a" is a single letter, which reads like the label of another choice'),
     ('```quiz\nkind = "derivative"\nprompt = "P"\nfunction = "sin(x^2)"\nexplanation = "E"\n'

@@ -387,3 +387,10 @@ def test_subscript_digits_name_the_variables_a_prompt_writes_with_them(typed, me
 def test_subscripted_names_side_by_side_get_a_hint():
     with pytest.raises(ParseError, match="did you mean `a1\\*a2`"):
         parse("−a₁a₂", ("a1", "a2"))
+
+
+def test_an_unknown_name_lists_greek_variables_as_the_learner_types_them():
+    from tutor.maths.mathparse import ParseError
+
+    with pytest.raises(ParseError, match=r"the variables are `η` \(eta\), `g`"):
+        parse("j - η g", ("eta", "g"))

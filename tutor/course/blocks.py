@@ -429,23 +429,11 @@ def _choice_spec(fields: _Fields, depth: Depth) -> ChoiceSpec | None:
 
 def _picks(fields: _Fields, key: str, value, count: int) -> set[int] | None:
     """The 0-based choices that a letter ("b"), a number from 1 (2) or a list of them names."""
-    picks = read_author_answer(value)
+    picks = read_author_answer(value, count)
     if isinstance(picks, str):
-        fields.report(key, f'"{key}" {picks}')
-        return None
-    outside = sorted(n for n in picks if not 0 <= n < count)
-    if outside:
-        fields.report(key, f"{key} {_pick_name(value, outside[0])} is out of range: there are {count} choices, "
-                           f"a to {letter(count - 1)} (or 1 to {count})")
+        fields.report(key, f"{key} {picks}")
         return None
     return picks
-
-
-def _pick_name(value, index: int) -> str:
-    """How the author wrote the pick at 0-based `index`: 3, or "c"."""
-    items = value if isinstance(value, list) else [value]
-    return str(index + 1) if any(isinstance(item, int) and item == index + 1 for item in items) \
-        else f'"{LETTERS[index] if 0 <= index < len(LETTERS) else "?"}"'
 
 
 def _numeric_spec(fields: _Fields, depth: Depth) -> NumericSpec | None:

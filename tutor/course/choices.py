@@ -91,20 +91,24 @@ def _same_value(stated: float | None, typed: float) -> bool:
     return stated is not None and abs(stated - typed) <= 1e-9 * max(1.0, abs(stated))
 
 
-def read_author_answer(value) -> set[int] | str:
-    """The 0-based choices a lesson's `answer` (or a mistake's) names: a letter ("b"), a number
-    from 1 (2), or a list of either; a message if it names none."""
+def read_author_answer(value, count: int) -> set[int] | str:
+    """The 0-based choices, of `count`, that a lesson's `answer` (or a mistake's) names: a
+    letter ("b"), a number from 1 (2), or a list of either; else what is wrong with it."""
     items = value if isinstance(value, list) else [value]
     picks = set()
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             return "must be a choice's letter (\"b\") or its number from 1, or a list of them"
-        if isinstance(item, int):
-            picks.add(item - 1)
-        elif len(item.strip()) == 1 and item.strip().lower() in LETTERS:
-            picks.add(LETTERS.index(item.strip().lower()))
-        else:
+        if isinstance(item, str) and not (len(item.strip()) == 1 and item.strip().lower() in LETTERS):
             return f'"{item}" is not a choice\'s letter (write "b" for the second choice)'
-    if not items or len(picks) != len(items):
-        return "lists the same choice twice" if items else "names no choice"
+        index = item - 1 if isinstance(item, int) else LETTERS.index(item.strip().lower())
+        if not 0 <= index < count:
+            written = item if isinstance(item, int) else f'"{item}"'
+            return (f"{written} is out of range: there are {count} choices, a to {letter(count - 1)} "
+                    f"(or 1 to {count})")
+        picks.add(index)
+    if not items:
+        return "names no choice"
+    if len(picks) != len(items):
+        return "lists the same choice twice"
     return picks

@@ -101,7 +101,9 @@ def answer_format(quiz: Quiz) -> str:
     if quiz.kind == "derivative":
         return f"type the derivative as an expression in {spec.variable}"
     if quiz.kind == "expression":
-        names = ", ".join(spec.variables) or "numbers"
+        from tutor.maths.expr import GREEK_VARIABLES
+
+        names = ", ".join(GREEK_VARIABLES.get(name, name) for name in spec.variables) or "numbers"
         return f"type an expression in {names}"
     if quiz.kind == "choice":
         return ("type the letters of all right choices, like a, c" if spec.multiple

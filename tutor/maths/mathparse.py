@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tutor.maths.expr import (
-    COMPARISONS, FUNCTIONS, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
+    COMPARISONS, FUNCTIONS, GREEK_VARIABLES, Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable,
 )
 
 __all__ = ["parse", "ParseError", "Expr", "MAX_LENGTH"]
@@ -644,7 +644,8 @@ def _display(name: str) -> str:
 
 
 def _list(names) -> str:
-    return ", ".join(f"`{n}`" for n in names)
+    """`x`, `η` (eta): a Greek variable is shown as the learner types it, and by its name."""
+    return ", ".join(f"`{GREEK_VARIABLES[n]}` ({n})" if n in GREEK_VARIABLES else f"`{n}`" for n in names)
 
 
 def _vocabulary(variables: tuple[str, ...]) -> list[str]:

@@ -59,6 +59,7 @@ WIDGET_KEYS = [
     ("tab / shift+tab", "Move between answer fields, buttons and lists"),
     ("enter", "Check a typed answer; press the focused button; open the highlighted lesson"),
     ("space", "Pick the highlighted choice of a quiz"),
+    ("a b c …", "Pick that choice of a quiz (choices are labelled with letters)"),
     ("↑ ↓ pgup pgdn home end", "Scroll the lesson; move in lists"),
     ("ctrl+p", "Command palette: every screen and action by name"),
 ]
@@ -80,10 +81,12 @@ TYPING_MATH = """Answers are judged by evaluating them at many points, so any eq
 - **Products**: `2x`, `2(x + 1)`, `(x + 1)(x − 1)`, `x sigmoid(x)` need no `*`; two single-letter
   quiz variables side by side are a product too (`wx`, `x(wx + b − y)`). Two longer names
   always need `*`: `sigmoid(x)*tanh(x)`, not `sigmoid(x)tanh(x)` written as one word.
-- **Unicode**: `−` `×` `·` `÷` for − × ÷, `σ`, `π`, `√`, superscripts `² ³ ⁻¹`,
+- **Unicode**: `−` `×` `·` `÷` for − × ÷, `σ`, `π`, `√`, `η` and `λ` (or `eta`, `lam`), superscripts `² ³ ⁻¹`,
   `≤ ≥ ≠` in comparisons, and the fractions `½ ¼ ¾` (and the other vulgar fractions).
 - **Numbers**: `0.25`, `2.5e-3`, `3/16`; in a numeric quiz, arithmetic on numbers such as
   `(9.61 - 9)/0.1` is a number too.
+- **Choices**: a letter, `b` (several: `a, c`); a typed number is the value a choice states
+  (`1` picks "relu′(0) = 1"), never its position.
 
 A derivative quiz wants the derivative written out: `σ′(x)` or `tanh'(x)` restate the question."""
 

@@ -20,11 +20,10 @@ BRAILLE_BITS = np.array([[0x40, 0x80], [0x04, 0x20], [0x02, 0x10], [0x01, 0x08]]
 BRAILLE_BLANK = 0x2800
 
 
-def dot_coordinates(values: np.ndarray, low: float, high: float, dots: int) -> np.ndarray:
-    """Data values to dot indices 0 .. dots-1 across [low, high], as plotext's
-    get_matrix_data does (the round to 8 decimals makes 9.99999999 land on 10)."""
-    scaled = 0.5 + (dots - 1) * (np.asarray(values, dtype=np.float64) - low) / (high - low)
-    return np.floor(np.round(scaled, 8)).astype(np.int64)
+def scaled_dots(values: np.ndarray, low: float, high: float, dots: int) -> np.ndarray:
+    """Data values to fractional dot coordinates across [low, high], 0.5 .. dots-0.5; _whole
+    turns them into dot indices 0 .. dots-1 as plotext's get_matrix_data does."""
+    return 0.5 + (dots - 1) * (np.asarray(values, dtype=np.float64) - low) / (high - low)
 
 
 def line_dots(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -35,8 +34,13 @@ def line_dots(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(x) < 2:
         return x, y
-    x0, y0 = x[:-1], y[:-1]
-    dx, dy = np.diff(x), np.diff(y)
+    line_x, line_y = segment_dots(x[:-1], y[:-1], x[1:], y[1:])
+    return np.append(line_x, x[-1]), np.append(line_y, y[-1])
+
+
+def segment_dots(x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
+    """The dots of the segments from (x0[i], y0[i]) to (x1[i], y1[i]), each without its end."""
+    dx, dy = x1 - x0, y1 - y0
     steps = np.maximum(np.abs(dx), np.abs(dy))          # points per segment, its end left out
     segment = np.repeat(np.arange(len(steps)), steps)     # which segment each point is on
     k = np.arange(len(segment)) - np.repeat(np.cumsum(steps) - steps, steps)  # 0, 1, .. within it
@@ -44,7 +48,48 @@ def line_dots(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x_slope, y_slope = dx / steps, dy / steps
     line_x = np.trunc(x0[segment] + k * x_slope[segment]).astype(np.int64)
     line_y = np.trunc(y0[segment] + k * y_slope[segment]).astype(np.int64)
-    return np.append(line_x, x[-1]), np.append(line_y, y[-1])
+    return line_x, line_y
+
+
+# A line is drawn dot by dot, so a point far off the canvas (a diverging network's curve
+# at 10⁸ on a chart scaled to its data) would cost a dot per step of the way: gigabytes.
+# Segments reaching beyond this many canvases off each edge are first cut at that band.
+BAND = 2
+
+
+def band_dots(fx: np.ndarray, fy: np.ndarray, dots_x: int, dots_y: int) -> tuple[np.ndarray, np.ndarray]:
+    """line_dots of the points at fractional dot coordinates (fx, fy), with every segment
+    cut to the band BAND canvases around the canvas: the same dots as line_dots wherever
+    no point lies outside the band, and at most a few canvases' worth of dots anyway."""
+    low_x, high_x = -BAND * dots_x, (1 + BAND) * dots_x
+    low_y, high_y = -BAND * dots_y, (1 + BAND) * dots_y
+    far = (fx < low_x) | (fx > high_x) | (fy < low_y) | (fy > high_y)
+    if not far.any() or len(fx) < 2:
+        return line_dots(_whole(fx), _whole(fy))
+    x0, y0, x1, y1 = fx[:-1], fy[:-1], fx[1:], fy[1:]
+    # Liang-Barsky: the part t in [enter, leave] of each segment p0 + t·(p1 − p0) inside the band.
+    enter, leave = np.zeros(len(x0)), np.ones(len(x0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for start, delta, low, high in ((x0, x1 - x0, low_x, high_x), (y0, y1 - y0, low_y, high_y)):
+            t_low, t_high = (low - start) / delta, (high - start) / delta
+            flat = delta == 0
+            outside = flat & ((start < low) | (start > high))
+            enter = np.where(flat, enter, np.maximum(enter, np.minimum(t_low, t_high)))
+            leave = np.where(flat, leave, np.minimum(leave, np.maximum(t_low, t_high)))
+            leave = np.where(outside, -1.0, leave)
+    kept = enter <= leave
+    a, b = enter[kept], leave[kept]
+    dx, dy = (x1 - x0)[kept], (y1 - y0)[kept]
+    sx, sy = _whole(x0[kept] + a * dx), _whole(y0[kept] + a * dy)
+    ex, ey = _whole(x0[kept] + b * dx), _whole(y0[kept] + b * dy)
+    line_x, line_y = segment_dots(sx, sy, ex, ey)
+    return np.concatenate([line_x, ex]), np.concatenate([line_y, ey])   # ends: each segment's own
+
+
+def _whole(scaled: np.ndarray) -> np.ndarray:
+    """Fractional dot coordinates to dot indices, with plotext's rounding (the round to
+    8 decimals makes 9.99999999 land on 10)."""
+    return np.floor(np.round(scaled, 8)).astype(np.int64)
 
 
 class LineRaster:
@@ -65,7 +110,7 @@ class LineRaster:
         dots_x, dots_y = self.width * self.per_cell[0], self.height * self.per_cell[1]
         if dots_x <= 0 or dots_y <= 0 or len(x) == 0:
             return
-        px, py = line_dots(dot_coordinates(x, *xlim, dots_x), dot_coordinates(y, *ylim, dots_y))
+        px, py = band_dots(scaled_dots(x, *xlim, dots_x), scaled_dots(y, *ylim, dots_y), dots_x, dots_y)
         inside = (px >= 0) & (px < dots_x) & (py >= 0) & (py < dots_y)
         px, py = px[inside], py[inside]
         columns, rows = divmod(px, self.per_cell[0]), divmod(py, self.per_cell[1])
