@@ -91,3 +91,26 @@ def test_the_multivariable_chain_rules_example():
 
     # C = u² + 3v, u = cos t, v = t²: the sum over both paths.
     assert is_derivative("cos(t)^2 + 3*t^2", "2*cos(t)*(-sin(t)) + 3*2*t", "t")
+
+
+def test_each_step_lowers_the_loss_by_about_eta_times_the_squared_gradient():
+    import numpy as np
+
+    import engine
+
+    config = engine.RunConfig.from_mapping(dict(dataset="xor", layers=[2, 4, 1], activation="tanh",
+                                                output="sigmoid", loss="bce", lr=0.5, epochs=3000, seed=0))
+    assert config.batch_size == 0                                 # full batch
+    net, trainer, data = config.build()
+    ratios, norms = [], []
+    for _ in range(config.epochs):
+        g = net.backward(data.X, data.Y, loss="bce")
+        before, squared = g.loss, float(g.nabla_theta @ g.nabla_theta)
+        trainer.run_epoch()
+        ratios.append((before - net.backward(data.X, data.Y, loss="bce").loss) / (0.5 * squared))
+        norms.append(squared)
+    ratios = np.array(ratios)
+    assert int(np.argmax(norms)) == 0                             # the gradient is largest at the start
+    assert ratios.min() == pytest.approx(0.85, abs=0.005) and ratios.max() == pytest.approx(1.01, abs=0.005)
+    assert np.median(ratios) == pytest.approx(0.9997, abs=5e-5)
+    assert ratios.argmin() == 0                                   # furthest apart at the start

@@ -57,10 +57,14 @@ def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch, tmp_
 def test_judge_names_a_forgotten_constant_inner_derivative_as_lesson_01_says():
     from tutor.course.answers import check_answer
 
+    import dataclasses
+
     quiz = load_course(lessons_dir()).lesson("activations").quiz("sigmoid-chain")
-    verdict = check_answer(quiz, "σ(3x)(1 − σ(3x))")
+    # The lesson names this slip itself (its `mistakes`); without that, the judge's own diagnosis says it.
+    verdict = check_answer(dataclasses.replace(quiz, mistakes=()), "σ(3x)(1 − σ(3x))")
     assert not verdict.correct
     assert "derivative of the inner function" in verdict.feedback
+    assert "inner derivative d(3x)/dx = 3" in check_answer(quiz, "σ(3x)(1 − σ(3x))").feedback
 
 
 def _quiz(quiz_id):
