@@ -1,6 +1,8 @@
 """Helpers for the tests that back the lessons' claims with engine runs."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 import engine
@@ -24,3 +26,35 @@ def train(**settings):
 @pytest.fixture
 def run():
     return train
+
+
+@functools.cache
+def _course():
+    from tutor.course.loader import load_course
+    from tutor.course.paths import lessons_dir
+
+    return load_course(lessons_dir())
+
+
+def lesson(lesson_id: str):
+    """The course's lesson `lesson_id` as the app loads it, so that a test runs the
+    lesson's own blocks and an edit of the lesson cannot drift from its test."""
+    return _course().lesson(lesson_id)
+
+
+def lab(lesson_id: str, title: str):
+    """The RunConfig of the lab block titled `title` in lesson `lesson_id`."""
+    labs = {block.title: block.config for block in lesson(lesson_id).labs}
+    return labs[title]
+
+
+def snapshots(config, epochs):
+    """Train `config` to the last of `epochs`; return ({epoch: (its record, a copy of the
+    network after it)} for each epoch in `epochs`, the data)."""
+    net, trainer, data = config.build()
+    seen = {}
+    for epoch in range(1, max(epochs) + 1):
+        record = trainer.run_epoch()
+        if epoch in epochs:
+            seen[epoch] = (record, net.copy())
+    return seen, data

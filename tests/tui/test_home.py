@@ -206,3 +206,96 @@ async def test_a_course_loaded_under_the_lab_fills_the_map_only_once_it_is_shown
         assert app.screen is home
         texts = option_texts(home)
         assert len(texts) == 3 and "1. A good lesson" in texts[0]
+
+
+# Ten lessons in two parts, as long as the course of issue 14, with the longest titles it has.
+TITLES = [
+    "Derivatives: the limit, the rules, finite differences, the chain rule",
+    "Gradient descent on one neuron, by hand",
+    "Activations and their derivatives: σ, tanh, ReLU, leaky ReLU, RReLU",
+    "Backpropagation: the four equations, by hand and in the engine",
+    "Loss functions: the quadratic cost, cross-entropy and softmax",
+    "The learning rate over 1, 100 and 10,000 epochs",
+    "Choosing an activation: does it matter if the error drops with all of them?",
+    "Initialisation: symmetry, the variance of z, Xavier and He",
+    "Why a network gets stuck: plateaus, saturation and minima",
+    "From scratch against a framework: the engine and PyTorch side by side",
+]
+PARTS = {1: "Foundations", 5: "Training well"}
+
+
+def write_course_of_ten(folder):
+    folder.mkdir()
+    for n, title in enumerate(TITLES, start=1):
+        part = f'part = "{PARTS[n]}"\n' if n in PARTS else ""
+        requires = f'["l{n - 1}"]' if n > 1 else "[]"
+        quiz = ('```quiz\nkind = "numeric"\nprompt = "Two?"\nexpected = 2\nhints = ["2"]\n'
+                'explanation = "2."\n```\n')
+        (folder / f"{n:02d}-l{n}.md").write_text(
+            f'+++\nid = "l{n}"\ntitle = "{title}"\nrequires = {requires}\n{part}+++\n# {title}\n\n{quiz}',
+            encoding="utf-8")
+    return folder
+
+
+def visible_rows(app) -> list[str]:
+    return screen_text(app).splitlines()
+
+
+async def test_a_course_of_ten_lessons_shows_whole_at_80x24_and_120x40(tmp_path, progress_path):
+    lessons = write_course_of_ten(tmp_path / "ten")
+    with Progress(progress_path) as store:
+        store.record_answer("l1", "l1-q1", "2", True)
+        store.complete_lesson("l1")
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        screen = app.screen
+        texts = option_texts(screen)
+        # The parts' titles, then one line a lesson: every lesson is on the screen at once.
+        assert texts[0] == "Foundations (1–4)" and texts[5] == "Training well (5–10)"
+        assert len(texts) == 12 and all("\n" not in text for text in texts)
+        assert texts[1].startswith("✓  1. Derivatives") and texts[10].startswith("   9. Why")
+        assert texts[11].startswith("  10. From scratch")
+        rows = visible_rows(app)
+        for n, title in enumerate(TITLES, start=1):
+            assert any(f"{n:>2}. {title[:30]}" in row for row in rows), title
+        assert any("Foundations" in row and "(1–4)" in row for row in rows)   # spans lose spaces in SVG
+        # The score and requirements the row leaves out are in the detail (of lesson 2,
+        # the one to continue), which is on the screen too.
+        detail = str(screen.query_one("#lesson-detail").render())
+        assert "Requires: ✓ Derivatives" in detail and "0 of 1 quizzes solved" in detail
+        assert any("0 of 1 quizzes solved" in row for row in rows)
+        # The part's title is passed over by the highlight.
+        lessons_list = screen.query_one("#lessons")
+        lessons_list.highlighted = lessons_list.get_option_index("l4")
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.highlighted_lesson().id == "l5"
+
+        # Wider and taller: two lines a lesson, with the scores, still all on the screen.
+        await pilot.resize_terminal(120, 40)
+        deadline = time.monotonic() + 30
+        while "\n" not in option_texts(screen)[1] and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        texts = option_texts(screen)
+        assert texts[1].startswith("✓  1. Derivatives") and "1/1 quiz solved" in texts[1]
+        assert texts[11].startswith("  10. From scratch") and "\n      0/1 quiz solved · after 9" in texts[11]   # under the title
+        assert screen.highlighted_lesson().id == "l5"   # the highlight stays on its lesson
+        rows = visible_rows(app)
+        for n, title in enumerate(TITLES, start=1):
+            assert any(f"{n:>2}. {title[:30]}" in row for row in rows), title
+        assert sum("quiz solved" in row for row in rows) == 10
+
+        await pilot.resize_terminal(80, 24)   # and back
+        deadline = time.monotonic() + 30
+        while "\n" in option_texts(screen)[1] and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert all("\n" not in text for text in option_texts(screen))
+
+
+async def test_a_course_without_parts_has_no_part_titles(lessons, progress_path):
+    app = TutorApp(progress_path=progress_path, lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        texts = option_texts(app.screen)
+        assert len(texts) == 3 and texts[0].startswith("  1. A good lesson\n")   # two lines each: they fit

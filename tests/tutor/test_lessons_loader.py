@@ -637,3 +637,47 @@ def test_letter_answers_and_mistakes_load_into_the_model(tmp_path):
     assert [(m.value, m.tolerance) for m in slope.mistakes] == [
         (pytest.approx(2 / 11), pytest.approx(0.01 * 2 / 11, rel=1e-6)),
         (0.196, pytest.approx(0.00196, rel=1e-6))]
+
+
+def test_a_run_on_a_lesson_data_file_is_described_by_the_file_name(tmp_path):
+    # Lesson 05's predict quiz showed "dataset /work/.../lessons/data/one-example.csv, ...,
+    # noise 0.1, ..., samples 200": an absolute path, and settings a CSV file ignores.
+    from tutor.course.display import describe_run
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "points.csv").write_text("x,y\n" + "1,0\n0,1\n" * 2)
+    text = PREDICT.format(answer="stalls", lr=2).replace('dataset = "xor"', 'dataset = "data/points.csv"')
+    text = text.replace("layers = [2, 2, 1]", "layers = [1, 2, 1]")
+    write(tmp_path, "01-a.md", GOOD.replace("# Heading", text))
+    course = load_course(tmp_path)
+    assert not course.problems, course.problems
+    described = describe_run(course.lesson("good").quizzes[0].spec.lab)
+    assert described.startswith("dataset points.csv, layers 1-2-1,")
+    assert "noise" not in described and "samples" not in described and "test_share 0.0" in described
+
+
+def test_parts_group_the_lessons_from_the_one_that_names_a_part(tmp_path):
+    for n, part in ((1, "Foundations"), (2, None), (3, "Training well"), (4, None)):
+        line = f'part = "{part}"\n' if part else ""
+        write(tmp_path, f"0{n}-l{n}.md", f'+++\nid = "l{n}"\ntitle = "L{n}"\n{line}+++\nText.\n')
+    course = load_course(tmp_path)
+    assert not course.problems
+    assert [(title, [lesson.id for lesson in lessons]) for title, lessons in course.parts] == [
+        ("Foundations", ["l1", "l2"]), ("Training well", ["l3", "l4"])]
+    assert course.lesson("l2").part == ""
+
+
+def test_lessons_before_the_first_part_or_without_parts_are_in_an_untitled_part(tmp_path):
+    write(tmp_path, "01-a.md", '+++\nid = "a"\ntitle = "A"\n+++\nText.\n')
+    write(tmp_path, "02-b.md", '+++\nid = "b"\ntitle = "B"\npart = "Later"\n+++\nText.\n')
+    assert [(title, len(lessons)) for title, lessons in load_course(tmp_path).parts] == [("", 1), ("Later", 1)]
+    (tmp_path / "02-b.md").unlink()
+    assert [(title, len(lessons)) for title, lessons in load_course(tmp_path).parts] == [("", 1)]
+
+
+def test_a_part_that_is_not_a_string_is_reported_on_its_line(tmp_path):
+    path = write(tmp_path, "01-a.md", '+++\nid = "a"\ntitle = "A"\npart = 3\n+++\nText.\n')
+    course = load_course(tmp_path)
+    assert problems_of(course, path) == [
+        (4, 'front matter: "part" must be a string, the title of the part of the course this lesson starts')]
+    assert course.lesson("a").part == ""

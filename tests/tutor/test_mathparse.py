@@ -374,6 +374,21 @@ def test_eta_and_lambda_are_the_variables_eta_and_lam_and_print_greek():
     assert parse("(1 - eta*lam)*w", variables).text() == "(1 - eta*lam)*w"
 
 
+@pytest.mark.parametrize("typed, meant", [
+    ("−a₁·a₂", "-a1*a2"),
+    ("a₁(1 − a₁)", "a1*(1 - a1)"),
+    ("-a1*a₂", "-a1*a2"),
+])
+def test_subscript_digits_name_the_variables_a_prompt_writes_with_them(typed, meant):
+    # Lesson 05 asks for ∂a₁/∂z₂ "in a1 and a2": a₁ was refused as an unknown name `a`.
+    assert parse(typed, ("a1", "a2")).text() == meant
+
+
+def test_subscripted_names_side_by_side_get_a_hint():
+    with pytest.raises(ParseError, match="did you mean `a1\\*a2`"):
+        parse("−a₁a₂", ("a1", "a2"))
+
+
 def test_an_unknown_name_lists_greek_variables_as_the_learner_types_them():
     from tutor.maths.mathparse import ParseError
 

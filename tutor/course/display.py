@@ -21,11 +21,21 @@ def describe_run(config: RunConfig) -> str:
 
 
 def describe_settings(full: dict) -> str:
-    """Settings of a run (RunConfig.to_dict(), or part of it) as one line."""
+    """Settings of a run (RunConfig.to_dict(), or part of it) as one line. A data file is
+    named by its file name (a lesson's file path is absolute once loaded), without the
+    settings it ignores."""
+    from pathlib import Path
+
+    import engine
+
     full = dict(full)
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
-            full.pop(key)
+            full.pop(key, None)
+    elif full["dataset"] not in engine.datasets.NAMES:   # a CSV file: only test_share applies
+        full["dataset"] = Path(full["dataset"]).name
+        for key in ("noise", "samples"):
+            full.pop(key, None)
     if full.get("regularization") == "none":
         full.pop("regularization"), full.pop("regularization_rate", None)
     if tuple(full.get("features", ())) == ("x1", "x2"):      # the inputs as they are

@@ -25,7 +25,7 @@ MAX_REPORTED_LINES = 10  # lines with control characters reported one by one
 
 LESSON_FILE = re.compile(r"^(?P<number>\d+)-[\w-]+\.md$")
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FRONT_MATTER_FIELDS = ("id", "title", "requires", "summary")
+FRONT_MATTER_FIELDS = ("id", "title", "requires", "summary", "part")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def read_lesson_text(path: Path) -> tuple[str | None, tuple[int, str] | None]:
 
 def _front_matter(table: dict, text: str, first_line: int, path: Path,
                   found: list[tuple[int, str]]) -> _Loaded | None:
-    """Read id, title, requires and summary; None if the lesson has no usable id."""
+    """Read id, title, requires, summary and part; None if the lesson has no usable id."""
 
     def line_of(key: str) -> int:
         for offset, line in enumerate(text.splitlines()):
@@ -228,8 +228,13 @@ def _front_matter(table: dict, text: str, first_line: int, path: Path,
         report("summary", '"summary" must be a string')
         summary = ""
 
+    part = table.get("part", "")
+    if not isinstance(part, str):
+        report("part", '"part" must be a string, the title of the part of the course this lesson starts')
+        part = ""
+
     lesson = Lesson(id=lesson_id, title=title.strip(), requires=tuple(requires), path=path, body=(),
-                    summary=summary.strip())
+                    summary=summary.strip(), part=part.strip())
     return _Loaded(lesson, line_of("id"), line_of("requires"))
 
 

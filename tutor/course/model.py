@@ -263,6 +263,7 @@ class Lesson:
     path: Path
     body: tuple[Segment, ...]
     summary: str = ""
+    part: str = ""   # the title of the part of the course this lesson starts ("": it continues one)
 
     @property
     def quizzes(self) -> tuple[Quiz, ...]:
@@ -302,6 +303,18 @@ class Course:
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; KeyError if there is none."""
         return self.by_id[lesson_id]
+
+    @cached_property
+    def parts(self) -> tuple[tuple[str, tuple[Lesson, ...]], ...]:
+        """The lessons in parts, in order: a lesson with a `part` starts one, a lesson
+        without joins the part before it (lessons before the first part are in a part
+        titled ""). One part titled "" when no lesson names a part."""
+        parts: list[tuple[str, list[Lesson]]] = []
+        for lesson in self.lessons:
+            if lesson.part or not parts:
+                parts.append((lesson.part, []))
+            parts[-1][1].append(lesson)
+        return tuple((title, tuple(lessons)) for title, lessons in parts)
 
     def suggest(self, lesson_id: str, n: int = 3) -> list[str]:
         """Lesson ids close to a mistyped one."""

@@ -9,7 +9,7 @@ says what was wrong and where:
    tokens, normalising as we go: − × · ÷ ≤ ≥ ≠ to ASCII, σ and sigma to sigmoid,
    ln to log, ^ and superscripts (x²) to **, `sigmoid'(x)` and `σ′(x)` to the
    derivative of a known function, tanh²(x) to tanh(x)**2, √x to sqrt(x), ½ to
-   (1/2), full-width digits and Unicode hyphens to ASCII, { } to brackets, a
+   (1/2), full-width and subscript digits (a₁) and Unicode hyphens to ASCII, { } to brackets, a
    simple argument without brackets to one with them (ln x, cos x², sech^2 x),
    and implicit multiplication between known tokens (2x, 2(x+1), (x+1)(x-1),
    x sigmoid(x)). Unknown names are refused here, with a suggestion; a name is
@@ -88,6 +88,8 @@ _VULGAR = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(20).as_intege
            for ch in "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"}
 # Full-width forms (２ｘ＋１, typed with an East Asian input method) to ASCII, one for one.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Subscript digits to digits, one for one: a₁ is the variable a1, as a prompt writes it.
+_SUBSCRIPT_DIGITS = {ord("₀") + k: ord("0") + k for k in range(10)}
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -154,7 +156,7 @@ def _scan(text: str, variables: tuple[str, ...]) -> list[Token]:
         raise ParseError(f"the answer is too long ({len(text):,} characters; the limit is {MAX_LENGTH})")
     if not text.strip():
         raise ParseError("the answer is empty: type an expression in " + _list(variables))
-    text = text.translate(_FULL_WIDTH)
+    text = text.translate(_FULL_WIDTH).translate(_SUBSCRIPT_DIGITS)
     tokens: list[Token] = []
     i = 0
     while i < len(text):

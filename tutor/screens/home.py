@@ -1,7 +1,9 @@
 """The home screen: the course map.
 
-The lessons in order, each with what it requires, whether it is complete and how
-many of its quizzes are solved; "continue where I left off"; the derivative
+The lessons in order, under the titles of the course's parts (a lesson's `part`),
+each with what it requires, whether it is complete and how many of its quizzes are
+solved (one line a lesson, its mark, number and title, when two would not fit: the
+rest is in the detail beside or below the list); "continue where I left off"; the derivative
 drills due today; and the lesson files that failed to load, as `path:line: message`.
 r lists the runs saved in the Lab (tutor/screens/saved_runs.py), counted here.
 Everything is read from the app's course and progress store whenever the screen
@@ -51,6 +53,9 @@ class HomeScreen(Screen):
     app = getters.app(TutorApp)   # self.app, typed as the tutor's app (its course, remember, ...)
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    NARROW_LIST_SHARE = 0.7   # of the height, for the list above the detail (tutor.tcss, -narrow)
+
+    _compact: bool | None = None   # one line a lesson, as last drawn (None: not drawn yet)
 
     BINDINGS = [
         Binding("c", "app.continue", "Continue", tooltip="Open the lesson you were last in"),
@@ -129,21 +134,25 @@ class HomeScreen(Screen):
         app = self.app
         done: set[str] = app.remember(lambda p: p.completed(), set())
         lessons = self.query_one("#lessons", LessonList)
-        highlighted = lessons.highlighted
+        highlighted = self.highlighted_lesson()
         lessons.clear_options()
         if not course.lessons:
             lessons.add_option(Option(f"No lessons could be loaded from {escape(str(course.directory))}.",
                                       disabled=True))
         numbers = {lesson.id: n for n, lesson in enumerate(course.lessons, start=1)}
         broken = {problem.path for problem in course.problems}
-        for lesson in course.lessons:
-            lessons.add_option(Option(self._lesson_prompt(lesson, numbers, done, lesson.path in broken),
-                                      id=lesson.id))
+        self._compact = compact = self._one_line_each(course)
+        for title, part in course.parts:
+            if title:
+                lessons.add_option(Option(self._part_prompt(title, numbers[part[0].id], numbers[part[-1].id]),
+                                          disabled=True))
+            for lesson in part:
+                lessons.add_option(Option(self._lesson_prompt(lesson, numbers, done, lesson.path in broken,
+                                                              compact), id=lesson.id))
         continue_id = app.continue_lesson()
         if course.lessons:
-            if highlighted is None or highlighted >= len(course.lessons):
-                highlighted = numbers.get(continue_id, 1) - 1
-            lessons.highlighted = highlighted
+            shown = highlighted.id if highlighted is not None else continue_id
+            lessons.highlighted = lessons.get_option_index(shown if shown in numbers else course.lessons[0].id)
         button = self.query_one("#continue", Button)
         button.display = continue_id is not None
         if continue_id is not None:
@@ -152,7 +161,15 @@ class HomeScreen(Screen):
         self._show_saved_runs()
         self._show_detail()
 
-    def _lesson_prompt(self, lesson: Lesson, numbers: dict[str, int], done: set[str], broken: bool) -> Content:
+    @staticmethod
+    def _part_prompt(title: str, first: int, last: int) -> Content:
+        numbers = f"{first}" if first == last else f"{first}–{last}"
+        return Content.from_markup(f"[b $text-primary]{escape(title)}[/] [dim]({numbers})[/]")
+
+    def _lesson_prompt(self, lesson: Lesson, numbers: dict[str, int], done: set[str], broken: bool,
+                       compact: bool = False) -> Content:
+        """A lesson's line(s) in the list; `compact`: one line (mark, number, title), the
+        score and requirements being in the detail below the list."""
         solved, shown, total = self._score(lesson)
         if lesson.id in done:
             mark = "[$text-success]✓[/]"
@@ -160,7 +177,10 @@ class HomeScreen(Screen):
             mark = "[$text-warning]•[/]"
         else:
             mark = " "
-        number = numbers[lesson.id]
+        number = f"{numbers[lesson.id]:>{len(str(len(numbers)))}}"   # aligned: " 9." over "10."
+        if compact:
+            flag = " [$text-error]![/]" if broken else ""
+            return Content.from_markup(f"{mark} [b]{number}.[/b] {escape(lesson.title)}{flag}")
         details = [f"{solved}/{plural(total, 'quiz', 'quizzes')} solved" if total else "no quizzes"]
         if shown:
             details.append(f"[$text-warning]{shown} answer{'s' if shown != 1 else ''} shown[/]")
@@ -169,8 +189,9 @@ class HomeScreen(Screen):
                 f"{numbers[r]}" + ("✓" if r in done else "") if r in numbers else r for r in lesson.requires))
         if broken:
             details.append("[$text-error]has problems[/]")
+        indent = " " * (len(number) + 4)
         return Content.from_markup(f"{mark} [b]{number}.[/b] {escape(lesson.title)}\n"
-                                   f"     [dim]{' · '.join(details)}[/]")
+                                   f"{indent}[dim]{' · '.join(details)}[/]")
 
     def _score(self, lesson: Lesson) -> tuple[int, int, int]:
         """(quizzes solved, quizzes whose answer was shown and not solved since, quizzes in the lesson)."""
@@ -234,6 +255,21 @@ class HomeScreen(Screen):
         return self.course.by_id.get(option.id) if option.id else None
 
     # ------------------------------------------------------------------ events
+
+    def _one_line_each(self, course: Course) -> bool:
+        """Whether the list needs one line a lesson to show whole: two lines each and
+        the parts' titles would not fit in the height it has at this size."""
+        rows = 2 * len(course.lessons) + sum(1 for title, _ in course.parts if title)
+        height = self.size.height - 2   # the header and the footer
+        if self.size.width < self.HORIZONTAL_BREAKPOINTS[1][0]:   # the list above the detail
+            height = int(height * self.NARROW_LIST_SHARE)
+        return rows > height - 2        # its border
+
+    def on_resize(self) -> None:
+        """Redraw the list when the new size needs the other layout of its rows."""
+        if self._compact is not None and self.course is not None \
+                and self._one_line_each(self.course) != self._compact:
+            self.refresh_progress()
 
     @on(OptionList.OptionHighlighted, "#lessons")
     def _highlighted(self) -> None:
