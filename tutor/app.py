@@ -251,6 +251,21 @@ class TutorApp(App):
             self.pop_screen()
         self.push_screen(LabScreen(config, start, charts))
 
+    def open_compare(self, base=None, vary: str = "activation") -> None:
+        """Ask what to vary in `base` (an engine.RunConfig, or the Lab's default run), then
+        open the Compare screen on those runs."""
+        from engine import RunConfig
+        from tutor.screens.compare import CompareSetupScreen
+
+        self.push_screen(CompareSetupScreen(base or RunConfig(), vary), self.compare)
+
+    def compare(self, request) -> None:
+        """Open the Compare screen on a CompareRequest (None: the question was cancelled)."""
+        from tutor.screens.compare import CompareScreen
+
+        if request is not None:
+            self.push_screen(CompareScreen(request.configs, request.by, request.heading))
+
     def _pop_to_home(self) -> None:
         from tutor.screens.home import HomeScreen
 

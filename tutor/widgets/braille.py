@@ -66,6 +66,34 @@ class LineRaster:
         if dots_x <= 0 or dots_y <= 0 or len(x) == 0:
             return
         px, py = line_dots(dot_coordinates(x, *xlim, dots_x), dot_coordinates(y, *ylim, dots_y))
+        self._add_dots(px, py, color)
+
+    def band(self, low: tuple, high: tuple, xlim: tuple[float, float], ylim: tuple[float, float],
+             color) -> None:
+        """Hatch the region between two lines, low = (x, y) and high = (x, y) in data units:
+        every fourth dot column (the first of every other braille cell), from the low
+        line's dot to the high line's: light stripes, which a line drawn later shows over."""
+        dots_x, dots_y = self.width * self.per_cell[0], self.height * self.per_cell[1]
+        if dots_x <= 0 or dots_y <= 0 or len(low[0]) == 0 or len(high[0]) == 0:
+            return
+        lo_x, lo_y = dot_coordinates(low[0], *xlim, dots_x), dot_coordinates(low[1], *ylim, dots_y)
+        hi_x, hi_y = dot_coordinates(high[0], *xlim, dots_x), dot_coordinates(high[1], *ylim, dots_y)
+        first, last = max(lo_x[0], hi_x[0], 0), min(lo_x[-1], hi_x[-1], dots_x - 1)
+        stride = 4   # the first dot column of every other braille cell (of every fourth cell without braille)
+        columns = np.arange(first + (-first) % stride, last + 1, stride)
+        if len(columns) == 0:
+            return
+        bottom = np.floor(np.interp(columns, lo_x, lo_y)).astype(np.int64)
+        top = np.ceil(np.interp(columns, hi_x, hi_y)).astype(np.int64)
+        bottom, top = np.minimum(bottom, top), np.maximum(bottom, top)
+        heights = top - bottom + 1
+        px = np.repeat(columns, heights)
+        py = np.repeat(bottom, heights) + np.arange(heights.sum()) - np.repeat(np.cumsum(heights) - heights, heights)
+        self._add_dots(px, py, color)
+
+    def _add_dots(self, px: np.ndarray, py: np.ndarray, color) -> None:
+        """Set these dots (columns px, rows py; those off the canvas are left out) in `color`."""
+        dots_x, dots_y = self.width * self.per_cell[0], self.height * self.per_cell[1]
         inside = (px >= 0) & (px < dots_x) & (py >= 0) & (py < dots_y)
         px, py = px[inside], py[inside]
         columns, rows = divmod(px, self.per_cell[0]), divmod(py, self.per_cell[1])

@@ -107,6 +107,8 @@ class LabScreen(Screen):
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("s", "save_run", "Save run", show=False,
                 tooltip="Keep this run under a name; the course map's saved runs (r) reopen it"),
+        Binding("c", "compare", "Compare",
+                tooltip="Compare this configuration across activations, learning rates or seeds"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -399,6 +401,18 @@ class LabScreen(Screen):
             self.notice = (f"saved as “{name}” · r on the course map lists it" if run_id is not None
                            else f"not saved: {app.progress_problem or 'the progress store is not open'}")
         self._update_status()
+
+    def action_compare(self) -> None:
+        """Ask what to vary in the settings on screen, then compare (the run here pauses)."""
+        config = self.controls.read_config()
+        if config is None:
+            self._refuse()
+            return
+        session = self.session
+        if session is not None and session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+            self._refresh(force=True)
+        self.app.open_compare(config)
 
     def action_view(self, view: str) -> None:
         self._set_view(view)

@@ -1,0 +1,173 @@
+"""The question before a comparison: "compare this configuration across activations,
+across learning rates, or across seeds?", with the lists to vary, as a small dialog.
+
+Each choice fills the lists with sensible defaults (every activation; the learning
+rates 0.01, 0.1, 1 and 10 with the base's own; seeds 0-4); the learner may edit them.
+Enter (or Compare) answers with the runs to train; Escape cancels. A bad list is one
+line under the fields, naming the list and what was wrong.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+import engine
+from tutor.compare_session import variations
+from tutor.course.display import setting_text
+
+VARY = ("activation", "lr", "seed")
+LEARNING_RATES = (0.01, 0.1, 1.0, 10.0)
+SEEDS = (0, 1, 2)             # seeds beside another list: a median and a band
+ALONE_SEEDS = (0, 1, 2, 3, 4)  # seeds alone
+
+
+@dataclasses.dataclass(frozen=True)
+class CompareRequest:
+    """What to compare: the runs, and how to group them first."""
+
+    configs: tuple[engine.RunConfig, ...]
+    by: str          # "activation" or "lr"
+    heading: str     # what varies, in words
+
+
+def default_lists(base: engine.RunConfig, vary: str) -> dict[str, list]:
+    """The lists a choice starts from: activations, lrs and seeds."""
+    if vary == "activation":
+        return {"activation": list(engine.ACTIVATIONS), "lr": [base.lr], "seed": list(SEEDS)}
+    if vary == "lr":
+        return {"activation": [base.activation], "lr": sorted({*LEARNING_RATES, base.lr}),
+                "seed": list(SEEDS)}
+    return {"activation": [base.activation], "lr": [base.lr], "seed": list(ALONE_SEEDS)}
+
+
+def split_list(text: str) -> list[str]:
+    """'a, b c' -> ['a', 'b', 'c']."""
+    return [item for item in re.split(r"[\s,]+", text.strip()) if item]
+
+
+def parse_lists(base: engine.RunConfig, texts: dict[str, str], epochs_text: str) -> CompareRequest:
+    """The runs the fields ask for; engine.ConfigError naming the field if one is wrong."""
+    values: dict[str, list] = {}
+    for field in VARY:
+        items = split_list(texts[field])
+        if not items:
+            raise engine.ConfigError(field, "give at least one value")
+        values[field] = list(dict.fromkeys(engine.RunConfig.parse_field(field, item) for item in items))
+    epochs = engine.RunConfig.parse_field("epochs", epochs_text)
+    base = dataclasses.replace(base, epochs=epochs)
+    configs = variations(base, values["activation"], values["lr"], values["seed"])
+    return CompareRequest(tuple(configs), group_by(values), heading(base, values))
+
+
+def group_by(values: dict[str, list]) -> str:
+    """Group by the learning rate when only it varies, else by the activation."""
+    return "lr" if len(values["lr"]) > 1 and len(values["activation"]) == 1 else "activation"
+
+
+def heading(base: engine.RunConfig, values: dict[str, list]) -> str:
+    """'xor 2-4-1: 10 activations × lr 0.5 × 3 seeds = 30 runs of 10,000 epochs'."""
+    def part(field: str, plural: str) -> str:
+        items = values[field]
+        return f"{len(items)} {plural}" if len(items) > 1 else f"{field} {items[0]:g}" if field == "lr" \
+            else f"{field} {items[0]}"
+
+    runs = len(values["activation"]) * len(values["lr"]) * len(values["seed"])
+    return (f"{base.dataset} {setting_text('layers', base.layers)}: {part('activation', 'activations')} × "
+            f"{part('lr', 'learning rates')} × {part('seed', 'seeds')} = {runs} run{'s' * (runs != 1)} "
+            f"of {base.epochs:,} epochs")
+
+
+def list_text(items) -> str:
+    return ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in items)
+
+
+class CompareSetupScreen(ModalScreen[CompareRequest | None]):
+    """Compare the Lab's configuration across activations, learning rates or seeds."""
+
+    BINDINGS = [
+        Binding("a", "vary('activation')", "Across activations"),
+        Binding("l", "vary('lr')", "Across learning rates"),
+        Binding("s", "vary('seed')", "Across seeds"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, base: engine.RunConfig, vary: str = "activation") -> None:
+        super().__init__()
+        self.base, self.vary = base, vary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Compare this configuration ({self.base.dataset} "
+                         f"{setting_text('layers', self.base.layers)}, {self.base.activation}, "
+                         f"lr {self.base.lr:g}) across:", markup=False)
+            with Horizontal(classes="compare-vary"):
+                yield Button("a activations", id="vary-activation", compact=True)
+                yield Button("l learning rates", id="vary-lr", compact=True)
+                yield Button("s seeds", id="vary-seed", compact=True)
+            with Grid(classes="compare-fields"):
+                for field, label in (("activation", "activations"), ("lr", "learning rates"),
+                                     ("seed", "seeds"), ("epochs", "epochs")):
+                    yield Label(label)
+                    yield Input(id=f"compare-{field}", select_on_focus=False)
+            yield Static("", id="compare-runs")
+            with Horizontal(classes="compare-go"):
+                yield Button("Compare", id="compare-start", variant="success", compact=True)
+                yield Static("Enter compares · Esc cancels", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#compare-epochs", Input).value = str(self.base.epochs)
+        self.action_vary(self.vary)
+        self.query_one("#compare-start", Button).focus()
+
+    def action_vary(self, vary: str) -> None:
+        """Fill the lists for comparing across `vary`."""
+        self.vary = vary
+        for field, items in default_lists(self.base, vary).items():
+            self.query_one(f"#compare-{field}", Input).value = list_text(items)
+        for field in VARY:
+            self.query_one(f"#vary-{field}", Button).variant = "primary" if field == vary else "default"
+        self._check()
+
+    def _request(self) -> CompareRequest | str:
+        """The request the fields make, or the one line that says what is wrong."""
+        texts = {field: self.query_one(f"#compare-{field}", Input).value for field in VARY}
+        names = {"activation": "activations", "lr": "learning rates", "seed": "seeds", "epochs": "epochs"}
+        try:
+            return parse_lists(self.base, texts, self.query_one("#compare-epochs", Input).value)
+        except engine.ConfigError as error:
+            return f"{names.get(error.field, error.field)}: {error.message}"
+
+    def _check(self) -> CompareRequest | None:
+        request = self._request()
+        line = self.query_one("#compare-runs", Static)
+        line.set_class(isinstance(request, str), "error")
+        line.update(request if isinstance(request, str) else request.heading)
+        return None if isinstance(request, str) else request
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._check()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "compare-start":
+            self._submit()
+        else:
+            self.action_vary(event.button.id.removeprefix("vary-"))
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        request = self._check()
+        if request is not None:
+            self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
