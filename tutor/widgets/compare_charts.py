@@ -89,7 +89,7 @@ class GroupChart(LiveChart):
     group's runs, a hatched band from their minimum to their maximum, and an x where a
     run diverged."""
 
-    name, column = "loss", None      # the MetricsLog column (and the column of its block)
+    source: tuple[str, int | None] = ("loss", None)   # the MetricsLog name, and which column of its block
     heading = "loss"
 
     def __init__(self, *, log_scale: bool = False, **kwargs) -> None:
@@ -99,7 +99,7 @@ class GroupChart(LiveChart):
 
     def show_groups(self, groups) -> None:
         """Chart these groups from epoch 1: (label, runs) each, in colour order."""
-        self.groups = [GroupSeries(label, runs, self.name, self.column) for label, runs in groups]
+        self.groups = [GroupSeries(label, runs, *self.source) for label, runs in groups]
         self.pull()
         self.stale()
 
@@ -165,7 +165,7 @@ class GroupChart(LiveChart):
 class CompareLossChart(GroupChart):
     """The training loss of every run (l switches between log10 and linear)."""
 
-    name, column, heading = "loss", None, "loss"
+    source, heading = ("loss", None), "loss"
 
     def title(self) -> str:
         return super().title() + (" · median, band min–max · l: linear" if self.log_scale
@@ -175,4 +175,4 @@ class CompareLossChart(GroupChart):
 class FirstDeltaChart(GroupChart):
     """log10 of the mean |δ¹| of every run: how much error signal reaches the first layer."""
 
-    name, column, heading = "delta_means", 0, "mean |δ¹|"
+    source, heading = ("delta_means", 0), "mean |δ¹|"

@@ -106,6 +106,8 @@ class CompareScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.query(CompareLossChart):
+            return   # the app closed before the screen's widgets came: nothing to start
         if self.session is None:
             self._show_status(self.problem)
             self.query_one("#compare-status").set_class(True, "-diverged")

@@ -111,19 +111,23 @@ class CompareSetupScreen(ModalScreen[CompareRequest | None]):
                 yield Button("a activations", id="vary-activation", compact=True)
                 yield Button("l learning rates", id="vary-lr", compact=True)
                 yield Button("s seeds", id="vary-seed", compact=True)
+            values = {field: list_text(items) for field, items in default_lists(self.base, self.vary).items()}
+            values["epochs"] = str(self.base.epochs)
             with Grid(classes="compare-fields"):
                 for field, label in (("activation", "activations"), ("lr", "learning rates"),
                                      ("seed", "seeds"), ("epochs", "epochs")):
                     yield Label(label)
-                    yield Input(id=f"compare-{field}", select_on_focus=False)
+                    yield Input(values[field], id=f"compare-{field}", select_on_focus=False)
             yield Static("", id="compare-runs")
             with Horizontal(classes="compare-go"):
                 yield Button("Compare", id="compare-start", variant="success", compact=True)
                 yield Static("Enter compares · Esc cancels", classes="note")
 
     def on_mount(self) -> None:
-        self.query_one("#compare-epochs", Input).value = str(self.base.epochs)
-        self.action_vary(self.vary)
+        if not self.query("#compare-start"):
+            return   # the app closed before the dialog's widgets came
+        self._show_vary()
+        self._check()
         self.query_one("#compare-start", Button).focus()
 
     def action_vary(self, vary: str) -> None:
@@ -131,9 +135,12 @@ class CompareSetupScreen(ModalScreen[CompareRequest | None]):
         self.vary = vary
         for field, items in default_lists(self.base, vary).items():
             self.query_one(f"#compare-{field}", Input).value = list_text(items)
-        for field in VARY:
-            self.query_one(f"#vary-{field}", Button).variant = "primary" if field == vary else "default"
+        self._show_vary()
         self._check()
+
+    def _show_vary(self) -> None:
+        for field in VARY:
+            self.query_one(f"#vary-{field}", Button).variant = "primary" if field == self.vary else "default"
 
     def _request(self) -> CompareRequest | str:
         """The request the fields make, or the one line that says what is wrong."""

@@ -1,0 +1,110 @@
+"""The Compare screen's parts that need no terminal: the runs a comparison makes, the
+dialog's lists, the session's thread, and the per-group median and band."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import engine
+from tutor.compare_session import MAX_RUN_EPOCHS, CompareSession, variations
+from tutor.screens.compare.screen import grouped
+from tutor.screens.compare.setup import default_lists, parse_lists
+from tutor.session import Phase
+from tutor.widgets.braille import LineRaster
+from tutor.widgets.compare_charts import GroupSeries, median_min_max
+
+BASE = engine.RunConfig(dataset="xor", layers=(2, 3, 1), lr=0.5, epochs=50)
+
+
+def test_variations_are_every_combination_of_the_lists_on_the_base():
+    configs = variations(BASE, ["tanh", "relu"], [0.1, 1.0], [3, 4, 5])
+    assert len(configs) == 12
+    assert {(c.activation, c.lr, c.seed) for c in configs} == {
+        (a, lr, s) for a in ("tanh", "relu") for lr in (0.1, 1.0) for s in (3, 4, 5)}
+    assert all(c.dataset == "xor" and c.layers == (2, 3, 1) and c.epochs == 50 for c in configs)
+    assert variations(BASE) == [BASE]          # an empty list keeps the base's value
+
+
+def test_too_many_epochs_in_all_is_one_error_naming_epochs():
+    with pytest.raises(engine.ConfigError) as error:
+        variations(engine.RunConfig(epochs=MAX_RUN_EPOCHS), [], [], [0, 1])
+    assert error.value.field == "epochs" and "at most" in error.value.message
+
+
+def test_the_dialogs_lists_and_their_errors():
+    lists = default_lists(BASE, "lr")
+    assert lists == {"activation": ["tanh"], "lr": [0.01, 0.1, 0.5, 1.0, 10.0], "seed": [0, 1, 2]}
+    assert default_lists(BASE, "activation")["activation"] == list(engine.ACTIVATIONS)
+    assert default_lists(BASE, "seed")["seed"] == [0, 1, 2, 3, 4]
+    request = parse_lists(BASE, {"activation": "tanh relu,tanh", "lr": "0.1, 1", "seed": "0"}, "20")
+    assert len(request.configs) == 4 and all(c.epochs == 20 for c in request.configs)   # tanh once
+    assert request.by == "activation"
+    assert request.heading == "xor 2-3-1: 2 activations × 2 learning rates × seed 0 = 4 runs of 20 epochs"
+    assert parse_lists(BASE, {"activation": "tanh", "lr": "0.1, 1", "seed": "0 1"}, "20").by == "lr"
+    for texts, field, part in [({"activation": "tanhh", "lr": "1", "seed": "0"}, "activation", "did you mean"),
+                               ({"activation": "tanh", "lr": "", "seed": "0"}, "lr", "at least one"),
+                               ({"activation": "tanh", "lr": "1", "seed": "1.5"}, "seed", "whole number")]:
+        with pytest.raises(engine.ConfigError) as error:
+            parse_lists(BASE, texts, "20")
+        assert error.value.field == field and part in error.value.message
+
+
+def test_groups_follow_the_activations_order_and_rising_learning_rates():
+    session = CompareSession(variations(BASE, ["tanh", "relu"], [1.0, 0.1], [0]))
+    by_activation = grouped(session.runs, "activation")
+    assert [label for label, _ in by_activation] == ["tanh", "relu"]
+    by_lr = grouped(session.runs, "lr")
+    assert [label for label, _ in by_lr] == ["lr 0.1", "lr 1"]
+    assert all(len(runs) == 2 for _, runs in by_lr)
+
+
+def test_a_session_trains_every_run_in_its_thread_and_cancel_stops_it():
+    session = CompareSession(variations(BASE, [], [], [0, 1]))
+    thread = threading.Thread(target=session.run)
+    thread.start()
+    thread.join(30)
+    assert session.phase is Phase.FINISHED and session.runs_done == 2 and session.epoch == 50
+    long = CompareSession(variations(engine.RunConfig(epochs=10**6), [], [], [0, 1]))
+    thread = threading.Thread(target=long.run)
+    thread.start()
+    while long.epoch < 10:
+        thread.join(0.01)
+    long.cancel()
+    assert long.done.wait(30) and long.phase is Phase.CANCELLED and long.epoch < 10**6
+
+
+def test_median_min_max_per_epoch_leave_out_what_is_not_finite():
+    block = np.array([[1.0, 5.0, np.nan, np.inf],
+                      [3.0, 1.0, 2.0, np.nan],
+                      [2.0, np.nan, 4.0, np.nan],
+                      [9.0, 3.0, np.nan, np.nan]])
+    median, low, high = median_min_max(block)
+    np.testing.assert_array_equal(median, [2.5, 3.0, 3.0, np.nan])
+    np.testing.assert_array_equal(low, [1.0, 1.0, 2.0, np.nan])
+    np.testing.assert_array_equal(high, [9.0, 5.0, 4.0, np.nan])
+
+
+def test_a_group_folds_in_only_the_epochs_its_training_runs_all_reached():
+    session = CompareSession(variations(BASE, [], [], [0, 1, 2]))
+    session.sweep.groups[0].epoch()     # one epoch of every run
+    series = GroupSeries("tanh", session.runs, "loss", None)
+    assert series.pull() and series.count == 1
+    losses = [run.log.column("loss")[0] for run in session.runs]
+    x, y = series.median.points(10)
+    np.testing.assert_array_equal(x, [1.0])
+    assert y[0] == sorted(losses)[1]
+    assert series.low.points(10)[1][0] == min(losses) and series.high.points(10)[1][0] == max(losses)
+    assert not series.pull()            # nothing new
+
+
+def test_a_band_hatches_between_its_edges_and_leaves_the_rest_blank():
+    raster = LineRaster(10, 4)          # 20 x 16 dots
+    x = np.array([0.0, 10.0])
+    raster.band((x, np.array([2.0, 2.0])), (x, np.array([6.0, 6.0])), (0.0, 10.0), (0.0, 8.0), "blue")
+    rows, cols, markers, color = raster.cells[0]
+    assert color == "blue"
+    assert sorted(set(cols.tolist())) == [0, 2, 4, 6, 8]    # every other cell: light stripes
+    assert set(rows.tolist()) == {1, 2}                     # dot rows 4-11 of 16: the middle two cells
+    assert all(marker != chr(0x2800) for marker in markers)
