@@ -61,7 +61,7 @@ async def test_curves_and_rows_fill_in_while_the_runs_train_and_escape_stops_the
         await until(pilot, session.done.is_set, "the training thread to stop")
         assert session.phase is Phase.CANCELLED and session.epoch < 10**6
         await until(pilot, lambda: not isinstance(app.screen, CompareScreen), "the screen to close")
-        assert not compare_workers(app)
+        await until(pilot, lambda: not compare_workers(app), "the worker to end")
 
 
 async def test_g_groups_by_learning_rate_and_back(tmp_path):
