@@ -29,8 +29,13 @@ as Trainer.run stops: its log ends there and its last checkpoint is taken. Its r
 still computed with the others (no operation mixes rows, so it poisons none of them),
 and never read again.
 
-A sweep does not estimate the sharpness (engine/sharpness.py): that column of its
-logs stays NaN, as in a run trained without sharpness_every.
+With sharpness_every=k a sweep estimates each run's sharpness (engine/sharpness.py)
+after every k-th epoch, as Trainer(sharpness_every=k) does: one estimate per run, on a
+twin network holding that run's θ, warm-started from the run's previous eigenvector, so
+each value equals the single run's. (It is the one per-run loop of an epoch: at k = 100 on
+xor 2-4-1 an estimate costs about what 30 epochs of the whole stack do; bench/compare.py
+measures it.) Without it, that column of the logs stays NaN, as in a run trained
+without sharpness_every.
 """
 from __future__ import annotations
 
@@ -43,6 +48,7 @@ from engine.config import RunConfig
 from engine.losses import LOSSES
 from engine.metrics import MetricsLog, StackedLogs
 from engine.network import Network
+from engine.sharpness import Sharpness, estimate_sharpness
 from engine.training import Checkpoint, EpochRecord, Trainer, _labels, divergence
 
 
@@ -58,6 +64,7 @@ class SweepRun:
         self.log: MetricsLog = group.logs.logs[row]
         self.checkpoints: dict[int, Checkpoint] = {}
         self.diverged_at: int | None = None
+        self.last_sharpness: Sharpness | None = None   # as Trainer.last_sharpness (sharpness_every)
 
     @property
     def epoch(self) -> int:
@@ -91,9 +98,15 @@ class Sweep:
     a few, when one would exceed STACK_NUMBERS).
 
     `runs[i]` is the run of `configs[i]`; each trains for its config's epochs.
+    sharpness_every=k estimates each run's sharpness after every k-th epoch, as
+    Trainer(sharpness_every=k) does; None never does.
     """
 
-    def __init__(self, configs):
+    def __init__(self, configs, sharpness_every: int | None = None):
+        if sharpness_every is not None and not (isinstance(sharpness_every, int) and sharpness_every >= 1):
+            raise ValueError(f"sharpness_every must be a whole number of epochs, at least 1, or None; "
+                             f"got {sharpness_every!r}")
+        self.sharpness_every = sharpness_every
         self.configs = list(configs)
         built = [config.build() for config in self.configs]   # validates each config
         order = sorted(range(len(built)), key=lambda i: (_group_key(self.configs[i], built[i][1]),
@@ -105,7 +118,8 @@ class Sweep:
             size = runs_per_stack(trainer.batch_size, max(self.configs[same[0]].layers))
             for start in range(0, len(same), size):
                 members = same[start:start + size]
-                group = RunGroup([self.configs[i] for i in members], [built[i] for i in members])
+                group = RunGroup([self.configs[i] for i in members], [built[i] for i in members],
+                                 sharpness_every)
                 self.groups.append(group)
                 runs.update(zip(members, group.runs))
         self.runs: list[SweepRun] = [runs[i] for i in range(len(built))]
@@ -188,7 +202,7 @@ class RunGroup:
     r of X (runs, n, n_0) and Y (runs, n, n_L). `built` holds what each config's
     build() made: its network, trainer and data."""
 
-    def __init__(self, configs: list[RunConfig], built):
+    def __init__(self, configs: list[RunConfig], built, sharpness_every: int | None = None):
         nets = [net for net, _, _ in built]
         trainers = [trainer for _, trainer, _ in built]
         first, trainer = nets[0], trainers[0]
@@ -201,6 +215,11 @@ class RunGroup:
         self.X_test = None if trainer.X_test is None else np.stack([t.X_test for t in trainers])
         self.Y_test = None if trainer.X_test is None else np.stack([t.Y_test for t in trainers])
         self.tracked_at = trainer._tracked_at
+        self.loss_name = trainer.loss_name
+        self.sharpness_every = sharpness_every
+        # A twin of each network for the sharpness: it takes the run's θ before an estimate
+        # (the built network keeps its initial weights).
+        self.twins = [net.copy() for net in nets] if sharpness_every else []
 
         self.theta = np.stack([net.theta for net in nets])            # Θ: row r is run r's θ
         self.weights, self.biases = first.split(self.theta)          # views: W^l (runs, fan_in, fan_out)
@@ -310,6 +329,7 @@ class RunGroup:
             delta_means=_by_layer(_mean_per_layer(delta_means)),
             gradient_norms=_by_layer(_mean_per_layer(gradient_norms)),
             tracked=self.theta[:, self.tracked_at],
+            sharpness=self.sharpness(),
         )
         if self.X_test is not None:
             zs, activations, _ = self.feedforward(self.X_test)
@@ -326,6 +346,21 @@ class RunGroup:
         for r in np.flatnonzero(self.active if due else stopping):
             self.checkpoint(r, diverged[r])
         self.active &= ~stopping
+
+    def sharpness(self) -> np.ndarray:
+        """Each active run's sharpness after this epoch if it is a k-th one (sharpness_every),
+        as Trainer._estimate_sharpness finds it; NaN for the others."""
+        values = np.full(len(self.runs), np.nan)
+        if not self.sharpness_every or self.epoch_number % self.sharpness_every:
+            return values
+        for r in np.flatnonzero(self.active):
+            run, twin = self.runs[r], self.twins[r]
+            twin.theta[...] = self.theta[r]
+            last = run.last_sharpness
+            start = last.direction if last is not None and math.isfinite(last.value) else None
+            run.last_sharpness = estimate_sharpness(twin, self.X[r], self.Y[r], self.loss_name, start=start)
+            values[r] = run.last_sharpness.value
+        return values
 
     def follow_loss(self, loss) -> None:
         """Trainer._follow_loss for the active runs: their epochs, first and last loss,
@@ -366,6 +401,8 @@ class RunGroup:
             lr=float(log.last("lr")), weight_norms=per_layer("weight_norms"),
             delta_means=per_layer("delta_means"), gradient_norms=per_layer("gradient_norms"),
             tracked=per_layer("tracked"))
+        if not math.isnan(log.last("sharpness")):
+            record.sharpness = float(log.last("sharpness"))
         if self.runs[r].diverged_at == record.epoch:
             record.diverged, record.message = True, self.runs[r].divergence()
         return record

@@ -21,7 +21,7 @@ def engine_names(field: str) -> tuple[str, ...]:
     from engine import INITS, LOSSES, OPTIMIZERS, OUTPUTS, ACTIVATIONS, datasets
 
     registries = {"dataset": datasets.NAMES, "activation": ACTIVATIONS, "output": OUTPUTS,
-                  "loss": LOSSES, "init": INITS, "optimizer": OPTIMIZERS}
+                  "loss": LOSSES, "init": INITS, "optimizer": OPTIMIZERS, "activations": ACTIVATIONS}
     return tuple(registries[field])
 
 
@@ -59,6 +59,37 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                    help="share of samples held out for testing (default: %(default)s)")
     g.add_argument("--samples", default=d["samples"], type=str,
                    help="samples for generated datasets (default: %(default)s)")
+
+
+def positive_number(text: str) -> float:
+    """argparse type for a number above 0: `--target-loss: expected a positive number, got 'x'`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def add_compare_options(parser: argparse.ArgumentParser) -> None:
+    """What `tutor compare` varies, and how it groups and exports the runs."""
+    g = parser.add_argument_group("comparison")
+    g.add_argument("--activations", help="hidden activations to compare, comma-separated: {names} "
+                                         "(default: --activation alone)")
+    g.add_argument("--lrs", help="learning rates to compare, comma-separated, e.g. 0.01,0.1,1,10 "
+                                 "(default: --lr alone)")
+    g.add_argument("--seeds", help="seeds to run each configuration with, e.g. 0,1,2 (default: --seed alone)")
+    g.add_argument("--by", choices=("activation", "lr"),
+                   help="colour and summarise the runs by activation or by learning rate "
+                        "(default: activation, or lr when only the learning rates vary)")
+    g.add_argument("--target-loss", type=positive_number,
+                   help="the loss a run must reach to count as learned (default: 0.1 for bce and "
+                        "cross_entropy, 0.01 for mse)")
+    out = g.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true",
+                     help="print every number as strict JSON (a value that is not finite is null)")
+    out.add_argument("--csv", action="store_true", help="print the table and summaries as CSV")
 
 
 class Parser(argparse.ArgumentParser):
@@ -117,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the results as strict JSON; a value that is not finite (inf or NaN, "
                         "after a divergence) is null, and diverged_at is the epoch it happened")
 
+    p = sub.add_parser("compare", help="train one run over activations × learning rates × seeds, side by side",
+                       formatter_class=RunHelpFormatter,
+                       description="Train every combination of the lists (the run options are the base run "
+                                   "each combination changes) and print the loss curves, a table at "
+                                   "epochs 1, 100, 10,000 and the last, and a summary per configuration "
+                                   "and per group.")
+    add_run_options(p)
+    add_compare_options(p)
+
     p = sub.add_parser("lab", help="open the Lab with a training configuration",
                        formatter_class=RunHelpFormatter)
     add_run_options(p)
@@ -151,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     None: "app",
     "train": "train",
+    "compare": "compare",
     "lab": "app",
     "quiz": "quiz",
     "drill": "drill",

@@ -1,10 +1,10 @@
-"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock or EngineBlock.
+"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock, CompareBlock or EngineBlock.
 
 Every check an author needs happens here, and each failure is reported with the
 line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
 unknown quiz kind, an expected answer that does not parse or is not the
 derivative it claims to be, a choice out of range, a lab configuration the engine
-refuses, an engine function that does not exist, a network of the wrong shape,
+refuses, a compare block's list value the engine refuses (or a comparison too big), an engine function that does not exist, a network of the wrong shape,
 and a predict quiz whose stated answer is not what the engine does.
 
 A block with any problem is left out of the lesson; the rest of the lesson loads.
@@ -23,7 +23,7 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
-    LabBlock, NumericSpec, PredictSpec, Quiz,
+    CompareBlock, LabBlock, NumericSpec, PredictSpec, Quiz,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -54,6 +54,14 @@ PREDICT_MAX_WORK = 10**9
 LAB_CHARTS = ("loss", "accuracy", "weight_norms", "delta_means", "gradient_norms", "tracked", "lr",
               "decision_boundary")
 LAB_EXTRA_FIELDS = ("title", "charts")
+
+# A compare block: the base run's fields (as a lab block's), what to vary, and how to show it.
+COMPARE_LISTS = {"activations": "activation", "lrs": "lr", "seeds": "seed"}   # list -> the setting it varies
+COMPARE_EXTRA_FIELDS = ("title", "by", "target_loss") + tuple(COMPARE_LISTS)
+# A compare block trains its runs when the learner opens it (live, and stoppable), so its
+# bound is higher than a predict quiz's: runs × parameters × samples × epochs at most 10^10
+# (the 60-run example of xor 2-4-1 over 10,000 epochs is 2·10^9, counting 200 samples).
+COMPARE_MAX_WORK = 10**10
 
 ENGINE_FIELDS = ("function", "title")
 
@@ -155,6 +163,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_quiz(table, lines, problems, lesson_id, quiz_number, depth, folder)
     elif raw.kind == "lab":
         block = _build_lab(table, lines, problems, depth, folder)
+    elif raw.kind == "compare":
+        block = _build_compare(table, lines, problems, depth, folder)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -606,6 +616,66 @@ def _build_lab(table, lines, problems, depth=Depth.MATH, folder=None) -> LabBloc
     if problems or run is None:
         return None
     return LabBlock(config=run, title=title, charts=charts, line=lines.raw.line)
+
+
+def _build_compare(table, lines, problems, depth=Depth.MATH, folder=None) -> CompareBlock | None:
+    import engine
+    from engine.compare import GROUPINGS, ComparisonError, check_size, parse_list
+    from engine.names import did_you_mean
+
+    fields = _Fields("compare", table, lines, problems, folder)
+    run_fields = [f.name for f in dataclasses.fields(engine.RunConfig)]
+    fields.unknown(run_fields + list(COMPARE_EXTRA_FIELDS), "a compare block")
+    title = fields.text("title")
+    by = fields.text("by")
+    if by and by not in GROUPINGS:
+        hint = did_you_mean(by, GROUPINGS, quote='"')
+        fields.report("by", f'unknown grouping "{by}"{hint}; choose from {", ".join(GROUPINGS)}')
+    target_loss = fields.number("target_loss")
+    if target_loss is not None and target_loss <= 0:
+        fields.report("target_loss", "target_loss must be positive")
+    config = _in_lesson_folder(fields, {key: value for key, value in table.items() if key in run_fields}, "compare")
+    run, errors = parse_run(config, depth) if config is not None else (None, [])
+    for field, message in errors:
+        fields.report(field, message)
+
+    lists = {}
+    for key, setting in COMPARE_LISTS.items():
+        given = table.get(key, [])
+        if not isinstance(given, list):
+            fields.report(key, f'"{key}" must be a list, like {key} = {_LIST_EXAMPLES[key]}')
+            continue
+        if given and setting in table:
+            fields.report(key, f'give "{setting}" or "{key}", not both: the list replaces the base run\'s {setting}')
+            continue
+        try:   # each value checked as the engine checks that setting (against the defaults if the base is bad)
+            lists[key] = parse_list(run or engine.RunConfig(), setting, given) if given else ()
+        except ComparisonError as error:
+            fields.report(key, str(error))
+    if problems or run is None:
+        return None
+    sizes = {key: len(values) or 1 for key, values in lists.items()}
+    runs = sizes["activations"] * sizes["lrs"] * sizes["seeds"]
+    if runs < 2:
+        fields.report(None, "nothing to compare: give two or more values in activations, lrs or seeds")
+        return None
+    try:
+        check_size(run, sizes["activations"], sizes["lrs"], sizes["seeds"])
+    except ComparisonError as error:
+        fields.report("epochs" if error.field == "epochs" else None, str(error))
+        return None
+    work = runs * run.parameter_count() * run.samples * run.epochs
+    if work > COMPARE_MAX_WORK:
+        fields.report("epochs", f"a compare block trains its {runs} runs when a learner opens it, and these are "
+                                f"{work:.1e} parameter-updates (runs × parameters × samples × epochs); the limit "
+                                f"is {COMPARE_MAX_WORK:.0e}: use fewer runs, a smaller network, fewer samples or "
+                                "fewer epochs")
+        return None
+    return CompareBlock(config=run, activations=lists["activations"], lrs=lists["lrs"], seeds=lists["seeds"],
+                        title=title, by=by, target_loss=target_loss, line=lines.raw.line)
+
+
+_LIST_EXAMPLES = {"activations": '["sigmoid", "tanh", "relu"]', "lrs": "[0.1, 1, 10]", "seeds": "[0, 1, 2]"}
 
 
 def _build_engine(table, lines, problems) -> EngineBlock | None:

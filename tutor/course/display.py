@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 def describe_run(config: RunConfig) -> str:
     """Every setting of a run as one line."""
-    full = config.to_dict()
+    return describe_settings(config.to_dict())
+
+
+def describe_settings(full: dict) -> str:
+    """Settings of a run (RunConfig.to_dict(), or part of it) as one line."""
+    full = dict(full)
     if full["dataset"] in _LOGIC_DATASETS:
         for key in _SAMPLED_SETTINGS:
             full.pop(key)
@@ -31,6 +36,32 @@ def setting_text(key: str, value: object) -> str:
     if key == "batch_size" and value == 0:
         return "full"
     return str(value)
+
+
+def describe_compare(block) -> list[str]:
+    """A compare block as lines of text: its title, its base run and what it varies."""
+    from engine.config import typed
+
+    varied = {"activation": block.activations, "lr": block.lrs, "seed": block.seeds}
+    base = {key: value for key, value in block.config.to_dict().items() if not (key in varied and varied[key])}
+    runs = 1
+    lists = []
+    for key, name in (("activation", "activations"), ("lr", "learning rates"), ("seed", "seeds")):
+        if varied[key]:
+            runs *= len(varied[key])
+            lists.append(f"{name} {', '.join(typed(v) if key == 'lr' else str(v) for v in varied[key])}")
+    return [f"Compare{': ' + block.title if block.title else ''} ({runs} runs)",
+            "Base run: " + describe_settings(base),
+            "Varied: " + "; ".join(lists)]
+
+
+def block_text(block) -> str:
+    """A block the screen has no widget for, as plain text (the lesson still shows it)."""
+    from tutor.course.model import CompareBlock
+
+    if isinstance(block, CompareBlock):
+        return "\n".join(describe_compare(block))
+    return type(block).__name__
 
 
 def changed_settings(spec) -> str:

@@ -186,6 +186,29 @@ class LabBlock:
 
 
 @dataclass(frozen=True)
+class CompareBlock:
+    """A comparison the learner can run: the base run `config` varied over `activations`
+    × `lrs` × `seeds` (an empty list keeps the base's value), parsed and validated when
+    the lesson loaded. `by` ("activation", "lr" or "" for the default) groups the runs;
+    `target_loss` (None: the loss's default) is what counts as learned."""
+
+    config: RunConfig
+    activations: tuple[str, ...] = ()
+    lrs: tuple[float, ...] = ()
+    seeds: tuple[int, ...] = ()
+    title: str = ""
+    by: str = ""
+    target_loss: float | None = None
+    line: int = 0
+
+    def comparison(self, sharpness_every: int | None = None):
+        """A fresh engine.compare.Comparison of these runs, not yet trained."""
+        from engine.compare import Comparison
+
+        return Comparison(self.config, self.activations, self.lrs, self.seeds, sharpness_every=sharpness_every)
+
+
+@dataclass(frozen=True)
 class EngineBlock:
     """The real source of an engine function, e.g. `engine.activations.sigmoid`."""
 
@@ -195,8 +218,8 @@ class EngineBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, EngineBlock]
-Segment = Union[Prose, Quiz, LabBlock, EngineBlock]
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -217,6 +240,10 @@ class Lesson:
     @property
     def labs(self) -> tuple[LabBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, LabBlock))
+
+    @property
+    def compares(self) -> tuple[CompareBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, CompareBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:

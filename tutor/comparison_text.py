@@ -1,0 +1,357 @@
+"""A comparison (engine.compare.Comparison) as text: its loss curves, table and summary.
+
+`tutor compare` prints these; the Compare screen shows the same cells and curves, so
+that both say the same thing in the same words. Nothing here imports Textual.
+
+- curves(comparison, by, points): per configuration (activation × lr), the median of
+  its seeds' training loss and the band between the lowest and highest, cut to about
+  `points` x positions, coloured by its group (`by`: the activation or the lr);
+- chart_text(curves, ...): those curves overlaid on one plotext chart, log10 of the loss;
+- table_columns / table_cells / table_text: each run at epochs 1, 100, 10,000 and its last;
+- summary_columns / summary_cells / summary_text: per configuration, or per group;
+- export(...): every number shown, as one dict (JSON) or rows (CSV).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from engine.compare import Comparison, SummaryRow, TableRow
+
+# The groups' colours, as plotext names them (the Lab's series colours, in its order).
+GROUP_COLORS = ("blue+", "orange+", "green+", "magenta+", "cyan+", "red+")
+
+
+def group_color(k: int) -> str:
+    return GROUP_COLORS[k % len(GROUP_COLORS)]
+
+
+def default_grouping(comparison: Comparison) -> str:
+    """Group by activation when several are compared, else by learning rate when several are."""
+    return "lr" if len(comparison.activations) == 1 and len(comparison.lrs) > 1 else "activation"
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    """A number as the tables show it: 4 significant digits; "" for none; inf and nan as such."""
+    if value is None:
+        return ""
+    return f"{value:.{digits}g}"
+
+
+def lr_text(lr: float) -> str:
+    from engine.config import typed
+
+    return typed(lr)
+
+
+def group_label(key, by: str) -> str:
+    """A group as the legend and the summary name it: "tanh", or "lr 0.1"."""
+    return f"lr {lr_text(key)}" if by == "lr" else str(key)
+
+
+def configuration_label(activation: str, lr: float) -> str:
+    return f"{activation} lr {lr_text(lr)}"
+
+
+# ----- curves --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Curve:
+    """One configuration's training loss over its seeds: at each epoch of `epochs`, the
+    median of the seeds' losses, and the lowest and highest loss of any seed in the
+    stretch of epochs that point stands for (so an oscillation shows as a band).
+    A seed whose run ended (or diverged) before an epoch has no part in it."""
+
+    label: str                  # "tanh lr 0.1"
+    group: int                  # the group's position in comparison.groups(by): its colour
+    runs: tuple[int, ...]       # the runs (seeds) it summarises
+    epochs: np.ndarray
+    median: np.ndarray          # NaN where no seed had a finite loss
+    low: np.ndarray
+    high: np.ndarray
+
+
+def curves(comparison: Comparison, by: str, points: int = 200) -> list[Curve]:
+    """Every configuration's curve, in the runs' order, cut to at most about `points`
+    epochs (buckets of equal length; each point stands for its bucket)."""
+    keys = list(comparison.groups(by))
+    configurations: dict[tuple, list[int]] = {}
+    for index, config in enumerate(comparison.configs):
+        configurations.setdefault((config.activation, config.lr), []).append(index)
+    longest = max((run.log.count for run in comparison.runs), default=0)
+    result = []
+    for (activation, lr), indices in configurations.items():
+        epochs, median, low, high = _bucketed([comparison.runs[i].log.column("loss") for i in indices],
+                                              longest, points)
+        key = activation if by == "activation" else lr
+        result.append(Curve(configuration_label(activation, lr), keys.index(key), tuple(indices),
+                            epochs, median, low, high))
+    return result
+
+
+def _bucketed(losses: list[np.ndarray], longest: int, points: int):
+    """(epochs, median, low, high) over buckets of equal length of the epochs 1..longest:
+    per bucket, the median over runs of each run's mean loss in it, and the lowest and
+    highest loss of any run in it. Non-finite losses are left out."""
+    if longest == 0:
+        empty = np.empty(0)
+        return empty, empty, empty, empty
+    width = max(1, -(-longest // max(1, points)))      # epochs per bucket
+    buckets = -(-longest // width)
+    table = np.full((len(losses), buckets * width), np.nan)
+    for row, loss in zip(table, losses):
+        row[:len(loss)] = loss
+    table[~np.isfinite(table)] = np.nan
+    table = table.reshape(len(losses), buckets, width)
+    with warnings.catch_warnings():   # a bucket where no run has a loss is NaN, as meant
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = np.nanmean(table, axis=2)               # (runs, buckets)
+        median = np.nanmedian(means, axis=0)
+        low = np.nanmin(table, axis=(0, 2))
+        high = np.nanmax(table, axis=(0, 2))
+    epochs = np.minimum(np.arange(buckets) * width + (width + 1) / 2, longest)   # each bucket's middle
+    return epochs, median, low, high
+
+
+def chart_ceiling(comparison: Comparison) -> float:
+    """The highest loss a chart shows: 10 times the highest loss of epoch 1 (a run above
+    that counts as diverging, engine.training.DIVERGING_FACTOR). A diverging run would
+    otherwise stretch the axis to 10^300 and flatten every other curve; it runs along
+    the top edge instead."""
+    from engine.training import DIVERGING_FACTOR
+
+    firsts = [run.log.column("loss")[0] for run in comparison.runs if run.log.count]
+    firsts = [loss for loss in firsts if math.isfinite(loss) and loss > 0]
+    return DIVERGING_FACTOR * max(firsts) if firsts else math.inf
+
+
+def chart_text(chart_curves: list[Curve], labels: dict[int, str], width: int = 100, height: int = 18,
+               color: bool = True, ceiling: float = math.inf,
+               title: str = "training loss (log10): median of the seeds, band lowest to highest") -> str:
+    """The curves on one plotext chart: log10 of the loss, at most `ceiling` (higher
+    values are drawn on it); each band as dots, each median as a line over it, in its
+    group's colour; `labels` names the groups (group position -> label) in the legend.
+    color=False: plain text (for a pipe)."""
+    import plotext as plt
+
+    from tutor.series import epoch_ticks
+
+    top = math.log10(ceiling) if 0 < ceiling < math.inf else math.inf
+    plt.clear_figure()
+    plt.plot_size(width, height)
+    last = 1.0
+    for curve in chart_curves:   # the bands first, so the medians are drawn over them
+        xs, ys = _band_dots(curve)
+        if len(xs):
+            plt.scatter(xs.tolist(), np.minimum(ys, top).tolist(), marker="·", color=group_color(curve.group))
+        if len(curve.epochs):
+            last = max(last, float(curve.epochs[-1]))
+    named = set()
+    for curve in chart_curves:
+        keep = np.isfinite(curve.median) & (curve.median > 0)
+        if keep.any():
+            label = None if curve.group in named else labels.get(curve.group)
+            named.add(curve.group)
+            plt.plot(curve.epochs[keep].tolist(), np.minimum(np.log10(curve.median[keep]), top).tolist(),
+                     marker="braille", color=group_color(curve.group), label=label)
+    plt.xticks(*epoch_ticks(last))
+    plt.title(title)
+    plt.xlabel("epoch")
+    chart = plt.build()
+    return chart if color else plt.uncolorize(chart)
+
+
+def _band_dots(curve: Curve, rows: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Points filling the band between low and high (log10), `rows` per epoch position."""
+    keep = np.isfinite(curve.low) & np.isfinite(curve.high) & (curve.low > 0)
+    if not keep.any():
+        return np.empty(0), np.empty(0)
+    low, high = np.log10(curve.low[keep]), np.log10(curve.high[keep])
+    steps = np.linspace(0.0, 1.0, rows)
+    ys = low[:, None] + (high - low)[:, None] * steps[None, :]
+    xs = np.repeat(curve.epochs[keep][:, None], rows, axis=1)
+    return xs.ravel(), ys.ravel()
+
+
+# ----- the table -----------------------------------------------------------------
+
+def table_columns(comparison: Comparison) -> list[str]:
+    """The table's column titles (layers counted from 1, as in the book)."""
+    layers = len(comparison.base.layers) - 1
+    columns = ["activation", "lr", "seed", "epoch", "loss"]
+    if comparison.classify:
+        columns.append("accuracy")
+    if comparison.has_test:
+        columns.append("test loss")
+        if comparison.classify:
+            columns.append("test accuracy")
+    columns += [f"mean|δ{l}|" for l in range(1, layers + 1)]
+    columns += [f"‖W{l}‖" for l in range(1, layers + 1)]
+    return columns + ["note"]
+
+
+def table_cells(comparison: Comparison, row: TableRow) -> list[str]:
+    """One table row's cells, in the order of table_columns()."""
+    cells = [row.activation, lr_text(row.lr), str(row.seed), f"{row.epoch:,}", number(row.loss)]
+    if comparison.classify:
+        cells.append(number(row.accuracy, 3))
+    if comparison.has_test:
+        cells.append(number(row.test_loss))
+        if comparison.classify:
+            cells.append(number(row.test_accuracy, 3))
+    cells += [number(value) for value in row.delta_means]
+    cells += [number(value) for value in row.weight_norms]
+    return cells + [run_note(comparison, row.run) if row.epoch == comparison.runs[row.run].log.count else ""]
+
+
+def run_note(comparison: Comparison, index: int) -> str:
+    """What went wrong with a run, in a few words: "diverged at epoch 37", "diverging"."""
+    run = comparison.runs[index]
+    if run.diverged_at is not None:
+        return f"diverged at epoch {run.diverged_at:,}"
+    if run.divergence():
+        return f"diverging since epoch {run.rising_since:,}"
+    return ""
+
+
+def table_text(comparison: Comparison, rows: list[TableRow] | None = None) -> str:
+    rows = comparison.table() if rows is None else rows
+    return aligned([table_columns(comparison)] + [table_cells(comparison, row) for row in rows],
+                   left=("activation", "note"))
+
+
+# ----- the summary ---------------------------------------------------------------
+
+def summary_columns(comparison: Comparison, by: str | None = None) -> list[str]:
+    """The summary's column titles: per configuration (by None), or per group."""
+    first = ["activation", "lr"] if by is None else [by]
+    columns = first + ["runs", "reached target", "epochs to target", "final loss", "min–max"]
+    if comparison.has_test:
+        columns += ["final test loss", "test min–max"]
+    return columns + ["diverged"]
+
+
+def summary_cells(comparison: Comparison, row: SummaryRow, by: str | None = None) -> list[str]:
+    if by is None:
+        cells = [row.activation, lr_text(row.lr)]
+    else:
+        cells = [row.activation if by == "activation" else lr_text(row.lr)]
+    cells += [str(row.runs), f"{row.reached}/{row.runs} ({row.reached_share:.0%})",
+              "—" if row.epochs_to_target is None else f"{row.epochs_to_target:,.0f}",
+              number(row.final_loss.median), f"{number(row.final_loss.low)}–{number(row.final_loss.high)}"]
+    if comparison.has_test:
+        spread = row.final_test_loss
+        cells += [number(spread.median), f"{number(spread.low)}–{number(spread.high)}"]
+    return cells + [str(row.diverged)]
+
+
+def summary_text(comparison: Comparison, target_loss: float, by: str | None = None,
+                 rows: list[SummaryRow] | None = None) -> str:
+    rows = comparison.summary(target_loss, by) if rows is None else rows
+    return aligned([summary_columns(comparison, by)] + [summary_cells(comparison, row, by) for row in rows],
+                   left=("activation",))
+
+
+def aligned(lines: list[list[str]], left=()) -> str:
+    """Rows of cells as columns two spaces apart: numbers to the right, the columns
+    named in `left` (from the first row, the titles) to the left."""
+    widths = [max(len(line[c]) for line in lines) for c in range(len(lines[0]))]
+    to_left = [title in left for title in lines[0]]
+    return "\n".join("  ".join(cell.ljust(w) if is_left else cell.rjust(w)
+                               for cell, w, is_left in zip(line, widths, to_left)).rstrip()
+                     for line in lines)
+
+
+# ----- export --------------------------------------------------------------------
+
+def export(comparison: Comparison, target_loss: float, by: str, chart_curves: list[Curve]) -> dict:
+    """Every number the text shows, as plain data (inf and NaN left as floats: the
+    caller's JSON writes them as null)."""
+    base = comparison.base.to_dict()
+    for name in ("activation", "lr", "seed"):
+        base.pop(name)
+    runs = []
+    for index, run in enumerate(comparison.runs):
+        runs.append(dict(activation=run.config.activation, lr=run.config.lr, seed=run.config.seed,
+                         epochs_run=run.log.count, diverged_at=run.diverged_at, diverging=run.divergence(),
+                         epochs_to_target=comparison.epochs_to_target(index, target_loss)))
+    labels = {k: group_label(key, by) for k, key in enumerate(comparison.groups(by))}
+    return {
+        "base": base,
+        "activations": list(comparison.activations), "lrs": list(comparison.lrs),
+        "seeds": list(comparison.seeds), "by": by, "target_loss": target_loss,
+        "runs": runs,
+        "table": [_table_dict(row) for row in comparison.table()],
+        "summary": [_summary_dict(row) for row in comparison.summary(target_loss)],
+        "groups": [_summary_dict(row) for row in comparison.summary(target_loss, by)],
+        "curves": [dict(label=curve.label, group=labels[curve.group], epochs=curve.epochs.tolist(),
+                        median=curve.median.tolist(), low=curve.low.tolist(), high=curve.high.tolist())
+                   for curve in chart_curves],
+    }
+
+
+def _table_dict(row: TableRow) -> dict:
+    return dict(activation=row.activation, lr=row.lr, seed=row.seed, epoch=row.epoch, loss=row.loss,
+                accuracy=row.accuracy, test_loss=row.test_loss, test_accuracy=row.test_accuracy,
+                mean_abs_delta=list(row.delta_means), weight_norms=list(row.weight_norms),
+                diverged_at=row.diverged_at)
+
+
+def _summary_dict(row: SummaryRow) -> dict:
+    def spread(s):
+        return None if s is None else dict(median=s.median, min=s.low, max=s.high)
+
+    return dict(activation=row.activation, lr=row.lr, runs=row.runs, reached=row.reached,
+                reached_share=row.reached_share, epochs_to_target=row.epochs_to_target,
+                final_loss=spread(row.final_loss), final_test_loss=spread(row.final_test_loss),
+                diverged=row.diverged)
+
+
+CSV_COLUMNS = ("section", "activation", "lr", "seed", "epoch", "loss", "accuracy", "test_loss",
+               "test_accuracy", "mean_abs_delta", "weight_norms", "diverged_at", "runs", "reached",
+               "reached_share", "epochs_to_target", "final_loss_median", "final_loss_min",
+               "final_loss_max", "final_test_loss_median", "final_test_loss_min", "final_test_loss_max",
+               "diverged")
+
+
+def csv_text(data: dict) -> str:
+    """export()'s table and summaries as one CSV: a `section` column says which ("table",
+    "summary" per configuration, "group"); per-layer values are one cell each
+    (mean_abs_delta_1, ...); an empty cell is a value that does not apply."""
+    layers = len(data["table"][0]["mean_abs_delta"]) if data["table"] else 0
+    columns = []
+    for name in CSV_COLUMNS:
+        if name in ("mean_abs_delta", "weight_norms"):
+            columns += [f"{name}_{l}" for l in range(1, layers + 1)]
+        else:
+            columns.append(name)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    for row in data["table"]:
+        flat = {key: value for key, value in row.items() if key not in ("mean_abs_delta", "weight_norms")}
+        for name in ("mean_abs_delta", "weight_norms"):
+            flat.update({f"{name}_{l}": value for l, value in enumerate(row[name], start=1)})
+        writer.writerow(_cells(dict(section="table", **flat)))
+    for section, rows in (("summary", data["summary"]), ("group", data["groups"])):
+        for row in rows:
+            flat = {key: value for key, value in row.items() if key not in ("final_loss", "final_test_loss")}
+            for name in ("final_loss", "final_test_loss"):
+                for part in ("median", "min", "max"):
+                    flat[f"{name}_{part}"] = None if row[name] is None else row[name][part]
+            writer.writerow(_cells(dict(section=section, **flat)))
+    return out.getvalue()
+
+
+def _cells(row: dict) -> dict:
+    """None as an empty cell; floats in full (repr), inf and nan as such."""
+    return {key: "" if value is None else (repr(value) if isinstance(value, float) else value)
+            for key, value in row.items()}
+
