@@ -259,12 +259,22 @@ class TutorApp(App):
 
         self.push_screen(CompareSetupScreen(base or RunConfig(), vary), self.compare)
 
-    def compare(self, request) -> None:
-        """Open the Compare screen on a CompareRequest (None: the question was cancelled)."""
+    def compare(self, request, by: str | None = None, target_loss: float | None = None) -> None:
+        """Open the Compare screen on what a CompareRequest (or a lesson's CompareBlock) asks
+        for; None: the question was cancelled. A comparison that cannot be made is one line."""
+        from engine import ConfigError
+        from engine.compare import ComparisonError
+        from tutor.compare_session import sharpness_every
         from tutor.screens.compare import CompareScreen
 
-        if request is not None:
-            self.push_screen(CompareScreen(request.configs, request.by, request.heading))
+        if request is None:
+            return
+        try:
+            comparison = request.comparison(sharpness_every=sharpness_every(request.config.epochs))
+        except (ComparisonError, ConfigError) as error:
+            self.notify(f"Cannot compare these runs: {error}", severity="error")
+            return
+        self.push_screen(CompareScreen(comparison, by, target_loss))
 
     def _pop_to_home(self) -> None:
         from tutor.screens.home import HomeScreen
@@ -340,6 +350,11 @@ class TutorApp(App):
     @on(messages.OpenLab)
     def _open_lab_message(self, message: messages.OpenLab) -> None:
         self.open_lab(message.config, message.start, message.charts)
+
+    @on(messages.OpenCompare)
+    def _open_compare_message(self, message: messages.OpenCompare) -> None:
+        block = message.block
+        self.compare(block, block.by or None, block.target_loss)
 
     # ------------------------------------------------------------------ terminal size
 

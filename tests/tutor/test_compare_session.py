@@ -8,29 +8,14 @@ import numpy as np
 import pytest
 
 import engine
-from tutor.compare_session import MAX_RUN_EPOCHS, CompareSession, variations
-from tutor.screens.compare.screen import grouped
+from engine.compare import Comparison, ComparisonError
+from tutor.compare_session import CompareSession, sharpness_every
 from tutor.screens.compare.setup import default_lists, parse_lists
 from tutor.session import Phase
 from tutor.widgets.braille import LineRaster
-from tutor.widgets.compare_charts import GroupSeries, median_min_max
+from tutor.widgets.compare_charts import CurveSeries, median_min_max
 
 BASE = engine.RunConfig(dataset="xor", layers=(2, 3, 1), lr=0.5, epochs=50)
-
-
-def test_variations_are_every_combination_of_the_lists_on_the_base():
-    configs = variations(BASE, ["tanh", "relu"], [0.1, 1.0], [3, 4, 5])
-    assert len(configs) == 12
-    assert {(c.activation, c.lr, c.seed) for c in configs} == {
-        (a, lr, s) for a in ("tanh", "relu") for lr in (0.1, 1.0) for s in (3, 4, 5)}
-    assert all(c.dataset == "xor" and c.layers == (2, 3, 1) and c.epochs == 50 for c in configs)
-    assert variations(BASE) == [BASE]          # an empty list keeps the base's value
-
-
-def test_too_many_epochs_in_all_is_one_error_naming_epochs():
-    with pytest.raises(engine.ConfigError) as error:
-        variations(engine.RunConfig(epochs=MAX_RUN_EPOCHS), [], [], [0, 1])
-    assert error.value.field == "epochs" and "at most" in error.value.message
 
 
 def test_the_dialogs_lists_and_their_errors():
@@ -38,35 +23,33 @@ def test_the_dialogs_lists_and_their_errors():
     assert lists == {"activation": ["tanh"], "lr": [0.01, 0.1, 0.5, 1.0, 10.0], "seed": [0, 1, 2]}
     assert default_lists(BASE, "activation")["activation"] == list(engine.ACTIVATIONS)
     assert default_lists(BASE, "seed")["seed"] == [0, 1, 2, 3, 4]
-    request = parse_lists(BASE, {"activation": "tanh relu,tanh", "lr": "0.1, 1", "seed": "0"}, "20")
-    assert len(request.configs) == 4 and all(c.epochs == 20 for c in request.configs)   # tanh once
-    assert request.by == "activation"
+    request = parse_lists(BASE, {"activation": "tanh relu", "lr": "0.1, 1", "seed": "0"}, "20")
+    assert (request.activations, request.lrs, request.seeds) == (("tanh", "relu"), (0.1, 1.0), (0,))
+    assert request.config.epochs == 20 and len(request.comparison().runs) == 4
     assert request.heading == "xor 2-3-1: 2 activations × 2 learning rates × seed 0 = 4 runs of 20 epochs"
-    assert parse_lists(BASE, {"activation": "tanh", "lr": "0.1, 1", "seed": "0 1"}, "20").by == "lr"
-    for texts, field, part in [({"activation": "tanhh", "lr": "1", "seed": "0"}, "activation", "did you mean"),
-                               ({"activation": "tanh", "lr": "", "seed": "0"}, "lr", "at least one"),
-                               ({"activation": "tanh", "lr": "1", "seed": "1.5"}, "seed", "whole number")]:
-        with pytest.raises(engine.ConfigError) as error:
-            parse_lists(BASE, texts, "20")
-        assert error.value.field == field and part in error.value.message
+    assert parse_lists(BASE, {"activation": "", "lr": "", "seed": ""}, "20").activations == ("tanh",)
+    for texts, epochs, field, part in [
+            ({"activation": "tanhh", "lr": "1", "seed": "0"}, "20", "activations", "did you mean"),
+            ({"activation": "tanh tanh", "lr": "1", "seed": "0"}, "20", "activations", "twice"),
+            ({"activation": "tanh", "lr": "1", "seed": "1.5"}, "20", "seeds", "whole number"),
+            ({"activation": "tanh", "lr": "1", "seed": "0"}, "0", "epochs", "at least 1"),
+            ({"activation": "tanh", "lr": "1", "seed": "0 1 2"}, "1e8", "epochs", "GB")]:
+        with pytest.raises((engine.ConfigError, ComparisonError)) as error:
+            parse_lists(BASE, texts, epochs)
+        assert error.value.field == field and part in error.value.message, error.value
 
 
-def test_groups_follow_the_activations_order_and_rising_learning_rates():
-    session = CompareSession(variations(BASE, ["tanh", "relu"], [1.0, 0.1], [0]))
-    by_activation = grouped(session.runs, "activation")
-    assert [label for label, _ in by_activation] == ["tanh", "relu"]
-    by_lr = grouped(session.runs, "lr")
-    assert [label for label, _ in by_lr] == ["lr 0.1", "lr 1"]
-    assert all(len(runs) == 2 for _, runs in by_lr)
+def test_sharpness_is_estimated_every_1000_epochs_or_ten_times_in_a_shorter_run():
+    assert [sharpness_every(epochs) for epochs in (10**5, 10**4, 2000, 5)] == [1000, 1000, 200, 1]
 
 
 def test_a_session_trains_every_run_in_its_thread_and_cancel_stops_it():
-    session = CompareSession(variations(BASE, [], [], [0, 1]))
+    session = CompareSession(Comparison(BASE, [], [], [0, 1]))
     thread = threading.Thread(target=session.run)
     thread.start()
     thread.join(30)
     assert session.phase is Phase.FINISHED and session.runs_done == 2 and session.epoch == 50
-    long = CompareSession(variations(engine.RunConfig(epochs=10**6), [], [], [0, 1]))
+    long = CompareSession(Comparison(engine.RunConfig(epochs=10**6), [], [], [0, 1]))
     thread = threading.Thread(target=long.run)
     thread.start()
     while long.epoch < 10:
@@ -86,10 +69,10 @@ def test_median_min_max_per_epoch_leave_out_what_is_not_finite():
     np.testing.assert_array_equal(high, [9.0, 5.0, 4.0, np.nan])
 
 
-def test_a_group_folds_in_only_the_epochs_its_training_runs_all_reached():
-    session = CompareSession(variations(BASE, [], [], [0, 1, 2]))
-    session.sweep.groups[0].epoch()     # one epoch of every run
-    series = GroupSeries("tanh", session.runs, "loss", None)
+def test_a_curve_folds_in_only_the_epochs_its_training_runs_all_reached():
+    session = CompareSession(Comparison(BASE, [], [], [0, 1, 2]))
+    session.comparison.sweep.groups[0].epoch()     # one epoch of every run
+    series = CurveSeries(session.runs, "loss", None, 0)
     assert series.pull() and series.count == 1
     losses = [run.log.column("loss")[0] for run in session.runs]
     x, y = series.median.points(10)

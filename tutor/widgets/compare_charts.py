@@ -30,16 +30,17 @@ def median_min_max(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return median, low, high
 
 
-class GroupSeries:
-    """One column of the logs of a group of runs (SweepRuns: .log, .config, .diverged_at),
-    per epoch: the median, min and max over the runs, each in its own Envelope.
+class CurveSeries:
+    """One column of the logs of a set of runs (the seeds of one configuration: SweepRuns
+    with .log, .config, .diverged_at), per epoch: the median, min and max over the runs,
+    each in its own Envelope.
 
     An epoch is folded in once every run still training has reached it (a run that
     stopped, finished or diverged, has no value there)."""
 
-    def __init__(self, label: str, runs, name: str, column: int | None):
-        self.label, self.runs = label, list(runs)
-        self.name, self.column = name, column
+    def __init__(self, runs, name: str, column: int | None, color: int):
+        self.runs = list(runs)
+        self.name, self.column, self.color = name, column, color
         self.median, self.low, self.high = Envelope(), Envelope(), Envelope()
         self.diverged: dict[int, tuple[int, float]] = {}   # run index -> (epoch, last finite value)
 
@@ -79,15 +80,15 @@ class GroupSeries:
             if self.column is not None:
                 values = values[:, self.column]
             finite = values[np.isfinite(values)]
-            self.diverged[i] = (epoch, float(finite[-1]) if len(finite) else np.nan)
+            self.diverged[i] = (epoch, float(finite[-1]) if len(finite) else np.inf)
             found = True
         return found
 
 
 class GroupChart(LiveChart):
-    """A column of every run's log, one colour per group: the median line over the
-    group's runs, a hatched band from their minimum to their maximum, and an x where a
-    run diverged."""
+    """A column of every run's log: per configuration, the median line over its seeds
+    and a hatched band from their minimum to their maximum, in its group's colour; an
+    x where a run diverged. Values above `ceiling` are drawn on it."""
 
     source: tuple[str, int | None] = ("loss", None)   # the MetricsLog name, and which column of its block
     heading = "loss"
@@ -95,19 +96,27 @@ class GroupChart(LiveChart):
     def __init__(self, *, log_scale: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.log_scale = log_scale
-        self.groups: list[GroupSeries] = []
+        self.curves: list[CurveSeries] = []
+        self.groups: list[str] = []      # the legend: group k's label, in colour k
+        self.ceiling = np.inf
 
-    def show_groups(self, groups) -> None:
-        """Chart these groups from epoch 1: (label, runs) each, in colour order."""
-        self.groups = [GroupSeries(label, runs, *self.source) for label, runs in groups]
+    def show(self, curves, groups: list[str]) -> None:
+        """Chart these curves from epoch 1: (runs, colour index) each; `groups` names the colours."""
+        self.curves = [CurveSeries(runs, *self.source, color) for runs, color in curves]
+        self.groups = list(groups)
         self.pull()
         self.stale()
+
+    def set_ceiling(self, ceiling: float) -> None:
+        if ceiling != self.ceiling:
+            self.ceiling = ceiling
+            self.stale()
 
     def pull(self) -> bool:
         """Fold in what the runs trained since the last pull; True if anything changed."""
         changed = False
-        for group in self.groups:
-            changed |= group.pull()
+        for curve in self.curves:
+            changed |= curve.pull()
         if changed:
             self.stale()
         return changed
@@ -119,47 +128,50 @@ class GroupChart(LiveChart):
 
     @property
     def epochs(self) -> int:
-        return max((group.count for group in self.groups), default=0)
+        return max((curve.count for curve in self.curves), default=0)
+
+    def _y(self, values: np.ndarray) -> np.ndarray:
+        """Values as drawn: at most the ceiling, in log10 if the scale says so (positive ones)."""
+        values = np.minimum(values, self.ceiling)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(values) if self.log_scale else values
 
     def _scaled(self, envelope: Envelope) -> tuple[np.ndarray, np.ndarray]:
         x, y = envelope.points(self.points_wanted)
-        if self.log_scale:
-            keep, y = log10_finite(y)
-            x = x[keep]
-        return x, np.clip(y, -LARGEST, LARGEST)
+        y = self._y(y)
+        keep = np.isfinite(y)
+        return x[keep], np.clip(y[keep], -LARGEST, LARGEST)
 
     def lines(self):
-        return [(x, y, k) for k, group in enumerate(self.groups)
-                for x, y in [self._scaled(group.median)] if len(x)]
+        return [(x, y, curve.color) for curve in self.curves
+                for x, y in [self._scaled(curve.median)] if len(x)]
 
     def bands(self):
         found = []
-        for k, group in enumerate(self.groups):
-            if len(group.runs) < 2:
+        for curve in self.curves:
+            if len(curve.runs) < 2:
                 continue
-            low, high = self._scaled(group.low), self._scaled(group.high)
+            low, high = self._scaled(curve.low), self._scaled(curve.high)
             if len(low[0]) and len(high[0]):
-                found.append((low, high, k))
+                found.append((low, high, curve.color))
         return found
 
     def draw(self, plt) -> None:
         last = max(self.epochs, 2)
         plt.xlim(1, last)
         plt.xticks(*epoch_ticks(last))
-        for k, group in enumerate(self.groups):
-            marks = [(epoch, value) for epoch, value in group.diverged.values()
-                     if np.isfinite(value) and (value > 0 or not self.log_scale)]
+        for curve in self.curves:
+            marks = [(epoch, y) for epoch, value in curve.diverged.values()
+                     for y in [float(self._y(np.array([value]))[0])] if np.isfinite(y)]
             if marks:
-                x = [float(min(epoch, last)) for epoch, _ in marks]
-                y = [float(np.log10(value)) if self.log_scale else float(np.clip(value, -LARGEST, LARGEST))
-                     for _, value in marks]
-                plt.scatter(x, y, marker="x", color=plot_color(k))
+                plt.scatter([float(min(epoch, last)) for epoch, _ in marks], [y for _, y in marks],
+                            marker="x", color=plot_color(curve.color))
 
     def title(self) -> str:
         return f"{'log10 ' if self.log_scale else ''}{self.heading}"
 
     def legend_labels(self) -> list[str]:
-        return [group.label for group in self.groups]
+        return list(self.groups)
 
 
 class CompareLossChart(GroupChart):
@@ -176,3 +188,36 @@ class FirstDeltaChart(GroupChart):
     """log10 of the mean |δ¹| of every run: how much error signal reaches the first layer."""
 
     source, heading = ("delta_means", 0), "mean |δ¹|"
+
+    def title(self) -> str:
+        return super().title() + " · s: sharpness"
+
+
+class SharpnessChart(GroupChart):
+    """The sharpness (the loss Hessian's largest eigenvalue, engine/sharpness.py) of every
+    run, estimated every few hundred epochs, against the line 2/η of each learning rate:
+    gradient descent is stable only below it, and on real nets the sharpness rises to
+    it and hovers there (the edge of stability)."""
+
+    source, heading = ("sharpness", None), "sharpness"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.limits: list[tuple[float, int | None]] = []   # (2/η, colour index or None for grey)
+
+    def set_limits(self, limits) -> None:
+        self.limits = list(limits)
+        self.stale()
+
+    def draw(self, plt) -> None:
+        super().draw(plt)
+        if not self.epochs:
+            return
+        for limit, color in self.limits:
+            y = float(self._y(np.array([limit]))[0])
+            if np.isfinite(y):
+                plt.scatter([1.0], [y], marker=" ", color="default")   # room for the line
+                plt.horizontal_line(y, color="gray" if color is None else plot_color(color))
+
+    def title(self) -> str:
+        return super().title() + " · lines 2/η · s: mean |δ¹|"

@@ -1,18 +1,22 @@
 """The Compare screen: many runs of one configuration, trained together and drawn live.
 
-The screen builds a CompareSession (tutor/compare_session.py) and hands its `run` to
-a Textual thread worker, as the Lab does: the worker trains every run (engine.sweep)
-and never waits for the screen; a timer here reads the runs' logs a few times a second
-and redraws what changed (the refresh is paced as the Lab's: tutor/screens/lab/pacing.py).
+The screen takes an engine.compare.Comparison (a base run over activations × learning
+rates × seeds), wraps it in a CompareSession (tutor/compare_session.py) and hands its
+`run` to a Textual thread worker, as the Lab does: the worker trains every run (one
+engine.sweep) and never waits for the screen; a timer here reads the runs' logs a few
+times a second and redraws what changed (paced as the Lab: tutor/screens/lab/pacing.py).
 
-What it shows: the loss of every run and the mean |δ¹| of its first layer, one colour
-per group (an activation or a learning rate: g switches), each group as the median
-of its runs with a min-max band; a table of the runs at epochs 1, 100, 10,000 and the
-last (a diverged run says at which epoch), and a summary per group (t switches). Enter
-on a run opens it in the Lab. Escape goes back and stops the training.
+What it shows: the loss of every run and its sharpness against 2/η (or the mean |δ¹|
+of its first layer: s switches), one colour per group (an activation or a learning
+rate: g switches), each configuration as the median of its seeds with a min-max band;
+the comparison's table (each run at epochs 1, 100, 10,000 and its last; a diverged run
+says at which epoch) and its summary per group (t switches), in the words of
+tutor/comparison_text.py, which `tutor compare` prints. Enter on a run opens it in the
+Lab. Escape goes back and stops the training.
 """
 from __future__ import annotations
 
+import math
 import time
 from functools import partial
 
@@ -25,37 +29,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-import engine
+from engine.compare import TABLE_EPOCHS, Comparison, default_target_loss
+from engine.sharpness import stability_limit
+from tutor import comparison_text as text
 from tutor.compare_session import CompareSession
+from tutor.screens.compare.setup import heading
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer
 from tutor.screens.lab.status import EpochRate
 from tutor.session import Phase
 from tutor.widgets.charts import SERIES_COLORS
-from tutor.widgets.compare_charts import CompareLossChart, FirstDeltaChart
+from tutor.widgets.compare_charts import CompareLossChart, FirstDeltaChart, SharpnessChart
 
 GROUPINGS = {"activation": "by activation", "lr": "by learning rate"}
-TABLE_EPOCHS = (1, 100, 10_000)     # the table's columns of epochs (those a run reaches), then its last
 
 
-def group_key(config: engine.RunConfig, by: str):
-    return config.activation if by == "activation" else config.lr
-
-
-def group_label(key, by: str) -> str:
-    return str(key) if by == "activation" else f"lr {key:g}"
-
-
-def grouped(runs, by: str) -> list[tuple[str, list]]:
-    """(label, runs) per group: activations in the order they come, learning rates rising."""
-    groups: dict = {}
-    for run in runs:
-        groups.setdefault(group_key(run.config, by), []).append(run)
-    keys = sorted(groups) if by == "lr" else list(groups)
-    return [(group_label(key, by), groups[key]) for key in keys]
-
-
-def number(value) -> str:
-    return "" if value is None else f"{value:.4g}"
+def row_key(row) -> str:
+    """A table row's key: the run, and its table epoch or "last"."""
+    return f"{row.run}:{row.epoch if row.epoch in TABLE_EPOCHS else 'last'}"
 
 
 class CompareScreen(Screen):
@@ -63,44 +53,44 @@ class CompareScreen(Screen):
 
     BINDINGS = [
         Binding("g", "regroup", "Group by"),
-        Binding("l", "toggle_log", "Log loss", show=False),
         Binding("t", "toggle_table", "Runs/summary"),
+        Binding("s", "toggle_second_chart", "Sharpness/δ¹", show=False),
+        Binding("l", "toggle_log", "Log loss", show=False),
         Binding("escape", "leave", "Back"),
     ]
 
-    def __init__(self, configs, by: str = "activation", heading: str = "") -> None:
+    def __init__(self, comparison: Comparison, by: str | None = None, target_loss: float | None = None) -> None:
         super().__init__()
-        self.configs = list(configs)
-        self.by = by
-        self.heading = heading
-        self.session: CompareSession | None = None
-        self.problem = ""                  # why the comparison could not be built
+        self.comparison = comparison
+        self.session = CompareSession(comparison)
+        self.by = by or text.default_grouping(comparison)
+        self.target_loss = default_target_loss(comparison.base.loss) if target_loss is None else target_loss
+        self.heading = heading(comparison.base, comparison.activations, comparison.lrs, comparison.seeds)
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._rate = EpochRate()
-        self._shown: dict[tuple[str, str], str] = {}   # (row, column) -> text in the runs table
+        self._rows: list[str] = []                        # the runs table's row keys, in order
+        self._shown: dict[tuple[str, int], str] = {}      # (row, column) -> text shown
         self._status_text = ""
         self._table_due = 0.0
+        self._painted: float | None = None
 
     # ----- building the screen ---------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        try:
-            self.session = CompareSession(self.configs)
-        except (engine.ConfigError, ValueError) as error:
-            self.problem = f"cannot compare these runs: {error}"
         with Horizontal(id="compare-top"):
             yield Static(self.heading, id="compare-heading", markup=False)
-            yield Tabs(*(Tab(f"{text}", id=f"by-{by}") for by, text in GROUPINGS.items()),
+            yield Tabs(*(Tab(title, id=f"by-{by}") for by, title in GROUPINGS.items()),
                        active=f"by-{self.by}", id="grouping")
         with Horizontal(id="compare-charts"):
             yield CompareLossChart(log_scale=True, id="compare-loss", classes="panel")
+            yield SharpnessChart(log_scale=True, id="compare-sharpness", classes="panel")
             yield FirstDeltaChart(log_scale=True, id="compare-delta", classes="panel")
         runs = DataTable(id="compare-runs", cursor_type="row", zebra_stripes=True, classes="panel")
-        runs.border_title = "runs · Enter opens one in the Lab · t: summary"
+        runs.border_title = "runs at epochs 1, 100, 10,000 and the last · Enter opens a run in the Lab · t: summary"
         yield runs
         summary = DataTable(id="compare-summary", cursor_type="row", classes="panel")
-        summary.border_title = "summary per group · t: runs"
-        summary.display = False
+        summary.border_title = (f"summary per group · target loss {text.number(self.target_loss)} · "
+                                "t: runs")
         yield summary
         yield Static("", id="compare-status")
         yield Footer()
@@ -108,11 +98,8 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         if not self.query(CompareLossChart):
             return   # the app closed before the screen's widgets came: nothing to start
-        if self.session is None:
-            self._show_status(self.problem)
-            self.query_one("#compare-status").set_class(True, "-diverged")
-            return
-        self._fill_tables()
+        self.query_one("#compare-summary").display = False
+        self.query_one(FirstDeltaChart).display = False
         self._show_groups()
         self.set_interval(REFRESH_SECONDS, self._tick)
         self.query_one("#compare-runs").focus()
@@ -132,116 +119,88 @@ class CompareScreen(Screen):
     def on_screen_suspend(self) -> None:
         """Popped for good: stop training. Only covered (a run opened in the Lab): train on."""
         if self not in self.app.screen_stack:
-            self._stop()
+            self.session.cancel()
 
     def on_unmount(self) -> None:
-        self._stop()
-
-    def _stop(self) -> None:
-        if self.session is not None:
-            self.session.cancel()
+        self.session.cancel()
 
     # ----- widgets -----------------------------------------------------------------
 
     @property
     def charts(self) -> list:
-        return [self.query_one(CompareLossChart), self.query_one(FirstDeltaChart)]
-
-    @property
-    def table_epochs(self) -> list[int]:
-        return [epoch for epoch in TABLE_EPOCHS if epoch < self.session.epochs]
-
-    def _groups(self) -> list[tuple[str, list]]:
-        return grouped(self.session.runs, self.by)
+        return [self.query_one(CompareLossChart), self.query_one(SharpnessChart), self.query_one(FirstDeltaChart)]
 
     def _show_groups(self) -> None:
+        """The charts' curves (one per configuration, in its group's colour) and the tables,
+        for the grouping now."""
+        groups = self.comparison.groups(self.by)
+        curves = []
+        for k, indices in enumerate(groups.values()):
+            configurations: dict[tuple, list] = {}
+            for i in indices:
+                config = self.comparison.configs[i]
+                configurations.setdefault((config.activation, config.lr), []).append(self.session.runs[i])
+            curves += [(runs, k) for runs in configurations.values()]
+        labels = [text.group_label(key, self.by) for key in groups]
         for chart in self.charts:
-            chart.show_groups(self._groups())
-
-    def _colour_of(self) -> dict[int, tuple[str, str]]:
-        """Each run's (group label, colour) by its index."""
-        index = {id(run): i for i, run in enumerate(self.session.runs)}
-        found = {}
-        for k, (label, runs) in enumerate(self._groups()):
-            for run in runs:
-                found[index[id(run)]] = (label, SERIES_COLORS[k % len(SERIES_COLORS)][1].removeprefix("ansi_"))
-        return found
-
-    def _fill_tables(self) -> None:
-        """The runs table's rows in group order (their numbers fill in as they train)."""
-        table = self.query_one("#compare-runs", DataTable)
-        table.clear(columns=True)
-        self._shown = {}
-        # Fixed widths: the cells fill in later, and a column sized to its first text would cut them.
-        table.add_column("", key="group", width=1)
-        table.add_column("activation", key="activation", width=max(10, *(len(c.activation) for c in self.configs)))
-        table.add_column("lr", key="lr", width=max(5, *(len(f"{c.lr:g}") for c in self.configs)))
-        table.add_column("seed", key="seed", width=4)
-        for epoch in self.table_epochs:
-            table.add_column(f"loss@{epoch:,}", key=f"loss@{epoch}", width=max(9, len(f"loss@{epoch:,}")))
-        table.add_column("last loss", key="last", width=9)
-        table.add_column("acc", key="accuracy", width=4)
-        table.add_column("state", key="state", width=18)
-        colours = self._colour_of()
-        order = sorted(colours, key=lambda i: [label for label, _ in self._groups()].index(colours[i][0]))
-        for i in order:
-            run = self.session.runs[i]
-            label, colour = colours[i]
-            table.add_row(Text("━", style=colour), run.config.activation,
-                          f"{run.config.lr:g}", str(run.config.seed),
-                          *[""] * (len(self.table_epochs) + 3), key=str(i))
+            chart.show(curves, labels)
+        keys = list(groups)
+        self.query_one(SharpnessChart).set_limits(
+            (stability_limit(lr), keys.index(lr) if self.by == "lr" else None) for lr in self.comparison.lrs)
+        self._rows = []
         self._update_runs_table()
         self._update_summary()
 
-    def run_cells(self, run) -> dict[str, str]:
-        """What the runs table shows of a run now, by column."""
-        cells = {}
-        for epoch in self.table_epochs:
-            checkpoint = run.checkpoints.get(epoch)
-            cells[f"loss@{epoch}"] = "" if checkpoint is None else number(checkpoint.record.loss)
-        log = run.log
-        count = log.count
-        if count:
-            cells["last"] = number(float(log.last("loss")))
-            accuracy = float(log.last("accuracy"))
-            cells["accuracy"] = "" if accuracy != accuracy else f"{accuracy:.0%}"
-        if run.diverged_at is not None:
-            cells["state"] = f"diverged at {run.diverged_at:,}"
-        elif count >= run.config.epochs:
-            cells["state"] = "diverging" if run.divergence() else "done"
-        elif count:
-            cells["state"] = "stopped" if self.session.phase.over else "training"
-        return cells
+    def _group_of(self) -> dict[int, int]:
+        """Each run's group position (its colour)."""
+        return {i: k for k, indices in enumerate(self.comparison.groups(self.by).values()) for i in indices}
 
     def _update_runs_table(self) -> None:
-        """Change the cells whose text changed (each change repaints the table)."""
+        """The comparison's table, a row per run and epoch, in group order: rebuilt when
+        rows come or go (a run passes epoch 100, say), else only the cells that changed."""
         table = self.query_one("#compare-runs", DataTable)
-        for i, run in enumerate(self.session.runs):
-            for column, text in self.run_cells(run).items():
-                if self._shown.get((str(i), column)) != text:
-                    self._shown[(str(i), column)] = text
-                    cell = Text(text, style="bold red") if text.startswith("diverg") else text
-                    table.update_cell(str(i), column, cell)
+        comparison = self.comparison
+        group_of = self._group_of()
+        rows = sorted(comparison.table(), key=lambda row: (group_of[row.run], row.run, row.epoch))
+        keys = [row_key(row) for row in rows]
+        cells = [text.table_cells(comparison, row) for row in rows]
+        if keys != self._rows:
+            cursor = self._rows[table.cursor_row] if 0 <= table.cursor_row < len(self._rows) else None
+            table.clear(columns=not table.columns)
+            if not table.columns:
+                table.add_column("", key="group", width=1)
+                for column in text.table_columns(comparison):
+                    table.add_column(column, key=column)
+            self._shown = {}
+            for key, row, row_cells in zip(keys, rows, cells):
+                colour = SERIES_COLORS[group_of[row.run] % len(SERIES_COLORS)][1].removeprefix("ansi_")
+                table.add_row(Text("━", style=colour), *map(self._styled, row_cells), key=key)
+                self._shown.update({(key, c): cell for c, cell in enumerate(row_cells)})
+            self._rows = keys
+            if cursor in keys:
+                table.move_cursor(row=keys.index(cursor), animate=False)
+            return
+        columns = list(table.columns)[1:]
+        for key, row_cells in zip(keys, cells):
+            for c, cell in enumerate(row_cells):
+                if self._shown.get((key, c)) != cell:
+                    self._shown[(key, c)] = cell
+                    table.update_cell(key, columns[c], self._styled(cell))
 
-    def summary_rows(self) -> list[tuple[str, ...]]:
-        """Per group: runs, how many finished, diverged, and the median last loss."""
-        rows = []
-        for label, runs in self._groups():
-            losses = sorted(float(run.log.last("loss")) for run in runs if run.log.count)
-            median = losses[len(losses) // 2] if losses else None
-            rows.append((label, str(len(runs)), str(sum(self.session.finished(run) for run in runs)),
-                         str(sum(run.diverged_at is not None for run in runs)), number(median)))
-        return rows
+    @staticmethod
+    def _styled(cell: str):
+        return Text(cell, style="bold red") if cell.startswith("diverg") else cell
 
     def _update_summary(self) -> None:
         table = self.query_one("#compare-summary", DataTable)
-        rows = self.summary_rows()
-        if not table.columns:
-            for title in ("group", "runs", "done", "diverged", "median last loss"):
-                table.add_column(title)
-        table.clear()
-        for row in rows:
-            table.add_row(*row)
+        comparison = self.comparison
+        table.clear(columns=True)
+        table.add_column("", key="group", width=1)
+        for column in text.summary_columns(comparison, self.by):
+            table.add_column(column)
+        for k, row in enumerate(comparison.summary(self.target_loss, self.by)):
+            colour = SERIES_COLORS[k % len(SERIES_COLORS)][1].removeprefix("ansi_")
+            table.add_row(Text("━", style=colour), *text.summary_cells(comparison, row, self.by))
 
     # ----- actions -------------------------------------------------------------------
 
@@ -250,14 +209,13 @@ class CompareScreen(Screen):
         self.set_grouping("lr" if self.by == "activation" else "activation")
 
     def set_grouping(self, by: str) -> None:
-        if by == self.by or self.session is None:
+        if by == self.by:
             return
         self.by = by
         tabs = self.query_one("#grouping", Tabs)
         if tabs.active != f"by-{by}":
             tabs.active = f"by-{by}"
         self._show_groups()
-        self._fill_tables()
 
     @on(Tabs.TabActivated, "#grouping")
     def _grouping_tab(self, event: Tabs.TabActivated) -> None:
@@ -266,6 +224,11 @@ class CompareScreen(Screen):
     def action_toggle_log(self) -> None:
         chart = self.query_one(CompareLossChart)
         chart.set_log_scale(not chart.log_scale)
+
+    def action_toggle_second_chart(self) -> None:
+        """The sharpness against 2/η, or the mean |δ¹|, beside the loss."""
+        sharpness, delta = self.query_one(SharpnessChart), self.query_one(FirstDeltaChart)
+        sharpness.display, delta.display = delta.display, sharpness.display
 
     def action_toggle_table(self) -> None:
         runs, summary = self.query_one("#compare-runs"), self.query_one("#compare-summary")
@@ -277,39 +240,41 @@ class CompareScreen(Screen):
         """Open the run of that row in the Lab, on its own settings."""
         from tutor.screens.lab import LabScreen
 
-        run = self.session.runs[int(event.row_key.value)]
+        run = self.session.runs[int(event.row_key.value.split(":")[0])]
         self.app.push_screen(LabScreen(run.config))
 
     def action_leave(self) -> None:
-        self._stop()
+        self.session.cancel()
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     # ----- refreshing ------------------------------------------------------------------
+
+    @property
+    def _plan(self):
+        return SLOW_LINK_PLAN if getattr(self.app, "slow_link", False) else DEFAULT_PLAN
 
     def _tick(self) -> None:
         now = time.monotonic()
         self._pacer.interval = self._plan.tick
         if not self._pacer.due(now):
             return
-        started = time.thread_time()
+        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
         painted = sum(chart.build_total for chart in self.charts)
+        if self._painted is None:      # the first tick: the screen's first paint is no refresh's cost
+            self._painted = painted
         self._refresh()
         # The charts build when painted, after this returns: the last refresh's paint counts here.
-        cost = time.thread_time() - started + painted - getattr(self, "_painted", painted)
+        cost = time.thread_time() - started + painted - self._painted
         self._painted = painted
         self._pacer.spent(cost, now)
 
-    @property
-    def _plan(self):
-        return SLOW_LINK_PLAN if getattr(self.app, "slow_link", False) else DEFAULT_PLAN
-
     def _refresh(self, force: bool = False) -> None:
         """Pull new epochs into the charts; the tables as often as the plan's charts."""
-        session = self.session
-        if session is None:
-            return
-        phase = session.phase
+        phase = self.session.phase    # before the logs: a run that ended has its last epoch logged
+        loss = self.query_one(CompareLossChart)
+        if not math.isfinite(loss.ceiling):
+            loss.set_ceiling(text.chart_ceiling(self.comparison))
         for chart in self.charts:
             chart.pull()
         now = time.monotonic()
@@ -337,7 +302,7 @@ class CompareScreen(Screen):
             status.set_class(failed, "-diverged")
         self._show_status(" · ".join(parts))
 
-    def _show_status(self, text: str) -> None:
-        if text != self._status_text:
-            self._status_text = text
-            self.query_one("#compare-status", Static).update(text, layout=False)
+    def _show_status(self, line: str) -> None:
+        if line != self._status_text:
+            self._status_text = line
+            self.query_one("#compare-status", Static).update(line, layout=False)

@@ -3,8 +3,9 @@ across learning rates, or across seeds?", with the lists to vary, as a small dia
 
 Each choice fills the lists with sensible defaults (every activation; the learning
 rates 0.01, 0.1, 1 and 10 with the base's own; seeds 0-4); the learner may edit them.
-Enter (or Compare) answers with the runs to train; Escape cancels. A bad list is one
-line under the fields, naming the list and what was wrong.
+Enter (or Compare) answers with the runs to train (a CompareRequest; the lists are
+checked as engine.compare checks them); Escape cancels. A bad list is one line under
+the fields, naming the list and what was wrong.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 import engine
-from tutor.compare_session import variations
+from engine.compare import Comparison, ComparisonError, check_size, parse_list
+from tutor.comparison_text import lr_text
 from tutor.course.display import setting_text
 
 VARY = ("activation", "lr", "seed")
@@ -30,11 +32,20 @@ ALONE_SEEDS = (0, 1, 2, 3, 4)  # seeds alone
 
 @dataclasses.dataclass(frozen=True)
 class CompareRequest:
-    """What to compare: the runs, and how to group them first."""
+    """What to compare: the base run `config` (with the epochs asked for) and the lists to
+    vary (as a lesson's CompareBlock has them)."""
 
-    configs: tuple[engine.RunConfig, ...]
-    by: str          # "activation" or "lr"
-    heading: str     # what varies, in words
+    config: engine.RunConfig
+    activations: tuple[str, ...]
+    lrs: tuple[float, ...]
+    seeds: tuple[int, ...]
+
+    def comparison(self, sharpness_every: int | None = None) -> Comparison:
+        return Comparison(self.config, self.activations, self.lrs, self.seeds, sharpness_every=sharpness_every)
+
+    @property
+    def heading(self) -> str:
+        return heading(self.config, self.activations, self.lrs, self.seeds)
 
 
 def default_lists(base: engine.RunConfig, vary: str) -> dict[str, list]:
@@ -53,39 +64,34 @@ def split_list(text: str) -> list[str]:
 
 
 def parse_lists(base: engine.RunConfig, texts: dict[str, str], epochs_text: str) -> CompareRequest:
-    """The runs the fields ask for; engine.ConfigError naming the field if one is wrong."""
-    values: dict[str, list] = {}
-    for field in VARY:
-        items = split_list(texts[field])
-        if not items:
-            raise engine.ConfigError(field, "give at least one value")
-        values[field] = list(dict.fromkeys(engine.RunConfig.parse_field(field, item) for item in items))
-    epochs = engine.RunConfig.parse_field("epochs", epochs_text)
-    base = dataclasses.replace(base, epochs=epochs)
-    configs = variations(base, values["activation"], values["lr"], values["seed"])
-    return CompareRequest(tuple(configs), group_by(values), heading(base, values))
+    """The runs the fields ask for (an empty list: the base's value). engine.ConfigError
+    (epochs) or engine.compare.ComparisonError (the list at fault) if one is wrong."""
+    base = dataclasses.replace(base, epochs=engine.RunConfig.parse_field("epochs", epochs_text))
+    lists = [parse_list(base, field, split_list(texts[field])) for field in VARY]
+    check_size(base, *map(len, lists))
+    return CompareRequest(base, *lists)
 
 
-def group_by(values: dict[str, list]) -> str:
-    """Group by the learning rate when only it varies, else by the activation."""
-    return "lr" if len(values["lr"]) > 1 and len(values["activation"]) == 1 else "activation"
-
-
-def heading(base: engine.RunConfig, values: dict[str, list]) -> str:
+def heading(base: engine.RunConfig, activations, lrs, seeds) -> str:
     """'xor 2-4-1: 10 activations × lr 0.5 × 3 seeds = 30 runs of 10,000 epochs'."""
-    def part(field: str, plural: str) -> str:
-        items = values[field]
-        return f"{len(items)} {plural}" if len(items) > 1 else f"{field} {items[0]:g}" if field == "lr" \
-            else f"{field} {items[0]}"
+    def part(items, field: str, plural: str) -> str:
+        if len(items) > 1:
+            return f"{len(items)} {plural}"
+        return f"lr {lr_text(items[0])}" if field == "lr" else f"{field} {items[0]}"
 
-    runs = len(values["activation"]) * len(values["lr"]) * len(values["seed"])
-    return (f"{base.dataset} {setting_text('layers', base.layers)}: {part('activation', 'activations')} × "
-            f"{part('lr', 'learning rates')} × {part('seed', 'seeds')} = {runs} run{'s' * (runs != 1)} "
-            f"of {base.epochs:,} epochs")
+    runs = len(activations) * len(lrs) * len(seeds)
+    return (f"{base.dataset} {setting_text('layers', base.layers)}: {part(activations, 'activation', 'activations')}"
+            f" × {part(lrs, 'lr', 'learning rates')} × {part(seeds, 'seed', 'seeds')} = "
+            f"{runs} run{'s' * (runs != 1)} of {base.epochs:,} epochs")
 
 
 def list_text(items) -> str:
-    return ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in items)
+    return ", ".join(lr_text(item) if isinstance(item, float) else str(item) for item in items)
+
+
+# The fields' names in errors (engine.compare names its lists activations, lrs, seeds).
+FIELD_NAMES = {"activations": "activations", "lrs": "learning rates", "seeds": "seeds",
+               "runs": "runs", "epochs": "epochs"}
 
 
 class CompareSetupScreen(ModalScreen[CompareRequest | None]):
@@ -145,11 +151,10 @@ class CompareSetupScreen(ModalScreen[CompareRequest | None]):
     def _request(self) -> CompareRequest | str:
         """The request the fields make, or the one line that says what is wrong."""
         texts = {field: self.query_one(f"#compare-{field}", Input).value for field in VARY}
-        names = {"activation": "activations", "lr": "learning rates", "seed": "seeds", "epochs": "epochs"}
         try:
             return parse_lists(self.base, texts, self.query_one("#compare-epochs", Input).value)
-        except engine.ConfigError as error:
-            return f"{names.get(error.field, error.field)}: {error.message}"
+        except (engine.ConfigError, ComparisonError) as error:
+            return f"{FIELD_NAMES.get(error.field, error.field)}: {error.message}"
 
     def _check(self) -> CompareRequest | None:
         request = self._request()
