@@ -3,9 +3,12 @@ dialog's lists, the session's thread, and the per-group median and band."""
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine.compare import Comparison, ComparisonError
@@ -13,7 +16,7 @@ from tutor.compare_session import CompareSession, sharpness_every
 from tutor.screens.compare.setup import default_lists, parse_lists
 from tutor.session import Phase
 from tutor.widgets.braille import LineRaster
-from tutor.widgets.compare_charts import CurveSeries, median_min_max
+from tutor.widgets.compare_charts import CompareLossChart, median_min_max
 
 BASE = engine.RunConfig(dataset="xor", layers=(2, 3, 1), lr=0.5, epochs=50)
 
@@ -69,17 +72,18 @@ def test_median_min_max_per_epoch_leave_out_what_is_not_finite():
     np.testing.assert_array_equal(high, [9.0, 5.0, 4.0, np.nan])
 
 
-def test_a_curve_folds_in_only_the_epochs_its_training_runs_all_reached():
-    session = CompareSession(Comparison(BASE, [], [], [0, 1, 2]))
+def test_a_chart_folds_in_only_the_epochs_its_training_runs_all_reached():
+    session = CompareSession(Comparison(BASE, [], [0.5, 1.0], [0, 1, 2]))
     session.comparison.sweep.groups[0].epoch()     # one epoch of every run
-    series = CurveSeries(session.runs, "loss", None, 0)
-    assert series.pull() and series.count == 1
-    losses = [run.log.column("loss")[0] for run in session.runs]
-    x, y = series.median.points(10)
-    np.testing.assert_array_equal(x, [1.0])
-    assert y[0] == sorted(losses)[1]
-    assert series.low.points(10)[1][0] == min(losses) and series.high.points(10)[1][0] == max(losses)
-    assert not series.pull()            # nothing new
+    chart = CompareLossChart()
+    chart.show([(session.runs[:3], 0), (session.runs[3:], 1)], ["lr 0.5", "lr 1"])
+    assert chart.epochs == 1
+    for k, runs in enumerate((session.runs[:3], session.runs[3:])):
+        losses = sorted(run.log.column("loss")[0] for run in runs)
+        for series, want in ((k, losses[1]), (k + 2, losses[0]), (k + 4, losses[2])):   # median, min, max
+            x, y = chart.envelope.points(10, series)
+            assert x.tolist() == [1.0] and y.tolist() == [want]
+    assert not chart.pull()            # nothing new
 
 
 def test_a_band_hatches_between_its_edges_and_leaves_the_rest_blank():
@@ -91,3 +95,18 @@ def test_a_band_hatches_between_its_edges_and_leaves_the_rest_blank():
     assert sorted(set(cols.tolist())) == [0, 2, 4, 6, 8]    # every other cell: light stripes
     assert set(rows.tolist()) == {1, 2}                     # dot rows 4-11 of 16: the middle two cells
     assert all(marker != chr(0x2800) for marker in markers)
+
+
+@settings(max_examples=80, deadline=None)
+@given(runs=st.integers(1, 20), epochs=st.integers(1, 12), seed=st.integers(0, 2**16))
+def test_median_min_max_equal_numpys_over_the_finite_values(runs, epochs, seed):
+    rng = np.random.default_rng(seed)
+    block = rng.standard_normal((2, runs, epochs))
+    block[rng.random(block.shape) < 0.3] = rng.choice([np.nan, np.inf, -np.inf])
+    median, low, high = median_min_max(block)
+    clean = np.where(np.isfinite(block), block, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # an epoch with no finite value
+        np.testing.assert_array_equal(median, np.nanmedian(clean, axis=1))
+        np.testing.assert_array_equal(low, np.nanmin(clean, axis=1))
+        np.testing.assert_array_equal(high, np.nanmax(clean, axis=1))
