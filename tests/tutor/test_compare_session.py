@@ -110,3 +110,17 @@ def test_median_min_max_equal_numpys_over_the_finite_values(runs, epochs, seed):
         np.testing.assert_array_equal(median, np.nanmedian(clean, axis=1))
         np.testing.assert_array_equal(low, np.nanmin(clean, axis=1))
         np.testing.assert_array_equal(high, np.nanmax(clean, axis=1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 60), min_size=1, max_size=8), min_size=1, max_size=5))
+def test_lines_joined_in_one_call_have_the_dots_of_each_line_alone(lines):
+    from tutor.widgets.braille import line_dots
+
+    xs = [np.arange(len(line)) * 7 for line in lines]
+    ys = [np.array(line) for line in lines]
+    starts = np.cumsum([len(x) for x in xs])[:-1]
+    px, py = line_dots(np.concatenate(xs), np.concatenate(ys), starts)
+    together = set(zip(px.tolist(), py.tolist()))
+    alone = {dot for x, y in zip(xs, ys) for dot in zip(*(d.tolist() for d in line_dots(x, y)))}
+    assert together == alone

@@ -52,11 +52,13 @@ class CompareScreen(Screen):
     """Train the runs of a comparison together and show them live (see the module docstring)."""
 
     BINDINGS = [
-        Binding("g", "regroup", "Group by"),
-        Binding("t", "toggle_table", "Runs/summary"),
-        Binding("s", "toggle_second_chart", "Sharpness/δ¹", show=False),
-        Binding("l", "toggle_log", "Log loss", show=False),
-        Binding("escape", "leave", "Back"),
+        Binding("g", "regroup", "Group by", tooltip="Colour the curves by activation or by learning rate"),
+        Binding("t", "toggle_table", "Runs/summary", tooltip="The runs at epochs 1, 100, 10,000 and the last, "
+                                                               "or the summary per group"),
+        Binding("s", "toggle_second_chart", "Sharpness/δ¹", show=False,
+                tooltip="Beside the loss: the sharpness against 2/η, or the mean |δ¹|"),
+        Binding("l", "toggle_log", "Log loss", show=False, tooltip="The loss in log10 or linear"),
+        Binding("escape", "leave", "Back", tooltip="Back, and stop the training"),
     ]
 
     def __init__(self, comparison: Comparison, by: str | None = None, target_loss: float | None = None) -> None:

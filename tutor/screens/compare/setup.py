@@ -98,10 +98,11 @@ class CompareSetupScreen(ModalScreen[CompareRequest | None]):
     """Compare the Lab's configuration across activations, learning rates or seeds."""
 
     BINDINGS = [
-        Binding("a", "vary('activation')", "Across activations"),
-        Binding("l", "vary('lr')", "Across learning rates"),
-        Binding("s", "vary('seed')", "Across seeds"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("a", "vary('activation')", "Across activations",
+                tooltip="In the question before a comparison (c in the Lab): every activation"),
+        Binding("l", "vary('lr')", "Across learning rates", tooltip="In that question: lrs 0.01 to 10"),
+        Binding("s", "vary('seed')", "Across seeds", tooltip="In that question: seeds 0 to 4"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close the question without comparing"),
     ]
 
     def __init__(self, base: engine.RunConfig, vary: str = "activation") -> None:
