@@ -40,7 +40,7 @@ from tutor.session import Phase
 from tutor.widgets.charts import SERIES_COLORS
 from tutor.widgets.compare_charts import CompareLossChart, FirstDeltaChart, SharpnessChart
 
-GROUPINGS = {"activation": "by activation", "lr": "by learning rate"}
+GROUPINGS = {"activation": "by activation", "lr": "by lr"}
 
 
 def row_key(row) -> str:
