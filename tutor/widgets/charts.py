@@ -301,6 +301,13 @@ class LiveChart(PlotextPlot):
     def draw(self, plt) -> None:
         """Whatever else the chart shows, with plotext calls: limits, ticks, points."""
 
+    log_scale = False   # charts over the epochs may draw log10 of their values
+
+    def set_log_scale(self, log_scale: bool) -> None:
+        if log_scale != self.log_scale:
+            self.log_scale = log_scale
+            self.stale()
+
     # Titles: what the chart shows on the top border, the legend on the bottom one.
 
     next_key: str | None = None     # the key that shows another chart in this one's place
@@ -367,11 +374,6 @@ class LogChart(LiveChart):
             envelope.extend(values if k is None else values[:, k])
         self.stale()
         return True
-
-    def set_log_scale(self, log_scale: bool) -> None:
-        if log_scale != self.log_scale:
-            self.log_scale = log_scale
-            self.stale()
 
     @property
     def epochs(self) -> int:

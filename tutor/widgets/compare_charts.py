@@ -148,11 +148,6 @@ class GroupChart(LiveChart):
                 found = True
         return found
 
-    def set_log_scale(self, log_scale: bool) -> None:
-        if log_scale != self.log_scale:
-            self.log_scale = log_scale
-            self.stale()
-
     @property
     def epochs(self) -> int:
         return self.envelope.count

@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from engine.compare import TABLE_EPOCHS, Comparison, default_target_loss
 from engine.sharpness import stability_limit
@@ -36,6 +36,7 @@ from tutor.compare_session import CompareSession
 from tutor.screens.compare.setup import heading
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer
 from tutor.screens.lab.status import EpochRate
+from tutor.screens.training_worker import train
 from tutor.session import Phase
 from tutor.widgets.charts import SERIES_COLORS
 from tutor.widgets.compare_charts import CompareLossChart, FirstDeltaChart, SharpnessChart
@@ -74,7 +75,6 @@ class CompareScreen(Screen):
         self._shown: dict[tuple[str, int], str] = {}      # (row, column) -> text shown
         self._status_text = ""
         self._table_due = 0.0
-        self._painted: float | None = None
 
     # ----- building the screen ---------------------------------------------------------
 
@@ -105,13 +105,8 @@ class CompareScreen(Screen):
         self._show_groups()
         self.set_interval(REFRESH_SECONDS, self._tick)
         self.query_one("#compare-runs").focus()
-        self.run_worker(partial(self._train, self.session), thread=True, group="compare",
+        self.run_worker(partial(train, self.session), thread=True, group="compare",
                         name="compare", exit_on_error=False)
-
-    @staticmethod
-    def _train(session: CompareSession) -> Phase:
-        worker = get_current_worker()
-        return session.run(should_stop=lambda: worker.is_cancelled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An error in training ends the comparison with its message, not the app."""
@@ -257,19 +252,8 @@ class CompareScreen(Screen):
         return SLOW_LINK_PLAN if getattr(self.app, "slow_link", False) else DEFAULT_PLAN
 
     def _tick(self) -> None:
-        now = time.monotonic()
         self._pacer.interval = self._plan.tick
-        if not self._pacer.due(now):
-            return
-        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
-        painted = sum(chart.build_total for chart in self.charts)
-        if self._painted is None:      # the first tick: the screen's first paint is no refresh's cost
-            self._painted = painted
-        self._refresh()
-        # The charts build when painted, after this returns: the last refresh's paint counts here.
-        cost = time.thread_time() - started + painted - self._painted
-        self._painted = painted
-        self._pacer.spent(cost, now)
+        self._pacer.run(time.monotonic(), self._refresh, lambda: sum(chart.build_total for chart in self.charts))
 
     def _refresh(self, force: bool = False) -> None:
         """Pull new epochs into the charts; the tables as often as the plan's charts."""

@@ -33,13 +33,14 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 import engine
 from tutor.app import TutorApp
 from tutor.screens.lab.fit_curve import fit_curve
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer, RefreshPlan
 from tutor.screens.lab.status import EpochRate, status_line
+from tutor.screens.training_worker import train
 from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, FitChart,
@@ -242,14 +243,8 @@ class LabScreen(Screen):
     def _start_worker(self) -> None:
         session = self.session
         self._rate = EpochRate(session.log.count)
-        self.run_worker(partial(self._train, session), thread=True, group="training",
+        self.run_worker(partial(train, session), thread=True, group="training",
                         name="training", exit_on_error=False)
-
-    @staticmethod
-    def _train(session: TrainingSession) -> Phase:
-        """The worker's body: the session's loop, also stopped if Textual cancels the worker."""
-        worker = get_current_worker()
-        return session.run(should_stop=lambda: worker.is_cancelled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An error in training ends the run with its message (session.message), not the app."""
@@ -545,22 +540,8 @@ class LabScreen(Screen):
         return self.refresh_plan.tick
 
     def _tick(self) -> None:
-        now = time.monotonic()
         self._pacer.interval = self.refresh_interval
-        if not self._pacer.due(now):
-            return
-        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
-        painted = self._build_seconds()
-        if self._painted is None:      # the first tick: the screen's first paint is no refresh's cost
-            self._painted = painted
-        self._refresh()
-        # Charts build when they are painted, after this returns: what they spent since
-        # the last refresh is that refresh's paint, counted here.
-        cost = time.thread_time() - started + painted - self._painted
-        self._painted = painted
-        self._pacer.spent(cost, now)
-
-    _painted: float | None = None
+        self._pacer.run(time.monotonic(), self._refresh, self._build_seconds)
 
     def _build_seconds(self) -> float:
         """Total CPU time the charts have spent building, so far."""
