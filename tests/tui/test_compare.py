@@ -91,6 +91,26 @@ async def test_g_groups_by_learning_rate_and_back(tmp_path):
         await until(pilot, lambda: summary.display and summary.row_count == 3, "the summary per lr")
         await key(app, pilot, "g")
         await until(pilot, lambda: loss.legend_labels() == ["tanh", "relu"], "grouping by activation")
+        # 80x24: the chart and the table each have room.
+        assert loss.region.height >= 8 and loss.region.width >= 38
+        assert screen.query_one("#compare-summary").region.height >= 5
+
+
+async def test_an_error_in_training_is_a_line_in_the_status_and_the_app_stays_up(tmp_path):
+    comparison = Comparison(BASE, [], [], [0, 1])
+
+    def broken(should_stop=None):
+        raise RuntimeError("the engine broke")
+
+    comparison.run = broken
+    app = compare_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(app, pilot, comparison)
+        status = screen.query_one("#compare-status")
+        await until(pilot, lambda: "training failed after epoch 0: the engine broke" in str(status.render()),
+                    "the message")
+        assert screen.session.phase is Phase.FAILED and status.has_class("-diverged")
+        assert app.is_running and app.screen is screen
 
 
 async def test_enter_on_a_row_opens_that_run_in_the_lab_and_escape_comes_back(tmp_path):
