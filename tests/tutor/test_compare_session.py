@@ -2,6 +2,7 @@
 dialog's lists, the session's thread, and the per-group median and band."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 import warnings
 
@@ -24,7 +25,9 @@ BASE = engine.RunConfig(dataset="xor", layers=(2, 3, 1), lr=0.5, epochs=50)
 def test_the_dialogs_lists_and_their_errors():
     lists = default_lists(BASE, "lr")
     assert lists == {"activation": ["tanh"], "lr": [0.01, 0.1, 0.5, 1.0, 10.0], "seed": [0, 1, 2]}
-    assert default_lists(BASE, "activation")["activation"] == list(engine.ACTIVATIONS)
+    assert default_lists(BASE, "activation")["activation"] == ["sigmoid", "tanh", "relu", "leaky_relu",
+                                                               "rrelu", "elu"]           # a colour each
+    assert default_lists(dataclasses.replace(BASE, activation="gelu"), "activation")["activation"][-1] == "gelu"
     assert default_lists(BASE, "seed")["seed"] == [0, 1, 2, 3, 4]
     request = parse_lists(BASE, {"activation": "tanh relu", "lr": "0.1, 1", "seed": "0"}, "20")
     assert (request.activations, request.lrs, request.seeds) == (("tanh", "relu"), (0.1, 1.0), (0,))

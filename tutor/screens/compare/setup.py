@@ -1,8 +1,9 @@
 """The question before a comparison: "compare this configuration across activations,
 across learning rates, or across seeds?", with the lists to vary, as a small dialog.
 
-Each choice fills the lists with sensible defaults (every activation; the learning
-rates 0.01, 0.1, 1 and 10 with the base's own; seeds 0-4); the learner may edit them.
+Each choice fills the lists with sensible defaults (six activations, one per colour the
+charts have; the learning rates 0.01, 0.1, 1 and 10 with the base's own; seeds 0-4);
+the learner may edit them.
 Enter (or Compare) answers with the runs to train (a CompareRequest; the lists are
 checked as engine.compare checks them); Escape cancels. A bad list is one line under
 the fields, naming the list and what was wrong.
@@ -21,13 +22,14 @@ from textual.widgets import Button, Input, Label, Static
 
 import engine
 from engine.compare import Comparison, ComparisonError, check_size, parse_list
-from tutor.comparison_text import lr_text
+from tutor.comparison_text import GROUP_COLORS, lr_text
 from tutor.course.display import setting_text
 
 VARY = ("activation", "lr", "seed")
 LEARNING_RATES = (0.01, 0.1, 1.0, 10.0)
 SEEDS = (0, 1, 2)             # seeds beside another list: a median and a band
 ALONE_SEEDS = (0, 1, 2, 3, 4)  # seeds alone
+GROUP_COLOURS = len(GROUP_COLORS)   # beyond it, two groups would share a colour
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,11 +53,20 @@ class CompareRequest:
 def default_lists(base: engine.RunConfig, vary: str) -> dict[str, list]:
     """The lists a choice starts from: activations, lrs and seeds."""
     if vary == "activation":
-        return {"activation": list(engine.ACTIVATIONS), "lr": [base.lr], "seed": list(SEEDS)}
+        return {"activation": default_activations(base), "lr": [base.lr], "seed": list(SEEDS)}
     if vary == "lr":
         return {"activation": [base.activation], "lr": sorted({*LEARNING_RATES, base.lr}),
                 "seed": list(SEEDS)}
     return {"activation": [base.activation], "lr": [base.lr], "seed": list(ALONE_SEEDS)}
+
+
+def default_activations(base: engine.RunConfig) -> list[str]:
+    """As many activations as the charts have colours (six), the base's among them:
+    sigmoid, tanh, relu, leaky_relu, rrelu and elu (or the base's in elu's place)."""
+    names = list(engine.ACTIVATIONS)[:GROUP_COLOURS]
+    if base.activation not in names:
+        names[-1] = base.activation
+    return names
 
 
 def split_list(text: str) -> list[str]:
