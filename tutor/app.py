@@ -252,11 +252,14 @@ class TutorApp(App):
         self.push_screen(LabScreen(config, start, charts))
 
     def open_compare(self, base=None, vary: str = "activation") -> None:
-        """Ask what to vary in `base` (an engine.RunConfig, or the Lab's default run), then
-        open the Compare screen on those runs."""
+        """Ask what to vary in `base` (an engine.RunConfig; by default the settings of the
+        Lab on screen, or the Lab's default run), then open the Compare screen on those runs."""
         from engine import RunConfig
         from tutor.screens.compare import CompareSetupScreen
+        from tutor.screens.lab import LabScreen
 
+        if base is None and isinstance(self.screen, LabScreen):
+            base = self.screen.controls.read_config()
         self.push_screen(CompareSetupScreen(base or RunConfig(), vary), self.compare)
 
     def compare(self, request, by: str | None = None, target_loss: float | None = None) -> None:

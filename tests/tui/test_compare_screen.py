@@ -224,3 +224,13 @@ async def test_quitting_as_the_screen_opens_is_no_traceback(tmp_path):
         app.push_screen(CompareScreen(Comparison(BASE, [], [], [0, 1])))
         app.open_compare(BASE)
     # run_test re-raises any error the app met on the way out
+
+
+async def test_the_palette_in_the_lab_compares_the_labs_settings(tmp_path):
+    app = lab_app(tmp_path, dataset="circle", layers="2,3,1", lr=0.3, epochs=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await lab_screen(app, pilot)
+        commands = {command.title: command for command in TutorCommands(app.screen).commands()}
+        commands["Compare activations"].run()
+        dialog = await until_dialog(app, pilot)
+        assert dialog.base == lab.controls.read_config() and dialog.base.dataset == "circle"
