@@ -118,9 +118,12 @@ async def test_enter_on_a_row_opens_that_run_in_the_lab_and_escape_comes_back(tm
     app = compare_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_compare(app, pilot, comparison)
-        await until(pilot, lambda: screen.session.done.is_set(), "the runs to finish")
-        screen.query_one("#compare-runs").focus()
-        await pilot.press("down", "down", "down", "enter")    # rows 0:1 0:100 0:200 1:1
+        table = screen.query_one("#compare-runs")
+        await until(pilot, lambda: "2:last" in table.rows and screen.session.phase is Phase.FINISHED,
+                    "the table's last rows")
+        table.focus()
+        table.move_cursor(row=table.get_row_index("1:1"), animate=False)
+        await pilot.press("enter")
         lab = await lab_screen(app, pilot)
         assert lab.initial_config == comparison.configs[1] and lab.session.config.seed == 1
         await pilot.press("escape")
