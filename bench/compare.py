@@ -4,10 +4,14 @@ as whole processes (start-up, imports, data, training), ratios measured in one r
     python bench/compare.py [--repeat N] [--epochs E]
 
 1. The 60-run example of `tutor compare` (xor 2-4-1; sigmoid, tanh, relu, leaky_relu,
-   rrelu × lr 0.01, 0.1, 1, 10 × seeds 0, 1, 2; 10,000 epochs): its time / the time of
-   one `tutor train` run of the same 10,000 epochs.                         Target <= 4.
-   Also against one run of the engine alone in the same kind of process (no CLI), and
-   for 5 runs (the activations at lr 1, seed 0) and 20 (the activations × the lrs, seed 0).
+   rrelu × lr 0.01, 0.1, 1, 10 × seeds 0, 1, 2; 10,000 epochs): the whole `tutor compare`
+   command (training, chart, table, summary) / one `tutor train` run of the same 10,000
+   epochs.                                                                  Target <= 4.
+   Also the sweep alone in a bare process (engine.sweep, no CLI) against `tutor train` and
+   against one run of the engine alone in the same kind of process, and for 5 runs (the
+   activations at lr 1, seed 0) and 20 (the activations × the lrs, seed 0).
+   And the sharpness (Sweep(sharpness_every=k), every run's estimate every k epochs, for
+   Compare's chart against 2/η): the 60-run sweep with k = 100 and k = 1,000 / without.
 2. A spiral sweep, 2-16-16-1 (200 points, full batch; the five activations × lr 0.1,
    1 × seeds 0, 1: 20 runs, 2,000 epochs) / one run of it, and / the same 20 runs
    trained one by one with Trainer (a net this size is bound by arithmetic, not by
@@ -38,6 +42,8 @@ def sweep_settings(name: str, epochs: int) -> list[dict]:
         "xor5": (xor, ACTIVATIONS, (1.0,), (0,)),
         "xor20": (xor, ACTIVATIONS, (0.01, 0.1, 1.0, 10.0), (0,)),
         "xor60": (xor, ACTIVATIONS, (0.01, 0.1, 1.0, 10.0), (0, 1, 2)),
+        "xor60-sharpness100": (xor, ACTIVATIONS, (0.01, 0.1, 1.0, 10.0), (0, 1, 2)),
+        "xor60-sharpness1000": (xor, ACTIVATIONS, (0.01, 0.1, 1.0, 10.0), (0, 1, 2)),
         "xor1": (xor, ("tanh",), (0.5,), (0,)),
         "spiral20": (spiral, ACTIVATIONS, (0.1, 1.0), (0, 1)),
         "spiral1": (spiral, ("tanh",), (0.1,), (0,)),
@@ -60,7 +66,8 @@ def child(name: str, epochs: int) -> None:
             net, trainer, _ = config.build()
             trainer.run(config.epochs, log=engine.MetricsLog(net.layers, len(trainer.tracked), capacity=config.epochs))
     else:
-        Sweep(configs).run()
+        every = int(name.split("sharpness")[1]) if "sharpness" in name else None
+        Sweep(configs, sharpness_every=every).run()
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -96,18 +103,25 @@ def main():
 
     python, epochs = sys.executable, str(args.epochs)
     tutor = str(Path(python).parent / "tutor")
-    commands = {"tutor train": [tutor, "train", "--dataset", "xor", "--layers", "2,4,1", "--epochs", epochs]}
-    for name in ("xor1", "xor5", "xor20", "xor60", "spiral1", "spiral20", "spiral20-one-by-one"):
+    commands = {"tutor train": [tutor, "train", "--dataset", "xor", "--layers", "2,4,1", "--epochs", epochs],
+                "tutor compare": [tutor, "compare", "--dataset", "xor", "--layers", "2,4,1", "--activations",
+                                  ",".join(ACTIVATIONS), "--lrs", "0.01,0.1,1,10", "--seeds", "0,1,2",
+                                  "--epochs", epochs]}
+    for name in ("xor1", "xor5", "xor20", "xor60", "xor60-sharpness100", "xor60-sharpness1000",
+                 "spiral1", "spiral20", "spiral20-one-by-one"):
         commands[name] = [python, __file__, "--child", name, "--epochs", epochs]
     best = best_of(args.repeat, commands)
     for name, (seconds, megabytes) in best.items():
-        print(f"   {name:12s} {seconds:6.2f} s   peak memory {megabytes:6.1f} MB")
+        print(f"   {name:20s} {seconds:6.2f} s   peak memory {megabytes:6.1f} MB")
 
     train, single = best["tutor train"][0], best["xor1"][0]
-    print(f"1. xor 2-4-1, {args.epochs:,} epochs: 60 runs / one `tutor train` run = {best['xor60'][0] / train:.2f} "
-          f"(target <= 4); / one engine run = {best['xor60'][0] / single:.2f}; "
+    print(f"1. xor 2-4-1, {args.epochs:,} epochs: `tutor compare` of 60 runs / one `tutor train` run = "
+          f"{best['tutor compare'][0] / train:.2f} (target <= 4); the sweep alone {best['xor60'][0] / train:.2f}; "
+          f"/ one engine run = {best['xor60'][0] / single:.2f}; "
           f"5 runs {best['xor5'][0] / train:.2f} and 20 runs {best['xor20'][0] / train:.2f} of `tutor train` "
           f"({best['xor5'][0] / single:.2f} and {best['xor20'][0] / single:.2f} of one engine run)")
+    print(f"   sharpness every 100 epochs: the 60-run sweep takes {best['xor60-sharpness100'][0] / best['xor60'][0]:.2f}x "
+          f"its time without; every 1,000: {best['xor60-sharpness1000'][0] / best['xor60'][0]:.2f}x")
     print(f"2. spiral 2-16-16-1, {args.epochs // 5:,} epochs: 20 runs / one run = "
           f"{best['spiral20'][0] / best['spiral1'][0]:.2f}; / the 20 runs one by one with Trainer = "
           f"{best['spiral20'][0] / best['spiral20-one-by-one'][0]:.2f}")

@@ -329,8 +329,9 @@ class RunGroup:
             delta_means=_by_layer(_mean_per_layer(delta_means)),
             gradient_norms=_by_layer(_mean_per_layer(gradient_norms)),
             tracked=self.theta[:, self.tracked_at],
-            sharpness=self.sharpness(),
         )
+        if self.sharpness_every:   # else the column stays NaN, as StackedLogs starts it
+            columns["sharpness"] = self.sharpness()
         if self.X_test is not None:
             zs, activations, _ = self.feedforward(self.X_test)
             columns["test_loss"] = self.cost.cost(zs[-1], activations[-1], self.Y_test).mean(axis=-1)
@@ -351,7 +352,7 @@ class RunGroup:
         """Each active run's sharpness after this epoch if it is a k-th one (sharpness_every),
         as Trainer._estimate_sharpness finds it; NaN for the others."""
         values = np.full(len(self.runs), np.nan)
-        if not self.sharpness_every or self.epoch_number % self.sharpness_every:
+        if self.epoch_number % self.sharpness_every:
             return values
         for r in np.flatnonzero(self.active):
             run, twin = self.runs[r], self.twins[r]

@@ -14,19 +14,19 @@ import threading
 import time
 from typing import Callable
 
-from engine.compare import Comparison
+from engine.compare import COMPARE_SHARPNESS_EVERY, Comparison
 from tutor.session import Phase
 
-# Epochs between two sharpness estimates of a run, at most: an estimate costs each run
-# about 200 epochs of its training (xor 2-4-1, 30 runs), so every 1,000th epoch costs
-# about 20% (measured: 5.7 s without, 6.9 s with, for 30 runs of 10,000 epochs).
-SHARPNESS_EVERY = 1000
-SHARPNESS_ESTIMATES = 10   # shorter runs: at least this many estimates (more time, but little in all)
+# Shorter runs than 10 × COMPARE_SHARPNESS_EVERY epochs still get this many estimates
+# each (more time in the estimates, but little in all: a run that short is quick).
+SHARPNESS_ESTIMATES = 10
 
 
 def sharpness_every(epochs: int) -> int:
-    """The epochs between two sharpness estimates for runs of this length."""
-    return max(1, min(SHARPNESS_EVERY, epochs // SHARPNESS_ESTIMATES))
+    """The epochs between two sharpness estimates for runs of this length: every
+    COMPARE_SHARPNESS_EVERY (1,000; measured for 30 xor runs of 10,000 epochs: 5.7 s
+    without estimates, 6.9 s with), or often enough for SHARPNESS_ESTIMATES of them."""
+    return max(1, min(COMPARE_SHARPNESS_EVERY, epochs // SHARPNESS_ESTIMATES))
 
 
 class CompareSession:

@@ -85,11 +85,12 @@ def curves(comparison: Comparison, by: str, points: int = 200) -> list[Curve]:
     configurations: dict[tuple, list[int]] = {}
     for index, config in enumerate(comparison.configs):
         configurations.setdefault((config.activation, config.lr), []).append(index)
-    longest = max((run.log.count for run in comparison.runs), default=0)
+    # Read once: the runs may go on training meanwhile (the Compare screen reads them live).
+    losses = [run.log.column("loss") for run in comparison.runs]
+    longest = max((len(loss) for loss in losses), default=0)
     result = []
     for (activation, lr), indices in configurations.items():
-        epochs, median, low, high = _bucketed([comparison.runs[i].log.column("loss") for i in indices],
-                                              longest, points)
+        epochs, median, low, high = _bucketed([losses[i] for i in indices], longest, points)
         key = activation if by == "activation" else lr
         result.append(Curve(configuration_label(activation, lr), keys.index(key), tuple(indices),
                             epochs, median, low, high))
@@ -137,47 +138,79 @@ def chart_text(chart_curves: list[Curve], labels: dict[int, str], width: int = 1
                title: str = "training loss (log10): median of the seeds, band lowest to highest") -> str:
     """The curves on one plotext chart: log10 of the loss, at most `ceiling` (higher
     values are drawn on it); each band as dots, each median as a line over it, in its
-    group's colour; `labels` names the groups (group position -> label) in the legend.
-    color=False: plain text (for a pipe)."""
+    group's colour; then a legend line naming the groups (`labels`: group position ->
+    label). color=False: plain text (for a pipe).
+
+    The lines are drawn with NumPy (tutor/widgets/braille.py, as the Lab's charts draw
+    theirs) into plotext's built matrix: plotext draws every dot in Python, and 20
+    curves of 200 points were most of the time `tutor compare` took beyond training."""
     import plotext as plt
+    from plotext import _core
 
     from tutor.series import epoch_ticks
+    from tutor.widgets.braille import LineRaster
 
     top = math.log10(ceiling) if 0 < ceiling < math.inf else math.inf
-    plt.clear_figure()
-    plt.plot_size(width, height)
-    last = 1.0
-    for curve in chart_curves:   # the bands first, so the medians are drawn over them
-        xs, ys = _band_dots(curve)
-        if len(xs):
-            plt.scatter(xs.tolist(), np.minimum(ys, top).tolist(), marker="·", color=group_color(curve.group))
-        if len(curve.epochs):
-            last = max(last, float(curve.epochs[-1]))
-    named = set()
+    lines = []
     for curve in chart_curves:
         keep = np.isfinite(curve.median) & (curve.median > 0)
         if keep.any():
-            label = None if curve.group in named else labels.get(curve.group)
-            named.add(curve.group)
-            plt.plot(curve.epochs[keep].tolist(), np.minimum(np.log10(curve.median[keep]), top).tolist(),
-                     marker="braille", color=group_color(curve.group), label=label)
-    plt.xticks(*epoch_ticks(last))
+            lines.append((curve.epochs[keep], np.minimum(np.log10(curve.median[keep]), top), group_color(curve.group)))
+    bands = [_band_dots(curve, top) for curve in chart_curves]
+    xs = np.concatenate([np.array([1.0])] + [x for x, _, _ in lines] + [x for x, _ in bands])
+    ys = np.concatenate([np.array([0.0])] + [y for _, y, _ in lines] + [y for _, y in bands])
+    plt.clear_figure()
+    plt.plot_size(width, height)
+    grid = (float(xs.max()), width, float(ys.min()), float(ys.max()), height)
+    for curve, (x, y) in zip(chart_curves, bands):   # the bands first, so the medians are drawn over them
+        x, y = _one_dot_per_cell(x, y, grid)
+        if len(x):
+            plt.scatter(x.tolist(), y.tolist(), marker="·", color=group_color(curve.group))
+    # Two invisible points at the corners, so that plotext sets the limits the lines need.
+    plt.scatter([1.0, grid[0]], [grid[2], grid[3]], marker=" ", color="default")
+    plt.xticks(*epoch_ticks(grid[0]))
     plt.title(title)
     plt.xlabel("epoch")
-    chart = plt.build()
-    return chart if color else plt.uncolorize(chart)
+    figure = _core._figure
+    figure._set_sizes()
+    figure._build_matrix()
+    matrix = figure.monitor.matrix
+    raster = LineRaster(len(matrix.Cols_canvas), len(matrix.Rows_canvas))
+    for x, y, line_color in lines:
+        raster.line(x, y, figure.monitor.xlim[0], figure.monitor.ylim[0], line_color)
+    raster.paint(matrix)
+    matrix.set_canvas()
+    chart = matrix.get_canvas()
+    legend = "  ".join(plt.colorize(f"━ {labels[k]}", group_color(k)) for k in sorted(labels))
+    text = f"{chart.rstrip()}\n{legend}"
+    return text if color else plt.uncolorize(text)
 
 
-def _band_dots(curve: Curve, rows: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """Points filling the band between low and high (log10), `rows` per epoch position."""
+def _band_dots(curve: Curve, top: float) -> tuple[np.ndarray, np.ndarray]:
+    """The band between low and high (log10, at most `top`) as points: each epoch
+    position's low and high, and (for _one_dot_per_cell to fill) the cells between."""
     keep = np.isfinite(curve.low) & np.isfinite(curve.high) & (curve.low > 0)
-    if not keep.any():
-        return np.empty(0), np.empty(0)
-    low, high = np.log10(curve.low[keep]), np.log10(curve.high[keep])
-    steps = np.linspace(0.0, 1.0, rows)
-    ys = low[:, None] + (high - low)[:, None] * steps[None, :]
-    xs = np.repeat(curve.epochs[keep][:, None], rows, axis=1)
-    return xs.ravel(), ys.ravel()
+    low, high = np.minimum(np.log10(curve.low[keep]), top), np.minimum(np.log10(curve.high[keep]), top)
+    return np.concatenate([curve.epochs[keep], curve.epochs[keep]]), np.concatenate([low, high])
+
+
+def _one_dot_per_cell(x: np.ndarray, y: np.ndarray, grid) -> tuple[np.ndarray, np.ndarray]:
+    """The band's points (each x twice: low, then high) as one dot per character cell
+    it covers (grid: x from 1 to last over `width` columns, y from bottom to ceiling over
+    `height` rows), not one per point: plotext draws each dot in Python."""
+    if len(x) == 0:
+        return x, y
+    last, width, bottom, ceiling, height = grid
+    half = len(x) // 2
+    x_cell = max(last - 1.0, 1.0) / width
+    y_cell = max(ceiling - bottom, 1e-9) / height
+    columns = np.round((x[:half] - 1.0) / x_cell).astype(int)
+    lows = np.floor((y[:half] - bottom) / y_cell).astype(int)
+    highs = np.ceil((y[half:] - bottom) / y_cell).astype(int)
+    cells = {(column, row) for column, lo, hi in zip(columns.tolist(), lows.tolist(), highs.tolist())
+             for row in range(lo, hi + 1)}
+    columns, rows = np.array(sorted(cells)).T
+    return 1.0 + columns * x_cell, np.clip(bottom + rows * y_cell, y.min(), y.max())
 
 
 # ----- the table -----------------------------------------------------------------
@@ -223,8 +256,10 @@ def run_note(comparison: Comparison, index: int) -> str:
 
 def table_text(comparison: Comparison, rows: list[TableRow] | None = None) -> str:
     rows = comparison.table() if rows is None else rows
-    return aligned([table_columns(comparison)] + [table_cells(comparison, row) for row in rows],
-                   left=("activation", "note"))
+    lines = [table_columns(comparison)] + [table_cells(comparison, row) for row in rows]
+    if not any(line[-1] for line in lines[1:]):   # no run went wrong: no note column
+        lines = [line[:-1] for line in lines]
+    return aligned(lines, left=("activation", "note"))
 
 
 # ----- the summary ---------------------------------------------------------------
@@ -318,12 +353,13 @@ CSV_COLUMNS = ("section", "activation", "lr", "seed", "epoch", "loss", "accuracy
                "test_accuracy", "mean_abs_delta", "weight_norms", "diverged_at", "runs", "reached",
                "reached_share", "epochs_to_target", "final_loss_median", "final_loss_min",
                "final_loss_max", "final_test_loss_median", "final_test_loss_min", "final_test_loss_max",
-               "diverged")
+               "diverged", "group", "curve_median", "curve_min", "curve_max")
 
 
 def csv_text(data: dict) -> str:
-    """export()'s table and summaries as one CSV: a `section` column says which ("table",
-    "summary" per configuration, "group"); per-layer values are one cell each
+    """export()'s numbers as one CSV: a `section` column says which ("table", "summary"
+    per configuration, "group", "curve": a point of a chart's curve, its epoch and the
+    seeds' median, min and max loss there); per-layer values are one cell each
     (mean_abs_delta_1, ...); an empty cell is a value that does not apply."""
     layers = len(data["table"][0]["mean_abs_delta"]) if data["table"] else 0
     columns = []
@@ -347,6 +383,12 @@ def csv_text(data: dict) -> str:
                 for part in ("median", "min", "max"):
                     flat[f"{name}_{part}"] = None if row[name] is None else row[name][part]
             writer.writerow(_cells(dict(section=section, **flat)))
+    for curve in data["curves"]:
+        activation, _, lr = curve["label"].partition(" lr ")
+        for point in zip(curve["epochs"], curve["median"], curve["low"], curve["high"]):
+            writer.writerow(_cells(dict(zip(("epoch", "curve_median", "curve_min", "curve_max"), point),
+                                        section="curve", activation=activation, lr=float(lr),
+                                        group=curve["group"])))
     return out.getvalue()
 
 

@@ -152,6 +152,10 @@ def test_csv_has_the_table_and_summaries(capsys, reference):
         [(row.activation, row.lr, row.reached) for row in reference.summary()]
     groups = [row for row in rows if row["section"] == "group"]
     assert [row["activation"] for row in groups] == ["relu", "tanh"] and groups[0]["lr"] == ""
+    curve = [row for row in rows if row["section"] == "curve" and row["activation"] == "relu" and row["lr"] == "0.05"]
+    assert len(curve) > 10 and curve[0]["group"] == "relu"
+    data = strict_json(compare(capsys, *SINE, "--json")[1])
+    assert [float(row["curve_median"]) for row in curve] == data["curves"][0]["median"]
 
 
 def test_a_test_split_adds_test_columns(capsys):
@@ -160,6 +164,7 @@ def test_a_test_split_adds_test_columns(capsys):
     assert code == 0
     table = section(out, "activation  ")
     assert table[0][4:8] == ["loss", "accuracy", "test loss", "test accuracy"]
+    assert table[0][-1] == "‖W2‖"   # no run went wrong: no note column
     assert "final test loss" in out
 
 

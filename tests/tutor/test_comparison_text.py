@@ -52,3 +52,20 @@ def test_the_chart_names_each_group_once_and_keeps_a_diverged_run_on_its_top_edg
     top = max(float(line.split("┤")[0]) for line in chart.splitlines() if "┤" in line)
     assert top <= math.log10(text.chart_ceiling(comparison)) + 0.01   # not 10^300
     assert "\x1b[" in text.chart_text(curves, labels, width=60, height=14, color=True)
+
+
+def test_curves_of_a_comparison_still_training_in_another_thread():
+    import threading
+
+    base = RunConfig(dataset="xor", layers=(2, 3, 1), epochs=4000)
+    comparison = Comparison(base, activations=["tanh", "relu"], lrs=[0.5, 5.0])
+    worker = threading.Thread(target=comparison.run)
+    worker.start()
+    drawn = 0
+    while worker.is_alive() or drawn == 0:
+        for curve in text.curves(comparison, "activation", points=50):
+            assert len(curve.epochs) == len(curve.median) == len(curve.low) == len(curve.high) <= 50
+        text.table_text(comparison)
+        drawn += 1
+    worker.join()
+    assert drawn > 1

@@ -181,6 +181,9 @@ def read_prediction(text: str, choices: tuple[str, ...]) -> str | None:
     lowered = text.strip().lower()
     if lowered.isdigit() and 1 <= int(lowered) <= len(choices):
         return choices[int(lowered) - 1]
+    exact = [choice for choice in choices if choice.lower() == lowered]   # "lr 1" among "lr 1", "lr 10"
+    if exact:
+        return exact[0]
     starts = [choice for choice in choices if choice.startswith(lowered)]
     return starts[0] if len(starts) == 1 else None
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
-    PREDICT_COMPARISONS, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
+    PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, DerivativeSpec, EngineBlock, ExpressionSpec,
     CompareBlock, LabBlock, NumericSpec, PredictSpec, Quiz,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
@@ -35,7 +35,7 @@ QUIZ_FIELDS = {
     "expression": ("expected", "variables", "ranges"),
     "choice": ("choices", "answer"),
     "numeric": ("expected", "tolerance", "engine", "quantity"),
-    "predict": ("question", "lab", "compare", "choices", "answer", "target_loss"),
+    "predict": ("question", "lab", "compare", "choices", "answer", "target_loss", "measure"),
 }
 
 # A numeric answer passes within 1% of the key (plus a hair for keys that are 0),
@@ -436,6 +436,11 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if question == "outcome" and compare is not None:
         fields.report(None, '[compare] needs question = "compare"', table="compare")
         return None
+    if compare is not None and any(key in compare for key in PREDICT_LISTS):
+        return _list_comparison(fields, run, compare, target_loss, depth)
+    if "measure" in fields.table:
+        fields.report("measure", '"measure" needs a [compare] table with a list: activations = [...] or lrs = [...]')
+        return None
     compared_run = None
     if compare is not None:
         if not compare:
@@ -460,23 +465,90 @@ def _predict_spec(fields: _Fields, depth: Depth) -> PredictSpec | None:
     if "stalls" in choices and target_loss is None:
         fields.report("choices", '"stalls" needs target_loss: the loss a converged run reaches')
         return None
-    author_answer = fields.text("answer") or None
-    if author_answer is not None and author_answer not in choices:
-        fields.report("answer", f'answer "{author_answer}" is not among the choices ({", ".join(choices)})')
-        return None
-    spec = PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
-                       target_loss=target_loss, author_answer=author_answer)
-    if depth >= Depth.RUNS:
-        from tutor.course.runs import predict_truth
+    return _verified(fields, PredictSpec(question=question, lab=run, choices=choices, compare=compared_run,
+                                         target_loss=target_loss, author_answer=fields.text("answer") or None),
+                     depth)
 
-        truth, measured = predict_truth(spec)
-        if truth not in choices:
-            fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
-            return None
-        if author_answer is not None and author_answer != truth:
-            fields.report("answer", f'the answer "{author_answer}" disagrees with the engine. {measured}')
-            return None
+
+def _verified(fields: _Fields, spec: PredictSpec, depth: Depth) -> PredictSpec | None:
+    """The spec, or None with a problem: the author's answer must be one of the choices
+    and, when check-lessons trains the runs (RUNS), the engine's answer: a single one,
+    among the choices."""
+    if spec.author_answer is not None and spec.author_answer not in spec.choices:
+        fields.report("answer", f'answer "{spec.author_answer}" is not among the choices ({", ".join(spec.choices)})')
+        return None
+    if depth < Depth.RUNS:
+        return spec
+    from tutor.course.runs import predict_truth
+
+    truth, measured = predict_truth(spec)
+    if truth is None:
+        fields.report("measure", f"the engine finds no single answer. {measured}")
+        return None
+    if truth not in spec.choices:
+        fields.report("choices", f'the engine\'s answer "{truth}" is not among the choices. {measured}')
+        return None
+    if spec.author_answer is not None and spec.author_answer != truth:
+        fields.report("answer", f'the answer "{spec.author_answer}" disagrees with the engine. {measured}')
+        return None
     return spec
+
+
+# The lists a predict quiz's [compare] may give (-> the setting each varies).
+PREDICT_LISTS = {"activations": "activation", "lrs": "lr"}
+
+
+def _list_comparison(fields: _Fields, run, compare: dict, target_loss, depth: Depth) -> PredictSpec | None:
+    """A predict quiz whose [compare] gives a list (activations or lrs): which value wins
+    by its `measure`? The choices are the list's values; check-lessons trains the runs."""
+    from engine.compare import ComparisonError, parse_list
+    from engine.names import did_you_mean
+    from tutor.course.runs import value_label
+
+    others = [key for key in compare if key not in PREDICT_LISTS]
+    lists = [key for key in compare if key in PREDICT_LISTS]
+    if others or len(lists) > 1:
+        key = (others or lists[1:])[0]
+        fields.report(key, f"[compare] with a list varies that one setting: give one list "
+                           f"(activations or lrs) and nothing else, not {key}", table="compare")
+        return None
+    (key,) = lists
+    setting = PREDICT_LISTS[key]
+    given = compare[key]
+    if not isinstance(given, list) or len(given) < 2:
+        fields.report(key, f'[compare] "{key}" must be a list of at least two values', table="compare")
+        return None
+    try:
+        values = parse_list(run, setting, given)
+    except ComparisonError as error:
+        fields.report(key, f"[compare] {error}", table="compare")
+        return None
+    measure = fields.text("measure")
+    if measure not in PREDICT_MEASURES:
+        hint = did_you_mean(measure, PREDICT_MEASURES, quote='"') if measure else ""
+        fields.report("measure" if measure else None,
+                      (f'unknown measure "{measure}"{hint}; ' if measure else '[compare] with a list needs "measure": ')
+                      + f'choose from {", ".join(PREDICT_MEASURES)}')
+        return None
+    if measure != "fastest" and run.test_share == 0:
+        fields.report("measure", f'measure "{measure}" needs a held-out set: set test_share in [lab]')
+        return None
+    if measure == "highest_test_accuracy" and depth >= Depth.MATH and run.checked_dataset().task == "regression":
+        fields.report("measure", f'measure "{measure}" needs a classification dataset, not {run.dataset}')
+        return None
+    if "choices" in fields.table:
+        fields.report("choices", "a list comparison's choices are its list's values: leave \"choices\" out")
+        return None
+    work = len(values) * run.parameter_count() * run.samples * run.epochs
+    if work > PREDICT_MAX_WORK:
+        fields.report(key, f"[compare] the {len(values)} runs are {work:.1e} parameter-updates together "
+                           f"(runs × parameters × samples × epochs); a predict quiz trains them when a learner "
+                           f"answers, and the limit is {PREDICT_MAX_WORK:,}", table="compare")
+        return None
+    choices = tuple(value_label(setting, value) for value in values)
+    return _verified(fields, PredictSpec(question="compare", lab=run, choices=choices, target_loss=target_loss,
+                                         author_answer=fields.text("answer") or None, measure=measure,
+                                         vary=setting, values=values), depth)
 
 
 def _valid_run(fields: _Fields, config: dict, section: str, depth: Depth):

@@ -89,8 +89,24 @@ def predict_runs(spec) -> list[str]:
     lines = [f"Run: {describe_run(spec.lab)}"]
     if spec.compare:
         lines.append(f"Compared with: {describe_run(spec.compare)}")
+    if spec.measure is not None:
+        return lines + list_comparison_lines(spec)
     if spec.target_loss is not None:
         lines.append(f"(Converges means the final loss is at most {spec.target_loss:g}.)")
+    return lines
+
+
+def list_comparison_lines(spec) -> list[str]:
+    """What a list comparison varies and how it is measured."""
+    from engine.compare import default_target_loss
+
+    names = {"activation": "activation", "lr": "learning rate"}
+    lines = [f"Compared: the run with each {names[spec.vary]}: {', '.join(spec.choices)} (the rest as given)."]
+    if spec.measure == "fastest":
+        target = default_target_loss(spec.lab.loss) if spec.target_loss is None else spec.target_loss
+        lines.append(f"(Fastest means the fewest epochs to a training loss of at most {target:g}.)")
+    else:
+        lines.append("(Measured on the held-out samples after the last epoch.)")
     return lines
 
 

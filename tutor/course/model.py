@@ -129,6 +129,9 @@ class NumericSpec:
 
 PREDICT_OUTCOMES = ("converges", "stalls", "diverges")
 PREDICT_COMPARISONS = ("higher", "lower")
+# What a list comparison asks for: the run that reaches the target loss in the fewest
+# epochs, the lowest final test loss, or the highest final test accuracy.
+PREDICT_MEASURES = ("fastest", "lowest_test_loss", "highest_test_accuracy")
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,10 @@ class PredictSpec:
     question "compare": is the final loss of the `compare` run (the lab run with the
     settings of the quiz's [compare] table changed) higher or lower than that of the
     `lab` run? Both runs were parsed and validated when the lesson loaded.
+    question "compare" with a list (a `measure`): the lab run is varied over `values`
+    of its setting `vary` ("activation" or "lr"), and the quiz asks which value wins
+    by the measure (PREDICT_MEASURES); the choices are the values, as value_label
+    names them ("tanh", "lr 0.1").
     """
 
     question: str
@@ -148,6 +155,9 @@ class PredictSpec:
     compare: RunConfig | None = None
     target_loss: float | None = None
     author_answer: str | None = None  # what the author says; check-lessons verifies it
+    measure: str | None = None        # a list comparison's measure (None: not a list comparison)
+    vary: str = ""                    # the setting its list varies: "activation" or "lr"
+    values: tuple = ()                # the list's values, parsed as RunConfig parses that setting
 
     def changes(self) -> dict[str, object]:
         """The settings the compared run changes, by name, in field order."""
