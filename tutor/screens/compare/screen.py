@@ -71,8 +71,9 @@ class CompareScreen(Screen):
         self.heading = heading(comparison.base, comparison.activations, comparison.lrs, comparison.seeds)
         self._pacer = RefreshPacer(REFRESH_SECONDS)
         self._rate = EpochRate()
-        self._rows: list[str] = []                        # the runs table's row keys, in order
-        self._shown: dict[tuple[str, int], str] = {}      # (row, column) -> text shown
+        # Per table: the column titles and row keys it was built with, and the text of each
+        # (row, column) cell shown.
+        self._tables: dict[str, tuple[list[str], list[str], dict]] = {}
         self._status_text = ""
         self._table_due = 0.0
 
@@ -144,7 +145,7 @@ class CompareScreen(Screen):
         keys = list(groups)
         self.query_one(SharpnessChart).set_limits(
             (stability_limit(lr), keys.index(lr) if self.by == "lr" else None) for lr in self.comparison.lrs)
-        self._rows = []
+        self._tables.clear()     # new colours: every row anew
         self._update_runs_table()
         self._update_summary()
 
@@ -153,51 +154,53 @@ class CompareScreen(Screen):
         return {i: k for k, indices in enumerate(self.comparison.groups(self.by).values()) for i in indices}
 
     def _update_runs_table(self) -> None:
-        """The comparison's table, a row per run and epoch, in group order: rebuilt when
-        rows come or go (a run passes epoch 100, say), else only the cells that changed."""
-        table = self.query_one("#compare-runs", DataTable)
+        """The comparison's table, a row per run and epoch, in group order."""
         comparison = self.comparison
         group_of = self._group_of()
         rows = sorted(comparison.table(), key=lambda row: (group_of[row.run], row.run, row.epoch))
-        keys = [row_key(row) for row in rows]
-        cells = [text.table_cells(comparison, row) for row in rows]
-        if keys != self._rows:
-            cursor = self._rows[table.cursor_row] if 0 <= table.cursor_row < len(self._rows) else None
-            table.clear(columns=not table.columns)
-            if not table.columns:
+        self._show_rows("#compare-runs", text.table_columns(comparison),
+                        [(row_key(row), group_of[row.run], text.table_cells(comparison, row)) for row in rows])
+
+    def _update_summary(self) -> None:
+        """The comparison's summary, a row per group."""
+        comparison = self.comparison
+        rows = comparison.summary(self.target_loss, self.by)
+        self._show_rows("#compare-summary", text.summary_columns(comparison, self.by),
+                        [(str(k), k, text.summary_cells(comparison, row, self.by)) for k, row in enumerate(rows)])
+
+    def _show_rows(self, selector: str, columns: list[str], rows: list[tuple[str, int, list[str]]]) -> None:
+        """Show rows (key, group position, cells) under these column titles: the table is
+        rebuilt when its columns or rows change (a run passes epoch 100, the grouping
+        changes), the cursor staying on its row; else only the cells whose text changed
+        are updated (each change repaints the table)."""
+        table = self.query_one(selector, DataTable)
+        keys = [key for key, _, _ in rows]
+        built_columns, built_keys, shown = self._tables.get(selector, (None, None, {}))
+        if columns != built_columns or keys != built_keys:
+            cursor = built_keys[table.cursor_row] if built_keys and 0 <= table.cursor_row < len(built_keys) else None
+            table.clear(columns=columns != built_columns)
+            if columns != built_columns:
                 table.add_column("", key="group", width=1)
-                for column in text.table_columns(comparison):
+                for column in columns:
                     table.add_column(column, key=column)
-            self._shown = {}
-            for key, row, row_cells in zip(keys, rows, cells):
-                colour = SERIES_COLORS[group_of[row.run] % len(SERIES_COLORS)][1].removeprefix("ansi_")
-                table.add_row(Text("━", style=colour), *map(self._styled, row_cells), key=key)
-                self._shown.update({(key, c): cell for c, cell in enumerate(row_cells)})
-            self._rows = keys
+            shown = {}
+            for key, group, cells in rows:
+                colour = SERIES_COLORS[group % len(SERIES_COLORS)][1].removeprefix("ansi_")
+                table.add_row(Text("━", style=colour), *map(self._styled, cells), key=key)
+                shown.update({(key, c): cell for c, cell in enumerate(cells)})
+            self._tables[selector] = (columns, keys, shown)
             if cursor in keys:
                 table.move_cursor(row=keys.index(cursor), animate=False)
             return
-        columns = list(table.columns)[1:]
-        for key, row_cells in zip(keys, cells):
-            for c, cell in enumerate(row_cells):
-                if self._shown.get((key, c)) != cell:
-                    self._shown[(key, c)] = cell
-                    table.update_cell(key, columns[c], self._styled(cell))
+        for key, _, cells in rows:
+            for column, cell in zip(columns, cells):
+                if shown.get((key, column)) != cell:
+                    shown[(key, column)] = cell
+                    table.update_cell(key, column, self._styled(cell), update_width=True)
 
     @staticmethod
     def _styled(cell: str):
         return Text(cell, style="bold red") if cell.startswith("diverg") else cell
-
-    def _update_summary(self) -> None:
-        table = self.query_one("#compare-summary", DataTable)
-        comparison = self.comparison
-        table.clear(columns=True)
-        table.add_column("", key="group", width=1)
-        for column in text.summary_columns(comparison, self.by):
-            table.add_column(column)
-        for k, row in enumerate(comparison.summary(self.target_loss, self.by)):
-            colour = SERIES_COLORS[k % len(SERIES_COLORS)][1].removeprefix("ansi_")
-            table.add_row(Text("━", style=colour), *text.summary_cells(comparison, row, self.by))
 
     # ----- actions -------------------------------------------------------------------
 
