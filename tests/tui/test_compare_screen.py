@@ -11,6 +11,7 @@ from lab_fixtures import key, lab_app, lab_screen, until
 import engine
 from engine.compare import Comparison
 from tutor.app import TutorApp
+from tutor.comparison_text import summary_cells, summary_columns
 from tutor.palette import TutorCommands
 from tutor.screens.compare import CompareScreen, CompareSetupScreen
 from tutor.screens.lab import LabScreen
@@ -237,3 +238,23 @@ async def test_the_palette_in_the_lab_compares_the_labs_settings(tmp_path):
         commands["Compare activations"].run()
         dialog = await until_dialog(app, pilot)
         assert dialog.base == lab.controls.read_config() and dialog.base.dataset == "circle"
+
+
+async def test_the_summarys_cells_show_whole_though_their_columns_were_sized_before_training(tmp_path):
+    comparison = Comparison(BASE, ["tanh", "relu"], [0.5, 2.0], [0, 1])
+    app = compare_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_compare(app, pilot, comparison)
+        await until(pilot, lambda: screen.session.phase is Phase.FINISHED, "the runs to finish")
+        await key(app, pilot, "t")
+        summary = screen.query_one("#compare-summary")
+        rows = comparison.summary(None, "activation")
+        want = [summary_cells(comparison, row, "activation") for row in rows]
+        titles = summary_columns(comparison, "activation")
+
+        def whole() -> bool:
+            return summary.display and all(str(summary.get_cell(str(k), title)) == cell
+                                           and summary.columns[title].content_width >= len(cell)
+                                           for k, cells in enumerate(want) for title, cell in zip(titles, cells))
+
+        await until(pilot, whole, "every summary cell whole")
