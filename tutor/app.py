@@ -251,6 +251,34 @@ class TutorApp(App):
             self.pop_screen()
         self.push_screen(LabScreen(config, start, charts))
 
+    def open_compare(self, base=None, vary: str = "activation") -> None:
+        """Ask what to vary in `base` (an engine.RunConfig; by default the settings of the
+        Lab on screen, or the Lab's default run), then open the Compare screen on those runs."""
+        from engine import RunConfig
+        from tutor.screens.compare import CompareSetupScreen
+        from tutor.screens.lab import LabScreen
+
+        if base is None and isinstance(self.screen, LabScreen):
+            base = self.screen.controls.read_config()
+        self.push_screen(CompareSetupScreen(base or RunConfig(), vary), self.compare)
+
+    def compare(self, request, by: str | None = None, target_loss: float | None = None) -> None:
+        """Open the Compare screen on what a CompareRequest (or a lesson's CompareBlock) asks
+        for; None: the question was cancelled. A comparison that cannot be made is one line."""
+        from engine import ConfigError
+        from engine.compare import ComparisonError
+        from tutor.compare_session import sharpness_every
+        from tutor.screens.compare import CompareScreen
+
+        if request is None:
+            return
+        try:
+            comparison = request.comparison(sharpness_every=sharpness_every(request.config.epochs))
+        except (ComparisonError, ConfigError) as error:
+            self.notify(f"Cannot compare these runs: {error}", severity="error")
+            return
+        self.push_screen(CompareScreen(comparison, by, target_loss))
+
     def _pop_to_home(self) -> None:
         from tutor.screens.home import HomeScreen
 
@@ -325,6 +353,11 @@ class TutorApp(App):
     @on(messages.OpenLab)
     def _open_lab_message(self, message: messages.OpenLab) -> None:
         self.open_lab(message.config, message.start, message.charts)
+
+    @on(messages.OpenCompare)
+    def _open_compare_message(self, message: messages.OpenCompare) -> None:
+        block = message.block
+        self.compare(block, block.by or None, block.target_loss)
 
     # ------------------------------------------------------------------ terminal size
 

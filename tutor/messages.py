@@ -33,6 +33,14 @@ class OpenLab(Message):
         self.charts = charts
 
 
+class OpenCompare(Message):
+    """Open the Compare screen on a lesson's compare block (tutor.course.model.CompareBlock)."""
+
+    def __init__(self, block) -> None:
+        super().__init__()
+        self.block = block
+
+
 class QuizAnswered(Message):
     """The learner's answer to variant `variant` of a quiz was judged (only answers
     the judge could read); `counts` is False when that variant's answer had been shown."""

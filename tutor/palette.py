@@ -36,6 +36,10 @@ class TutorCommands(Provider):
             PaletteCommand("Continue where I left off", "Open the lesson you were last in",
                            app.action_continue),
             PaletteCommand("Open the Lab", "Train a network and watch it learn", app.action_open_lab),
+            PaletteCommand("Compare activations", "The Lab's run (or its default) with several activations, "
+                           "trained together", partial(app.open_compare, None, "activation")),
+            PaletteCommand("Compare learning rates", "The Lab's run (or its default) at several learning "
+                           "rates, trained together", partial(app.open_compare, None, "lr")),
             PaletteCommand("Drills", "Generated derivative drills, the due ones first", app.action_drills),
             PaletteCommand("Help: keys and charts", "Every key binding and what each Lab chart shows",
                            app.action_help),

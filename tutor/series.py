@@ -26,49 +26,58 @@ import numpy as np
 
 
 class Envelope:
-    """Min/max envelope of y over x = 1, 2, 3, ... (the epoch numbers)."""
+    """Min/max envelope of y over x = 1, 2, 3, ... (the epoch numbers).
 
-    def __init__(self, max_buckets: int = 1024):
+    With `series=K`, K series over the same epochs at once, values given as (K, n):
+    the same buckets, each series' own extremes, one NumPy call for all of them (the
+    Compare screen's charts fold dozens of series every refresh)."""
+
+    def __init__(self, max_buckets: int = 1024, series: int | None = None):
         self.max_buckets = max_buckets
         self.width = 1      # epochs per bucket
         self.count = 0      # epochs folded in
-        # Closed buckets: for each, (epoch, value) of its minimum and of its maximum.
-        self._lo_x = np.empty(0)
-        self._lo_y = np.empty(0)
-        self._hi_x = np.empty(0)
-        self._hi_y = np.empty(0)
+        # Closed buckets: for each, (epoch, value) of its minimum and of its maximum;
+        # arrays of shape (buckets,), or (series, buckets).
+        lead = () if series is None else (series,)
+        self._lo_x = np.empty(lead + (0,))
+        self._lo_y = np.empty(lead + (0,))
+        self._hi_x = np.empty(lead + (0,))
+        self._hi_y = np.empty(lead + (0,))
 
     def extend(self, values: np.ndarray) -> None:
-        """Fold in the values of the epochs count+1, count+2, ..."""
+        """Fold in the values of the epochs count+1, count+2, ... (shape (n,), or (series, n))."""
         values = np.asarray(values, dtype=np.float64)
-        if values.size == 0:
+        n = values.shape[-1]
+        if n == 0:
             return
-        total = self.count + len(values)
+        total = self.count + n
         while -(-total // self.width) > self.max_buckets:  # ceil(total / width) buckets
             self._merge_pairs()
-        w, first = self.width, self.count + 1  # first: the epoch of values[0]
+        w, first = self.width, self.count + 1  # first: the epoch of values[..., 0]
         # Three parts: the rest of the last bucket if it is partial (its kept extremes
         # join the new epochs), whole buckets, and the start of a new partial bucket.
-        head = min(len(values), -self.count % w)
-        whole = (len(values) - head) // w * w
+        head = min(n, -self.count % w)
+        whole = (n - head) // w * w
         parts = []
         if head:
-            parts.append(self._refold_last(first, values[:head]))
+            parts.append(self._refold_last(first, values[..., :head]))
         if whole:
-            parts.append(_extremes(first + head, values[head:head + whole], whole // w))
-        if head + whole < len(values):
-            parts.append(_extremes(first + head + whole, values[head + whole:], 1))
+            parts.append(_extremes(first + head, values[..., head:head + whole], whole // w))
+        if head + whole < n:
+            parts.append(_extremes(first + head + whole, values[..., head + whole:], 1))
         for lo_x, lo_y, hi_x, hi_y in parts:
-            self._lo_x = np.concatenate([self._lo_x, lo_x])
-            self._lo_y = np.concatenate([self._lo_y, lo_y])
-            self._hi_x = np.concatenate([self._hi_x, hi_x])
-            self._hi_y = np.concatenate([self._hi_y, hi_y])
+            self._lo_x = np.concatenate([self._lo_x, lo_x], axis=-1)
+            self._lo_y = np.concatenate([self._lo_y, lo_y], axis=-1)
+            self._hi_x = np.concatenate([self._hi_x, hi_x], axis=-1)
+            self._hi_y = np.concatenate([self._hi_y, hi_y], axis=-1)
         self.count = total
 
-    def points(self, max_points: int) -> tuple[np.ndarray, np.ndarray]:
-        """The envelope's points in epoch order, cut to about max_points by decimate()."""
-        x = np.concatenate([self._lo_x, self._hi_x])
-        y = np.concatenate([self._lo_y, self._hi_y])
+    def points(self, max_points: int, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The envelope's points in epoch order (of series k, with `series`), cut to about
+        max_points by decimate()."""
+        pick = (lambda a: a) if k is None else (lambda a: a[k])
+        x = np.concatenate([pick(self._lo_x), pick(self._hi_x)])
+        y = np.concatenate([pick(self._lo_y), pick(self._hi_y)])
         keep = np.isfinite(y)
         x, y = x[keep], y[keep]
         order = np.argsort(x, kind="stable")
@@ -78,6 +87,23 @@ class Envelope:
             x, y = x[distinct], y[distinct]
         return decimate(x, y, max_points)
 
+    def fit(self, max_buckets: int) -> None:
+        """Keep at most `max_buckets` buckets from now on (merging neighbours now if there
+        are more), so that a narrow chart's points need no decimate()."""
+        self.max_buckets = max_buckets
+        while -(-self.count // self.width) > max_buckets:
+            self._merge_pairs()
+
+    def all_points(self, max_points: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """points(max_points, k) of every series k (with `series`), sorted in one call."""
+        x = np.concatenate([self._lo_x, self._hi_x], axis=-1)
+        y = np.concatenate([self._lo_y, self._hi_y], axis=-1)
+        order = np.argsort(x, axis=-1, kind="stable")
+        x, y = np.take_along_axis(x, order, axis=-1), np.take_along_axis(y, order, axis=-1)
+        # A bucket of one epoch has lo = hi: once (both share the value, finite or not).
+        keep = np.isfinite(y) & np.concatenate([np.ones(x.shape[:-1] + (1,), bool), np.diff(x) > 0], axis=-1)
+        return [decimate(x[k][keep[k]], y[k][keep[k]], max_points) for k in range(len(x))]
+
     # ----- internals ----------------------------------------------------------------
 
     def _refold_last(self, first: int, values: np.ndarray):
@@ -86,31 +112,37 @@ class Envelope:
 
         Its two kept points (minimum and maximum) are all it needs: the extremes of
         it plus more epochs are among them and the new epochs."""
-        x = np.concatenate([[self._lo_x[-1], self._hi_x[-1]],
-                            np.arange(first, first + len(values), dtype=np.float64)])
-        y = np.concatenate([[self._lo_y[-1], self._hi_y[-1]], values])
-        self._lo_x, self._lo_y = self._lo_x[:-1], self._lo_y[:-1]
-        self._hi_x, self._hi_y = self._hi_x[:-1], self._hi_y[:-1]
+        epochs = np.arange(first, first + values.shape[-1], dtype=np.float64)
+        x = np.concatenate([self._lo_x[..., -1:], self._hi_x[..., -1:],
+                            np.broadcast_to(epochs, values.shape)], axis=-1)
+        y = np.concatenate([self._lo_y[..., -1:], self._hi_y[..., -1:], values], axis=-1)
+        self._lo_x, self._lo_y = self._lo_x[..., :-1], self._lo_y[..., :-1]
+        self._hi_x, self._hi_y = self._hi_x[..., :-1], self._hi_y[..., :-1]
         lo, lo_y, hi, hi_y = _extremes(0, y, 1)   # positions in x, counted from 0
-        return x[lo.astype(int)], lo_y, x[hi.astype(int)], hi_y
+        return (np.take_along_axis(x, lo.astype(int), axis=-1), lo_y,
+                np.take_along_axis(x, hi.astype(int), axis=-1), hi_y)
 
     def _merge_pairs(self) -> None:
         """Double the bucket width: bucket 2k and 2k + 1 become one."""
-        n = len(self._lo_x)
+        n = self._lo_x.shape[-1]
+        lead = self._lo_x.shape[:-1]
         if n % 2:  # the odd one out (the last, maybe partial bucket) waits for its pair
-            tail = (self._lo_x[-1:], self._lo_y[-1:], self._hi_x[-1:], self._hi_y[-1:])
+            tail = (self._lo_x[..., -1:], self._lo_y[..., -1:], self._hi_x[..., -1:], self._hi_y[..., -1:])
             n -= 1
         else:
-            tail = (np.empty(0),) * 4
-        lo_x, lo_y = self._lo_x[:n].reshape(-1, 2), self._lo_y[:n].reshape(-1, 2)
-        hi_x, hi_y = self._hi_x[:n].reshape(-1, 2), self._hi_y[:n].reshape(-1, 2)
-        rows = np.arange(n // 2)
-        lo_pick = np.where(np.isnan(lo_y[:, 0]), 1, np.where(lo_y[:, 1] < lo_y[:, 0], 1, 0))
-        hi_pick = np.where(np.isnan(hi_y[:, 0]), 1, np.where(hi_y[:, 1] > hi_y[:, 0], 1, 0))
-        self._lo_x = np.concatenate([lo_x[rows, lo_pick], tail[0]])
-        self._lo_y = np.concatenate([lo_y[rows, lo_pick], tail[1]])
-        self._hi_x = np.concatenate([hi_x[rows, hi_pick], tail[2]])
-        self._hi_y = np.concatenate([hi_y[rows, hi_pick], tail[3]])
+            tail = (np.empty(lead + (0,)),) * 4
+        lo_x, lo_y = self._lo_x[..., :n].reshape(lead + (-1, 2)), self._lo_y[..., :n].reshape(lead + (-1, 2))
+        hi_x, hi_y = self._hi_x[..., :n].reshape(lead + (-1, 2)), self._hi_y[..., :n].reshape(lead + (-1, 2))
+        lo_pick = np.where(np.isnan(lo_y[..., 0]), 1, np.where(lo_y[..., 1] < lo_y[..., 0], 1, 0))[..., None]
+        hi_pick = np.where(np.isnan(hi_y[..., 0]), 1, np.where(hi_y[..., 1] > hi_y[..., 0], 1, 0))[..., None]
+
+        def picked(pairs, pick):
+            return np.take_along_axis(pairs, pick, axis=-1)[..., 0]
+
+        self._lo_x = np.concatenate([picked(lo_x, lo_pick), tail[0]], axis=-1)
+        self._lo_y = np.concatenate([picked(lo_y, lo_pick), tail[1]], axis=-1)
+        self._hi_x = np.concatenate([picked(hi_x, hi_pick), tail[2]], axis=-1)
+        self._hi_y = np.concatenate([picked(hi_y, hi_pick), tail[3]], axis=-1)
         self.width *= 2
 
 
@@ -140,22 +172,23 @@ def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray,
 
 
 def _extremes(first: int, y: np.ndarray, rows: int):
-    """Cut y, the values of the epochs first, first+1, ..., into `rows` equal buckets;
-    return the (epoch, value) of each bucket's minimum and maximum, leaving out
-    non-finite values (a bucket with none gives NaN)."""
-    width = len(y) // rows
+    """Cut y, the values of the epochs first, first+1, ... (along its last axis), into
+    `rows` equal buckets; return the (epoch, value) of each bucket's minimum and maximum,
+    leaving out non-finite values (a bucket with none gives NaN)."""
+    width = y.shape[-1] // rows
     finite = np.isfinite(y)
+    shape = y.shape[:-1] + (rows, width)
     if finite.all():   # the usual case: no copies of y needed
-        low = high = y.reshape(rows, width)
+        low = high = y.reshape(shape)
     else:
-        low = np.where(finite, y, np.inf).reshape(rows, width)
-        high = np.where(finite, y, -np.inf).reshape(rows, width)
-    r = np.arange(rows)
-    lo, hi = low.argmin(axis=1), high.argmax(axis=1)
-    lo_y, hi_y = low[r, lo], high[r, hi]
+        low = np.where(finite, y, np.inf).reshape(shape)
+        high = np.where(finite, y, -np.inf).reshape(shape)
+    lo, hi = low.argmin(axis=-1), high.argmax(axis=-1)
+    lo_y = np.take_along_axis(low, lo[..., None], axis=-1)[..., 0]
+    hi_y = np.take_along_axis(high, hi[..., None], axis=-1)[..., 0]
     lo_y[~np.isfinite(lo_y)] = np.nan
     hi_y[~np.isfinite(hi_y)] = np.nan
-    start = first + r * width           # the epoch of each bucket's first value
+    start = first + np.arange(rows) * width          # the epoch of each bucket's first value
     return (start + lo).astype(np.float64), lo_y, (start + hi).astype(np.float64), hi_y
 
 

@@ -453,3 +453,28 @@ def test_far_segments_are_drawn_within_a_dot_of_the_true_line():
         t = np.clip(((points[:, None] - a) * d).sum(-1) / (d * d).sum(-1), 0, 1)
         gap = np.linalg.norm(points[:, None] - (a + t[..., None] * d), axis=-1).min(axis=1)
         assert (gap <= 1.5).all()
+
+
+def test_a_far_line_and_a_far_band_among_a_colours_lines_stay_cheap_and_keep_the_near_line():
+    # Compare draws a colour's curves and min-max bands in one pass (LineRaster._flush); a
+    # diverging seed's band reaching 10⁸ must cost no more than one far line does.
+    import tracemalloc
+
+    from tutor.widgets.braille import LineRaster
+
+    x = np.linspace(0, 1, 200)
+    near = LineRaster(40, 12)
+    near.line(x, x, (0, 1), (0, 1), "red")
+    both = LineRaster(40, 12)
+    tracemalloc.start()
+    both.line(x, x, (0, 1), (0, 1), "red")
+    both.line(x, 1e8 * x, (0, 1), (0, 1), "red")
+    both.band((x, x), (x, 1e8 * x), (0, 1), (0, 1), "red")
+    cells = both.cells
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000
+    (rows, cols, _, _), = cells
+    drawn = set(zip(rows.tolist(), cols.tolist()))
+    near_rows, near_cols, _, _ = near.cells[0]
+    assert set(zip(near_rows.tolist(), near_cols.tolist())) <= drawn   # the near line is all there

@@ -1,11 +1,12 @@
-"""A lesson with a ```compare block loads and shows in the app (as text, until the lesson
-screen has a widget of its own for it)."""
+"""A lesson with a ```compare block loads and shows in the app as a card saying what it
+compares, whose button opens the Compare screen on those runs."""
 from __future__ import annotations
 
 from lab_fixtures import until
 from tutor_fixtures import screen_text, settle, wait_for_course
 
 from tutor.app import TutorApp
+from tutor.screens.compare import CompareScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 
@@ -46,3 +47,12 @@ async def test_a_lesson_with_a_compare_block_opens_and_shows_what_it_compares(tm
         text = screen_text(app)
         assert "Varied: learning rates 0.1, 1, 10; seeds 0, 1" in text
         assert "Before the comparison." in text and "After the comparison." in text
+        await pilot.click(".compare-open")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the Compare screen")
+        comparison = app.screen.comparison
+        assert comparison.lrs == (0.1, 1.0, 10.0) and comparison.seeds == (0, 1)
+        assert all(config.layers == (2, 3, 1) and config.epochs == 500 for config in comparison.configs)
+        assert app.screen.by == "lr"
+        await until(pilot, app.screen.session.done.is_set, "the runs to finish")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LessonScreen), "back in the lesson")

@@ -56,3 +56,39 @@ def test_decimate_skips_nan_unless_a_bucket_is_all_nan():
     y[90] = -3.0
     dx, dy = decimate(np.arange(100), y, 4)
     assert 10 in dx and 90 in dx
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=20), st.sampled_from([2, 4, 8]), st.integers(0, 2**16))
+def test_an_envelope_of_several_series_equals_one_envelope_per_series(chunks, max_buckets, seed):
+    from tutor.series import Envelope
+
+    rng = np.random.default_rng(seed)
+    y = rng.standard_cauchy(size=(3, sum(chunks)))
+    y[rng.random(y.shape) < 0.1] = np.nan
+    together, alone = Envelope(max_buckets, series=3), [Envelope(max_buckets) for _ in range(3)]
+    start = 0
+    for size in chunks:
+        together.extend(y[:, start:start + size])
+        for k, envelope in enumerate(alone):
+            envelope.extend(y[k, start:start + size])
+        start += size
+    assert together.count == alone[0].count and together.width == alone[0].width
+    for k, envelope in enumerate(alone):
+        for name in ("_lo_x", "_lo_y", "_hi_x", "_hi_y"):
+            np.testing.assert_array_equal(getattr(together, name)[k], getattr(envelope, name))
+        for got, want in zip(together.points(16, k), envelope.points(16)):
+            np.testing.assert_array_equal(got, want)
+        assert [p.tolist() for p in together.all_points(16)[k]] == [p.tolist() for p in envelope.points(16)]
+
+
+def test_fit_merges_buckets_down_to_the_new_limit_and_keeps_the_extremes():
+    from tutor.series import Envelope
+
+    y = np.sin(np.arange(1000.0))
+    envelope = Envelope(128)
+    envelope.extend(y)
+    envelope.fit(30)
+    assert len(envelope._lo_x) <= 30 and envelope.max_buckets == 30
+    x, p = envelope.points(1000)
+    assert len(x) <= 60 and p.max() == y.max() and p.min() == y.min()

@@ -54,6 +54,19 @@ CHART_GUIDE: dict[str, tuple[str, str]] = {
                "the epoch at which the loss diverged."),
 }
 
+# What the Compare screen shows (c in the Lab, the palette, or a lesson's compare card).
+COMPARE_GUIDE = """One configuration trained many times at once: across activations, learning rates or
+seeds. Each curve is one activation at one learning rate: the line is the median over its
+seeds, the hatched band runs from the lowest to the highest seed, and an x marks where a
+run diverged (a loss far above its start runs along the chart's top edge). The colours
+are the groups (g switches between activations and learning rates). Beside the loss, the
+sharpness (the loss's largest curvature, estimated every 1,000 epochs) against the line
+2/η of each learning rate: gradient descent is stable only below it, and the sharpness
+of a real network tends to climb to it and stay (s shows the mean |δ¹| instead). Below,
+each run at epochs 1, 100, 10,000 and its last (Enter opens one in the Lab), or the
+summary per group (t): how many seeds reached the target loss, how fast, and where they
+ended."""
+
 # Keys that belong to widgets rather than to a screen's BINDINGS.
 WIDGET_KEYS = [
     ("tab / shift+tab", "Move between answer fields, buttons and lists"),
@@ -128,6 +141,9 @@ def screen_bindings() -> list[tuple[str, list]]:
     from tutor.screens.saved_runs import SavedRunsScreen
 
     found.append(("Saved runs", SavedRunsScreen.BINDINGS))
+    from tutor.screens.compare import CompareScreen, CompareSetupScreen
+
+    found.append(("Compare", [*CompareScreen.BINDINGS, *CompareSetupScreen.BINDINGS]))
     return found
 
 
@@ -144,6 +160,7 @@ def help_markdown(app) -> str:
     parts += ["## The Lab's panels", ""]
     for name, (title, what) in CHART_GUIDE.items():
         parts += [f"- **{title}**: {what}"]
+    parts += ["", "## The Compare screen", "", COMPARE_GUIDE]
     parts += ["", "## Typing math", "", TYPING_MATH]
     return "\n".join(parts)
 

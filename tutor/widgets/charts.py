@@ -46,6 +46,11 @@ def plot_color(k: int) -> str:
     return SERIES_COLORS[k % len(SERIES_COLORS)][0]
 
 
+def band_color(k: int) -> str:
+    """The plain (not bright) version of series k's colour: its band, behind its line."""
+    return plot_color(k).rstrip("+")
+
+
 def legend(labels: list[str], width: int) -> Content:
     """The series' names, each after a mark in its line's colour ('━ train ━ test'),
     within `width`: closer together if need be, then without the last entries
@@ -152,13 +157,16 @@ def place_y_ticks(plt, rows: int) -> None:
     plt.yticks(ticks, labels)
 
 
-def draw_lines(plt, lines: list[tuple], braille: bool = MARKER == "braille") -> None:
+def draw_lines(plt, lines: list[tuple], braille: bool = MARKER == "braille", bands=()) -> None:
     """After plotext's build: the lines, rasterised with NumPy into its matrix, within
-    the limits plotext chose. The same cells as plt.plot(x, y, marker="braille")."""
-    if not lines:
+    the limits plotext chose. The same cells as plt.plot(x, y, marker="braille").
+    Bands ((x, y) low, (x, y) high, colour) are hatched first, under the lines."""
+    if not lines and not bands:
         return
     monitor, matrix = plt.monitor, plt.monitor.matrix
     raster = LineRaster(len(matrix.Cols_canvas), len(matrix.Rows_canvas), braille=braille)
+    for low, high, color in bands:
+        raster.band(low, high, monitor.xlim[0], monitor.ylim[0], color)
     for x, y, color in lines:
         raster.line(x, y, monitor.xlim[0], monitor.ylim[0], color)
     raster.paint(matrix)
@@ -266,7 +274,10 @@ class LiveChart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         lines = [(x, y, plot_color(k)) for x, y, k in self.lines()]
-        lines = make_room_for_lines(plt, lines)
+        bands = [(low, high, band_color(k)) for low, high, k in self.bands()]
+        # The bands' edges count for the limits (colour None: not drawn as lines).
+        edges = [(x, y, None) for low, high, _ in bands for x, y in (low, high)]
+        lines = [line for line in make_room_for_lines(plt, lines + edges) if line[2] is not None]
         self.draw(plt)
         # What PlotextPlot.render does, with a cheaper last step (see matrix_text).
         plt.plotsize(width, height)
@@ -275,15 +286,27 @@ class LiveChart(PlotextPlot):
         place_y_ticks(plt, canvas_rows(plt, height))
         plt._set_sizes()
         plt._build_matrix()
-        draw_lines(plt, lines)
+        draw_lines(plt, lines, bands=bands)
         return matrix_text(plt.monitor.matrix)
 
     def lines(self) -> list[tuple[np.ndarray, np.ndarray, int]]:
         """The chart's lines: (x, y, colour index) each, drawn in that order."""
         return []
 
+    def bands(self) -> list[tuple[tuple, tuple, int]]:
+        """Regions hatched under the lines: ((x, y) low edge, (x, y) high edge, colour
+        index) each, finite values within ±LARGEST."""
+        return []
+
     def draw(self, plt) -> None:
         """Whatever else the chart shows, with plotext calls: limits, ticks, points."""
+
+    log_scale = False   # charts over the epochs may draw log10 of their values
+
+    def set_log_scale(self, log_scale: bool) -> None:
+        if log_scale != self.log_scale:
+            self.log_scale = log_scale
+            self.stale()
 
     # Titles: what the chart shows on the top border, the legend on the bottom one.
 
@@ -356,11 +379,6 @@ class LogChart(LiveChart):
             envelope.extend(self.derive(name, values if k is None else values[:, k]))
         self.stale()
         return True
-
-    def set_log_scale(self, log_scale: bool) -> None:
-        if log_scale != self.log_scale:
-            self.log_scale = log_scale
-            self.stale()
 
     @property
     def epochs(self) -> int:

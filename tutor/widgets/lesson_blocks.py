@@ -1,7 +1,8 @@
 """The non-quiz parts of a lesson: prose, a lab card, an engine function's source.
 
 A ```lab block becomes a card describing the run, with a button that opens the
-Lab on exactly that configuration. An ```engine block shows the real source of an
+Lab on exactly that configuration; a ```compare block, a card saying what it varies,
+with a button that trains the runs side by side on the Compare screen. An ```engine block shows the real source of an
 engine function (read from the installed engine when the lesson loaded, so it can
 never drift from the code that runs), syntax-highlighted.
 """
@@ -17,7 +18,7 @@ from textual.widgets import Button, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
-from tutor.course.model import EngineBlock, LabBlock
+from tutor.course.model import CompareBlock, EngineBlock, LabBlock
 
 # What each chart a lab block may name shows (the names are tutor.course.blocks.LAB_CHARTS).
 CHART_NAMES = {
@@ -109,6 +110,33 @@ class LabCard(Vertical):
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(messages.OpenLab(self.block.config, start=True, charts=self.block.charts))
+
+
+class CompareCard(Vertical):
+    """A lesson's comparison: its base run, what it varies, and a button that trains
+    them all side by side on the Compare screen."""
+
+    def __init__(self, block: CompareBlock) -> None:
+        super().__init__(classes="lab-card compare-card")
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        from tutor.course.display import describe_compare
+
+        for line in describe_compare(self.block)[1:]:
+            yield Static(line, classes="lab-run", markup=False)
+        with Horizontal(classes="lab-buttons"):
+            yield Button("Compare them", classes="compare-open", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        from tutor.course.display import describe_compare
+
+        self.border_title = escape(describe_compare(self.block)[0])
+
+    @on(Button.Pressed, ".compare-open")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(messages.OpenCompare(self.block))
 
 
 class EngineSource(Vertical):

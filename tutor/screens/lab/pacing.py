@@ -7,6 +7,7 @@ redraw costs much, and its slow-changing panels less often than its status line.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 REFRESH_SECONDS = 0.25          # ~4 Hz
 SLOW_LINK_REFRESH_SECONDS = 1.0
@@ -42,6 +43,24 @@ class RefreshPacer:
 
     def due(self, now: float) -> bool:
         return now >= self.next_due
+
+    def run(self, now: float, refresh, painted) -> None:
+        """refresh() if it is due, counting what it cost: its CPU time, and (painted(): the
+        charts' build seconds so far) what the charts spent painting since the last one.
+        Charts build when painted, after refresh() returns, so each refresh counts the
+        paint of the one before (the first counts none: the screen's first paint is no
+        refresh's cost)."""
+        if not self.due(now):
+            return
+        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
+        before = painted()
+        if self._painted is None:
+            self._painted = before
+        refresh()
+        self.spent(time.thread_time() - started + before - self._painted, now)
+        self._painted = before
+
+    _painted: float | None = None
 
     def spent(self, seconds: float, now: float) -> None:
         """A refresh that started at `now` took `seconds` of CPU time."""

@@ -38,7 +38,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 import engine
 from engine.epoch_table import EpochTable
@@ -46,6 +46,7 @@ from tutor.app import TutorApp
 from tutor.screens.lab.fit_curve import fit_curve
 from tutor.screens.lab.pacing import DEFAULT_PLAN, REFRESH_SECONDS, SLOW_LINK_PLAN, RefreshPacer, RefreshPlan
 from tutor.screens.lab.status import EpochRate, status_line
+from tutor.screens.training_worker import train
 from tutor.session import Phase, TrainingSession, inspect_sample, preactivation_range
 from tutor.widgets.boundary import BoundaryMap
 from tutor.widgets.charts import (AccuracyChart, ActivationChart, DeltaChart, FitChart,
@@ -117,6 +118,8 @@ class LabScreen(Screen):
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("s", "save_run", "Save run", show=False,
                 tooltip="Keep this run under a name; the course map's saved runs (r) reopen it"),
+        Binding("c", "compare", "Compare",
+                tooltip="Compare this configuration across activations, learning rates or seeds"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -256,14 +259,8 @@ class LabScreen(Screen):
     def _start_worker(self) -> None:
         session = self.session
         self._rate = EpochRate(session.log.count)
-        self.run_worker(partial(self._train, session), thread=True, group="training",
+        self.run_worker(partial(train, session), thread=True, group="training",
                         name="training", exit_on_error=False)
-
-    @staticmethod
-    def _train(session: TrainingSession) -> Phase:
-        """The worker's body: the session's loop, also stopped if Textual cancels the worker."""
-        worker = get_current_worker()
-        return session.run(should_stop=lambda: worker.is_cancelled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An error in training ends the run with its message (session.message), not the app."""
@@ -426,6 +423,18 @@ class LabScreen(Screen):
                            else f"not saved: {app.progress_problem or 'the progress store is not open'}")
         self._update_status()
 
+    def action_compare(self) -> None:
+        """Ask what to vary in the settings on screen, then compare (the run here pauses)."""
+        config = self.controls.read_config()
+        if config is None:
+            self._refuse()
+            return
+        session = self.session
+        if session is not None and session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+            self._refresh(force=True)
+        self.app.open_compare(config)
+
     def action_view(self, view: str) -> None:
         self._set_view(view)
 
@@ -560,22 +569,8 @@ class LabScreen(Screen):
         return self.refresh_plan.tick
 
     def _tick(self) -> None:
-        now = time.monotonic()
         self._pacer.interval = self.refresh_interval
-        if not self._pacer.due(now):
-            return
-        started = time.thread_time()   # CPU time: time spent waiting for the training thread is free
-        painted = self._build_seconds()
-        if self._painted is None:      # the first tick: the screen's first paint is no refresh's cost
-            self._painted = painted
-        self._refresh()
-        # Charts build when they are painted, after this returns: what they spent since
-        # the last refresh is that refresh's paint, counted here.
-        cost = time.thread_time() - started + painted - self._painted
-        self._painted = painted
-        self._pacer.spent(cost, now)
-
-    _painted: float | None = None
+        self._pacer.run(time.monotonic(), self._refresh, self._build_seconds)
 
     def _build_seconds(self) -> float:
         """Total CPU time the charts have spent building, so far."""
