@@ -107,6 +107,10 @@ class LabScreen(Screen):
         Binding("minus", "scale_lr(0.5)", "lr÷2", show=False),
         Binding("s", "save_run", "Save run", show=False,
                 tooltip="Keep this run under a name; the course map's saved runs (r) reopen it"),
+        Binding("x", "crosscheck", "Check against PyTorch", show=False,
+                tooltip="The same network in PyTorch: agreement to 1e-10, and the speed of both on request"),
+        Binding("e", "export", "Export", show=False,
+                tooltip="Write this run as a standalone NumPy or PyTorch script"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -399,6 +403,31 @@ class LabScreen(Screen):
             self.notice = (f"saved as “{name}” · r on the course map lists it" if run_id is not None
                            else f"not saved: {app.progress_problem or 'the progress store is not open'}")
         self._update_status()
+
+    def _config_to_share(self) -> engine.RunConfig | None:
+        """The run on screen (with the learning rate and epochs in force), or the
+        controls' settings before there is one; None (and a notice) if neither."""
+        if self.session is not None:
+            return self._config_in_force(self.session)
+        self.notice = "fix the settings marked in red first"
+        self._update_status()
+        return None
+
+    def action_crosscheck(self) -> None:
+        """Open the agreement table of this run's network against PyTorch (x)."""
+        config = self._config_to_share()
+        if config is not None:
+            from tutor.screens.crosscheck import CrosscheckScreen
+
+            self.app.push_screen(CrosscheckScreen(config))
+
+    def action_export(self) -> None:
+        """Ask whether to write this run as a NumPy or a PyTorch script (e)."""
+        config = self._config_to_share()
+        if config is not None:
+            from tutor.screens.crosscheck import ExportScreen
+
+            self.app.push_screen(ExportScreen(config))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
