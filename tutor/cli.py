@@ -158,7 +158,9 @@ def add_framework_commands(sub) -> None:
                    help="time the engine and PyTorch on a tiny and a medium net instead")
     p = sub.add_parser("export", help="write a run as a standalone NumPy or PyTorch script",
                        formatter_class=RunHelpFormatter)
-    p.add_argument("--to", required=True, choices=("numpy", "pytorch"), help="numpy or pytorch")
+    # Checked by the command rather than required here, so that an unknown option is
+    # still the error a learner sees first.
+    p.add_argument("--to", default=None, choices=("numpy", "pytorch"), help="numpy or pytorch (needed)")
     add_run_options(p)
     p.add_argument("-o", dest="file", default=None, metavar="FILE",
                    help="write the script to FILE (default: print it)")

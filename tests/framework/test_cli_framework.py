@@ -82,6 +82,7 @@ def test_export_writes_a_script_that_runs(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--to", "jax"], "tutor export: error: --to: invalid choice: 'jax'"),
+    ([], "tutor export: error: --to: which script? --to numpy or --to pytorch"),
     (["--to", "numpy", "--samples", "60000", "--dataset", "circle"],
      "tutor export: error: --samples: the script would hold 180,000 numbers"),
     (["--to", "numpy", "-o", "/no/such/folder/x.py"], "tutor export: error: -o: cannot write /no/such/folder/x.py"),

@@ -13,6 +13,8 @@ def run(args) -> int:
     from tutor.framework.export import ExportError, export
     from tutor.framework.twin import NotCarried
 
+    if args.to is None:
+        raise UsageError("--to: which script? --to numpy or --to pytorch")
     config = config_from_args(args)
     try:
         script = export(config, args.to)
