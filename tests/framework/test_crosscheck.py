@@ -89,3 +89,15 @@ def test_the_table_says_each_convention_it_mapped():
     text = xc.report_text(xc.crosscheck(engine.RunConfig(), steps=3))
     assert "δˡ = n·(zˡ.grad)" in text and "k/2" in text and "momentum" in text
     assert text.splitlines()[-1].startswith("all 13 quantities agree to 1e-10 relative")
+
+
+def test_a_run_that_diverges_alike_on_both_sides_agrees_and_one_sided_inf_does_not():
+    diverging = engine.RunConfig(dataset="sine", layers=(1, 8, 1), output="linear", loss="mse",
+                                 activation="relu", lr=1e5)
+    report = xc.crosscheck(diverging, steps=100)
+    assert report.agrees, xc.verdict(report)
+    stopped = next(row.quantity for row in report.rows if row.quantity.startswith("L at step"))
+    assert stopped != "L at step 100"     # it stopped where the loss became inf or NaN
+    one_sided = xc.difference("", "W^1", [1.0, float("nan")], [1.0, 2.0])
+    assert not one_sided.agrees
+    assert xc.difference("", "W^1", [1.0, float("inf")], [1.0, float("inf")]).agrees

@@ -71,10 +71,14 @@ def difference(mode: str, quantity: str, ours, theirs) -> Difference:
     ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
     if ours.shape != theirs.shape:
         return Difference(mode, quantity, math.inf, math.inf)
+    # A run that diverges on both sides alike (the same NaN or inf entries) agrees there;
+    # an entry that is not finite on one side only is an infinite difference.
+    alike = (np.isnan(ours) & np.isnan(theirs)) | (np.isinf(ours) & (ours == theirs))
+    ours, theirs = ours[~alike], theirs[~alike]
+    if not (np.isfinite(ours).all() and np.isfinite(theirs).all()):
+        return Difference(mode, quantity, math.inf, math.inf)
     absolute = float(np.max(np.abs(ours - theirs), initial=0.0))
     scale = float(max(np.max(np.abs(ours), initial=0.0), np.max(np.abs(theirs), initial=0.0)))
-    if not math.isfinite(absolute):
-        return Difference(mode, quantity, math.nan, math.nan)
     return Difference(mode, quantity, absolute, absolute / scale if scale > 0 else 0.0)
 
 
@@ -143,14 +147,20 @@ def _compare(torch, config, net, X, Y, steps, train, mode) -> list[Difference]:
                     rows.append(difference(mode, f"δ^{l + 1}", ours.deltas[l], theirs.deltas[l]))
                     rows.append(difference(mode, f"∂L/∂W^{l + 1}", ours.nabla_w[l], theirs.nabla_w[l]))
                     rows.append(difference(mode, f"∂L/∂b^{l + 1}", ours.nabla_b[l], theirs.nabla_b[l]))
-            if step == steps - 1:
-                rows.append(difference(mode, f"L at step {steps}", ours.loss, theirs.loss))
-            if step < steps:
-                optimizer.step(net.theta, ours.nabla_theta)
-                twin.step()
+            taken = step + 1
+            diverged = not math.isfinite(ours.loss)
+            if taken == steps or diverged:
+                rows.append(difference(mode, f"L at step {taken}", ours.loss, theirs.loss))
+            if diverged:
+                # The run stops here, as engine.Trainer stops it: past an inf, the two sides'
+                # NaNs and infs would part for reasons that are not arithmetic.
+                taken -= 1
+                break
+            optimizer.step(net.theta, ours.nabla_theta)
+            twin.step()
     for l, (W, b) in enumerate(zip(twin.weights(), twin.biases())):
-        rows.append(difference(mode, f"W^{l + 1} after {steps} steps", net.weights[l], W))
-        rows.append(difference(mode, f"b^{l + 1} after {steps} steps", net.biases[l], b))
+        rows.append(difference(mode, f"W^{l + 1} after {taken} steps", net.weights[l], W))
+        rows.append(difference(mode, f"b^{l + 1} after {taken} steps", net.biases[l], b))
     return rows
 
 
@@ -178,5 +188,7 @@ def verdict(report: Report) -> str:
         worst = report.worst
         return (f"all {len(report.rows)} quantities agree to {TOLERANCE:g} relative "
                 f"(the largest difference: {worst.label}, {worst.relative:.1e})")
+    if not math.isfinite(first.relative):
+        return f"disagreement: {first.label} is inf or NaN on one side only"
     return (f"disagreement: {first.label} differs by {first.relative:.3g} relative "
             f"({first.absolute:.3g} absolute), above {TOLERANCE:g}")
