@@ -79,9 +79,11 @@ def test_the_medium_net_comes_out_close(torch):
     assert 0.4 <= timing.torch_over_engine <= 2.5, timing
 
 
-def test_threads_do_not_help_the_tiny_net(torch):
+def test_threads_do_not_help_pytorch_on_the_tiny_net(torch):
+    """Measured 4-15x slower with the default threads here; the test asks only that it is
+    not faster (10% of slack for noise)."""
     from tutor.framework.speed import measure
 
     one = measure("tiny", one_thread=True, epochs=1000, repeat=1)
     default = measure("tiny", one_thread=False, epochs=1000, repeat=1)
-    assert default.torch >= 0.7 * one.torch and default.engine >= 0.7 * one.engine, (one, default)
+    assert default.torch >= 0.9 * one.torch, (one, default)
