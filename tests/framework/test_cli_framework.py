@@ -91,3 +91,22 @@ def test_export_errors_are_one_line(args, message):
     done = tutor("export", *args)
     assert done.returncode == 2 and done.stderr.startswith(message), done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_a_setting_without_a_pytorch_counterpart_is_one_line_naming_its_option(monkeypatch, capsys):
+    """As the CLI will see it once RunConfig gains a field (input features, say)."""
+    need_torch()
+
+    def refuse(config):
+        raise twin.NotCarried("input_features")
+
+    monkeypatch.setattr(twin, "check_carried", refuse)
+    from tutor.framework import crosscheck, export
+
+    monkeypatch.setattr(crosscheck, "check_carried", refuse)
+    monkeypatch.setattr(export, "check_carried", refuse)
+    for command in (["crosscheck"], ["export", "--to", "numpy"]):
+        assert cli.main(command) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"tutor {command[0]}: error: --input-features: this setting has no "
+                              "PyTorch counterpart") and err.count("\n") == 1

@@ -81,6 +81,13 @@ def test_a_setting_it_cannot_map_is_refused_by_name(monkeypatch):
     Extended = dataclasses.make_dataclass("Extended", [("l2", float, 0.0)], bases=(engine.RunConfig,),
                                           frozen=True)
     twin.check_carried(Extended())   # at its default: nothing to map
+    monkeypatch.setitem(config_module._PARSERS, "features", lambda field, raw: tuple(raw))
+    WithFactory = dataclasses.make_dataclass(
+        "WithFactory", [("features", tuple, dataclasses.field(default_factory=lambda: ("x1", "x2")))],
+        bases=(engine.RunConfig,), frozen=True)
+    twin.check_carried(WithFactory())   # a default from a factory is a default too
+    with pytest.raises(twin.NotCarried, match="^features: "):
+        twin.check_carried(WithFactory(features=("x1", "x1^2")))
     with pytest.raises(twin.NotCarried, match="^l2: this setting has no PyTorch counterpart"):
         xc.crosscheck(Extended(l2=0.01))
 

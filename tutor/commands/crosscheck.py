@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from tutor.commands.common import UsageError, build_run, config_from_args
+from tutor.commands.common import UsageError, build_run, config_from_args, usage_error
 
 MAX_STEPS = 100_000
 
@@ -35,7 +35,7 @@ def run(args) -> int:
     try:
         report = crosscheck(config, steps)
     except NotCarried as error:
-        raise UsageError(f"--{error}") from None
+        raise usage_error(error) from None
     print(report_text(report))
     return 0 if report.agrees else 1
 

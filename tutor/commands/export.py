@@ -18,10 +18,8 @@ def run(args) -> int:
     config = config_from_args(args)
     try:
         script = export(config, args.to)
-    except (ExportError, engine.ConfigError) as error:
+    except (ExportError, NotCarried, engine.ConfigError) as error:
         raise usage_error(error) from None
-    except NotCarried as error:
-        raise UsageError(f"--{error}") from None
     if args.file is None:
         sys.stdout.write(script)
         return 0

@@ -79,15 +79,17 @@ class NotCarried(ValueError):
     """A setting crosscheck and export cannot carry to PyTorch yet; `.field` names it."""
 
     def __init__(self, field: str):
-        super().__init__(f"{field}: this setting has no PyTorch counterpart here yet, so the run "
-                         "cannot be checked or exported with it; leave it at its default")
         self.field = field
+        self.message = ("this setting has no PyTorch counterpart here yet, so the run cannot be "
+                        "checked or exported with it; leave it at its default")
+        super().__init__(f"{field}: {self.message}")
 
 
 def check_carried(config: engine.RunConfig) -> None:
     """Refuse a config that sets a field this module does not map (NotCarried)."""
+    default = type(config)()       # every field at its default (default_factory ones too)
     for field in dataclasses.fields(config):
-        if field.name not in CARRIED and getattr(config, field.name) != field.default:
+        if field.name not in CARRIED and getattr(config, field.name) != getattr(default, field.name):
             raise NotCarried(field.name)
 
 
