@@ -74,15 +74,12 @@ def time_engine(config, X, Y) -> float:
 def time_torch(torch, config, X, Y) -> float:
     """The PyTorch user's loop: logits out of the model, BCEWithLogitsLoss, SGD."""
     import engine
+    from tutor.framework.twin import linear_layer
 
     net = engine.Network(config.layers, config.activation, config.output, config.init, config.seed)
     layers = []
     for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-        linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(W.T.copy()))
-            linear.bias.copy_(torch.from_numpy(b.copy()))
-        layers.append(linear)
+        layers.append(linear_layer(torch, W, b))
         if l < net.layers - 1:
             layers.append(torch.nn.ReLU() if config.activation == "relu" else torch.nn.Tanh())
     model = torch.nn.Sequential(*layers)

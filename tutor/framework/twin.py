@@ -147,6 +147,16 @@ class TorchPass:
     nabla_b: list[np.ndarray]
 
 
+def linear_layer(torch, W: np.ndarray, b: np.ndarray):
+    """nn.Linear in float64 holding copies of the engine's Wˡ (transposed: nn.Linear keeps
+    (fan_out, fan_in)) and bˡ."""
+    linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(W.T.copy()))
+        linear.bias.copy_(torch.from_numpy(b.copy()))
+    return linear
+
+
 class TorchTwin:
     """The engine network `net` rebuilt as a torch.nn.Sequential in float64, from its
     weights (copies: the two train apart), with the optimizer and loss of `config`."""
@@ -156,12 +166,8 @@ class TorchTwin:
         self.loss_name = config.loss
         layers = []
         for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-            linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
-            with torch.no_grad():
-                linear.weight.copy_(torch.from_numpy(W.T.copy()))
-                linear.bias.copy_(torch.from_numpy(b.copy()))
             last = l == net.layers - 1
-            layers += [linear, output_module(torch, config.output) if last
+            layers += [linear_layer(torch, W, b), output_module(torch, config.output) if last
                        else hidden_module(torch, config.activation)]
         self.model = torch.nn.Sequential(*layers)
         self.linears = list(self.model)[0::2]
