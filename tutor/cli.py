@@ -194,7 +194,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-token", action="store_true",
                    help="do not require the random token in the address (any local user "
                         "or program can then use the app as you)")
+    add_framework_commands(sub)
     return parser
+
+
+def add_framework_commands(sub) -> None:
+    """`tutor crosscheck` and `tutor export`: the engine beside PyTorch (tutor/framework/)."""
+    p = sub.add_parser("crosscheck", help="check the engine against PyTorch on a run's network "
+                                          "(needs the 'torch' extra)", formatter_class=RunHelpFormatter)
+    add_run_options(p)
+    p.add_argument("--steps", default="100", help="optimizer steps to take in both (default: %(default)s)")
+    p.add_argument("--speed", action="store_true",
+                   help="time the engine and PyTorch on a tiny and a medium net instead")
+    p = sub.add_parser("export", help="write a run as a standalone NumPy or PyTorch script",
+                       formatter_class=RunHelpFormatter)
+    # Checked by the command rather than required here, so that an unknown option is
+    # still the error a learner sees first.
+    p.add_argument("--to", default=None, choices=("numpy", "pytorch"), help="numpy or pytorch (needed)")
+    add_run_options(p)
+    p.add_argument("-o", dest="file", default=None, metavar="FILE",
+                   help="write the script to FILE (default: print it)")
 
 
 # command name -> module in tutor.commands that implements it
@@ -208,6 +227,8 @@ COMMANDS = {
     "lessons": "lessons",
     "check-lessons": "check_lessons",
     "serve": "serve",
+    "crosscheck": "crosscheck",
+    "export": "export",
 }
 
 

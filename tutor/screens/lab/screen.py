@@ -120,6 +120,10 @@ class LabScreen(Screen):
                 tooltip="Keep this run under a name; the course map's saved runs (r) reopen it"),
         Binding("c", "compare", "Compare",
                 tooltip="Compare this configuration across activations, learning rates or seeds"),
+        Binding("x", "crosscheck", "Check against PyTorch", show=False,
+                tooltip="The same network in PyTorch: agreement to 1e-10, and the speed of both on request"),
+        Binding("e", "export", "Export", show=False,
+                tooltip="Write this run as a standalone NumPy or PyTorch script"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -434,6 +438,31 @@ class LabScreen(Screen):
             session.pause()
             self._refresh(force=True)
         self.app.open_compare(config)
+
+    def _config_to_share(self) -> engine.RunConfig | None:
+        """The run on screen (with the learning rate and epochs in force), or the
+        controls' settings before there is one; None (and a notice) if neither."""
+        if self.session is not None:
+            return self._config_in_force(self.session)
+        self.notice = "fix the settings marked in red first"
+        self._update_status()
+        return None
+
+    def action_crosscheck(self) -> None:
+        """Open the agreement table of this run's network against PyTorch (x)."""
+        config = self._config_to_share()
+        if config is not None:
+            from tutor.screens.crosscheck import CrosscheckScreen
+
+            self.app.push_screen(CrosscheckScreen(config))
+
+    def action_export(self) -> None:
+        """Ask whether to write this run as a NumPy or a PyTorch script (e)."""
+        config = self._config_to_share()
+        if config is not None:
+            from tutor.screens.crosscheck import ExportScreen
+
+            self.app.push_screen(ExportScreen(config))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
