@@ -11,6 +11,7 @@ import pytest
 from conftest import lab, lesson, train
 
 from engine.activations import ACTIVATIONS, SIGMOID
+from tutor.course.answers import check_answer
 from tutor.course.model import Prose
 from tutor.course.runs import predict_truth
 
@@ -175,3 +176,54 @@ def test_deep_sigmoid_net_stays_at_ln_2_answering_one_half_everywhere():
     assert all(record.loss == pytest.approx(math.log(2), abs=5e-5) for record in records[99:])
     outputs = net.forward(data.X)
     assert np.all(np.abs(outputs - 0.5) < 0.01), (outputs.min(), outputs.max())
+
+
+# ----- every quiz answered as a learner would ----------------------------------------
+
+# quiz id: (two right answers in different notations, a typical wrong answer, words of its feedback)
+LEARNER = {
+    "tanh-as-sigmoid": (("2σ(2x) − 1", "2/(1 + e^(-2x)) - 1"), "2σ(x) − 1", "it equals tanh(x/2)"),
+    "softplus-derivative": (("σ(x)", "exp(x)/(1 + exp(x))"), "1/(1+exp(x))", "multiply it by the inner derivative"),
+    "all-positive-inputs": (("a", "They all have the same sign, the sign of δ"), "d", "δ can be negative"),
+    "saturated-delta": (("0.0018", "0.73057*0.0024665"), "0.7306", "That is δ² = a² − y"),
+    "five-quarters": (("1/1024", "(1/4)^5"), "0.0625", "two layers"),
+    "leaky-dead-unit": (("b, c, d", "d c b"), "b, c", "Also ELU"),
+    "spiral-fastest": (("relu", "3"), "tanh", "so relu is fastest"),
+    "spiral-test-accuracy": (("relu", "3"), "tanh", "so relu is highest"),
+    "deep-sigmoid-predict": (("stalls", "2"), "converges", "so it stalls"),
+}
+
+
+def test_the_learner_table_covers_every_quiz():
+    assert [quiz.id for quiz in lesson(LESSON).quizzes] == list(LEARNER)
+
+
+@pytest.mark.parametrize("quiz_id", list(LEARNER))
+def test_right_in_two_notations_and_wrong_in_the_typical_way(quiz_id):
+    (first, second), wrong, words = LEARNER[quiz_id]
+    quiz = lesson(LESSON).quiz(quiz_id)
+    assert quiz.hints and quiz.explanation
+    for right in (first, second):
+        verdict = check_answer(quiz, right)
+        assert verdict.correct, (right, verdict.feedback)
+    verdict = check_answer(quiz, wrong)
+    assert not verdict.correct and verdict.understood and words in verdict.feedback, verdict.feedback
+
+
+def test_tutor_quiz_wrong_then_right_solves_the_lesson(tmp_path, monkeypatch, capsys):
+    from tutor.cli import main
+
+    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))
+    quizzes = lesson(LESSON).quizzes
+    lines = []
+    for quiz in quizzes:
+        (right, _), wrong, _ = LEARNER[quiz.id]
+        lines += [right] if quiz.kind == "predict" else [wrong, right]  # a wrong prediction shows the answer
+    monkeypatch.setattr("builtins.input", lambda prompt="": lines.pop(0))
+    assert main(["quiz", LESSON]) == 0
+    out = capsys.readouterr().out
+    assert f"Score: {len(quizzes)} of {len(quizzes)} solved." in out and "Lesson complete." in out
+    for quiz in quizzes:
+        if quiz.kind != "predict":
+            assert LEARNER[quiz.id][2] in out, quiz.id
