@@ -227,3 +227,16 @@ def test_tutor_quiz_wrong_then_right_solves_the_lesson(tmp_path, monkeypatch, ca
     for quiz in quizzes:
         if quiz.kind != "predict":
             assert LEARNER[quiz.id][2] in out, quiz.id
+
+
+def test_sigmoid_inputs_give_every_unit_gradients_of_one_sign():
+    """The spiral network at its first step: units of the second hidden layer whose
+    incoming-weight gradients (a column of ∂L/∂W²) all share one sign."""
+    base = dataclasses.replace(compare_block(SPIRAL).config, seed=0)
+    one_sign = {}
+    for activation in ("sigmoid", "tanh", "relu"):
+        net, _, data = dataclasses.replace(base, activation=activation).build()
+        grad = net.backward(data.X, data.Y, loss=base.loss).nabla_w[1]
+        assert grad.shape == (16, 16)
+        one_sign[activation] = int(np.sum(np.all(grad > 0, axis=0) | np.all(grad < 0, axis=0)))
+    assert one_sign == {"sigmoid": 16, "tanh": 0, "relu": 1}
