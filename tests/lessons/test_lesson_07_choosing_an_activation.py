@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import lab, lesson, train
+from conftest import lab, lesson, solve_with_tutor_quiz, train
 
 from engine.activations import ACTIVATIONS, SIGMOID
 from tutor.course.answers import check_answer
@@ -92,6 +92,7 @@ def test_five_quarters():
 def test_the_predict_quizzes_run_the_compare_blocks_runs():
     block = compare_block(SPIRAL)
     assert block.activations == ("sigmoid", "tanh", "relu", "rrelu") and block.seeds == (0, 1, 2)
+    assert (block.config.init, block.config.lr, block.config.epochs, block.config.layers) == ("xavier", 1, 2000, (2, 16, 16, 1))
     for quiz_id, seed in (("spiral-fastest", 0), ("spiral-test-accuracy", 1)):
         spec = lesson(LESSON).quiz(quiz_id).spec
         assert spec.values == block.activations
@@ -106,7 +107,7 @@ def test_the_training_loss_falls_with_every_activation():
         for seed in comparison.seeds:
             first = at_epoch(comparison, activation, seed, 1).loss
             final = last(comparison, activation, seed, "loss")
-            assert final < first and 0.67 <= round(first, 2) <= 0.80
+            assert final < first and 0.68 <= round(first, 2) <= 0.80
             finals.setdefault(activation, []).append(final)
     shown = {activation: (round(min(values), 3), round(max(values), 3)) for activation, values in finals.items()}
     assert shown == {"sigmoid": (0.648, 0.669), "rrelu": (0.384, 0.596), "tanh": (0.059, 0.347),
@@ -128,7 +129,7 @@ def test_test_accuracy_speed_reliability():
 
     summary = {row.activation: row for row in comparison.summary(by="activation")}
     assert (summary["relu"].reached, summary["tanh"].reached, summary["sigmoid"].reached, summary["rrelu"].reached) == (3, 2, 0, 0)
-    assert summary["relu"].epochs_to_target == 1385 and summary["tanh"].epochs_to_target == 1751.5
+    assert summary["relu"].epochs_to_target == 1385 and round(summary["tanh"].epochs_to_target) == 1752
     # seed 0, the first predict quiz's explanation: relu first, tanh later, the others never
     epochs = {a: comparison.epochs_to_target(comparison.configs.index(
         dataclasses.replace(comparison.base, activation=a, seed=0)), 0.1) for a in comparison.activations}
@@ -148,7 +149,7 @@ def test_first_layer_deltas_at_epoch_1():
 def test_deep_lab_is_the_predict_quiz_and_the_compare_blocks_sigmoid_run():
     config = lab(LESSON, DEEP_LAB)
     spec = lesson(LESSON).quiz("deep-sigmoid-predict").spec
-    assert spec.lab == config and len(config.layers) - 2 == 5
+    assert spec.lab == config and len(config.layers) - 2 == 5 and (config.init, config.lr) == ("xavier", 0.5)
     assert predict_truth(spec)[0] == "stalls"
     block = compare_block(DEEP)
     assert dataclasses.replace(block.config, activation="sigmoid") == config
@@ -211,22 +212,8 @@ def test_right_in_two_notations_and_wrong_in_the_typical_way(quiz_id):
 
 
 def test_tutor_quiz_wrong_then_right_solves_the_lesson(tmp_path, monkeypatch, capsys):
-    from tutor.cli import main
+    solve_with_tutor_quiz(LESSON, LEARNER, monkeypatch, tmp_path, capsys)
 
-    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
-    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))
-    quizzes = lesson(LESSON).quizzes
-    lines = []
-    for quiz in quizzes:
-        (right, _), wrong, _ = LEARNER[quiz.id]
-        lines += [right] if quiz.kind == "predict" else [wrong, right]  # a wrong prediction shows the answer
-    monkeypatch.setattr("builtins.input", lambda prompt="": lines.pop(0))
-    assert main(["quiz", LESSON]) == 0
-    out = capsys.readouterr().out
-    assert f"Score: {len(quizzes)} of {len(quizzes)} solved." in out and "Lesson complete." in out
-    for quiz in quizzes:
-        if quiz.kind != "predict":
-            assert LEARNER[quiz.id][2] in out, quiz.id
 
 
 def test_sigmoid_inputs_give_every_unit_gradients_of_one_sign():
