@@ -58,3 +58,27 @@ def snapshots(config, epochs):
         if epoch in epochs:
             seen[epoch] = (record, net.copy())
     return seen, data
+
+
+def solve_with_tutor_quiz(lesson_id, learner, monkeypatch, tmp_path, capsys):
+    """Answer every quiz of `lesson_id` through `tutor quiz` as a learner: the typical wrong
+    answer, then the right one (a predict quiz: the right one only, since a wrong prediction
+    shows the answer). `learner` maps quiz id -> ((right, right in another notation), wrong,
+    words of the wrong answer's feedback). Checks the lesson ends solved and every such
+    feedback was printed."""
+    from tutor.cli import main
+
+    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))
+    quizzes = lesson(lesson_id).quizzes
+    lines = []
+    for quiz in quizzes:
+        (right, _), wrong, _ = learner[quiz.id]
+        lines += [right] if quiz.kind == "predict" else [wrong, right]
+    monkeypatch.setattr("builtins.input", lambda prompt="": lines.pop(0))
+    assert main(["quiz", lesson_id]) == 0
+    out = capsys.readouterr().out
+    assert f"Score: {len(quizzes)} of {len(quizzes)} solved." in out and "Lesson complete." in out
+    for quiz in quizzes:
+        if quiz.kind != "predict":
+            assert learner[quiz.id][2] in out, quiz.id

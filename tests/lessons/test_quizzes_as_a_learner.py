@@ -5,6 +5,7 @@ Every expected mistake of the whole course gets its own feedback."""
 from __future__ import annotations
 
 import pytest
+from conftest import solve_with_tutor_quiz
 
 from tutor.course.answers import check_answer
 from tutor.course.loader import load_course
@@ -96,20 +97,4 @@ def test_every_named_mistake_of_the_course_gets_its_own_feedback(q):
 
 @pytest.mark.parametrize("lesson_id", MY_LESSONS)
 def test_tutor_quiz_wrong_then_right_solves_every_quiz(lesson_id, tmp_path, monkeypatch, capsys):
-    from tutor.cli import main
-
-    monkeypatch.delenv("NN_TUTOR_LESSONS", raising=False)
-    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))
-    quizzes = COURSE.lesson(lesson_id).quizzes
-    lines = []
-    for q in quizzes:
-        (right, _), wrong, _ = LEARNER[q.id]
-        lines += [right] if q.kind == "predict" else [wrong, right]  # a wrong prediction shows the answer
-    remaining = list(lines)
-    monkeypatch.setattr("builtins.input", lambda prompt="": remaining.pop(0))
-    assert main(["quiz", lesson_id]) == 0
-    out = capsys.readouterr().out
-    assert f"Score: {len(quizzes)} of {len(quizzes)} solved." in out and "Lesson complete." in out
-    for q in quizzes:
-        if q.kind != "predict":
-            assert LEARNER[q.id][2] in out, q.id
+    solve_with_tutor_quiz(lesson_id, LEARNER, monkeypatch, tmp_path, capsys)
