@@ -149,9 +149,9 @@ def solution(args, store) -> int:
     return 0
 
 
-def watch(args, store, polls: int | None = None, interval: float = 0.5) -> int:
+def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
     """Re-check the current exercise whenever a file in the workspace changes
-    (mtimes polled every `interval` s); `polls` bounds the loop for tests."""
+    (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
     from tutor.exercises.workspace import current, find
 
     directory = find(args.dir)
@@ -160,7 +160,7 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5) -> int:
     print(f"watching {directory}: save a file to check it; Ctrl-C stops")
     seen = None
     while polls is None or polls > 0:
-        stamps = {path.name: path.stat().st_mtime_ns for path in directory.glob("*.py")}
+        stamps = {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in directory.glob("*.py")}
         if stamps != seen:
             seen = stamps
             exercise = current(results(store))
@@ -171,7 +171,7 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5) -> int:
             sys.stdout.flush()
         if polls is not None:
             polls -= 1
-        time.sleep(interval)
+        sleep(interval)
     return 0
 
 

@@ -28,11 +28,19 @@ def learner_line(error: BaseException, path: str) -> int | None:
     return frames[-1].lineno if frames else None
 
 
+def memory_limit_text() -> str:
+    """' (the check allows 2 GB)', from the limit this process runs under."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return "" if limit == resource.RLIM_INFINITY else f" (the check allows {limit / 2**30:.3g} GB)"
+
+
 def describe(value) -> str:
     """An argument as a failure message shows it: a number, or an array's shape."""
     if isinstance(value, np.ndarray):
-        if value.size <= 4:
-            return np.array2string(value, precision=4, separator=", ")
+        if value.ndim == 1 and value.size <= 4:
+            return "[" + ", ".join(f"{v:.4g}" for v in value) + "]"
         return f"an array of shape {value.shape}"
     if isinstance(value, float):
         return f"{value:g}"
@@ -51,6 +59,9 @@ def call(learner, name: str, *args, **kwargs):
     except FloatingPointError as error:
         raise Failure(f"{name}({shown}) overflowed ({error}): it must be safe at |z| = 1000, "
                       "with no overflow warning", learner_line(error, learner.__file__)) from None
+    except MemoryError as error:  # the memory limit checker.py sets, or a huge array
+        line = learner_line(error, learner.__file__)
+        raise Failure(f"{name}({shown}) ran out of memory at line {line}{memory_limit_text()}", line) from None
     except Exception as error:  # the learner's bug, reported as their line
         line = learner_line(error, learner.__file__)
         where = f" at line {line}" if line else ""

@@ -32,7 +32,7 @@ def result(passed: bool, message: str = "", line: int | None = None) -> dict:
 
 def run(name: str, path: str) -> dict:
     from tutor.exercises import by_name
-    from tutor.exercises.checks import learner_line
+    from tutor.exercises.checks import learner_line, memory_limit_text
     from tutor.exercises.model import Failure
 
     exercise = by_name(name)
@@ -42,7 +42,7 @@ def run(name: str, path: str) -> dict:
         return result(False, f"syntax error at line {error.lineno}: {error.msg}", error.lineno)
     except MemoryError as error:
         line = learner_line(error, path)
-        return result(False, f"ran out of memory at line {line} while loading your file", line)
+        return result(False, f"ran out of memory at line {line} while loading your file{memory_limit_text()}", line)
     except Exception as error:
         line = learner_line(error, path)
         return result(False, f"your file raised {type(error).__name__} at line {line} when loaded: {error}", line)
@@ -52,7 +52,7 @@ def run(name: str, path: str) -> dict:
         return result(False, failure.message, failure.line)
     except MemoryError as error:
         line = learner_line(error, path)
-        return result(False, f"ran out of memory at line {line}", line)
+        return result(False, f"ran out of memory at line {line}{memory_limit_text()}", line)
     return result(True, f"{exercise.name}: all checks pass")
 
 
