@@ -20,12 +20,20 @@ def write(tmp_path, exercise, code: str):
 
 def test_the_exercises_come_in_course_order_from_the_sigmoid():
     assert [e.name for e in exercises()] == list(NAMES)
-    assert NAMES[:4] == ("sigmoid", "tanh", "relu", "dense")
+    assert NAMES == ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd")
     assert [e.number for e in exercises()] == list(range(1, len(NAMES) + 1))
     for exercise in exercises():
         assert exercise.hints and exercise.mistakes, exercise.name
         assert f"lesson: {exercise.lesson}" in exercise.doc
         assert f"tutor exercises check {exercise.name}" in exercise.doc
+
+
+def test_each_exercise_names_a_lesson_of_the_course():
+    from tutor.course.loader import load_course
+
+    course = load_course()
+    for exercise in exercises():
+        assert course.lesson(exercise.lesson).id == exercise.lesson
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -57,8 +57,8 @@ def call(learner, name: str, *args, **kwargs):
         raise Failure(f"{name} is not written yet (it raises NotImplementedError)",
                       learner_line(error, learner.__file__)) from None
     except FloatingPointError as error:
-        raise Failure(f"{name}({shown}) overflowed ({error}): it must be safe at |z| = 1000, "
-                      "with no overflow warning", learner_line(error, learner.__file__)) from None
+        raise Failure(f"{name}({shown}): {error}: it must be safe at |z| = 1000, "
+                      "with no overflow, ln(0) or NaN", learner_line(error, learner.__file__)) from None
     except MemoryError as error:  # the memory limit checker.py sets, or a huge array
         line = learner_line(error, learner.__file__)
         raise Failure(f"{name}({shown}) ran out of memory at line {line}{memory_limit_text()}", line) from None

@@ -73,6 +73,6 @@ EXERCISE = Exercise(
         Mistake("a sign error", SOLUTION.replace("return s * (1.0 - s)", "return s * (1.0 + s)"), SIGN_ERROR),
         Mistake("the textbook formula, which overflows",
                 SOLUTION.replace("return np.exp(-np.logaddexp(0.0, -z))", "return 1.0 / (1.0 + np.exp(-z))"),
-                "sigmoid([-1000, 1000]) overflowed"),
+                "sigmoid([-1000, 1000]): overflow encountered in exp"),
     ),
 )

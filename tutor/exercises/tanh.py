@@ -72,6 +72,6 @@ EXERCISE = Exercise(
                 SIGMOID_FORMULA),
         Mistake("the exponential formula, which overflows",
                 SOLUTION.replace("return np.tanh(z)", "return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))"),
-                "tanh([-1000, 1000]) overflowed"),
+                "tanh([-1000, 1000]): overflow encountered in exp"),
     ),
 )
