@@ -120,3 +120,16 @@ def test_the_store_keeps_checks_hints_and_solutions(tmp_path):
         assert [store.show_exercise_hint("tanh") for _ in range(2)] == [1, 2]
     with Progress(tmp_path / "p.db") as store:   # saved, not just in memory
         assert store.exercise_results()["tanh"] == (False, 1)
+
+
+def test_dir_may_come_before_or_after_the_action(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["exercises", "init", "elsewhere"]) == 0
+    solve(tmp_path / "elsewhere", "sigmoid")
+    capsys.readouterr()
+    assert main(["exercises", "check", "--dir", "elsewhere"]) == 0
+    assert main(["exercises", "--dir", "elsewhere", "check", "sigmoid"]) == 0
+    assert capsys.readouterr().out.count("✓ sigmoid: all checks pass") == 2
+    assert main(["exercises", "check"]) == 1   # ./nn-exercises does not exist
+    assert "no file" in capsys.readouterr().out
