@@ -15,7 +15,7 @@ import importlib
 from tutor.exercises.model import Exercise
 
 # Course order; each module defines EXERCISE.
-NAMES = ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd")
+NAMES = ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd", "xor")
 
 
 def exercises() -> tuple[Exercise, ...]:
