@@ -15,7 +15,8 @@ import importlib
 from tutor.exercises.model import Exercise
 
 # Course order; each module defines EXERCISE.
-NAMES = ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd", "xor")
+NAMES = ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd", "xor",
+         "gradcheck", "momentum")
 
 
 def exercises() -> tuple[Exercise, ...]:

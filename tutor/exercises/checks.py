@@ -44,15 +44,25 @@ def describe(value) -> str:
         return f"an array of shape {value.shape}"
     if isinstance(value, float):
         return f"{value:g}"
+    if callable(value):
+        return "f"
     return repr(value)
 
 
 def call(learner, name: str, *args, **kwargs):
-    """learner.name(*args): a crash becomes a Failure naming the call and the learner's line."""
+    """learner.name(*args) on copies of the array arguments (a function that changes its
+    arguments in place cannot spoil the check's own values); see call_sharing."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    return call_sharing(learner, name, *copies, **kwargs)
+
+
+def call_sharing(learner, name: str, *args, **kwargs):
+    """learner.name(*args), the arrays passed as they are (to see what it does to them):
+    a crash becomes a Failure naming the call and the learner's line."""
     fn = function(learner, name)
     shown = ", ".join([describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()])
     try:
-        return fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], **kwargs)
+        return fn(*args, **kwargs)
     except NotImplementedError as error:
         raise Failure(f"{name} is not written yet (it raises NotImplementedError)",
                       learner_line(error, learner.__file__)) from None
