@@ -213,8 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("solution", help="the reference solution, after at least one check, with a confirmation")
     a.add_argument("name", help="the exercise's name")
     a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    a = actions.add_parser("reset", help="put an exercise's starter file back (yours is kept as .bak)")
+    a.add_argument("name", help="the exercise's name")
+    a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset = a
     watch = actions.add_parser("watch", help="re-check the current exercise on every save (Ctrl-C stops)")
-    for a in (listing, check, watch):  # --dir after the action too; SUPPRESS keeps one given before it
+    for a in (listing, check, reset, watch):  # --dir after the action too; SUPPRESS keeps one given before it
         a.add_argument("--dir", default=argparse.SUPPRESS, help=workspace_help)
     return parser
 

@@ -133,3 +133,18 @@ def test_dir_may_come_before_or_after_the_action(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.count("✓ sigmoid: all checks pass") == 2
     assert main(["exercises", "check"]) == 1   # ./nn-exercises does not exist
     assert "no file" in capsys.readouterr().out
+
+
+def test_reset_puts_the_starter_back_and_keeps_the_learners_file(workspace, capsys, monkeypatch):
+    path = workspace / "01_sigmoid.py"
+    for attempt in ("# first try\n", "# second try\n"):
+        path.write_text(attempt)
+        assert main(["exercises", "reset", "sigmoid", "--yes"]) == 0
+        assert path.read_text() == by_name("sigmoid").starter
+    assert (workspace / "01_sigmoid.py.bak").read_text() == "# first try\n"
+    assert (workspace / "01_sigmoid.py.bak2").read_text() == "# second try\n"
+    assert "yours is 01_sigmoid.py.bak2" in capsys.readouterr().out
+    path.write_text("# third\n")
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+    assert main(["exercises", "reset", "sigmoid"]) == 1
+    assert path.read_text() == "# third\n"

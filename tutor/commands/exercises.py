@@ -5,6 +5,7 @@
     tutor exercises check [NAME]  check the current exercise (or NAME) once; exit 0 only if it passes
     tutor exercises hint NAME     the next hint
     tutor exercises solution NAME the reference solution, after a failed check, with a confirmation
+    tutor exercises reset NAME    the starter file again; yours is kept as NAME's file + .bak
     tutor exercises watch         re-check the current exercise whenever a file is saved (Ctrl-C stops)
 
 Every check, hint and solution shown is saved in the progress store at once.
@@ -129,20 +130,42 @@ def hint(args, store) -> int:
     return 0
 
 
+def confirmed(question: str, args) -> bool:
+    """--yes, or a y typed at the question (end of input counts as no)."""
+    if args.yes:
+        return True
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def reset(args, store) -> int:
+    from tutor.exercises.workspace import find, reset as restore
+
+    exercise = exercise_named(args.name)
+    directory = find(args.dir)
+    if not confirmed(f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?", args):
+        print("Not reset.")
+        return 1
+    try:
+        kept = restore(directory, exercise)
+    except OSError as error:
+        raise UsageError(f"cannot reset {directory / exercise.filename}: {error.strerror or error}") from None
+    print(f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else ""))
+    return 0
+
+
 def solution(args, store) -> int:
     exercise = exercise_named(args.name)
     passed, failed = results(store).get(exercise.name, (False, 0))
     if not (failed or passed):
         raise UsageError(f"check {exercise.name} at least once first (`tutor exercises check {exercise.name}`): "
                          "the solution is for after you have tried")
-    if not args.yes:
-        try:
-            answer = input(f"Show the reference solution of {exercise.name}? [y/N] ")
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Not shown.")
-            return 1
+    if not confirmed(f"Show the reference solution of {exercise.name}?", args):
+        print("Not shown.")
+        return 1
     if store is not None:
         store.record_exercise_solution(exercise.name)
     print(exercise.solution, end="")
@@ -176,4 +199,4 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=ti
 
 
 ACTIONS = {"list": list_exercises, "init": init, "check": check, "hint": hint,
-           "solution": solution, "watch": watch}
+           "solution": solution, "reset": reset, "watch": watch}

@@ -46,6 +46,23 @@ def init(directory: Path) -> tuple[list[str], list[str]]:
     return written, kept
 
 
+def reset(directory: Path, exercise) -> Path | None:
+    """Write the exercise's starter file again; the learner's file, if any, is renamed to
+    a free name (01_sigmoid.py.bak, .bak2, ...) and returned: their work is never lost."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / exercise.filename
+    kept = None
+    if path.exists():
+        kept = path.with_name(path.name + ".bak")
+        number = 2
+        while kept.exists():
+            kept = path.with_name(f"{path.name}.bak{number}")
+            number += 1
+        path.rename(kept)
+    path.write_text(exercise.starter, encoding="utf-8")
+    return kept
+
+
 def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
     """Each exercise with its state: "passed", "tried" (failed checks, no pass yet),
     "open" (unlocked, never checked) or "locked" (the one before has not passed).
