@@ -33,7 +33,7 @@ TRANSPOSED = "∂L/∂W has W's shape (fan_in, fan_out): a_prev.T @ delta, not d
 def check(learner):
     import numpy as np
 
-    from tutor.exercises.checks import Failure, as_array, call, compare, function
+    from tutor.exercises.checks import Failure, as_array, call, centered_gradient, compare, function
 
     rng = np.random.default_rng(7)
     fn = function(learner, "gradients")
@@ -56,16 +56,8 @@ def check(learner):
         def loss(W, b):
             return 0.5 * ((a_prev @ W + b - y) ** 2).sum() / n
 
-        h = 1e-5
-        numeric_W, numeric_b = np.empty_like(W), np.empty_like(b)
-        for index in np.ndindex(W.shape):
-            step = np.zeros_like(W)
-            step[index] = h
-            numeric_W[index] = (loss(W + step, b) - loss(W - step, b)) / (2 * h)
-        for index in np.ndindex(b.shape):
-            step = np.zeros_like(b)
-            step[index] = h
-            numeric_b[index] = (loss(W, b + step) - loss(W, b - step)) / (2 * h)
+        numeric_W = centered_gradient(lambda WW: loss(WW, b), W)
+        numeric_b = centered_gradient(lambda bb: loss(W, bb), b)
         compare(nabla_W, numeric_W, what="∂L/∂W there is (centered differences)", fn=fn, rtol=1e-5, atol=1e-7,
                 call_text=lambda i: f"nabla_W[{i[0]}, {i[1]}] of your {text}",
                 candidates={SUMMED: numeric_W * n})

@@ -33,7 +33,7 @@ MATRIX_PRODUCT = "did you multiply by f′(z^l) with @? ⊙ is element by elemen
 def check(learner):
     import numpy as np
 
-    from tutor.exercises.checks import Failure, as_array, call, compare, function
+    from tutor.exercises.checks import Failure, as_array, call, centered_gradient, compare, function
 
     rng = np.random.default_rng(6)
     fn = function(learner, "hidden_delta")
@@ -51,12 +51,7 @@ def check(learner):
         got = as_array("hidden_delta", got, (n, fan_in), f"your {text}")
         # δ^l = ∂C_x/∂z^l: centered differences of C_x = Σ δ^(l+1)·z^(l+1) (linear in z^(l+1),
         # so ∂C_x/∂z^(l+1) = δ^(l+1)) through z^(l+1) = tanh(z^l) @ W^(l+1).
-        h, numeric = 1e-5, np.empty_like(z)
-        for index in np.ndindex(z.shape):
-            step = np.zeros_like(z)
-            step[index] = h
-            up, down = np.tanh(z + step) @ W_next, np.tanh(z - step) @ W_next
-            numeric[index] = (delta_next * (up - down)).sum() / (2 * h)
+        numeric = centered_gradient(lambda zz: (delta_next * (np.tanh(zz) @ W_next)).sum(), z)
         compare(got, numeric, what="∂C/∂z there is (centered differences)", fn=fn, rtol=1e-5, atol=1e-7,
                 call_text=lambda i: f"δ[{i[0]}, {i[1]}] of your {text}",
                 candidates={NO_FPRIME: delta_next @ W_next.T})

@@ -74,7 +74,7 @@ def check(learner):
 
     from engine.activations import ACTIVATIONS
     from engine.losses import LOSSES
-    from tutor.exercises.checks import Failure, as_array, call, compare, function
+    from tutor.exercises.checks import Failure, as_array, call, centered_gradient, compare, function
 
     sig = ACTIVATIONS["sigmoid"]
     rng = np.random.default_rng(5)
@@ -107,11 +107,7 @@ def check(learner):
                 call_text=lambda i: f"δ[{i[0]}, {i[1]}] of your {delta_name}(z, y) (z = {z[i]:.3g}, y = {y[i]:g})",
                 candidates=candidates)
         # δ is ∂C_x/∂z: n times the centered difference of the learner's own L.
-        h, numeric = 1e-5, np.empty_like(z)
-        for index in np.ndindex(z.shape):
-            step = np.zeros_like(z)
-            step[index] = h
-            numeric[index] = n * (call(learner, name, z + step, y) - call(learner, name, z - step, y)) / (2 * h)
+        numeric = n * centered_gradient(lambda zz: call(learner, name, zz, y), z)
         compare(delta, numeric, what="n × ∂L/∂z there is", note=f" (centered differences of your {name})",
                 fn=function(learner, delta_name), rtol=1e-5, atol=1e-7,
                 call_text=lambda i: f"δ[{i[0]}, {i[1]}] of your {delta_name}(z, y)")

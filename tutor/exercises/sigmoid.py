@@ -41,8 +41,6 @@ SIGN_ERROR = "did you return σ(x)(1 + σ(x))? The derivative is σ(x)(1 − σ(
 
 
 def check(learner):
-    import numpy as np
-
     from engine.activations import ACTIVATIONS
     from tutor.exercises.checks import check_derivative, check_elementwise, safe_at_extremes
 

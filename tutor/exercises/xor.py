@@ -68,8 +68,8 @@ LEARNED_NOTHING = "your loss does not change: are the updated weights used in th
 NOT_MOVED = "it did not move: are the new weights kept (W1 = W1 − lr·…) and returned?"
 
 
-def engine_run(W1, b1, W2, b2, lr, epochs):
-    """The engine's losses for the same start: Network.backward (BP1-BP4) and a plain SGD step."""
+def engine_net(W1, b1, W2, b2):
+    """The engine's Network with these weights, and XOR's X and Y."""
     import numpy as np
 
     from engine.network import Network
@@ -78,6 +78,14 @@ def engine_run(W1, b1, W2, b2, lr, epochs):
     Y = np.array([[0.0], [1.0], [1.0], [0.0]])
     net = Network([2, W1.shape[1], 1], activation="tanh", output="sigmoid")
     net.set_parameters([W1.copy(), W2.copy()], [b1.copy(), b2.copy()])
+    return net, X, Y
+
+
+def engine_run(W1, b1, W2, b2, lr, epochs):
+    """The engine's losses for the same start: Network.backward (BP1-BP4) and a plain SGD step."""
+    import numpy as np
+
+    net, X, Y = engine_net(W1, b1, W2, b2)
     losses = np.empty(epochs)
     for epoch in range(epochs):
         gradients = net.backward(X, Y, "bce")
@@ -95,17 +103,9 @@ WHERE = {"W2": "the output layer's ∂L/∂W (BP4 with δ2 = a2 − Y)", "b2": "
 
 def first_step(W1, b1, W2, b2, lr):
     """The engine's step on each parameter in epoch 1, and what typical mistakes would step."""
-    import numpy as np
-
-    from engine.network import Network
-
-    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-    net = Network([2, W1.shape[1], 1], activation="tanh", output="sigmoid")
-    net.set_parameters([W1.copy(), W2.copy()], [b1.copy(), b2.copy()])
+    net, X, Y = engine_net(W1, b1, W2, b2)
     g = net.backward(X, Y, "bce")
     steps = {"W1": -lr * g.nabla_w[0], "b1": -lr * g.nabla_b[0], "W2": -lr * g.nabla_w[1], "b2": -lr * g.nabla_b[1]}
-    a1 = g.activations[1]
     delta1 = g.deltas[1] @ W2.T   # BP2 without tanh′
     no_fprime = {"W1": -lr * X.T @ delta1 / 4, "b1": -lr * delta1.mean(axis=0)}
     return steps, no_fprime, g.loss
