@@ -159,3 +159,17 @@ def test_what_the_learner_prints_does_not_confuse_the_result(tmp_path):
 def test_a_file_that_is_not_there_is_one_line(tmp_path):
     outcome = check_file("sigmoid", tmp_path / "gone.py")
     assert not outcome.passed and "tutor exercises init" in outcome.message
+
+
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "01_sigmoid.py"
+    path.write_bytes(b"def sigmoid(z):\n    return z  # caf\xe9\n")
+    outcome = check_file("sigmoid", path)
+    assert outcome.message == "your file is not UTF-8 text (line 2); save it as UTF-8"
+    assert outcome.line == 2
+
+
+def test_a_file_that_exits_stops_its_check_not_the_tutor(tmp_path):
+    outcome = check_file("sigmoid", file_with(tmp_path, "import sys\nsys.exit(3)\n"))
+    assert not outcome.passed
+    assert outcome.message == "your code stopped the check (exit code 3)"

@@ -52,8 +52,9 @@ def list_exercises(args, store) -> int:
 
     directory = find(args.dir)
     listed = states(results(store))
+    width = max(len(exercise.name) for exercise, _ in listed)
     for exercise, state in listed:
-        print(f"{MARKS[state]} {exercise.number:2d}. {exercise.name:<8} {exercise.title:<40} {state}")
+        print(f"{MARKS[state]} {exercise.number:2d}. {exercise.name:<{width}}  {exercise.title:<38} {state}")
     done = sum(state == "passed" for _, state in listed)
     print(f"{done} of {len(listed)} passed; workspace: {directory}"
           + ("" if directory.is_dir() else " (not created yet: `tutor exercises init`)"))

@@ -15,10 +15,21 @@ import types
 RESULT_MARKER = "@@nn-tutor-exercise-result@@ "
 
 
+class NotUtf8(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
 def load(path: str) -> types.ModuleType:
     """The learner's file as a module (its __file__ is `path`, so tracebacks name it)."""
-    with open(path, encoding="utf-8") as file:
-        source = file.read()
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise NotUtf8(f"your file is not UTF-8 text (line {line}); save it as UTF-8", line) from None
     code = compile(source, path, "exec")  # SyntaxError carries lineno
     module = types.ModuleType("learner")
     module.__file__ = path
@@ -43,6 +54,8 @@ def run(name: str, path: str) -> dict:
     except MemoryError as error:
         line = learner_line(error, path)
         return result(False, f"ran out of memory at line {line} while loading your file{memory_limit_text()}", line)
+    except NotUtf8 as error:
+        return result(False, error.message, error.line)
     except Exception as error:
         line = learner_line(error, path)
         return result(False, f"your file raised {type(error).__name__} at line {line} when loaded: {error}", line)
