@@ -195,6 +195,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="do not require the random token in the address (any local user "
                         "or program can then use the app as you)")
     add_framework_commands(sub)
+
+    # Build-it-yourself exercises (tutor/commands/exercises.py)
+    p = sub.add_parser("exercises", help="write the engine's pieces yourself, checked against the engine",
+                       description="Exercises where you write the engine's pieces (sigmoid, tanh, ReLU, a dense "
+                                   "layer, ...) in files of your own; each check runs your code against the engine. "
+                                   "Without an action: the list and each exercise's state.")
+    workspace_help = "the workspace (default: the current folder if it holds the exercises, else ./nn-exercises)"
+    p.add_argument("--dir", help=workspace_help)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="each exercise with its state (the default)")
+    a = actions.add_parser("init", help="write the starter files (existing files are kept)")
+    a.add_argument("path", nargs="?", default=None, help="the workspace to create (default: ./nn-exercises)")
+    check = actions.add_parser("check", help="check the current exercise (or NAME) once; exit 0 only if it passes")
+    check.add_argument("name", nargs="?", default=None, help="an exercise's name (default: the first not passed)")
+    a = actions.add_parser("hint", help="the next hint for an exercise")
+    a.add_argument("name", help="the exercise's name")
+    a = actions.add_parser("solution", help="the reference solution, after at least one check, with a confirmation")
+    a.add_argument("name", help="the exercise's name")
+    a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    a = actions.add_parser("reset", help="put an exercise's starter file back (yours is kept as .bak)")
+    a.add_argument("name", help="the exercise's name")
+    a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset = a
+    watch = actions.add_parser("watch", help="re-check the current exercise on every save (Ctrl-C stops)")
+    for a in (listing, check, reset, watch):  # --dir after the action too; SUPPRESS keeps one given before it
+        a.add_argument("--dir", default=argparse.SUPPRESS, help=workspace_help)
     return parser
 
 
@@ -229,6 +255,7 @@ COMMANDS = {
     "serve": "serve",
     "crosscheck": "crosscheck",
     "export": "export",
+    "exercises": "exercises",
 }
 
 

@@ -13,6 +13,7 @@ opens it and says what had to be repaired; `Progress` is the store with every qu
     quizzes      answers, shown answers, hints, quiz states and scores
     lessons      finished lessons and the last lesson open
     drills       each drill family's Leitner box and due time (rules: tutor.maths.leitner)
+    exercises    build-it-yourself exercises: checks, hints and solutions shown
     runs         saved training runs: config, metrics summary, checkpoints (the Lab saves, home lists)
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 
 from tutor.progress.drills import DrillSchedule
 from tutor.progress.errors import ProgressError
+from tutor.progress.exercises import ExerciseProgress
 from tutor.progress.files import APP_NAME, DATA_DIR_ENV, DB_NAME, default_path
 from tutor.progress.lessons import LessonProgress
 from tutor.progress.quizzes import Answer, QuizProgress, QuizState
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 
-class Progress(QuizProgress, LessonProgress, DrillSchedule, SavedRuns):
+class Progress(QuizProgress, LessonProgress, DrillSchedule, SavedRuns, ExerciseProgress):
     """The progress store with every query. Open it with `open_progress()` (or
     `Progress(path)`), use it as a context manager or call `close()`; see Store
     for how it is opened and how reads and writes are made safe."""

@@ -65,6 +65,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # of one .npz file (tutor/run_archive.py). Runs saved before have none (NULL).
         "ALTER TABLE runs ADD COLUMN checkpoints BLOB",
     ),
+    (
+        # Build-it-yourself exercises (tutor/exercises): every check's outcome, the
+        # hints shown and the solutions shown, by exercise name.
+        """CREATE TABLE exercise_checks (
+               id         INTEGER PRIMARY KEY,
+               name       TEXT    NOT NULL,
+               passed     INTEGER NOT NULL CHECK (passed IN (0, 1)),
+               checked_at REAL    NOT NULL)""",
+        "CREATE INDEX exercise_checks_by_name ON exercise_checks (name)",
+        """CREATE TABLE exercise_hints (
+               name  TEXT    PRIMARY KEY,
+               shown INTEGER NOT NULL)""",
+        """CREATE TABLE exercise_solutions (
+               name     TEXT PRIMARY KEY,
+               shown_at REAL NOT NULL)""",
+    ),
 )
 
 

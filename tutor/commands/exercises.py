@@ -1,0 +1,203 @@
+"""`tutor exercises [list|init|check|hint|solution|watch]`: build-it-yourself exercises.
+
+    tutor exercises               each exercise with its state (passed, tried, open, locked)
+    tutor exercises init [DIR]    write the starter files (default ./nn-exercises); keeps existing ones
+    tutor exercises check [NAME]  check the current exercise (or NAME) once; exit 0 only if it passes
+    tutor exercises hint NAME     the next hint
+    tutor exercises solution NAME the reference solution, after a failed check, with a confirmation
+    tutor exercises reset NAME    the starter file again; yours is kept as NAME's file + .bak
+    tutor exercises watch         re-check the current exercise whenever a file is saved (Ctrl-C stops)
+
+Every check, hint and solution shown is saved in the progress store at once.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from tutor.commands.common import UsageError
+
+MARKS = {"passed": "✓", "tried": "✗", "open": "·", "locked": "-"}
+
+
+def run(args) -> int:
+    from tutor.commands.quiz import open_store
+
+    action = args.action or "list"
+    store = open_store()
+    try:
+        return ACTIONS[action](args, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def exercise_named(name: str):
+    from engine.names import did_you_mean
+    from tutor.exercises import NAMES, by_name
+
+    try:
+        return by_name(name)
+    except KeyError:
+        hint = did_you_mean(name, NAMES, quote='"') or " (see `tutor exercises`)"
+        raise UsageError(f'no exercise "{name}"{hint}') from None
+
+
+def results(store) -> dict:
+    return store.exercise_results() if store is not None else {}
+
+
+def list_exercises(args, store) -> int:
+    from tutor.exercises.workspace import find, states
+
+    directory = find(args.dir)
+    listed = states(results(store))
+    width = max(len(exercise.name) for exercise, _ in listed)
+    for exercise, state in listed:
+        print(f"{MARKS[state]} {exercise.number:2d}. {exercise.name:<{width}}  {exercise.title:<38} {state}")
+    done = sum(state == "passed" for _, state in listed)
+    print(f"{done} of {len(listed)} passed; workspace: {directory}"
+          + ("" if directory.is_dir() else " (not created yet: `tutor exercises init`)"))
+    return 0
+
+
+def init(args, store) -> int:
+    from pathlib import Path
+
+    from tutor.exercises.workspace import DEFAULT_DIR, init as write
+
+    directory = Path(args.path or args.dir or DEFAULT_DIR)
+    try:
+        written, kept = write(directory)
+    except OSError as error:
+        raise UsageError(f"cannot create the workspace {directory}: {error.strerror or error}") from None
+    print(f"workspace {directory}: {len(written)} file(s) written"
+          + (f", {len(kept)} kept as they were" if kept else ""))
+    print(f"open {directory / (written or kept)[0]} in an editor, then run `tutor exercises check` "
+          f"(or `tutor exercises watch`) from {directory}")
+    return 0
+
+
+def check_one(exercise, directory, store) -> bool:
+    """Check `exercise`'s file, print the outcome, save it; True when it passes."""
+    from tutor.exercises.checker import check_file
+    from tutor.exercises.workspace import current
+
+    outcome = check_file(exercise.name, directory / exercise.filename)
+    print(outcome.text(exercise.filename))
+    if store is not None:
+        store.record_exercise_check(exercise.name, outcome.passed)
+    if outcome.passed:
+        after = current(results(store))
+        if after is None:
+            print("All exercises pass: you have written the pieces of a neural network engine yourself.")
+        elif after.number > exercise.number:
+            print(f"Unlocked: {after.filename} ({after.title}).")
+    else:
+        print(f"`tutor exercises hint {exercise.name}` gives a hint.")
+    return outcome.passed
+
+
+def target(args, store):
+    """The exercise NAME names (refused while locked), or the current one."""
+    from tutor.exercises.workspace import current, states
+
+    if args.name:
+        exercise = exercise_named(args.name)
+        state = dict((e.name, s) for e, s in states(results(store)))[exercise.name]
+        if state == "locked":
+            raise UsageError(f"exercise {exercise.name} is locked: pass the ones before it first "
+                             "(see `tutor exercises`)")
+        return exercise
+    return current(results(store))
+
+
+def check(args, store) -> int:
+    from tutor.exercises.workspace import find
+
+    directory = find(args.dir)
+    exercise = target(args, store)
+    if exercise is None:
+        print("All exercises pass. `tutor exercises check NAME` checks one again.")
+        return 0
+    return 0 if check_one(exercise, directory, store) else 1
+
+
+def hint(args, store) -> int:
+    exercise = exercise_named(args.name)
+    shown = store.show_exercise_hint(exercise.name) if store is not None else 1
+    number = min(shown, len(exercise.hints))
+    print(f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}")
+    return 0
+
+
+def confirmed(question: str, args) -> bool:
+    """--yes, or a y typed at the question (end of input counts as no)."""
+    if args.yes:
+        return True
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def reset(args, store) -> int:
+    from tutor.exercises.workspace import find, reset as restore
+
+    exercise = exercise_named(args.name)
+    directory = find(args.dir)
+    if not confirmed(f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?", args):
+        print("Not reset.")
+        return 1
+    try:
+        kept = restore(directory, exercise)
+    except OSError as error:
+        raise UsageError(f"cannot reset {directory / exercise.filename}: {error.strerror or error}") from None
+    print(f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else ""))
+    return 0
+
+
+def solution(args, store) -> int:
+    exercise = exercise_named(args.name)
+    passed, failed = results(store).get(exercise.name, (False, 0))
+    if not (failed or passed):
+        raise UsageError(f"check {exercise.name} at least once first (`tutor exercises check {exercise.name}`): "
+                         "the solution is for after you have tried")
+    if not confirmed(f"Show the reference solution of {exercise.name}?", args):
+        print("Not shown.")
+        return 1
+    if store is not None:
+        store.record_exercise_solution(exercise.name)
+    print(exercise.solution, end="")
+    return 0
+
+
+def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
+    """Re-check the current exercise whenever a file in the workspace changes
+    (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
+    from tutor.exercises.workspace import current, find
+
+    directory = find(args.dir)
+    if not directory.is_dir():
+        raise UsageError(f"no workspace {directory}: `tutor exercises init` creates it")
+    print(f"watching {directory}: save a file to check it; Ctrl-C stops")
+    seen = None
+    while polls is None or polls > 0:
+        stamps = {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in directory.glob("*.py")}
+        if stamps != seen:
+            seen = stamps
+            exercise = current(results(store))
+            if exercise is None:
+                print("All exercises pass.")
+                return 0
+            check_one(exercise, directory, store)
+            sys.stdout.flush()
+        if polls is not None:
+            polls -= 1
+        sleep(interval)
+    return 0
+
+
+ACTIONS = {"list": list_exercises, "init": init, "check": check, "hint": hint,
+           "solution": solution, "reset": reset, "watch": watch}

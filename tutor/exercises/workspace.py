@@ -1,0 +1,89 @@
+"""The learner's workspace: a folder with one starter file per exercise, and the
+exercises' states (passed, tried, open, locked) from the progress store's results.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tutor.exercises import exercises
+
+DEFAULT_DIR = "nn-exercises"
+README = """Build it yourself: nn-tutor's exercises.
+
+Each file asks for one or two functions. Edit a file, save it, then run
+    tutor exercises check          (the current exercise; exit code 0 when it passes)
+    tutor exercises watch          (re-checks on every save; Ctrl-C stops)
+    tutor exercises hint NAME      (one hint at a time)
+    tutor exercises                (the list and each exercise's state)
+Your code runs in a subprocess with a time and a memory limit; it is not a sandbox.
+"""
+
+
+def find(directory: str | None) -> Path:
+    """The workspace: `directory` if given; else the current folder if it holds the
+    first exercise's file; else ./nn-exercises."""
+    if directory:
+        return Path(directory)
+    here = Path.cwd()
+    return here if (here / exercises()[0].filename).is_file() else here / DEFAULT_DIR
+
+
+def init(directory: Path) -> tuple[list[str], list[str]]:
+    """Write the starter files into `directory` (made if needed); a file that exists
+    is kept (never overwrite the learner's work). Returns (written, kept) file names."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written, kept = [], []
+    for exercise in exercises():
+        path = directory / exercise.filename
+        if path.exists():
+            kept.append(exercise.filename)
+        else:
+            path.write_text(exercise.starter, encoding="utf-8")
+            written.append(exercise.filename)
+    readme = directory / "README.txt"
+    if not readme.exists():
+        readme.write_text(README, encoding="utf-8")
+    return written, kept
+
+
+def reset(directory: Path, exercise) -> Path | None:
+    """Write the exercise's starter file again; the learner's file, if any, is renamed to
+    a free name (01_sigmoid.py.bak, .bak2, ...) and returned: their work is never lost."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / exercise.filename
+    kept = None
+    if path.exists():
+        kept = path.with_name(path.name + ".bak")
+        number = 2
+        while kept.exists():
+            kept = path.with_name(f"{path.name}.bak{number}")
+            number += 1
+        path.rename(kept)
+    path.write_text(exercise.starter, encoding="utf-8")
+    return kept
+
+
+def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
+    """Each exercise with its state: "passed", "tried" (failed checks, no pass yet),
+    "open" (unlocked, never checked) or "locked" (the one before has not passed).
+    The first is always unlocked; passing one unlocks the next."""
+    listed, unlocked = [], True
+    for exercise in exercises():
+        passed, failed = results.get(exercise.name, (False, 0))
+        if passed:
+            state = "passed"
+        elif not unlocked:
+            state = "locked"
+        else:
+            state = "tried" if failed else "open"
+        listed.append((exercise, state))
+        unlocked = passed
+    return listed
+
+
+def current(results: dict[str, tuple[bool, int]]):
+    """The first exercise not passed yet, or None when all have passed."""
+    for exercise, state in states(results):
+        if state != "passed":
+            return exercise
+    return None
