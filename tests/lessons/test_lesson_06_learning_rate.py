@@ -104,7 +104,7 @@ def test_eta_50_oscillates_with_saturated_hidden_units():
     assert hidden[97:].max() <= 6e-15 and round(hidden[0], 4) == 0.2810   # also the quiz's "below 10⁻¹⁴"
     assert np.all(output[97:] == pytest.approx(0.5, abs=1e-12))
     # The epoch table: rows at 100, 1,000 and 10,000 all show 24.94, with the words.
-    table = EpochTable(len(config.layers) - 1)
+    table = EpochTable(len(config.layers) - 1)   # weight layers
     for record in records:
         table.append(record)
     rows = {row.epoch: row for row in table.rows()}
@@ -161,14 +161,18 @@ def sharpness_run(config):
     trainer.sharpness_every = engine.sharpness.LAB_SHARPNESS_EVERY
     records = [trainer.run_epoch() for _ in range(config.epochs)]
     estimates = {r.epoch: r.sharpness for r in records if r.sharpness is not None}
-    return estimates, np.array([r.loss for r in records])
+    table = EpochTable(net.layers)
+    for record in records:
+        table.append(record)
+    return estimates, np.array([r.loss for r in records]), table.rows()[-1]
 
 
 def test_the_sharpness_rises_to_2_over_eta_and_saws_around_it():
     config = lab(LESSON, SHARPNESS_LAB)
     assert config == dataclasses.replace(compare_block(SINE_COMPARE).config, lr=0.2)
     assert "sharpness" in next(b for b in lesson(LESSON).labs if b.title == SHARPNESS_LAB).charts
-    estimates, losses = sharpness_run(config)
+    estimates, losses, last_row = sharpness_run(config)
+    assert last_row.words.startswith("loss rose in")               # what the Lab's epoch table says
     assert engine.sharpness.LAB_SHARPNESS_EVERY == 100 and len(estimates) == 30
     assert round(estimates[100], 1) == 5.5
     assert estimates[800] < 10 < estimates[900]
@@ -180,6 +184,13 @@ def test_the_sharpness_rises_to_2_over_eta_and_saws_around_it():
 
 def test_below_the_edge_the_sharpness_stays_low_and_the_loss_falls_every_epoch():
     config = dataclasses.replace(lab(LESSON, SHARPNESS_LAB), lr=0.05)
-    estimates, losses = sharpness_run(config)
+    estimates, losses, _ = sharpness_run(config)
     assert max(estimates.values()) < 9.6 and engine.sharpness.stability_limit(0.05) == pytest.approx(40)
     assert np.all(np.diff(losses) <= 0)
+
+
+def test_the_sine_network_starts_at_a_sharpness_of_5_2_above_2_over_eta_for_eta_2():
+    net, _, data = lab(LESSON, SHARPNESS_LAB).build()
+    start = engine.sharpness.estimate_sharpness(net, data.X, data.Y, "mse").value
+    assert round(start, 1) == 5.2
+    assert engine.sharpness.stability_limit(2) == 1 < start < engine.sharpness.stability_limit(0.2)
