@@ -194,3 +194,11 @@ def test_the_sine_network_starts_at_a_sharpness_of_5_2_above_2_over_eta_for_eta_
     start = engine.sharpness.estimate_sharpness(net, data.X, data.Y, "mse").value
     assert round(start, 1) == 5.2
     assert engine.sharpness.stability_limit(2) == 1 < start < engine.sharpness.stability_limit(0.2)
+
+
+def test_the_lesson_asks_enough_and_of_the_right_kinds():
+    quizzes = lesson(LESSON).quizzes
+    assert len(quizzes) >= 3 and {"expression", "numeric", "predict"} <= {quiz.kind for quiz in quizzes}
+    assert any(quiz.kind == "numeric" and quiz.spec.network is not None for quiz in quizzes)  # the engine's truth
+    assert all(quiz.hints and quiz.explanation for quiz in quizzes)
+    assert lesson(LESSON).labs and lesson(LESSON).compares
