@@ -1,4 +1,4 @@
-"""Every quiz of lessons 01-04 answered as a learner would: right in two notations, and
+"""Every quiz of lessons 01-04 and 06 answered as a learner would: right in two notations, and
 wrong in the typical way (getting the feedback the lesson wrote for that slip), through
 check_answer (what the app and `tutor quiz` both call) and through `tutor quiz` itself.
 Every expected mistake of the whole course gets its own feedback."""
@@ -51,16 +51,27 @@ LEARNER = {
     "tanh-bce-delta": (("-0.2058", "−0.490020·(1 − 0.761594²)"), "-0.49", "tanh′(z¹₁) = 1 − (a¹₁)²"),
     "xor-lr-50": (("stalls", "2"), "diverges", "The engine ran"),
     "sine-lr-2": (("diverges", "3"), "converges", "The engine ran"),
+    # lessons/06-learning-rate.md
+    "lr-in-backprop": (("d", "none of them"), "c", "η multiplies them only in the step"),
+    "delta-at-eta-5": (("-0.2018", "-0.28353·(1 − 0.537²)"), "-1.009", "That is η·δ¹₁"),
+    "epoch-1-deltas": (("c", "the same"), "a", "η does not scale δ"),
+    "flow-time": (("k*eta", "η·k"), "k/eta", "covers more time per step"),
+    "same-time-predict": (("converges", "1"), "stalls", "The engine ran it"),
+    "eta-50-predict": (("higher", "1"), "lower", "The engine ran both"),
+    "why-hidden-deltas-vanish": (("b", "the hidden tanh units are saturated, so tanh′(z¹) ≈ 0 in BP2"), "a",
+                                 "η is in no equation of backpropagation"),
+    "fastest-lr-predict": (("0.2", "b"), "2", "lr 2 never"),   # a typed number is η, never a position
+    "edge-factor": (("-1.2", "1 - 0.2*11"), "1.2", "The sign"),
 }
 
-MY_LESSONS = ("derivatives", "gradient-descent", "activations", "backprop")
+MY_LESSONS = ("derivatives", "gradient-descent", "activations", "backprop", "learning-rate")
 
 
 def quiz(quiz_id: str):
     return next(q for lesson in COURSE.lessons for q in lesson.quizzes if q.id == quiz_id)
 
 
-def test_the_table_covers_every_quiz_of_the_four_lessons():
+def test_the_table_covers_every_quiz_of_its_lessons():
     ids = [q.id for lesson_id in MY_LESSONS for q in COURSE.lesson(lesson_id).quizzes]
     assert sorted(ids) == sorted(LEARNER)
 

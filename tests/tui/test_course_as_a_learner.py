@@ -34,6 +34,14 @@ TRIES = {
         ("bce-delta", "(a-y)a(1-a)", "the quadratic cost's δᴸ", "a - y"),
         ("gradient-shape", "c", "one row per example", "a"),
     ],
+    "learning-rate": [
+        ("lr-in-backprop", "c", "η multiplies them only in the step", "d"),
+        ("delta-at-eta-5", "-1.009", "That is η·δ¹₁", "-0.2018"),
+        ("flow-time", "k/η", "covers more time per step", "η·k"),
+        ("eta-50-predict", None, "", "higher"),
+        ("fastest-lr-predict", None, "", "lr 0.2"),   # the 2nd button: read as lr 2 if sent as "2"
+        ("edge-factor", "1.2", "The sign", "1 − 0.2·11"),
+    ],
 }
 
 
@@ -75,3 +83,16 @@ async def test_a_typical_slip_gets_its_lessons_feedback_then_a_right_answer_solv
                 assert not widget.solved
             shown = await give(app, pilot, widget, right)
             assert widget.solved, (quiz_id, shown)
+
+
+async def test_clicking_lr_2_in_a_learning_rate_prediction_is_judged_as_lr_2(tmp_path):
+    app = TutorApp(progress_path=tmp_path / "progress.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_course(app, pilot)
+        app.open_lesson("learning-rate")
+        await settle(app, pilot)
+        widget = app.screen.query_one("#quiz-fastest-lr-predict", QuizWidget)
+        app.screen.query_one("#lesson-body").scroll_to_widget(widget, animate=False)
+        await pilot.pause()
+        shown = await give(app, pilot, widget, "lr 2")
+        assert "✗" in shown and "lr 2 never" in shown and not widget.solved, shown

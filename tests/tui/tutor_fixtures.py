@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from pathlib import Path
 
 GOOD_LESSON = '''+++
@@ -102,9 +103,15 @@ def write_lessons(folder: Path, bad: bool = True) -> Path:
     return folder
 
 
-async def wait_for_course(app, pilot) -> None:
-    """Let the course-loading worker finish and the home screen fill in."""
+async def wait_for_course(app, pilot, timeout: float = 30.0) -> None:
+    """Let the course-loading worker finish and the home screen fill in. The app starts
+    that worker after its first refresh, which on a loaded machine may come after this
+    is called: so wait until the course is there, not only for the workers of now."""
+    deadline = time.monotonic() + timeout
     await app.workers.wait_for_complete()
+    while app.course is None and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
     await pilot.pause()
     assert app.course is not None
 

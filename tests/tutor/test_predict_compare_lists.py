@@ -8,7 +8,7 @@ import pytest
 
 from engine import MetricsLog, RunConfig
 from tutor.course.answers import check_answer, read_prediction
-from tutor.course.display import quiz_context
+from tutor.course.display import answer_format, quiz_context
 from tutor.course.loader import Depth, load_course
 from tutor.course.runs import run_lab, run_together
 
@@ -86,6 +86,43 @@ def test_learning_rates_as_choices_read_without_ambiguity(tmp_path):
     assert quiz.spec.choices == ("lr 0.1", "lr 1", "lr 10") and quiz.spec.values == (0.1, 1.0, 10.0)
     assert read_prediction("lr 1", quiz.spec.choices) == "lr 1"   # not ambiguous with "lr 10"
     assert read_prediction("LR 10", quiz.spec.choices) == "lr 10"
+
+
+def lr_quiz(tmp_path):
+    """Which of lr 0.05, 0.2, 2 gets XOR to 0.3 first (lr 2: epoch 16)."""
+    text = QUIZ.replace('activations = ["sigmoid", "tanh", "relu"]', "lrs = [0.05, 0.2, 2]").replace("lr = 1\n", "")
+    text = text.replace("epochs = 2000", "epochs = 300").replace('id = "which"', 'id = "which"\ntarget_loss = 0.3')
+    course, problems = load(tmp_path, text, depth=Depth.MATH)
+    assert problems == []
+    return course.lesson("rates").quiz("which")
+
+
+def test_a_typed_number_is_the_learning_rate_never_a_position(tmp_path):
+    # A learner who believes lr 2 is fastest types 2: once read as the 2nd choice, lr 0.2.
+    spec = lr_quiz(tmp_path).spec
+    assert spec.choices == ("lr 0.05", "lr 0.2", "lr 2")
+    assert read_prediction("2", spec.choices, spec.values) == "lr 2"
+    assert read_prediction("0.2", spec.choices, spec.values) == "lr 0.2"   # once refused
+    assert read_prediction("1/20", spec.choices, spec.values) == "lr 0.05"
+    assert read_prediction("3", spec.choices, spec.values) is None         # no choice is lr 3
+    # Letters and a choice's text pick one too.
+    assert read_prediction("b", spec.choices, spec.values) == "lr 0.2"
+    assert read_prediction("C.", spec.choices, spec.values) == "lr 2"
+    assert read_prediction("LR 0.05", spec.choices, spec.values) == "lr 0.05"
+    assert read_prediction("d", spec.choices, spec.values) is None
+
+
+def test_check_answer_judges_the_learning_rate_typed_and_tutor_quiz_letters_them(tmp_path):
+    quiz = lr_quiz(tmp_path)
+    typed_two, typed_tenth = check_answer(quiz, "2"), check_answer(quiz, "0.2")
+    assert typed_two.understood and typed_tenth.understood
+    assert typed_two.correct and not typed_tenth.correct        # the engine: lr 2 is fastest
+    refused = check_answer(quiz, "7")
+    assert not refused.understood and "letter" in refused.feedback
+    context = quiz_context(quiz)
+    assert "  a. lr 0.05" in context and "  c. lr 2" in context
+    assert not any(line.strip().startswith("1.") for line in context)
+    assert "letter" in answer_format(quiz)
 
 
 def test_test_loss_and_accuracy_measures_read_the_held_out_set(tmp_path):

@@ -209,9 +209,15 @@ def _check_numeric(spec: NumericSpec, text: str) -> Verdict:
 
 # ----------------------------------------------------------------- predictions
 
-def read_prediction(text: str, choices: tuple[str, ...]) -> str | None:
-    """The choice the learner means: its number, its word, or an unambiguous start of it."""
+def read_prediction(text: str, choices: tuple[str, ...], values: tuple = ()) -> str | None:
+    """The choice the learner means: its number, its word, or an unambiguous start of it.
+
+    Choices that are numbers (`values`: a list comparison's learning rates, "lr 0.2")
+    are lettered instead, as a choice quiz's: a typed number is then a learning rate,
+    never a position ("2" is lr 2, not the second choice)."""
     lowered = text.strip().lower()
+    if numbered(values):
+        return _read_valued_prediction(text, choices, values)
     if lowered.isdigit() and 1 <= int(lowered) <= len(choices):
         return choices[int(lowered) - 1]
     exact = [choice for choice in choices if choice.lower() == lowered]   # "lr 1" among "lr 1", "lr 10"
@@ -221,12 +227,30 @@ def read_prediction(text: str, choices: tuple[str, ...]) -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
+def numbered(values: tuple) -> bool:
+    """Whether a prediction's choices are numbers (learning rates), read as values."""
+    return bool(values) and all(isinstance(value, (int, float)) for value in values)
+
+
+def _read_valued_prediction(text: str, choices: tuple[str, ...], values: tuple) -> str | None:
+    """A letter, a choice's text ("lr 0.2") or a value exactly one choice has ("0.2")."""
+    from tutor.course.choices import _same_value, read_choices
+
+    value = read_number(text)
+    if value is not None:
+        stating = [choice for choice, stated in zip(choices, values) if _same_value(stated, value)]
+        return stating[0] if len(stating) == 1 else None
+    picks = read_choices(text, choices)
+    return choices[min(picks)] if isinstance(picks, set) and len(picks) == 1 else None
+
+
 def _check_predict(spec: PredictSpec, text: str) -> Verdict:
     from tutor.course.runs import predict_truth
 
-    picked = read_prediction(text, spec.choices)
+    picked = read_prediction(text, spec.choices, spec.values)
     if picked is None:
-        return Verdict(False, f"Answer with one of: {', '.join(spec.choices)} (or its number).", understood=False)
+        how = "its letter or the learning rate" if numbered(spec.values) else "its number"
+        return Verdict(False, f"Answer with one of: {', '.join(spec.choices)} (or {how}).", understood=False)
     truth, measured = predict_truth(spec)
     # What the engine measured is the lesson of a predict quiz, so a wrong
     # prediction is shown it; with two or three choices any "no" gives the answer

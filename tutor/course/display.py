@@ -98,7 +98,12 @@ def quiz_context(quiz: Quiz) -> list[str]:
     if quiz.kind == "numeric" and spec.network is not None:
         return describe_network(spec.network)
     if quiz.kind == "predict":
-        return predict_runs(spec) + [f"  {n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
+        from tutor.course.answers import numbered
+        from tutor.course.choices import labelled
+
+        shown = labelled(spec.choices) if numbered(spec.values) else [
+            f"{n}. {choice}" for n, choice in enumerate(spec.choices, start=1)]
+        return predict_runs(spec) + [f"  {line}" for line in shown]
     return []
 
 
@@ -164,6 +169,10 @@ def answer_format(quiz: Quiz) -> str:
                 else "type the letter of your choice (or the value it states)")
     if quiz.kind == "numeric":
         return "type a number"
+    from tutor.course.answers import numbered
+
+    if numbered(spec.values):   # learning rates: a typed number is a value, not a position
+        return "type the letter of your prediction, or its learning rate"
     return "type your prediction or its number"
 
 

@@ -240,6 +240,7 @@ class QuizWidget(Vertical):
     def answer_text(self) -> str:
         """The learner's answer as text check_answer reads: typed text, choice letters
         ("b", "a, c"), or a prediction's number."""
+        from tutor.course.answers import numbered
         from tutor.course.choices import letter
 
         if self.typed:
@@ -250,7 +251,9 @@ class QuizWidget(Vertical):
         index = self.query_one(".quiz-answer", RadioSet).pressed_index
         if index < 0:
             return ""
-        return letter(index) if self.quiz.kind == "choice" else str(index + 1)
+        if self.quiz.kind == "choice" or numbered(self.quiz.spec.values):
+            return letter(index)   # learning rates: "2" would be read as lr 2, not the 2nd choice
+        return str(index + 1)
 
     def check(self) -> None:
         """Judge the current answer (in a worker thread)."""
