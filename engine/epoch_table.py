@@ -3,7 +3,7 @@ happened between the rows.
 
 A table of powers of ten can hide what happens between its rows: at lr 50 on XOR
 (2-4-1 tanh, sigmoid output, BCE, seed 0) the loss alternates 24.94 / 37.56 every
-epoch from epoch 12 on, and the rows at 100, 1,000 and 10,000 all show 24.94. So
+epoch from epoch 98 on (at 4 significant digits), and the rows at 100, 1,000 and 10,000 all show 24.94. So
 each row also keeps the loss's range (lowest and highest) over the epochs since the
 row before it, and a Pattern in words:
 
