@@ -321,6 +321,31 @@ def _update_step(l, W, b, nabla_w, nabla_b, new_W, new_b, lr, sizes, units, opti
                 f"new W{sup(l)}[{i},{j}]", float(value), _slips(value, slips))
 
 
+# ----- predicting ------------------------------------------------------------------
+
+def prediction_quiz(step: Step):
+    """The step's value as a numeric quiz (1% tolerance, as numeric quizzes have), its
+    slips as the author's expected mistakes, so that course.answers judges it."""
+    from tutor.course.blocks import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+    from tutor.course.model import Mistake, NumericSpec, Quiz
+
+    def tolerance(value: float) -> float:
+        return RELATIVE_TOLERANCE * abs(value) + ABSOLUTE_TOLERANCE
+
+    mistakes = tuple(Mistake(f"{slip.value:.15g}", slip.feedback, slip.value, tolerance(slip.value))
+                     for slip in step.slips)
+    return Quiz(id=f"stepper-{step.kind}-{step.layer}", lesson_id="", kind="numeric",
+                prompt=f"{step.asks} = ?", spec=NumericSpec(step.value, tolerance(step.value)),
+                mistakes=mistakes)
+
+
+def check_prediction(step: Step, text: str):
+    """Judge a typed value of step.asks against the engine's: a course.answers Verdict."""
+    from tutor.course.answers import check_answer
+
+    return check_answer(prediction_quiz(step), text)
+
+
 def _floats(quantities) -> tuple[tuple[str, float], ...]:
     return tuple((name, float(value)) for name, value in quantities)
 

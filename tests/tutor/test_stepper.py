@@ -119,3 +119,20 @@ def test_bp2_knows_the_w_not_w_transposed_slip_on_square_weights():
     bp2 = next(s for s in walk(net, [1, -1], [1], "bce", 0.5, focus=(2, 0)).steps if s.kind == "bp2" and s.layer == 1)
     slip = next(s for s in bp2.slips if "not (W²)ᵀ" in s.feedback)
     assert abs(slip.value - bp2.value) > 0.01 * abs(bp2.value)
+
+
+def test_a_prediction_is_judged_within_one_percent_and_names_the_slip():
+    from tutor.stepper import check_prediction
+
+    net = Network([2, 3, 3, 1], "tanh", "sigmoid", seed=4)
+    steps = walk(net, [1, -1], [1], "bce", 0.5, focus=(2, 0)).steps
+    bp2 = next(s for s in steps if s.kind == "bp2" and s.layer == 1)
+    assert check_prediction(bp2, f"{bp2.value * 1.005:.6g}").correct
+    assert not check_prediction(bp2, f"{bp2.value * 1.03:.6g}").correct
+    slip = next(s for s in bp2.slips if "not (W²)ᵀ" in s.feedback)
+    verdict = check_prediction(bp2, f"{slip.value:.4g}")
+    assert not verdict.correct and "You multiplied by W², not (W²)ᵀ" in verdict.feedback
+    update = steps[-1]
+    verdict = check_prediction(update, f"{update.slips[0].value:.5g}")
+    assert "against the gradient" in verdict.feedback
+    assert not check_prediction(update, "banana").understood
