@@ -128,6 +128,9 @@ def screen_bindings() -> list[tuple[str, list]]:
     from tutor.screens.saved_runs import SavedRunsScreen
 
     found.append(("Saved runs", SavedRunsScreen.BINDINGS))
+    from tutor.screens.stepper import StepperScreen
+
+    found.append(("Backprop step by step (b in the Lab)", StepperScreen.BINDINGS))
     return found
 
 

@@ -73,6 +73,8 @@ class StepperScreen(Screen):
         self.sub_title = "Backprop, one step at a time"
         self.diagram.can_focus = False     # the keys are the stepper's; a click still picks a neuron
         self.diagram.show(self.net.sizes, self.net.weights)
+        # As tall as the widest layer (two header lines and a legend), at most 12 rows.
+        self.diagram.styles.height = min(max(self.net.sizes), 9) + 3
         self._show()
 
     # ----- state ----------------------------------------------------------------------
