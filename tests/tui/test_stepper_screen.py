@@ -101,3 +101,34 @@ async def test_a_large_layer_shows_the_selected_neuron_and_fits_80x24(tmp_path):
         assert "a¹₄₀·W²[40,0] + … (63 more terms)" in text(screen, "#stepper-lines")
         assert screen.title_bar.region.y == 0
         assert screen.numbers.parent.region.height >= 4
+
+
+async def test_a_lesson_stepper_block_opens_the_walk_with_its_predict_steps(tmp_path):
+    from textual.widgets import Button
+
+    from tests.tui.tutor_fixtures import settle, wait_for_course
+    from tests.tutor.test_lessons_stepper_block import stepper as stepper_block
+    from tutor.app import TutorApp
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-walk.md").write_text(
+        '+++\nid = "walk"\ntitle = "Walk"\nrequires = []\n+++\nProse.\n\n'
+        + stepper_block('title = "Mazur\'s 2-2-1"\nlr = 0.5\npredict = ["bp2"]'), encoding="utf-8")
+    app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        app.open_lesson("walk")
+        await settle(app, pilot)
+        button = app.screen.query_one(".stepper-open", Button)
+        button.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(button)
+        screen = await stepper(app, pilot)
+        assert "Mazur's 2-2-1" in text(screen, "#stepper-title")
+        assert not screen.asks(0)                                   # z¹: shown at once
+        bp2 = [i for i, s in enumerate(screen.walk.steps) if s.kind == "bp2"]
+        assert bp2 and all(screen.asks(i) for i in bp2)
+        await pilot.press("1", "1")                                 # z¹ → a¹ → BP2 of layer 1
+        assert screen.index == bp2[0]
+        assert text(screen, "#stepper-lines").splitlines()[1].endswith("= ?")

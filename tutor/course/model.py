@@ -249,8 +249,20 @@ class EngineBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock]
+@dataclass(frozen=True)
+class StepperBlock:
+    """One training step of a fully given network on one sample, walked operation by
+    operation (tutor/stepper.py); the steps whose kind is in `predict` ask first."""
+
+    network: NetworkSpec
+    lr: float
+    predict: tuple[str, ...] = ()
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
 
 
 # ----------------------------------------------------------------- lessons and course

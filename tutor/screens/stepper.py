@@ -50,6 +50,16 @@ class StepperScreen(Screen):
         self.revealed: set[int] = set()
         self.verdicts: dict[int, str] = {}
 
+    @classmethod
+    def of_block(cls, block) -> "StepperScreen":
+        """The stepper of a lesson's stepper block (course.model.StepperBlock)."""
+        from tutor.course.network_spec import network
+
+        spec = block.network
+        screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, context=block.title)
+        screen.predict_steps = frozenset(i for i, step in enumerate(screen.walk.steps) if step.kind in block.predict)
+        return screen
+
     def compose(self) -> ComposeResult:
         # Kept as attributes: a pushed screen's on_mount may run before the scroll's
         # children are mounted, and updating a Static before then is fine.
