@@ -132,3 +132,31 @@ async def test_a_lesson_stepper_block_opens_the_walk_with_its_predict_steps(tmp_
         await pilot.press("1", "1")                                 # z¹ → a¹ → BP2 of layer 1
         assert screen.index == bp2[0]
         assert text(screen, "#stepper-lines").splitlines()[1].endswith("= ?")
+
+
+async def test_the_palette_offers_the_stepper_in_the_lab_and_each_lesson_block(tmp_path):
+    from tests.tui.tutor_fixtures import wait_for_course
+    from tests.tutor.test_lessons_stepper_block import stepper as stepper_block
+    from tutor.app import TutorApp
+    from tutor.palette import TutorCommands
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-walk.md").write_text('+++\nid = "walk"\ntitle = "Walk"\nrequires = []\n+++\nProse.\n\n'
+                                        + stepper_block('title = "by hand"\nlr = 0.5'), encoding="utf-8")
+    app = TutorApp(progress_path=tmp_path / "progress.db", lessons_dir=lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_course(app, pilot)
+        commands = {command.title: command for command in TutorCommands(app.screen).commands()}
+        assert "Backprop step by step" not in commands                 # no Lab open: no network to walk
+        commands["Stepper: by hand"].run()
+        screen = await stepper(app, pilot)
+        assert "by hand" in text(screen, "#stepper-title")
+        await pilot.press("escape")
+        app.open_lab()
+        lab = await lab_screen(app, pilot)
+        await until(pilot, lambda: lab.session is not None, "the Lab's run")
+        commands = {command.title: command for command in TutorCommands(app.screen).commands()}
+        commands["Backprop step by step"].run()
+        screen = await stepper(app, pilot)
+        assert "epoch 0" in text(screen, "#stepper-title")

@@ -290,6 +290,10 @@ class Lesson:
         return tuple(s for s in self.body if isinstance(s, CompareBlock))
 
     @property
+    def steppers(self) -> tuple[StepperBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, StepperBlock))
+
+    @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, EngineBlock))
 
