@@ -1,20 +1,11 @@
 """The ```stepper lesson block: validated as it loads (and by check-lessons)."""
 from __future__ import annotations
 
-from tests.tutor.test_lessons_loader import lesson_text, line_of, problems_of, write
+from tests.tutor.test_lessons_loader import NETWORK, lesson_text, line_of, problems_of, write
 from tutor.course.loader import load_course
 from tutor.course.model import StepperBlock
 
-ENGINE = """[engine]
-sizes = [2, 2, 1]
-activation = "sigmoid"
-output = "sigmoid"
-loss = "mse"
-weights = [[[0.15, 0.25], [0.20, 0.30]], [[0.40], [0.45]]]
-biases = [[0.35, 0.35], [0.60]]
-input = [0.05, 0.10]
-target = [0.01]
-"""
+ENGINE = NETWORK   # the worked example of lesson 4, as the numeric quizzes' tests use it
 
 
 def stepper(fields: str) -> str:
