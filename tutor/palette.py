@@ -50,6 +50,11 @@ class TutorCommands(Provider):
                            + ("on" if app.slow_link else "off") + ")",
                            app.action_toggle_slow_link),
         ]
+        # The stepper walks the network on screen in the Lab: offered while a Lab is open.
+        lab = next((screen for screen in reversed(app.screen_stack) if hasattr(screen, "action_stepper")), None)
+        if lab is not None:
+            found.append(PaletteCommand("Backprop step by step", "One training step of the Lab's network on "
+                                        "the selected sample, operation by operation", lab.action_stepper))
         course = app.course
         if course is not None:
             for number, lesson in enumerate(course.lessons, start=1):
@@ -60,10 +65,20 @@ class TutorCommands(Provider):
                     title = block.title or "lab run"
                     found.append(PaletteCommand(f"Lab: {title}", f"The run from the lesson {lesson.title}",
                                                 partial(self._open_lab_block, block)))
+            for lesson in course.lessons:
+                for block in lesson.steppers:
+                    found.append(PaletteCommand(f"Stepper: {block.title or 'one training step'}",
+                                                f"From the lesson {lesson.title}",
+                                                partial(self._open_stepper_block, block)))
         return found
 
     def _open_lab_block(self, block) -> None:
         self.tutor_app.open_lab(block.config)
+
+    def _open_stepper_block(self, block) -> None:
+        from tutor.screens.stepper import StepperScreen
+
+        self.tutor_app.push_screen(StepperScreen.of_block(block))
 
     async def discover(self) -> Hits:
         for command in self.commands():

@@ -24,7 +24,7 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
-    EngineBlock, ExpressionSpec, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz,
+    EngineBlock, ExpressionSpec, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -65,6 +65,10 @@ COMPARE_EXTRA_FIELDS = ("title", "by", "target_loss") + tuple(COMPARE_LISTS)
 COMPARE_MAX_WORK = 10**10
 
 ENGINE_FIELDS = ("function", "title")
+# A stepper block: a network with every weight given (the [engine] table of a numeric
+# quiz), the learning rate of its update, and the kinds of step that ask the learner first.
+STEPPER_FIELDS = ("title", "lr", "predict", "engine")
+STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
 
 Problems = list[tuple[int, str]]
 
@@ -166,6 +170,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_lab(table, lines, problems, depth, folder)
     elif raw.kind == "compare":
         block = _build_compare(table, lines, problems, depth, folder)
+    elif raw.kind == "stepper":
+        block = _build_stepper(table, lines, problems)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -841,3 +847,32 @@ def _build_engine(table, lines, problems) -> EngineBlock | None:
         fields.report("function", f"unknown engine function: {error}")
         return None
     return EngineBlock(function=function, source=source, title=title, line=lines.raw.line)
+
+
+def _build_stepper(table, lines, problems) -> StepperBlock | None:
+    fields = _Fields("stepper", table, lines, problems)
+    fields.unknown(STEPPER_FIELDS, "a stepper block")
+    title = fields.text("title")
+    lr = fields.number("lr")
+    if lr is None and "lr" not in table:
+        fields.report(None, 'missing field "lr" (the learning rate of the update step, e.g. lr = 0.5)')
+    elif lr is not None and lr <= 0:
+        fields.report("lr", f'"lr" must be positive, got {lr:g}')
+    predict = fields.texts("predict")
+    for kind in predict:
+        if kind not in STEP_KINDS:
+            from engine.names import did_you_mean
+
+            fields.report("predict", f'unknown step "{kind}" in "predict"{did_you_mean(kind, STEP_KINDS, quote=chr(34))} '
+                                     f'(steps: {", ".join(STEP_KINDS)})')
+    network_table = fields.subtable("engine", required=True)
+    if network_table is None:
+        return None
+    try:
+        network = parse_network(network_table)
+    except SpecError as error:
+        fields.report(None if error.key == "engine" else error.key, f"[engine] {error}", table="engine")
+        return None
+    if problems:
+        return None
+    return StepperBlock(network=network, lr=lr, predict=predict, title=title, line=lines.raw.line)

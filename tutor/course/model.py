@@ -249,8 +249,20 @@ class EngineBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock]
+@dataclass(frozen=True)
+class StepperBlock:
+    """One training step of a fully given network on one sample, walked operation by
+    operation (tutor/stepper.py); the steps whose kind is in `predict` ask first."""
+
+    network: NetworkSpec
+    lr: float
+    predict: tuple[str, ...] = ()
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -276,6 +288,10 @@ class Lesson:
     @property
     def compares(self) -> tuple[CompareBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, CompareBlock))
+
+    @property
+    def steppers(self) -> tuple[StepperBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, StepperBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:

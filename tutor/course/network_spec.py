@@ -194,15 +194,21 @@ def _index_ranges(name: str, indices: tuple[int, ...], spec: NetworkSpec) -> lis
     return [layers, units]
 
 
-def evaluate(spec: NetworkSpec, quantity: str) -> float:
-    """Run the engine's forward and backward pass on `spec` and return `quantity`."""
+def network(spec: NetworkSpec):
+    """The engine's Network with the spec's layers, activations and every weight."""
     import engine
 
-    name, indices = parse_quantity(quantity, spec)
     net = engine.Network(list(spec.sizes), activation=spec.activation, output=spec.output, seed=0)
     for l, (w, b) in enumerate(zip(spec.weights, spec.biases)):
         net.weights[l][...] = np.array(w)
         net.biases[l][...] = np.array(b)
+    return net
+
+
+def evaluate(spec: NetworkSpec, quantity: str) -> float:
+    """Run the engine's forward and backward pass on `spec` and return `quantity`."""
+    name, indices = parse_quantity(quantity, spec)
+    net = network(spec)
     x = np.array([spec.input])
     y = np.array([spec.target])
     result = net.backward(x, y, loss=spec.loss)

@@ -144,6 +144,9 @@ def screen_bindings() -> list[tuple[str, list]]:
     from tutor.screens.compare import CompareScreen, CompareSetupScreen
 
     found.append(("Compare", [*CompareScreen.BINDINGS, *CompareSetupScreen.BINDINGS]))
+    from tutor.screens.stepper import StepperScreen
+
+    found.append(("Backprop step by step (b in the Lab)", StepperScreen.BINDINGS))
     return found
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Button, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
-from tutor.course.model import CompareBlock, EngineBlock, LabBlock
+from tutor.course.model import CompareBlock, EngineBlock, LabBlock, StepperBlock
 
 # What each chart a lab block may name shows (the names are tutor.course.blocks.LAB_CHARTS).
 CHART_NAMES = {
@@ -163,3 +163,32 @@ class EngineSource(Vertical):
         title = self.block.title or "Engine source"
         self.border_title = escape(title)
         self.border_subtitle = escape(self.block.function)
+
+
+class StepperCard(Vertical):
+    """A lesson's stepper block: the network, and a button that walks one training step."""
+
+    def __init__(self, block: StepperBlock) -> None:
+        super().__init__(classes="lab-card stepper-card")
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        from tutor.course.network_spec import describe_network
+
+        block = self.block
+        lines = describe_network(block.network) + [f"learning rate η = {block.lr:g}"]
+        if block.predict:
+            lines.append("You predict: " + ", ".join(block.predict) + " (typed before they show)")
+        yield Static("\n".join(lines), classes="lab-run", markup=False)
+        with Horizontal(classes="lab-buttons"):
+            yield Button("Walk one training step", classes="stepper-open", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        self.border_title = f"Stepper · {self.block.title}" if self.block.title else "Stepper"
+
+    @on(Button.Pressed, ".stepper-open")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        from tutor.screens.stepper import StepperScreen
+
+        self.app.push_screen(StepperScreen.of_block(self.block))

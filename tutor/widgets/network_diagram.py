@@ -127,6 +127,8 @@ class NetworkDiagram(Widget, can_focus=True):
         self.weights: list[np.ndarray] = []
         self.activations: list[np.ndarray] | None = None   # a^l for the selected sample
         self.samples = 1
+        # Neurons to mark instead of the selected one (the stepper's step), None: the selection.
+        self.highlight: frozenset[tuple[int, int]] | None = None
         self._hits: dict[tuple[int, int], tuple[int, int]] = {}   # (row, column) -> neuron
 
     # ----- data in -----------------------------------------------------------------
@@ -257,6 +259,8 @@ class NetworkDiagram(Widget, can_focus=True):
             into_selected = self.selected == (l, j)
             for i in range(src):
                 w = float(W[i, j])
+                if self.highlight is not None:   # the weights between two marked neurons
+                    into_selected = (l, j) in self.highlight and (l - 1, i) in self.highlight
                 style = weight_style(w) + Style(underline=True) if into_selected else weight_style(w)
                 line.append(weight_number(w) + " " if lay.numbers else weight_glyph(w), style)
             line.append(" ")
@@ -274,7 +278,8 @@ class NetworkDiagram(Widget, can_focus=True):
             a = float(self.activations[l][0, j])
             color = POSITIVE if a >= 0 else NEGATIVE
         style = Style(color=color)
-        if (l, j) == self.selected:
+        marked = (l, j) in self.highlight if self.highlight is not None else (l, j) == self.selected
+        if marked:
             style += Style(reverse=True, bold=True)
         return style
 

@@ -127,6 +127,8 @@ class LabScreen(Screen):
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
+        Binding("b", "stepper", "Backprop step by step", show=False,
+                tooltip="One training step on the selected sample, operation by operation, with these weights"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -463,6 +465,21 @@ class LabScreen(Screen):
             from tutor.screens.crosscheck import ExportScreen
 
             self.app.push_screen(ExportScreen(config))
+
+    def action_stepper(self) -> None:
+        """The stepper on the weights shown now, the diagram's sample and neuron."""
+        from tutor.screens.stepper import StepperScreen
+
+        session = self.session
+        if session is None:
+            return
+        snapshot, diagram = session.snapshot, self.query_one(NetworkDiagram)
+        data = session.data
+        i = diagram.sample % len(data.X)
+        context = f"epoch {snapshot.epoch:,} · sample {i + 1} of {len(data.X)}"
+        self.app.push_screen(StepperScreen(
+            snapshot.network(session.net), data.X[i], data.Y[i], session.trainer.loss_name,
+            session.trainer.lr, focus=diagram.selected, optimizer=session.config.optimizer, context=context))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)

@@ -1,0 +1,360 @@
+"""One training step of a network on one sample, operation by operation (issue 17).
+
+`walk(net, x, y, loss, lr)` lists what a training step does, in order: the forward
+pass (zˡ = aˡ⁻¹Wˡ + bˡ, then aˡ = f(zˡ), per layer), the loss, BP1, BP2 for each hidden
+layer, BP3 and BP4 per layer, and the update with the learning rate in force. Each
+Step has its equation, the numbers substituted, the quantities it shows (name, value),
+the neurons it involves, and the one value a learner may predict, with the values of
+the usual slips and what to say about them.
+
+Every number is the engine's own: Network.backward on the one sample (z, a, δ, ∂C/∂W,
+∂C/∂b, C), Network.feedforward's f′(zˡ) for the hidden layers, the output activation's
+derivative for BP1 under MSE, and an engine SGD step for the new weights. Nothing here
+recomputes them a second way; only the slips' values (never shown as right) are
+arithmetic on them.
+
+Layers count from 1 as in the book (a⁰ is the input); units from 0. Layers wider than
+SMALL show only the focused unit (and its weights), with the rest summarised.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.network import Network
+from engine.optimizers import SGD
+
+SMALL = 4   # a layer this wide or narrower shows all its units
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# Output/loss pairs whose delta is a − y: the loss's log cancels the output's f′.
+CANCELS = {("sigmoid", "bce"), ("softmax", "cross_entropy")}
+
+
+def sup(n: int) -> str:
+    return str(n).translate(_SUP)
+
+
+def sub(n: int) -> str:
+    return str(n).translate(_SUB)
+
+
+def num(v: float) -> str:
+    """Four significant digits, a Unicode minus, as lessons print numbers."""
+    return f"{v:.4g}".replace("-", "−")
+
+
+def factor(v: float) -> str:
+    """A number inside a product: negative ones in parentheses."""
+    return f"({num(v)})" if v < 0 else num(v)
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A value a learner who slipped would type, and what to tell them."""
+
+    value: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str                 # "z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update"
+    layer: int                # the book's l (the loss and BP1: L)
+    title: str
+    equation: str
+    lines: tuple[str, ...]    # the numbers substituted
+    quantities: tuple[tuple[str, float], ...]   # every number shown, by name (z¹₀, W²[0,1], ...)
+    neurons: tuple[tuple[int, int], ...]        # (layer, unit) on the diagram; layer 0 the inputs
+    asks: str                 # the quantity a prediction asks for
+    value: float              # its engine value
+    slips: tuple[Slip, ...] = ()
+
+
+@dataclass(frozen=True)
+class Walk:
+    steps: tuple[Step, ...]
+    focus: tuple[int, ...]    # the unit shown in each layer 0..L when the layer is large
+    loss: str
+    lr: float
+    new_weights: tuple[np.ndarray, ...] = field(repr=False)
+    new_biases: tuple[np.ndarray, ...] = field(repr=False)
+
+    def first_of_layer(self, layer: int) -> int:
+        """Index of the first step of layer `layer` (forward), for jumping."""
+        return next(i for i, step in enumerate(self.steps) if step.layer == layer)
+
+
+def shown(n: int, unit: int) -> list[int]:
+    """The units of a layer of n that a step lists: all when small, else the focused one."""
+    return list(range(n)) if n <= SMALL else [unit]
+
+
+def walk(net: Network, x, y, loss: str, lr: float, focus: tuple[int, int] | None = None,
+         optimizer: str = "sgd") -> Walk:
+    """The steps of one training step of `net` on the sample (x, y), in evaluation mode.
+
+    `focus` = (layer, unit) picks the unit a large layer shows (and a prediction asks
+    for); other layers show their unit 0. The network is left as it was.
+    """
+    X = np.asarray(x, dtype=np.float64).reshape(1, -1)
+    Y = np.asarray(y, dtype=np.float64).reshape(1, -1)
+    with np.errstate(all="ignore"):
+        g = net.backward(X, Y, loss)
+        _, _, fprimes = net.feedforward(X)
+        twin = net.copy()
+        SGD(twin.theta.size, lr).step(twin.theta, g.nabla_theta)   # θ ← θ − η·∇θ
+    L, sizes = net.layers, net.sizes
+    units = [0] * (L + 1)
+    if focus is not None:
+        layer, unit = focus
+        if 0 <= layer <= L and 0 <= unit < sizes[layer]:
+            units[layer] = unit
+    zs = [None] + [z[0] for z in g.zs]                     # zs[l] is zˡ
+    a = [act[0] for act in g.activations]                   # a[l] is aˡ
+    deltas = [None] + [d[0] for d in g.deltas]             # deltas[l] is δˡ
+    W = [None] + list(net.weights)
+    b = [None] + list(net.biases)
+    steps = []
+    for l in range(1, L + 1):
+        steps += [_z_step(l, a, W, b, zs, sizes, units), _a_step(net, l, zs, a, sizes, units)]
+    steps.append(_loss_step(net, loss, a[L], Y[0], g.loss, L))
+    steps.append(_bp1_step(net, loss, zs[L], a[L], Y[0], deltas[L], L, units))
+    for l in range(L - 1, 0, -1):
+        steps.append(_bp2_step(l, W, deltas, zs, fprimes[l - 1][0], sizes, units))
+    for l in range(L, 0, -1):
+        steps.append(_bp3_step(l, deltas, g.nabla_b[l - 1], sizes, units))
+    for l in range(L, 0, -1):
+        steps.append(_bp4_step(l, a, deltas, g.nabla_w[l - 1], sizes, units))
+    for l in range(L, 0, -1):
+        steps.append(_update_step(l, W, b, g.nabla_w[l - 1], g.nabla_b[l - 1],
+                                  twin.weights[l - 1], twin.biases[l - 1], lr, sizes, units, optimizer))
+    return Walk(tuple(steps), tuple(units), loss, lr,
+                tuple(W.copy() for W in twin.weights), tuple(b.copy() for b in twin.biases))
+
+
+# ----- the steps --------------------------------------------------------------------
+
+def _z_step(l, a, W, b, zs, sizes, units) -> Step:
+    sources, targets = shown(sizes[l - 1], units[l - 1]), shown(sizes[l], units[l])
+    lines, quantities = [], []
+    for j in targets:
+        terms = [f"{factor(a[l - 1][i])}·{factor(W[l][i, j])}" for i in sources]
+        names = " + ".join(f"a{sup(l - 1)}{sub(i)}·W{sup(l)}[{i},{j}]" for i in sources)
+        more = sizes[l - 1] - len(sources)
+        rest = f" + … ({more} more terms)" if more else ""
+        lines.append(f"z{sup(l)}{sub(j)} = {names}{rest} + b{sup(l)}{sub(j)}")
+        lines.append(f"    = {' + '.join(terms)}{rest} + {factor(b[l][j])} = {num(zs[l][j])}")
+        quantities += [(f"a{sup(l - 1)}{sub(i)}", a[l - 1][i]) for i in sources]
+        quantities += [(f"W{sup(l)}[{i},{j}]", W[l][i, j]) for i in sources]
+        quantities += [(f"b{sup(l)}{sub(j)}", b[l][j]), (f"z{sup(l)}{sub(j)}", zs[l][j])]
+    j = units[l]
+    value = zs[l][j]
+    slips = [Slip(value - b[l][j], f"You left out the bias b{sup(l)}{sub(j)}.")]
+    if W[l].shape[0] == W[l].shape[1]:
+        slips.append(Slip(float(a[l - 1] @ W[l][j, :]) + b[l][j],
+                          f"You used row {j} of W{sup(l)} (the weights out of neuron {j}); "
+                          f"z{sup(l)}{sub(j)} takes column {j}, the weights into it."))
+    return Step("z", l, f"Forward, layer {l}: the weighted input",
+                f"z{sup(l)} = a{sup(l - 1)}W{sup(l)} + b{sup(l)}", tuple(lines), _floats(quantities),
+                tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
+                f"z{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+
+
+def _a_step(net, l, zs, a, sizes, units) -> Step:
+    L = net.layers
+    f = net.output if l == L else net.activation
+    targets = shown(sizes[l], units[l])
+    if f.name == "softmax":
+        lines = [f"a{sup(l)}{sub(j)} = e^z{sup(l)}{sub(j)} / Σ_k e^z{sup(l)}ₖ = {num(a[l][j])}" for j in targets]
+    else:
+        lines = [f"a{sup(l)}{sub(j)} = {f.name}({num(zs[l][j])}) = {num(a[l][j])}" for j in targets]
+    quantities = [(f"z{sup(l)}{sub(j)}", zs[l][j]) for j in targets] + \
+                 [(f"a{sup(l)}{sub(j)}", a[l][j]) for j in targets]
+    j = units[l]
+    value = a[l][j]
+    slips = [Slip(zs[l][j], f"That is z{sup(l)}{sub(j)} itself: a{sup(l)} = f(z{sup(l)}) applies {f.name} to it.")]
+    where = "the output" if l == L else f"layer {l}"
+    return Step("a", l, f"Forward, layer {l}: the activation ({where}, {f.name})",
+                f"a{sup(l)} = f(z{sup(l)}),  {f.formula}", tuple(lines), _floats(quantities),
+                tuple((l, j) for j in targets), f"a{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+
+
+def _loss_step(net, loss, aL, y, C, L) -> Step:
+    from engine.losses import LOSSES
+
+    cost = LOSSES[loss]
+    outputs = range(len(aL))
+    if loss == "mse":
+        terms = " + ".join(f"({num(aL[k])} − {num(y[k])})²" for k in outputs)
+        lines = [f"C = ½·[{terms}] = {num(C)}"]
+    elif loss == "bce":
+        terms = " + ".join(f"{num(y[k])}·ln {num(aL[k])} + (1 − {num(y[k])})·ln(1 − {num(aL[k])})" for k in outputs)
+        lines = [f"C = −[{terms}] = {num(C)}"]
+    else:
+        terms = " + ".join(f"{num(y[k])}·ln {num(aL[k])}" for k in outputs)
+        lines = [f"C = −[{terms}] = {num(C)}"]
+    quantities = [(f"a{sup(L)}{sub(k)}", aL[k]) for k in outputs] + \
+                 [(f"y{sub(k)}", y[k]) for k in outputs] + [("C", C)]
+    slips = [Slip(2 * C, "You left out the ½ of C = ½·Σ(a − y)².")] if loss == "mse" else []
+    return Step("loss", L, f"The loss for this sample ({loss})", cost.formula, tuple(lines),
+                _floats(quantities), tuple((L, k) for k in outputs), "C", float(C), _slips(C, slips))
+
+
+def _bp1_step(net, loss, zL, aL, y, deltaL, L, units) -> Step:
+    targets = shown(len(aL), units[L])
+    output = net.output
+    cancels = (output.name, loss) in CANCELS
+    quantities = [(f"a{sup(L)}{sub(k)}", aL[k]) for k in targets] + [(f"y{sub(k)}", y[k]) for k in targets]
+    k = units[L]
+    slips = []
+    if cancels:
+        equation = f"δ{sup(L)} = ∇ₐC ⊙ f′(z{sup(L)}) = a{sup(L)} − y"
+        lines = [f"The {loss} loss cancels {output.name}′: ∂C/∂a = (a − y)/f′(z), so δ{sup(L)} = a{sup(L)} − y."]
+        lines += [f"δ{sup(L)}{sub(j)} = {num(aL[j])} − {factor(y[j])} = {num(deltaL[j])}" for j in targets]
+        if output.name == "sigmoid":
+            fprime = output.derivative(zL)
+            slips.append(Slip(deltaL[k] * fprime[k], f"With {loss} the {output.name}′ cancels: δ{sup(L)} = a − y, "
+                                                      f"with no f′(z{sup(L)}) factor."))
+    elif output.name == "softmax":
+        equation = f"δ{sup(L)} = J(z{sup(L)})ᵀ(a{sup(L)} − y),  J the softmax Jacobian ∂aₖ/∂zⱼ = aₖ(δₖⱼ − aⱼ)"
+        lines = [f"δ{sup(L)}{sub(j)} = Σₖ (aₖ − yₖ)·aₖ(δₖ{sub(j)} − a{sub(j)}) = {num(deltaL[j])}" for j in targets]
+    else:
+        fprime = output.derivative(zL)
+        equation = f"δ{sup(L)} = ∇ₐC ⊙ f′(z{sup(L)}) = (a{sup(L)} − y) ⊙ {output.name}′(z{sup(L)})"
+        lines = [f"{loss} keeps f′: ∂C/∂a = a − y, times {output.derivative_formula}"]
+        lines += [f"δ{sup(L)}{sub(j)} = ({num(aL[j])} − {factor(y[j])})·{factor(fprime[j])} = {num(deltaL[j])}"
+                  for j in targets]
+        quantities += [(f"f′(z{sup(L)}{sub(j)})", fprime[j]) for j in targets]
+        slips.append(Slip(aL[k] - y[k], f"You left out f′(z{sup(L)}): with {loss}, "
+                                         f"δ{sup(L)} = (a − y) ⊙ f′(z{sup(L)})."))
+    quantities += [(f"δ{sup(L)}{sub(j)}", deltaL[j]) for j in targets]
+    value = deltaL[k]
+    return Step("bp1", L, "Backward, BP1: the output layer's error", equation, tuple(lines),
+                _floats(quantities), tuple((L, j) for j in targets), f"δ{sup(L)}{sub(k)}",
+                float(value), _slips(value, slips))
+
+
+def _bp2_step(l, W, deltas, zs, fprime, sizes, units) -> Step:
+    targets, nexts = shown(sizes[l], units[l]), shown(sizes[l + 1], units[l + 1])
+    Wn, dn = W[l + 1], deltas[l + 1]
+    lines, quantities = [], []
+    more = sizes[l + 1] - len(nexts)
+    rest = f" + … ({more} more terms)" if more else ""
+    for j in targets:
+        names = " + ".join(f"W{sup(l + 1)}[{j},{k}]·δ{sup(l + 1)}{sub(k)}" for k in nexts)
+        terms = " + ".join(f"{factor(Wn[j, k])}·{factor(dn[k])}" for k in nexts)
+        lines.append(f"δ{sup(l)}{sub(j)} = ({names}{rest})·f′(z{sup(l)}{sub(j)})")
+        lines.append(f"    = ({terms}{rest})·{factor(fprime[j])} = {num(deltas[l][j])}")
+        quantities += [(f"W{sup(l + 1)}[{j},{k}]", Wn[j, k]) for k in nexts]
+        quantities += [(f"δ{sup(l + 1)}{sub(k)}", dn[k]) for k in nexts]
+        quantities += [(f"f′(z{sup(l)}{sub(j)})", fprime[j]), (f"δ{sup(l)}{sub(j)}", deltas[l][j])]
+    j = units[l]
+    value = deltas[l][j]
+    slips = [Slip(float(dn @ Wn[j, :]), f"You left out f′(z{sup(l)}{sub(j)}): BP2 multiplies by it, term by term.")]
+    if Wn.shape[0] == Wn.shape[1]:
+        slips.append(Slip(float(dn @ Wn[:, j]) * fprime[j],
+                          f"You multiplied by W{sup(l + 1)}, not (W{sup(l + 1)})ᵀ: δ flows back along the "
+                          f"weights out of neuron {j}, row {j} of W{sup(l + 1)}."))
+    return Step("bp2", l, f"Backward, BP2: layer {l}'s error from layer {l + 1}'s",
+                f"δ{sup(l)} = ((W{sup(l + 1)})ᵀδ{sup(l + 1)}) ⊙ f′(z{sup(l)})", tuple(lines),
+                _floats(quantities), tuple((l, j) for j in targets) + tuple((l + 1, k) for k in nexts),
+                f"δ{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+
+
+def _bp3_step(l, deltas, nabla_b, sizes, units) -> Step:
+    targets = shown(sizes[l], units[l])
+    lines = [f"∂C/∂b{sup(l)}{sub(j)} = δ{sup(l)}{sub(j)} = {num(nabla_b[j])}" for j in targets]
+    quantities = [(f"δ{sup(l)}{sub(j)}", deltas[l][j]) for j in targets] + \
+                 [(f"∂C/∂b{sup(l)}{sub(j)}", nabla_b[j]) for j in targets]
+    j = units[l]
+    return Step("bp3", l, f"Backward, BP3: the gradient of layer {l}'s biases",
+                f"∂C/∂b{sup(l)} = δ{sup(l)}  (one sample: the batch mean is itself)", tuple(lines),
+                _floats(quantities), tuple((l, j) for j in targets), f"∂C/∂b{sup(l)}{sub(j)}",
+                float(nabla_b[j]))
+
+
+def _bp4_step(l, a, deltas, nabla_w, sizes, units) -> Step:
+    sources, targets = shown(sizes[l - 1], units[l - 1]), shown(sizes[l], units[l])
+    lines = [f"∂C/∂W{sup(l)}[{i},{j}] = a{sup(l - 1)}{sub(i)}·δ{sup(l)}{sub(j)} = "
+             f"{factor(a[l - 1][i])}·{factor(deltas[l][j])} = {num(nabla_w[i, j])}"
+             for j in targets for i in sources]
+    quantities = [(f"a{sup(l - 1)}{sub(i)}", a[l - 1][i]) for i in sources] + \
+                 [(f"δ{sup(l)}{sub(j)}", deltas[l][j]) for j in targets] + \
+                 [(f"∂C/∂W{sup(l)}[{i},{j}]", nabla_w[i, j]) for j in targets for i in sources]
+    i, j = units[l - 1], units[l]
+    value = nabla_w[i, j]
+    slips = [Slip(a[l][j] * deltas[l][j], f"You used a{sup(l)}{sub(j)}, the neuron's own output; "
+                                          f"BP4 takes its input a{sup(l - 1)}{sub(i)}.")]
+    return Step("bp4", l, f"Backward, BP4: the gradient of layer {l}'s weights",
+                f"∂C/∂W{sup(l)}[i,j] = a{sup(l - 1)}ᵢ·δ{sup(l)}ⱼ,  ∂C/∂W{sup(l)} = (a{sup(l - 1)})ᵀδ{sup(l)}",
+                tuple(lines), _floats(quantities),
+                tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
+                f"∂C/∂W{sup(l)}[{i},{j}]", float(value), _slips(value, slips))
+
+
+def _update_step(l, W, b, nabla_w, nabla_b, new_W, new_b, lr, sizes, units, optimizer) -> Step:
+    sources, targets = shown(sizes[l - 1], units[l - 1]), shown(sizes[l], units[l])
+    lines = []
+    if optimizer != "sgd":
+        lines.append(f"(The run itself steps with {optimizer}; this is plain gradient descent on this one sample.)")
+    lines += [f"W{sup(l)}[{i},{j}] ← {num(W[l][i, j])} − {num(lr)}·{factor(nabla_w[i, j])} = {num(new_W[i, j])}"
+              for j in targets for i in sources]
+    lines += [f"b{sup(l)}{sub(j)} ← {num(b[l][j])} − {num(lr)}·{factor(nabla_b[j])} = {num(new_b[j])}"
+              for j in targets]
+    quantities = [(f"W{sup(l)}[{i},{j}]", W[l][i, j]) for j in targets for i in sources] + \
+                 [(f"∂C/∂W{sup(l)}[{i},{j}]", nabla_w[i, j]) for j in targets for i in sources] + \
+                 [(f"new W{sup(l)}[{i},{j}]", new_W[i, j]) for j in targets for i in sources] + \
+                 [(f"b{sup(l)}{sub(j)}", b[l][j]) for j in targets] + \
+                 [(f"∂C/∂b{sup(l)}{sub(j)}", nabla_b[j]) for j in targets] + \
+                 [(f"new b{sup(l)}{sub(j)}", new_b[j]) for j in targets] + [("η", lr)]
+    i, j = units[l - 1], units[l]
+    value, w, grad = new_W[i, j], W[l][i, j], nabla_w[i, j]
+    slips = [Slip(w + lr * grad, "You added η·∂C/∂w: a step goes against the gradient, w − η·∂C/∂w."),
+             Slip(w - grad, "You left out the learning rate η.")]
+    return Step("update", l, f"Update, layer {l}: a step against the gradient (η = {num(lr)})",
+                f"W{sup(l)} ← W{sup(l)} − η·∂C/∂W{sup(l)},  b{sup(l)} ← b{sup(l)} − η·∂C/∂b{sup(l)}",
+                tuple(lines), _floats(quantities),
+                tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
+                f"new W{sup(l)}[{i},{j}]", float(value), _slips(value, slips))
+
+
+# ----- predicting ------------------------------------------------------------------
+
+def prediction_quiz(step: Step):
+    """The step's value as a numeric quiz (1% tolerance, as numeric quizzes have), its
+    slips as the author's expected mistakes, so that course.answers judges it."""
+    from tutor.course.blocks import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+    from tutor.course.model import Mistake, NumericSpec, Quiz
+
+    def tolerance(value: float) -> float:
+        return RELATIVE_TOLERANCE * abs(value) + ABSOLUTE_TOLERANCE
+
+    mistakes = tuple(Mistake(f"{slip.value:.15g}", slip.feedback, slip.value, tolerance(slip.value))
+                     for slip in step.slips)
+    return Quiz(id=f"stepper-{step.kind}-{step.layer}", lesson_id="", kind="numeric",
+                prompt=f"{step.asks} = ?", spec=NumericSpec(step.value, tolerance(step.value)),
+                mistakes=mistakes)
+
+
+def check_prediction(step: Step, text: str):
+    """Judge a typed value of step.asks against the engine's: a course.answers Verdict."""
+    from tutor.course.answers import check_answer
+
+    return check_answer(prediction_quiz(step), text)
+
+
+def _floats(quantities) -> tuple[tuple[str, float], ...]:
+    return tuple((name, float(value)) for name, value in quantities)
+
+
+def _slips(value: float, slips: list[Slip]) -> tuple[Slip, ...]:
+    """The slips whose value a judge can tell from the right one (1% apart at least)."""
+    kept = []
+    for slip in slips:
+        far = abs(float(slip.value) - value) > 0.02 * max(abs(value), abs(float(slip.value))) + 1e-9
+        if np.isfinite(slip.value) and far and all(abs(slip.value - k.value) > 1e-12 for k in kept):
+            kept.append(Slip(float(slip.value), slip.feedback))
+    return tuple(kept)
