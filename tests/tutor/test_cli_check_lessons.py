@@ -23,7 +23,7 @@ def test_one_lesson_file_is_checked_alone(tmp_path, capsys):
     assert main(["check-lessons", str(path)]) == 0
     captured = capsys.readouterr()
     # the other file's problem is not reported; its id satisfies `requires`
-    assert captured.out == "1 lesson, 0 quizzes, 0 lab blocks, 0 engine blocks: no problems\n"
+    assert captured.out == "1 lesson, 0 quizzes, 0 lab blocks, 0 compare blocks, 0 stepper blocks, 0 engine blocks: no problems\n"
 
 
 def test_one_lesson_file_with_problems_lists_them(tmp_path, capsys, monkeypatch):
@@ -54,3 +54,14 @@ def test_a_quiz_counting_layers_from_0_is_told_the_books_numbering(tmp_path, cap
         '01-a.md:11: quiz: "a[-1][1]" counts layers from 0; layers count from 1 as in the book '
         '(W¹, b¹, δ¹ for the first layer after the input, a[0] for the input x): write "a[0][1]"',
     ]
+
+
+def test_the_summary_counts_compare_and_stepper_blocks(tmp_path, capsys):
+    (tmp_path / "01-blocks.md").write_text(
+        LESSON.format(id="blocks", requires="[]")
+        + '```compare\ndataset = "xor"\nepochs = 5\nlrs = [0.1, 1]\n```\n'
+        + '```stepper\nlr = 0.5\n[engine]\nsizes = [2, 2, 1]\nactivation = "sigmoid"\noutput = "sigmoid"\n'
+          'loss = "mse"\nweights = [[[0.15, 0.25], [0.20, 0.30]], [[0.40], [0.45]]]\nbiases = [[0.35, 0.35], [0.60]]\n'
+          'input = [0.05, 0.10]\ntarget = [0.01]\n```\n')
+    assert main(["check-lessons", str(tmp_path)]) == 0, capsys.readouterr()
+    assert "1 compare block, 1 stepper block" in capsys.readouterr().out

@@ -37,6 +37,8 @@ def run(args) -> int:
     lessons = course.lessons
     print(f"{plural(len(lessons), 'lesson')}, {plural(sum(len(l.quizzes) for l in lessons), 'quiz', 'quizzes')}, "
           f"{plural(sum(len(l.labs) for l in lessons), 'lab block')}, "
+          f"{plural(sum(len(l.compares) for l in lessons), 'compare block')}, "
+          f"{plural(sum(len(l.steppers) for l in lessons), 'stepper block')}, "
           f"{plural(sum(len(l.engine_blocks) for l in lessons), 'engine block')}: no problems")
     return 0
 
