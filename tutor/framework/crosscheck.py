@@ -3,7 +3,10 @@
 Both start from the engine's initial weights and its data. On the first batch both run
 forward and backward; then both take N optimizer steps on the same batches. Compared:
 the outputs a^L, the loss L, each layer's δ^l, ∂L/∂W^l and ∂L/∂b^l, then the loss at
-step N and the weights and biases after N steps.
+step N and the weights and biases after N steps. With regularisation, L and its
+gradients are the data loss's, as the engine reports them; the penalty's gradient joins
+at each step (twin.py), so it shows in the weights after N steps. Input features are
+in the data both sides get.
 
 A difference is measured per array: the largest |engine − PyTorch| over its entries, and
 that divided by the largest |value| of the array (relative). Every relative difference
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import engine
+from engine.features import RAW
+from engine.regularization import penalty as make_penalty
 from tutor.framework.twin import CONVENTIONS, TorchTwin, check_carried, require_torch
 
 TOLERANCE = 1e-10
@@ -129,7 +134,9 @@ def crosscheck(config: engine.RunConfig, steps: int = DEFAULT_STEPS) -> Report:
 def _compare(torch, config, net, X, Y, steps, train, mode) -> list[Difference]:
     twin = TorchTwin(torch, config, net)
     twin.train(train)
-    optimizer = engine.OPTIMIZERS[config.optimizer](net.theta.size, config.lr)
+    # The engine's optimizer with the run's penalty (None without), as engine.Trainer makes it.
+    penalty = make_penalty(config.regularization, config.regularization_rate, net.weight_count)
+    optimizer = engine.OPTIMIZERS[config.optimizer](net.theta.size, config.lr, penalty=penalty)
     rrelu_slopes = train and config.activation == "rrelu"
     rows: list[Difference] = []
     L = net.layers
@@ -171,7 +178,7 @@ def report_text(report: Report) -> str:
     config = report.config
     lines = [f"engine vs PyTorch (float64): {config.dataset} {'-'.join(map(str, config.layers))} "
              f"{config.activation}/{config.output}, loss {config.loss}, {config.optimizer} lr {config.lr:g}, "
-             f"{report.steps} steps", ""]
+             f"{report.steps} steps{_extras(config)}", ""]
     width = max(len(row.label) for row in report.rows)
     lines.append(f"{'quantity':<{width}}  {'largest |diff|':>14}  {'relative':>9}")
     for row in report.rows:
@@ -180,6 +187,16 @@ def report_text(report: Report) -> str:
     lines += ["", "PyTorch's conventions, mapped:"] + [f"  {line}" for line in report.conventions] + [""]
     lines.append(verdict(report))
     return "\n".join(lines)
+
+
+def _extras(config: engine.RunConfig) -> str:
+    """The regularisation and input features, when the run has them."""
+    extras = ""
+    if config.regularization != "none":
+        extras += f", {config.regularization} λ {config.regularization_rate:g}"
+    if config.features != RAW:
+        extras += f", features {','.join(config.features)}"
+    return extras
 
 
 def verdict(report: Report) -> str:

@@ -9,10 +9,15 @@ started from the same weights; it agrees with the engine to about 1e-12 (float64
 
 Both embed the training data as the tutor generated it (so they need no dataset code),
 up to MAX_NUMBERS numbers, and print the loss at epochs 1, 10, 100, ... and the last.
+With input features, they embed the 2-D points and compute the features from them in a
+`features(points)` function; with regularisation, the NumPy script adds the penalty's
+gradient at its step, the PyTorch one adds the penalty to the loss before backward.
+Both print the data loss L, without the penalty, as `tutor train` does.
 """
 from __future__ import annotations
 
 import engine
+from engine.features import RAW
 from tutor.framework.twin import check_carried
 
 TARGETS = ("numpy", "pytorch")
@@ -34,7 +39,7 @@ def export(config: engine.RunConfig, to: str) -> str:
         raise ExportError("to", f"unknown target {to!r}: choose from {', '.join(TARGETS)}")
     check_carried(config)
     data = config.checked_dataset()
-    numbers = data.X.size + data.Y.size
+    numbers = _points(config, data).size + data.Y.size
     if numbers > MAX_NUMBERS:
         raise ExportError("samples", f"the script would hold {numbers:,} numbers of data; the limit is "
                                      f"{MAX_NUMBERS:,}: use fewer samples")
@@ -44,17 +49,21 @@ def export(config: engine.RunConfig, to: str) -> str:
 # ----- the parts both scripts share ------------------------------------------------------
 
 def _title(config: engine.RunConfig) -> str:
+    extras = ""
+    if config.features != RAW:
+        extras += f" Input features {', '.join(config.features)}."
+    if config.regularization != "none":
+        extras += f" {config.regularization.upper()} regularisation, λ = {config.regularization_rate:g}."
     return (f"{config.dataset} {'-'.join(map(str, config.layers))}: {config.activation} hidden layers, "
             f"{config.output} output, {config.loss} loss, {config.optimizer} with learning rate "
-            f"{config.lr:g}, {config.epochs:,} epochs, seed {config.seed}.")
+            f"{config.lr:g}, {config.epochs:,} epochs, seed {config.seed}.{extras}")
 
 
 def _options(config: engine.RunConfig) -> str:
-    default = engine.RunConfig()
+    default = engine.RunConfig().to_dict()
     return " ".join(f"--{name.replace('_', '-')} {_option_value(value)}"
                     for name, value in config.to_dict().items()
-                    if value != getattr(default, name) and name in engine.RunConfig.__dataclass_fields__
-                    and not (name == "layers" and tuple(value) == default.layers))
+                    if value != default.get(name, value))
 
 
 def _option_value(value) -> str:
@@ -68,7 +77,9 @@ def _settings(config: engine.RunConfig, samples: int) -> str:
             f"LEARNING_RATE = {config.lr!r}     # η\n"
             f"EPOCHS = {config.epochs}\n"
             f"BATCH_SIZE = {batch}{whole}\n"
-            f"SEED = {config.seed}          # initial weights, shuffles and RReLU slopes all follow from it\n")
+            f"SEED = {config.seed}          # initial weights, shuffles and RReLU slopes all follow from it\n"
+            + (f"REGULARIZATION_RATE = {config.regularization_rate!r}   # λ, the {config.regularization.upper()} "
+               "penalty's rate\n" if config.regularization != "none" else ""))
 
 
 def _matrix(name: str, rows, wrap: str) -> str:
@@ -77,12 +88,42 @@ def _matrix(name: str, rows, wrap: str) -> str:
     return f"{name} = {wrap}([\n{lines},\n])\n"
 
 
+def _points(config: engine.RunConfig, data):
+    """What a script embeds as its inputs: the 2-D points when it computes features from
+    them, else X itself."""
+    return data.X if config.features == RAW else data.raw.X
+
+
+# Each feature as a script computes it from the columns x1 and x2 (engine/features.py's
+# arithmetic, so that the NumPy script's inputs are the engine's to the last bit).
+_FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1x2": "x1 * x2",
+                 "sin_x1": "{lib}.sin(x1)", "sin_x2": "{lib}.sin(x2)"}
+
+
+def _features(config: engine.RunConfig, lib: str, stack: str) -> str:
+    """def features(points): one column per chosen feature, in the input layer's order."""
+    width = max(len(_FEATURE_CODE[name].format(lib=lib)) for name in config.features)
+    columns = "".join(f"        {_FEATURE_CODE[name].format(lib=lib) + ',':<{width + 1}}   # {name}\n"
+                      for name in config.features)
+    return ("\n\n# The input features: the network does not see the points (x1, x2) as they are,\n"
+            "# but these, computed from them, one input neuron each.\n"
+            "def features(points):\n"
+            "    x1, x2 = points[:, 0], points[:, 1]\n"
+            f"    return {stack}([\n{columns}    ]{', dim=1' if lib == 'torch' else ''})\n\n\n"
+            "X = features(POINTS)   # the inputs a⁰ = x\n")
+
+
 def _data(config: engine.RunConfig, data, wrap: str) -> str:
     made = (f"the file {config.dataset}" if data.name != config.dataset or config.dataset.endswith(".csv")
             else f"dataset {config.dataset}, as nn-tutor generated it with seed {config.seed}")
+    if config.features == RAW:
+        return (f"# The training data ({made}): one sample per row,\n"
+                "# X the inputs a⁰ = x, Y the targets y.\n"
+                + _matrix("X", data.X, wrap) + _matrix("Y", data.Y, wrap))
+    lib, stack = ("np", "np.column_stack") if wrap == "np.array" else ("torch", "torch.stack")
     return (f"# The training data ({made}): one sample per row,\n"
-            "# X the inputs a⁰ = x, Y the targets y.\n"
-            + _matrix("X", data.X, wrap) + _matrix("Y", data.Y, wrap))
+            "# POINTS the 2-D points (x1, x2), Y the targets y.\n"
+            + _matrix("POINTS", data.raw.X, wrap) + _matrix("Y", data.Y, wrap) + _features(config, lib, stack))
 
 
 def _initial_parameters(config: engine.RunConfig) -> str:
@@ -239,6 +280,21 @@ def _indent(code: str, spaces: int = 4) -> str:
     return "".join(" " * spaces + line + "\n" for line in code.splitlines())
 
 
+# The penalty's gradient, added to ∂L/∂W before the step (engine/regularization.py).
+_PENALTY_GRADIENT = {
+    "l2": ("REGULARIZATION_RATE * W", "L2, P = (λ/2)·Σ w²", "λ·W"),
+    "l1": ("REGULARIZATION_RATE * np.sign(W)", "L1, P = λ·Σ |w|", "λ·sign(W)"),   # np.sign(0) = 0
+}
+
+
+def _numpy_penalty(config: engine.RunConfig) -> str:
+    if config.regularization == "none":
+        return ""
+    gradient, penalty, derivative = _PENALTY_GRADIENT[config.regularization]
+    return (f"            # {penalty} on the weights: step on ∂(L + P)/∂W = ∂L/∂W + {derivative}.\n"
+            f"            nabla_w = [nw + {gradient} for nw, W in zip(nabla_w, weights)]\n")
+
+
 def _numpy_script(config: engine.RunConfig, data) -> str:
     what, activate = _ACTIVATE[config.activation]
     cost_formula, cost = _COST[config.loss]
@@ -323,10 +379,10 @@ def main():
     step = make_optimizer(weights + biases)
     report_at = 1
     for epoch in range(1, EPOCHS + 1):
-        losses = []                              # each batch's loss, measured before its step
+        losses = []                              # each batch's loss L (without P), measured before its step
         for x, y in batches(shuffle):
             loss, nabla_w, nabla_b = backward(x, y, weights, biases, noise)
-            step(nabla_w + nabla_b)
+{_numpy_penalty(config)}            step(nabla_w + nabla_b)
             losses.append(loss)
         loss = sum(losses) / len(losses)
 {_report(" " * 8)}
@@ -369,6 +425,26 @@ _TORCH_OPTIMIZER = {
                  "# (PyTorch keeps b ← 0.9·b + g and steps −η·b; nn-tutor's velocity v = −η·b: the same steps.)"),
     "adam": "torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-8)",
 }
+
+_TORCH_PENALTY = {
+    "l2": ("# L2 regularisation: the penalty P = (λ/2)·Σ w² on the weights (not the biases). Added\n"
+           "# to the loss before backward, autograd adds ∂P/∂W = λ·W to each weight's gradient.\n"
+           "# (torch.optim's weight_decay=λ would add λ·θ to the biases' gradients too; AdamW's\n"
+           "# decoupled weight decay is another method, outside Adam's moments.)\n"
+           "def penalty():\n"
+           "    return REGULARIZATION_RATE / 2 * sum((linear.weight ** 2).sum() for linear in linears)\n\n"),
+    "l1": ("# L1 regularisation: the penalty P = λ·Σ |w| on the weights (not the biases). Added to\n"
+           "# the loss before backward, autograd adds ∂P/∂W = λ·sign(W) (|w|'s slope at 0 is taken as 0).\n"
+           "def penalty():\n"
+           "    return REGULARIZATION_RATE * sum(linear.weight.abs().sum() for linear in linears)\n\n"),
+}
+
+
+def _torch_backward(config: engine.RunConfig) -> str:
+    if config.regularization == "none":
+        return "            loss.backward()                      # autograd: BP1-BP4 for every parameter\n"
+    return ("            (loss + penalty()).backward()        # autograd: ∇(L + P) for every parameter\n")
+
 
 _RRELU_MODULE = '''
 class RReLUWithNumPySlopes(nn.Module):
@@ -437,7 +513,7 @@ with torch.no_grad():
         linear.bias.copy_(torch.from_numpy(b))
 
 {_TORCH_LOSS[config.loss]}
-optimizer = {_TORCH_OPTIMIZER[config.optimizer]}
+{_TORCH_PENALTY.get(config.regularization, "")}optimizer = {_TORCH_OPTIMIZER[config.optimizer]}
 
 
 {_batches("torch.from_numpy(shuffle.permutation(len(X)))")}
@@ -446,12 +522,11 @@ def main():
     shuffle = np.random.default_rng([SEED, 2])   # the order of the samples in each epoch
     report_at = 1
     for epoch in range(1, EPOCHS + 1):
-        losses = []                              # each batch's loss, measured before its step
+        losses = []                              # each batch's loss L (without P), measured before its step
         for x, y in batches(shuffle):
             optimizer.zero_grad()
             loss = loss_fn(model(x), y)
-            loss.backward()                      # autograd: BP1-BP4 for every parameter
-            optimizer.step()
+{_torch_backward(config)}            optimizer.step()
             losses.append(loss.item())
         loss = sum(losses) / len(losses)
 {_report(" " * 8)}

@@ -1,8 +1,9 @@
 """The engine's network rebuilt in PyTorch, and every convention that differs, in one place.
 
 A RunConfig maps onto torch.nn field by field (CARRIED). A field RunConfig gains later
-(regularisation, input features, ...) is refused by `check_carried` when it is set away
-from its default, until a line here says how PyTorch does the same: one place to add.
+is refused by `check_carried` when it is set away from its default, until a line here
+says how PyTorch does the same: one place to add. Input features need no mapping: both
+sides get the same X, the features already computed from the points (config.build).
 
 What differs between the engine and PyTorch, and how the twin maps it (CONVENTIONS):
 - nn.Linear keeps its weight as (fan_out, fan_in) and computes x @ weight.T + bias;
@@ -22,6 +23,13 @@ What differs between the engine and PyTorch, and how the twin maps it (CONVENTIO
 - RReLU: nn.RReLU(1/8, 1/3) in eval() is a leaky ReLU of slope 11/48, as the engine's
   evaluation mode; in training it draws its own slopes, so the twin applies the slopes
   the engine drew instead (replayed from the engine's generator).
+- Regularisation: the engine adds the penalty's gradient ∂P/∂W (λ·W for L2, λ·sign(W)
+  for L1, sign(0) = 0; the weights only) to ∇θ at the step, before momentum or Adam see
+  it. The twin adds the same to each weight's .grad before optimizer.step(), explicitly:
+  torch.optim's weight_decay=λ adds λ·θ to the gradient too (L2, in SGD, momentum and
+  Adam alike), but to every parameter of its group, biases included, and has no L1;
+  AdamW (decoupled decay: θ shrinks by ηλθ beside Adam's step, outside m and v) is
+  another method and would differ.
 """
 from __future__ import annotations
 
@@ -38,7 +46,8 @@ TORCH_CPU_HINT = "(the CPU build: add --index-url https://download.pytorch.org/w
 # today). A new field is refused while set away from its default, until added here and
 # mapped below.
 CARRIED = frozenset({"dataset", "layers", "activation", "output", "loss", "init", "optimizer",
-                     "lr", "batch_size", "epochs", "seed", "noise", "test_share", "samples"})
+                     "lr", "batch_size", "epochs", "seed", "noise", "test_share", "samples",
+                     "regularization", "regularization_rate", "features"})
 
 # The mappings said to the learner (tutor crosscheck prints them; the lesson quotes them).
 CONVENTIONS = (
@@ -51,6 +60,8 @@ CONVENTIONS = (
     "adam: torch.optim.Adam(betas=(0.9, 0.999), eps=1e-8): the same update",
     "softplus: nn.Softplus(threshold=500) (the default 20 switches to x too early for 1e-10)",
     "rrelu: nn.RReLU(1/8, 1/3) in eval() (slope 11/48); in training the engine's drawn slopes",
+    "l2, l1: weight.grad += λ·W or λ·sign(W) before optimizer.step(), not on the biases",
+    "(torch.optim's weight_decay=λ adds λ·θ to every parameter, biases too, and has no L1; AdamW differs)",
 )
 
 
@@ -172,6 +183,7 @@ class TorchTwin:
         self.model = torch.nn.Sequential(*layers)
         self.linears = list(self.model)[0::2]
         self.optimizer = torch_optimizer(torch, config.optimizer, self.model.parameters(), config.lr)
+        self.regularization, self.rate = config.regularization, config.regularization_rate
 
     def train(self, mode: bool) -> None:
         """Training or evaluation mode (only RReLU behaves differently)."""
@@ -204,6 +216,15 @@ class TorchTwin:
             nabla_b=[linear.bias.grad.numpy().copy() for linear in self.linears])
 
     def step(self) -> None:
+        """The optimizer's step on ∇(L + P): the penalty's gradient joins each weight's
+        .grad first, as the engine adds it to ∇θ (CONVENTIONS)."""
+        with self.torch.no_grad():
+            for linear in self.linears:
+                W = linear.weight
+                if self.regularization == "l2":
+                    W.grad += self.rate * W                       # ∂P/∂W = λ·W
+                elif self.regularization == "l1":
+                    W.grad += self.rate * self.torch.sign(W)      # ∂P/∂W = λ·sign(W), sign(0) = 0
         self.optimizer.step()
 
     def weights(self) -> list[np.ndarray]:
