@@ -180,7 +180,7 @@ async def test_settings_rebuild_a_new_network_at_once_and_wait_for_reset_once_it
         screen = await lab_screen(app, pilot)
         # Before training: the network follows the settings at once.
         screen.controls.control("layers").value = "2,3,3,1"
-        await pilot.pause()
+        await until(pilot, lambda: screen.session.net.sizes == [2, 3, 3, 1], "the new network")
         assert screen.session.net.sizes == [2, 3, 3, 1]
         assert screen.query_one("NetworkDiagram").sizes == [2, 3, 3, 1]
         # New seed: new data and new weights.
@@ -194,7 +194,7 @@ async def test_settings_rebuild_a_new_network_at_once_and_wait_for_reset_once_it
         await until(pilot, lambda: screen.session.phase is Phase.PAUSED)
         started = screen.session
         screen.controls.control("activation").value = "relu"
-        await pilot.pause()
+        await until(pilot, lambda: "settings changed" in status_text(screen), "the settings-changed note")
         assert screen.session is started and started.net.activation.name == "tanh"
         assert "settings changed" in status_text(screen)
         await pilot.press("r")
