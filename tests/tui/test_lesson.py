@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input, RadioSet
 from lab_fixtures import lab_screen, on_screen, until
-from tutor_fixtures import feedback, screen_text, settle, until_judged, wait_for_course, write_lessons
+from tutor_fixtures import feedback_text, screen_text, settle, until_judged, wait_for_course, write_lessons
 
 from tutor.app import TutorApp
 from tutor.progress import Progress
@@ -55,7 +55,7 @@ async def answer(app, pilot, widget: QuizWidget, text: str) -> None:
     field = widget.query_one(Input)
     field.focus()
     field.value = ""
-    before = feedback(widget)
+    before = feedback_text(widget)
     await pilot.press(*text, "enter")
     await until_judged(app, pilot, widget, before)
 
@@ -144,8 +144,9 @@ async def test_giving_up_a_solved_quiz_restored_and_the_engine_source(make_app, 
 
         cube = quiz(screen, "cube")
         assert not cube.solved
+        before = feedback_text(cube)
         cube.query_one(".quiz-giveup", Button).press()
-        await settle(app, pilot)
+        await until_judged(app, pilot, cube, before)
         assert cube.revealed and not cube.solved
         assert "The answer" in str(cube.query_one(".quiz-feedback").render())
         assert cube.query_one(".quiz-explanation").display
@@ -219,8 +220,9 @@ async def test_a_shown_answer_retyped_does_not_solve_the_quiz_or_finish_the_less
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_good_lesson(app, pilot)
         pick = quiz(screen, "pick")
+        before = feedback_text(pick)
         pick.query_one(".quiz-giveup", Button).press()
-        await settle(app, pilot)
+        await until_judged(app, pilot, pick, before)
         assert pick.status == "answer shown" and pick.border_subtitle == "answer shown"
         pick.focus_answer()
         await pilot.pause()
@@ -367,7 +369,7 @@ async def test_a_shown_numeric_answer_is_earned_back_with_new_numbers(tmp_path, 
         await settle(app, pilot)
         delta = quiz(app.screen, "delta")
         shown_value = delta.quiz.spec.expected
-        before = feedback(delta)
+        before = feedback_text(delta)
         delta.query_one(".quiz-giveup", Button).press()
         await until_judged(app, pilot, delta, before)
         assert delta.status == "answer shown"

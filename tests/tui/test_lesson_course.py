@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import RadioSet, SelectionList
 from lab_fixtures import on_screen
-from tutor_fixtures import feedback, settle, until_judged, wait_for_course
+from tutor_fixtures import feedback_text, settle, until_judged, wait_for_course
 
 from tutor.app import TutorApp
 from tutor.progress import Progress
@@ -23,7 +23,7 @@ async def test_predict_and_multiple_answer_quizzes_of_the_activations_lesson(tmp
 
         predict = app.screen.query_one("#quiz-sigmoid-vs-tanh", QuizWidget)
         choices = list(predict.quiz.spec.choices)
-        before = feedback(predict)
+        before = feedback_text(predict)
         predict.query_one(RadioSet).query("RadioButton")[choices.index("higher")].value = True  # answers
         await until_judged(app, pilot, predict, before)
         assert predict.solved

@@ -137,7 +137,7 @@ def screen_text(app) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
 
 
-def feedback(widget) -> str:
+def feedback_text(widget) -> str:
     """What a quiz widget says under its buttons now."""
     return str(widget.query_one(".quiz-feedback").render())
 
@@ -148,5 +148,5 @@ async def until_judged(app, pilot, widget, before: str) -> None:
     workers alone can return at once), then let the screen take in the verdict."""
     from lab_fixtures import until
 
-    await until(pilot, lambda: not widget.busy and feedback(widget) != before, "the verdict")
+    await until(pilot, lambda: not widget.busy and feedback_text(widget) != before, "the verdict")
     await settle(app, pilot)
