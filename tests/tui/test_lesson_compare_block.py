@@ -49,7 +49,7 @@ async def test_a_lesson_with_a_compare_block_opens_and_shows_what_it_compares(tm
         assert "Varied: learning rates 0.1, 1, 10; seeds 0, 1" in text
         assert "Before the comparison." in text and "After the comparison." in text
         await pilot.click(".compare-open")
-        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the Compare screen")
+        await on_screen(app, pilot, CompareScreen)
         comparison = app.screen.comparison
         assert comparison.lrs == (0.1, 1.0, 10.0) and comparison.seeds == (0, 1)
         assert all(config.layers == (2, 3, 1) and config.epochs == 500 for config in comparison.configs)
