@@ -128,6 +128,8 @@ async def test_divergence_is_a_message_naming_the_epoch_and_the_lab_stays_up(tmp
         await until(pilot, lambda: f"diverged at epoch {epoch}" in status_text(screen), "the message")
         assert screen.query_one("#status").has_class("-diverged")
         await until(pilot, lambda: screen.query_one(LossChart).epochs == epoch, "the loss chart")
+        # The thread sets DIVERGED, then returns: its worker ends a moment later.
+        await until(pilot, lambda: not training_workers(app), "the training worker to end")
         assert app.is_running and isinstance(app.screen, LabScreen)
         assert not training_workers(app)
 
