@@ -17,6 +17,7 @@ import engine
 from tutor.app import TutorApp
 from tutor.screens.lab import LabScreen
 from tutor.session import Phase
+from tutor.widgets.lab_controls import LabControls
 
 # A safety net against hanging, never a measure of speed: waits end as soon as their condition holds.
 GIVE_UP_SECONDS = 30.0
@@ -41,9 +42,28 @@ async def until(pilot, condition, what: str = "the condition") -> None:
         await asyncio.sleep(0.005)
 
 
-async def lab_screen(app, pilot) -> LabScreen:
-    await until(pilot, lambda: isinstance(app.screen, LabScreen), "the Lab")
+def active_screen(app):
+    """The screen on top, or None while there is none yet (the app still starting)."""
+    return app.screen_stack[-1] if app.screen_stack else None
+
+
+async def on_screen(app, pilot, kind, showing=None):
+    """Wait until the screen on top is a `kind` that is mounted, with the widgets it
+    composes (and its on_mount) done, and, if given, shows a `showing` (a selector or a
+    widget class: the widget the test then queries). Being on top is not enough: a
+    pushed screen is on top before it has composed anything."""
+    def ready() -> bool:
+        screen = active_screen(app)
+        return (isinstance(screen, kind) and screen.is_mounted
+                and (showing is None or bool(screen.query(showing))))
+
+    await until(pilot, ready, kind.__name__ + (f" showing {showing}" if showing else ""))
     return app.screen
+
+
+async def lab_screen(app, pilot) -> LabScreen:
+    """The Lab once it is on top, composed, and has its settings."""
+    return await on_screen(app, pilot, LabScreen, LabControls)
 
 
 async def key(app, pilot, name: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from textual.events import Resize
 from textual.geometry import Size
 from textual.widgets import Footer, Header
+from lab_fixtures import on_screen
 from tutor_fixtures import screen_text, settle, wait_for_course, write_lessons
 
 from tutor.app import MIN_HEIGHT, MIN_WIDTH, TutorApp
@@ -71,7 +72,7 @@ async def test_unusable_progress_store_is_reported_and_the_app_runs(make_app, tm
         assert app.progress is None
         assert any("not be saved" in note and "a-file" in note for note in notifications(app))
         app.open_lesson("good")
-        await pilot.pause()
+        await on_screen(app, pilot, LessonScreen)
         assert isinstance(app.screen, LessonScreen)
 
 
@@ -100,6 +101,7 @@ async def test_every_builtin_theme_renders(make_app):
         # The lesson screen has the most kinds of widget: check it with the two ANSI themes
         # (what a 16-colour terminal shows) and a light one.
         app.open_lesson("good")
+        await on_screen(app, pilot, LessonScreen)
         await settle(app, pilot)
         for theme in ("ansi-dark", "ansi-light", "textual-light"):
             app.theme = theme
@@ -218,6 +220,7 @@ async def test_palette_opens_a_lesson_by_name(make_app):
         await pilot.press(*"next l")
         await settle(app, pilot)
         await pilot.press("enter")
+        await on_screen(app, pilot, LessonScreen)
         await settle(app, pilot)
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.id == "next"

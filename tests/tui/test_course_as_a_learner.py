@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, RadioButton
+from lab_fixtures import on_screen
 from tutor_fixtures import settle, wait_for_course
 
 from tutor.app import TutorApp
+from tutor.screens.lesson import LessonScreen
 from tutor.widgets.quiz import ChoiceButtons, ChoiceTicks, QuizWidget
 
 # lesson id: [(quiz id, wrong answer or None, words of its feedback, right answer)]
@@ -72,6 +74,7 @@ async def test_a_typical_slip_gets_its_lessons_feedback_then_a_right_answer_solv
         await wait_for_course(app, pilot)
         assert not app.course.problems, app.course.problems
         app.open_lesson(lesson_id)
+        await on_screen(app, pilot, LessonScreen, QuizWidget)
         await settle(app, pilot)
         for quiz_id, wrong, words, right in TRIES[lesson_id]:
             widget = app.screen.query_one(f"#quiz-{quiz_id}", QuizWidget)

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from textual.widgets import Input
+from lab_fixtures import on_screen, until
 from tutor_fixtures import BAD_QUIZ_LINE, screen_text, settle, wait_for_course, write_lessons
 
 from tutor.app import TutorApp
@@ -202,7 +203,8 @@ async def test_a_course_loaded_under_the_lab_fills_the_map_only_once_it_is_shown
         home = app.screen_stack[1]
         assert option_texts(home) == ["Loading the lessons…"]
         await pilot.press("escape")          # out of the Lab, back to the map
-        await pilot.pause()
+        await on_screen(app, pilot, HomeScreen)
+        await until(pilot, lambda: option_texts(home) != ["Loading the lessons…"], "the map filled in")
         assert app.screen is home
         texts = option_texts(home)
         assert len(texts) == 3 and "1. A good lesson" in texts[0]

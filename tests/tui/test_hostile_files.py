@@ -6,7 +6,7 @@ import asyncio
 import os
 
 import pytest
-from tutor_fixtures import screen_text, write_lessons
+from tutor_fixtures import screen_text, wait_for_course, write_lessons
 
 from tutor.app import TutorApp
 
@@ -15,9 +15,7 @@ GIVE_UP_SECONDS = 30
 
 async def loaded(app, pilot) -> None:
     """Wait (with a deadline: a lesson that blocks the loader would hang for ever) for the course."""
-    await asyncio.wait_for(app.workers.wait_for_complete(), GIVE_UP_SECONDS)
-    await pilot.pause()
-    assert app.course is not None
+    await wait_for_course(app, pilot)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")

@@ -128,6 +128,8 @@ async def test_divergence_is_a_message_naming_the_epoch_and_the_lab_stays_up(tmp
         await until(pilot, lambda: f"diverged at epoch {epoch}" in status_text(screen), "the message")
         assert screen.query_one("#status").has_class("-diverged")
         await until(pilot, lambda: screen.query_one(LossChart).epochs == epoch, "the loss chart")
+        # The thread sets DIVERGED, then returns: its worker ends a moment later.
+        await until(pilot, lambda: not training_workers(app), "the training worker to end")
         assert app.is_running and isinstance(app.screen, LabScreen)
         assert not training_workers(app)
 
@@ -180,7 +182,7 @@ async def test_settings_rebuild_a_new_network_at_once_and_wait_for_reset_once_it
         screen = await lab_screen(app, pilot)
         # Before training: the network follows the settings at once.
         screen.controls.control("layers").value = "2,3,3,1"
-        await pilot.pause()
+        await until(pilot, lambda: screen.session.net.sizes == [2, 3, 3, 1], "the new network")
         assert screen.session.net.sizes == [2, 3, 3, 1]
         assert screen.query_one("NetworkDiagram").sizes == [2, 3, 3, 1]
         # New seed: new data and new weights.
@@ -194,7 +196,7 @@ async def test_settings_rebuild_a_new_network_at_once_and_wait_for_reset_once_it
         await until(pilot, lambda: screen.session.phase is Phase.PAUSED)
         started = screen.session
         screen.controls.control("activation").value = "relu"
-        await pilot.pause()
+        await until(pilot, lambda: "settings changed" in status_text(screen), "the settings-changed note")
         assert screen.session is started and started.net.activation.name == "tanh"
         assert "settings changed" in status_text(screen)
         await pilot.press("r")

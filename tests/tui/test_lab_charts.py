@@ -52,7 +52,7 @@ async def test_the_lab_opens_with_the_charts_a_card_names_and_they_follow_the_ru
         config = app.screen.initial_config.__class__(dataset="circle", test_share=0.3, epochs=300)
         app.post_message(messages.OpenLab(config, start=True, charts=("loss", "gradient_norms", "accuracy")))
         await until(pilot, lambda: isinstance(app.screen, LabScreen) and app.screen.initial_config == config)
-        screen = app.screen
+        screen = await lab_screen(app, pilot)
         await until(pilot, lambda: shown_charts(screen) == ["loss", "gradient-norms", "accuracy"], "the card's charts")
         await wait_phase(pilot, screen, Phase.FINISHED)
         accuracy, gradients = screen.query_one(AccuracyChart), screen.query_one(GradientNormChart)

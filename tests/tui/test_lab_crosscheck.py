@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from lab_fixtures import lab_app, lab_screen, until
+from lab_fixtures import lab_app, lab_screen, on_screen, until
 from tutor.framework import speed
 from tutor.screens.crosscheck import CrosscheckScreen, ExportScreen
 
@@ -17,8 +17,7 @@ def text_of(screen, selector: str) -> str:
 async def open_check(app, pilot) -> CrosscheckScreen:
     await lab_screen(app, pilot)
     await pilot.press("x")
-    await until(pilot, lambda: isinstance(app.screen, CrosscheckScreen), "the crosscheck screen")
-    return app.screen
+    return await on_screen(app, pilot, CrosscheckScreen)
 
 
 async def test_x_shows_the_agreement_table_for_the_labs_network(tmp_path):
@@ -64,7 +63,7 @@ async def test_e_exports_the_labs_run_as_a_script(tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await lab_screen(app, pilot)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+        await on_screen(app, pilot, ExportScreen, "#export-numpy")
         await pilot.click("#export-numpy")
         path = tmp_path / "xor_2-4-1_gelu_numpy.py"
         await until(pilot, path.exists, "the script")

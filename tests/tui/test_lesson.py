@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Button, Input, RadioSet
-from lab_fixtures import until
-from tutor_fixtures import screen_text, settle, wait_for_course, write_lessons
+from lab_fixtures import lab_screen, on_screen, until
+from tutor_fixtures import feedback_text, screen_text, settle, until_judged, wait_for_course, write_lessons
 
 from tutor.app import TutorApp
 from tutor.progress import Progress
@@ -35,6 +35,7 @@ async def open_good_lesson(app, pilot) -> LessonScreen:
     await wait_for_course(app, pilot)
     assert isinstance(app.screen, HomeScreen)
     await pilot.press("enter")
+    await on_screen(app, pilot, LessonScreen)
     await settle(app, pilot)
     assert isinstance(app.screen, LessonScreen)
     assert app.screen.lesson.id == "good"
@@ -54,8 +55,9 @@ async def answer(app, pilot, widget: QuizWidget, text: str) -> None:
     field = widget.query_one(Input)
     field.focus()
     field.value = ""
+    before = feedback_text(widget)
     await pilot.press(*text, "enter")
-    await settle(app, pilot)
+    await until_judged(app, pilot, widget, before)
 
 
 async def test_derivative_quiz_hints_unreadable_wrong_and_right_answers(make_app, progress_path):
@@ -142,8 +144,9 @@ async def test_giving_up_a_solved_quiz_restored_and_the_engine_source(make_app, 
 
         cube = quiz(screen, "cube")
         assert not cube.solved
+        before = feedback_text(cube)
         cube.query_one(".quiz-giveup", Button).press()
-        await settle(app, pilot)
+        await until_judged(app, pilot, cube, before)
         assert cube.revealed and not cube.solved
         assert "The answer" in str(cube.query_one(".quiz-feedback").render())
         assert cube.query_one(".quiz-explanation").display
@@ -217,8 +220,9 @@ async def test_a_shown_answer_retyped_does_not_solve_the_quiz_or_finish_the_less
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_good_lesson(app, pilot)
         pick = quiz(screen, "pick")
+        before = feedback_text(pick)
         pick.query_one(".quiz-giveup", Button).press()
-        await settle(app, pilot)
+        await until_judged(app, pilot, pick, before)
         assert pick.status == "answer shown" and pick.border_subtitle == "answer shown"
         pick.focus_answer()
         await pilot.pause()
@@ -240,8 +244,8 @@ async def test_a_shown_answer_retyped_does_not_solve_the_quiz_or_finish_the_less
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_course(app, pilot)
         app.open_lesson("good")
+        screen = await on_screen(app, pilot, LessonScreen)
         await settle(app, pilot)
-        screen = app.screen
         assert quiz(screen, "pick").status == "answer shown"
         assert "◐" in str(app.screen.query_one("#toc").get_option_at_index(4).prompt)
 
@@ -269,13 +273,14 @@ async def test_lab_card_opens_the_lab_with_that_run(make_app):
         card = screen.query_one(LabCard)
         assert "XOR with three hidden units" in card.border_title
         card.query_one(".lab-open", Button).press()
-        await pilot.pause()
+        lab = await lab_screen(app, pilot)
         assert isinstance(app.screen, LabScreen)
         config = app.screen.initial_config
         assert config.layers == (2, 3, 1) and config.lr == 2.0 and config.epochs == 500 and config.seed == 3
         depth = len(app.screen_stack)
         app.open_lab(config.__class__(lr=0.1))  # another run replaces this Lab, never stacks on it
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is not lab, "the new Lab")
+        await lab_screen(app, pilot)
         assert len(app.screen_stack) == depth and app.screen.initial_config.lr == 0.1
 
 
@@ -360,17 +365,21 @@ async def test_a_shown_numeric_answer_is_earned_back_with_new_numbers(tmp_path, 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_course(app, pilot)
         await pilot.press("enter")
+        await on_screen(app, pilot, LessonScreen, "#quiz-delta")
         await settle(app, pilot)
         delta = quiz(app.screen, "delta")
         shown_value = delta.quiz.spec.expected
+        before = feedback_text(delta)
         delta.query_one(".quiz-giveup", Button).press()
-        await settle(app, pilot)
+        await until_judged(app, pilot, delta, before)
         assert delta.status == "answer shown"
         await answer(app, pilot, delta, f"{shown_value:.6f}")
         assert not delta.solved and "does not solve" in str(delta.query_one(".quiz-feedback").render())
         fresh = delta.query_one(".quiz-fresh", Button)
         assert fresh.display and str(fresh.label) == "New numbers"
         fresh.press()
+        await until(pilot, lambda: delta.variant == 1 and isinstance(app.focused, Input)
+                    and delta in app.focused.ancestors, "the new numbers")
         await settle(app, pilot)
         assert delta.variant == 1 and delta.quiz.spec.expected != shown_value
         assert app.focused is delta.query_one(Input)
@@ -421,6 +430,7 @@ async def test_a_wrong_prediction_shows_the_run_counts_as_shown_and_offers_a_new
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_course(app, pilot)
         await pilot.press("enter")
+        await on_screen(app, pilot, LessonScreen, "#quiz-stall")
         await settle(app, pilot)
         stall = quiz(app.screen, "stall")
         choices = list(stall.quiz.spec.choices)

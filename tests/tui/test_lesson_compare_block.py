@@ -2,7 +2,7 @@
 compares, whose button opens the Compare screen on those runs."""
 from __future__ import annotations
 
-from lab_fixtures import until
+from lab_fixtures import on_screen, until
 from tutor_fixtures import screen_text, settle, wait_for_course
 
 from tutor.app import TutorApp
@@ -41,6 +41,7 @@ async def test_a_lesson_with_a_compare_block_opens_and_shows_what_it_compares(tm
         assert app.course.problems == ()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")
+        await on_screen(app, pilot, LessonScreen)
         await settle(app, pilot)
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "rates"
         await until(pilot, lambda: "Compare: Three learning rates (6 runs)" in screen_text(app), "the block")
@@ -48,7 +49,7 @@ async def test_a_lesson_with_a_compare_block_opens_and_shows_what_it_compares(tm
         assert "Varied: learning rates 0.1, 1, 10; seeds 0, 1" in text
         assert "Before the comparison." in text and "After the comparison." in text
         await pilot.click(".compare-open")
-        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the Compare screen")
+        await on_screen(app, pilot, CompareScreen)
         comparison = app.screen.comparison
         assert comparison.lrs == (0.1, 1.0, 10.0) and comparison.seeds == (0, 1)
         assert all(config.layers == (2, 3, 1) and config.epochs == 500 for config in comparison.configs)

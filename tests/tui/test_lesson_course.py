@@ -3,10 +3,12 @@ choice quiz with several right answers (ticked in a selection list)."""
 from __future__ import annotations
 
 from textual.widgets import RadioSet, SelectionList
-from tutor_fixtures import settle, wait_for_course
+from lab_fixtures import on_screen
+from tutor_fixtures import feedback_text, settle, until_judged, wait_for_course
 
 from tutor.app import TutorApp
 from tutor.progress import Progress
+from tutor.screens.lesson import LessonScreen
 from tutor.widgets.quiz import QuizWidget
 
 
@@ -16,13 +18,14 @@ async def test_predict_and_multiple_answer_quizzes_of_the_activations_lesson(tmp
         await wait_for_course(app, pilot)
         assert not app.course.problems, app.course.problems
         app.open_lesson("activations")
+        await on_screen(app, pilot, LessonScreen, "#quiz-slope-at-most-one")
         await settle(app, pilot)
 
         predict = app.screen.query_one("#quiz-sigmoid-vs-tanh", QuizWidget)
         choices = list(predict.quiz.spec.choices)
+        before = feedback_text(predict)
         predict.query_one(RadioSet).query("RadioButton")[choices.index("higher")].value = True  # answers
-        await pilot.pause()
-        await settle(app, pilot)
+        await until_judged(app, pilot, predict, before)
         assert predict.solved
         assert "final loss" in str(predict.query_one(".quiz-feedback").render())  # what the engine measured
 

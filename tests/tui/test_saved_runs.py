@@ -3,7 +3,7 @@ one in the Lab with its settings and saved weights, Delete removes one after a y
 from __future__ import annotations
 
 import numpy as np
-from lab_fixtures import key, lab_app, lab_screen, status_text, until, wait_phase
+from lab_fixtures import key, lab_app, lab_screen, on_screen, status_text, until, wait_phase
 from textual.widgets import Input
 
 import engine
@@ -23,11 +23,6 @@ def listed(screen: SavedRunsScreen) -> list[str]:
 
 def note(screen: SavedRunsScreen) -> str:
     return str(screen.query_one("#saved-runs-note").render())
-
-
-async def on_screen(app, pilot, kind):
-    await until(pilot, lambda: isinstance(app.screen, kind), kind.__name__)
-    return app.screen
 
 
 async def test_save_list_reopen_and_delete_a_run(tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from pathlib import Path
 
 GOOD_LESSON = '''+++
@@ -103,16 +102,23 @@ def write_lessons(folder: Path, bad: bool = True) -> Path:
     return folder
 
 
-async def wait_for_course(app, pilot, timeout: float = 30.0) -> None:
-    """Let the course-loading worker finish and the home screen fill in. The app starts
-    that worker after its first refresh, which on a loaded machine may come after this
-    is called: so wait until the course is there, not only for the workers of now."""
-    deadline = time.monotonic() + timeout
-    await app.workers.wait_for_complete()
-    while app.course is None and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause()
+def course_loaded(app) -> bool:
+    """The course is in and its loader is done (it sets a quick course, then the checked one)."""
+    loading = any(worker.group == "course" and not worker.is_finished for worker in app.workers)
+    return app.course is not None and not loading   # a finished worker leaves app.workers
+
+
+async def wait_for_course(app, pilot) -> None:
+    """Wait for the course loader to finish (it starts after the first frame, so waiting
+    for the workers at once may find none) and the screen on top to be mounted."""
+    from lab_fixtures import until
+
+    def ready() -> bool:
+        screen = app.screen_stack[-1] if app.screen_stack else None
+        return course_loaded(app) and screen is not None and screen.is_mounted
+
+    await until(pilot, ready, "the course")
+    await pilot.pause()   # the screen handles what loading it queued
     assert app.course is not None
 
 
@@ -129,3 +135,18 @@ def screen_text(app) -> str:
     svg = app.export_screenshot()
     body = svg[svg.index("<g class=\"terminal"):] if "<g class=\"terminal" in svg else svg
     return html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
+
+
+def feedback_text(widget) -> str:
+    """What a quiz widget says under its buttons now."""
+    return str(widget.query_one(".quiz-feedback").render())
+
+
+async def until_judged(app, pilot, widget, before: str) -> None:
+    """Wait until the quiz `widget` has judged an answer given when its feedback read
+    `before` (its judge runs in a worker that may not have started yet: waiting for the
+    workers alone can return at once), then let the screen take in the verdict."""
+    from lab_fixtures import until
+
+    await until(pilot, lambda: not widget.busy and feedback_text(widget) != before, "the verdict")
+    await settle(app, pilot)
