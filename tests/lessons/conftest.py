@@ -48,6 +48,19 @@ def lab(lesson_id: str, title: str):
     return labs[title]
 
 
+def compare_block(lesson_id: str, title: str):
+    """The lesson's compare block with this title."""
+    return next(block for block in lesson(lesson_id).compares if block.title == title)
+
+
+@functools.cache
+def trained_comparison(lesson_id: str, title: str):
+    """The lesson's compare block `title`, trained to its last epoch (once per test run)."""
+    comparison = compare_block(lesson_id, title).comparison()
+    comparison.run()
+    return comparison
+
+
 def snapshots(config, epochs):
     """Train `config` to the last of `epochs`; return ({epoch: (its record, a copy of the
     network after it)} for each epoch in `epochs`, the data)."""

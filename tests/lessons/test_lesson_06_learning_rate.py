@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import math
 import re
 
 import numpy as np
 import pytest
+import conftest
 from conftest import lab, lesson, snapshots, train
 
 import engine
@@ -23,14 +23,11 @@ SHARPNESS_LAB = "Sine at η = 0.2: the sharpness rises to 2/η"
 
 
 def compare_block(title):
-    return next(block for block in lesson(LESSON).compares if block.title == title)
+    return conftest.compare_block(LESSON, title)
 
 
-@functools.cache
 def trained(title):
-    comparison = compare_block(title).comparison()
-    comparison.run()
-    return comparison
+    return conftest.trained_comparison(LESSON, title)
 
 
 def final_loss(config):

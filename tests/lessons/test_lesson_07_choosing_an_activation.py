@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 import re
 
 import numpy as np
 import pytest
+import conftest
 from conftest import lab, lesson, solve_with_tutor_quiz, train
 
 from engine.activations import ACTIVATIONS, SIGMOID
@@ -22,15 +22,11 @@ DEEP_LAB = "Five sigmoid layers: the deltas vanish on the way down"
 
 
 def compare_block(title):
-    return next(block for block in lesson(LESSON).compares if block.title == title)
+    return conftest.compare_block(LESSON, title)
 
 
-@functools.cache
 def trained(title):
-    """The lesson's compare block `title`, trained to its last epoch (once per test run)."""
-    comparison = compare_block(title).comparison()
-    comparison.run()
-    return comparison
+    return conftest.trained_comparison(LESSON, title)
 
 
 def last(comparison, activation, seed, name):
