@@ -109,8 +109,9 @@ def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir,
     (lessons / "01-drop.md").write_text(DROP_LESSON, encoding="utf-8")
 
     # Over SSH, as a learner: open the lesson, answer its quiz, then start its run.
-    # (100 columns: the lesson has no contents sidebar, so its first focusable widgets
-    # are the lab card's two buttons, then the quiz's answer.)
+    # (100 columns: the lesson has no contents sidebar. `j` puts the keyboard in the next
+    # quiz's answer; three Tabs through the lab card's buttons once missed it in a loaded
+    # CI run. Shift+Tab from the answer is the card's "Open and start".)
     lab = remote_lab.open([], width=100, height=30, NN_TUTOR_LESSONS=str(lessons))
     keys = lab.tmux.press
     wait_for(lambda: "Dropped link" in lab.screen(), 20, "the course map", lab.describe)
@@ -118,7 +119,7 @@ def test_dropped_connection_ends_the_app_and_keeps_answers(remote_lab, data_dir,
     keys("Enter")
     wait_for(lambda: "Differentiate x³" in lab.screen(), 10, "the lesson", lab.describe)
     lab.settled_screen()
-    keys("Tab", "Tab", "Tab")
+    keys("j")
     keys("3x^2")
     wait_for(lambda: "3x^2" in lab.screen(), 10, "the typed answer", lab.describe)
     keys("Enter")
