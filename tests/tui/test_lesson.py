@@ -1,6 +1,8 @@
 """The lesson screen: live quizzes, saved answers, hints, lab cards, engine source, moving around."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Button, Input, RadioSet
 from lab_fixtures import lab_screen, on_screen, until
@@ -393,31 +395,8 @@ async def test_a_shown_numeric_answer_is_earned_back_with_new_numbers(tmp_path, 
             (0, True, True), (1, False, False), (1, True, False)]
 
 
-PREDICT_LESSON = '''+++
-id = "guess"
-title = "Guess the run"
-requires = []
-+++
-# Guess
-
-```quiz
-id = "stall"
-kind = "predict"
-prompt = "Does it converge, stall or diverge?"
-explanation = "It stalls."
-choices = ["converges", "stalls", "diverges"]
-target_loss = 0.01
-[lab]
-dataset = "xor"
-layers = [2, 2, 1]
-activation = "sigmoid"
-output = "sigmoid"
-loss = "mse"
-lr = 50
-epochs = 300
-seed = 0
-```
-'''
+PREDICT_LESSON = (Path(__file__).resolve().parents[1] / "samples" / "predict" / "01-guess.md").read_text(
+    encoding="utf-8")  # a predict quiz that stalls (tests/tutor/test_cli_quiz.py uses it too)
 
 
 async def test_a_wrong_prediction_shows_the_run_counts_as_shown_and_offers_a_new_seed(tmp_path, progress_path):

@@ -193,30 +193,8 @@ def test_problems_in_the_lesson_are_mentioned(course, monkeypatch, capsys):
     assert "note: 1 problem(s) in 01-mini.md leave some blocks out; `tutor check-lessons` lists them" in err
 
 
-PREDICT_LESSON = '''\
-+++
-id = "guess"
-title = "Guess the run"
-requires = []
-+++
-```quiz
-id = "stall"
-kind = "predict"
-prompt = "Does it converge, stall or diverge?"
-explanation = "It stalls."
-choices = ["converges", "stalls", "diverges"]
-target_loss = 0.01
-[lab]
-dataset = "xor"
-layers = [2, 2, 1]
-activation = "sigmoid"
-output = "sigmoid"
-loss = "mse"
-lr = 50
-epochs = 300
-seed = 0
-```
-'''
+PREDICT_LESSON = (Path(__file__).resolve().parents[1] / "samples" / "predict" / "01-guess.md").read_text(
+    encoding="utf-8")  # a predict quiz that stalls (tests/tui/test_lesson.py uses it too)
 
 
 def test_a_wrong_prediction_shows_the_run_and_the_next_session_asks_another_seed(course, monkeypatch, capsys):
