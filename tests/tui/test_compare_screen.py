@@ -94,9 +94,9 @@ async def test_g_groups_by_learning_rate_and_back(tmp_path):
         await until(pilot, lambda: summary.display and summary.row_count == 3, "the summary per lr")
         await key(app, pilot, "g")
         await until(pilot, lambda: loss.legend_labels() == ["tanh", "relu"], "grouping by activation")
-        # 80x24: the chart and the table each have room.
-        assert loss.region.height >= 8 and loss.region.width >= 38
-        assert screen.query_one("#compare-summary").region.height >= 5
+        # 80x24: the chart and the table each have room, once the layout follows the toggle.
+        await until(pilot, lambda: loss.region.height >= 8 and loss.region.width >= 38
+                    and summary.region.height >= 5, "the chart and the summary laid out with room")
 
 
 async def test_an_error_in_training_is_a_line_in_the_status_and_the_app_stays_up(tmp_path):

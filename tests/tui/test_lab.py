@@ -161,7 +161,8 @@ async def test_each_bad_setting_is_shown_next_to_its_control_and_nothing_starts(
             error = screen.query_one(f"#error-{field}")
             row = screen.query_one(f"#field-{field}")
             assert error.display and message in str(error.render()), case
-            assert error.region.height >= 1 and error.region.y == row.region.bottom, case   # right under it
+            await until(pilot, lambda: error.region.height >= 1 and error.region.y == row.region.bottom,
+                        f"{case}: the error laid out right under its field")
             assert screen.session.phase is Phase.READY and screen.session.log.count == 0, case
             assert not training_workers(app), case
             assert "fix the setting" in status_text(screen), case

@@ -99,8 +99,8 @@ async def test_a_large_layer_shows_the_selected_neuron_and_fits_80x24(tmp_path):
         assert screen.index == 0
         await pilot.press("n", "n")
         assert "a¹₄₀·W²[40,0] + … (63 more terms)" in text(screen, "#stepper-lines")
-        assert screen.title_bar.region.y == 0
-        assert screen.numbers.parent.region.height >= 4
+        await until(pilot, lambda: screen.title_bar.region.y == 0 and screen.numbers.parent.region.height >= 4,
+                    "the title on top and the numbers with room")
 
 
 async def test_a_lesson_stepper_block_opens_the_walk_with_its_predict_steps(tmp_path):
