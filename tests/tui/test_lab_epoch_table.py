@@ -38,10 +38,12 @@ async def test_t_shows_the_table_at_80x24_with_the_range_and_the_alternation_at_
         assert "epoch 1,000: loss alternates between 24.9 and 37.6 for 903 epochs" in notes(screen)
         assert "epoch 3,000 (now): loss alternates between 24.9 and 37.6 for 2,903 epochs" in notes(screen)
         # It fits: the table, then the notes, inside the panel, inside the screen.
-        await pilot.pause()
-        table, words = panel.table.region, screen.query_one("#epoch-notes").region
-        assert panel.region.right <= 80 and panel.region.bottom <= screen.query_one("#status").region.y
-        assert table.bottom <= words.y and words.bottom <= panel.region.bottom
+        words = screen.query_one("#epoch-notes")
+        status = screen.query_one("#status")
+        await until(pilot, lambda: panel.table.region.height and 0 < panel.region.right <= 80
+                    and panel.region.bottom <= status.region.y
+                    and panel.table.region.bottom <= words.region.y and words.region.bottom <= panel.region.bottom,
+                    "the table and its notes laid out inside the panel")
         assert not screen.query_one("#panels").display
         assert screen.focused is panel.table                  # ←→ scroll the columns
         await key(app, pilot, "t")

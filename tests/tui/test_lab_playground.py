@@ -57,8 +57,8 @@ async def test_the_features_fit_at_80x24_and_leave_with_a_dataset_that_is_not_2d
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await lab_screen(app, pilot)
         await pilot.press("1")
-        await pilot.pause()
         controls = screen.controls
+        await until(pilot, lambda: controls.query_one("#buttons").region.height > 0, "the Setup view laid out")
         # Every setting of a generated 2-D dataset and the buttons, without scrolling.
         shown = controls.content_region
         for field in FIELD_NAMES:

@@ -322,9 +322,9 @@ async def test_next_previous_contents_and_resizing(make_app, progress_path):
 
         # Wide enough, the contents sit beside the lesson; t hides them.
         await pilot.resize_terminal(120, 36)
-        await pilot.pause()
         toc, body = app.screen.query_one("#toc"), app.screen.query_one("#lesson-body")
-        assert toc.display and toc.region.right <= body.region.x
+        await until(pilot, lambda: toc.display and toc.region.width and toc.region.right <= body.region.x,
+                    "the contents beside the lesson")
         await pilot.press("t")
         await pilot.pause()
         assert not toc.display
