@@ -70,6 +70,8 @@ class GraphScreen(Screen):
         super().__init__()
         self.expression_text = expression
         self.values_text = values if isinstance(values, str) else values_text(values)
+        # Numbers given exactly (the Lab's weights) stay exact while their shorter text is not edited.
+        self.exact_values = None if isinstance(values, str) else dict(values)
         self.predict_texts = predict
         self.heading = title or "The chain rule as a graph"
         self.context = context
@@ -121,8 +123,10 @@ class GraphScreen(Screen):
         if self._rebuild(self.expression_input.value, self.values_input.value):
             self.tree_view.focus()
 
-    def _rebuild(self, expression: str, values: str) -> bool:
+    def _rebuild(self, expression: str, values: str | dict[str, float]) -> bool:
         """A new tree from the inputs; on bad input one line says why and the old tree stays."""
+        if self.exact_values is not None and values == self.values_text:
+            values = self.exact_values
         try:
             built = graph(expression, values)
             asked = self._asked(built)
