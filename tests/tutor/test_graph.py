@@ -117,8 +117,12 @@ def test_the_backward_pass_goes_root_first_one_node_at_a_time_with_the_chain_rul
     u1 = g.nodes[1]
     assert u1.formula == "u₂ + b" and u1.value == pytest.approx(z)
     assert u1.local == pytest.approx(tanh_prime) and u1.local_text == "1 − tanh²(u₁)"
-    assert g.steps[1].text == "∂f/∂u₁ = 1 − tanh²(u₁) = 0.7864: f's own local derivative, as ∂f/∂f = 1"
+    note = " (f is the output: ∂f/∂f = 1 times f's local derivative)"
+    assert g.steps[1].text == "∂f/∂u₁ = 1 − tanh²(u₁) = 0.7864" + note
+    assert g.steps[1].question == "∂f/∂u₁ = 1 − tanh²(u₁) = ?" + note
     assert g.steps[4].text == "∂f/∂w = ∂f/∂u₂ · ∂u₂/∂w = 0.7864 · x = 0.7864 · 2 = 1.573"
+    assert g.steps[4].question == "∂f/∂w = ∂f/∂u₂ · ∂u₂/∂w = 0.7864 · x = ?"
+    assert g.steps[3].text == "∂f/∂b = ∂f/∂u₁ · ∂u₁/∂b = 0.7864 · 1 = 0.7864"
     assert g.nodes[4].gradient == pytest.approx(tanh_prime * 2)
 
 

@@ -87,6 +87,7 @@ class Step:
     text: str                     # "∂f/∂u₂ = ∂f/∂u₁ · ∂u₁/∂u₂ = 1 · (1 − tanh²(u₂)) = 0.42"
     value: float                  # the gradient it finds
     uses: tuple[int, ...] = ()    # a sum step: the leaves it adds
+    question: str = ""            # the text with its result as "?" (and the local derivative unworked)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ class _Builder:
                 steps.append(Step(i, f"∂f/∂f = 1: the gradient starts at 1 at the output f = {num(forward[i])}", 1.0))
                 continue
             gradient[i] = gradient[parent] * local[i]
-            steps.append(Step(i, self._chain(names, parent, i, gradient, local, local_text), gradient[i]))
+            text, question = self._chain(names, parent, i, gradient, local, local_text)
+            steps.append(Step(i, text, gradient[i], question=question))
         nodes = tuple(
             Node(i, names[i], _op(expr), expr, forward[i], children[i], parent,
                  local[i], local_text[i], gradient[i], depth,
@@ -267,17 +269,23 @@ class _Builder:
         return values
 
     @staticmethod
-    def _chain(names, parent: int, i: int, gradient, local, local_text) -> str:
+    def _chain(names, parent: int, i: int, gradient, local, local_text) -> tuple[str, str]:
+        """(the step's text, the same with its result as "?", for a learner to predict)."""
         up, me = names[parent], names[i]
         formula = local_text[i]
-        shown = f"{_factor(gradient[parent])} · {_factor(local[i])}"
-        if formula and formula != num(local[i]):
-            shown = f"{_factor(gradient[parent])} · ({formula}) = {shown}" if not _simple(formula) \
-                else f"{_factor(gradient[parent])} · {formula} = {shown}"
-        if parent == 0:   # ∂f/∂f = 1: the first factor says nothing, the local derivative is the gradient
-            worked = f"{formula} = {num(local[i])}" if formula and formula != num(local[i]) else num(local[i])
-            return f"∂f/∂{me} = {worked}: f's own local derivative, as ∂f/∂f = 1"
-        return f"∂f/∂{me} = ∂f/∂{up} · ∂{up}/∂{me} = {shown} = {num(gradient[i])}"
+        if not formula or formula == num(local[i]):
+            formula = ""
+        if parent == 0:   # ∂f/∂f = 1: the gradient is f's own local derivative
+            note = " (f is the output: ∂f/∂f = 1 times f's local derivative)"
+            lead = f"∂f/∂{me} = {formula + ' = ' if formula else ''}"
+            return f"{lead}{num(local[i])}{note}", f"{lead}?{note}"
+        above = _factor(gradient[parent])
+        lead = f"∂f/∂{me} = ∂f/∂{up} · ∂{up}/∂{me} = {above} · "
+        worked = f"{above} · {_factor(local[i])}"
+        if not formula:
+            return f"{lead}{_factor(local[i])} = {num(gradient[i])}", f"{lead}{_factor(local[i])} = ?"
+        factor = formula if _simple(formula) else f"({formula})"
+        return f"{lead}{factor} = {worked} = {num(gradient[i])}", f"{lead}{factor} = ?"
 
     @staticmethod
     def _sums(nodes) -> tuple[dict[str, float], tuple[Step, ...]]:

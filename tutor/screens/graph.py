@@ -227,10 +227,7 @@ class GraphScreen(Screen):
         self.title_bar.update(Content.from_markup("[b]$heading[/b]\n[dim]$context[/dim]",
                                                   heading=heading, context=context))
         asks = step.node is not None and step.node in hidden
-        text = step.text
-        if asks:
-            text = text[:text.rfind("=")] + "= ?"
-        self.step_text.update(Content(text))
+        self.step_text.update(Content(step.question if asks else step.text))
         if step.node is not None:
             self.tree_view.move_cursor(row=self.tree_view.row_of(step.node), animate=False)
         self.answer.display = asks
@@ -250,7 +247,7 @@ class GraphScreen(Screen):
         parts = [f"{node.name} = {node.formula}" if node.name != node.formula else node.name,
                  f"({what}{', the output' if index == 0 else ''})", f"value {num(node.value)}"]
         if node.parent is not None:
-            parts.append(f"∂{g.nodes[node.parent].name}/∂{node.name} = {local_text(g, index)}")
+            parts.append(f"∂{g.nodes[node.parent].name}/∂{node.name} = {local_text(g, index, self._hidden(index))}")
         if node.gradient is None:
             parts.append("no gradient needed (a constant)")
         elif index in {s.node for s in g.steps[:self.index + 1]} and not self._hidden(index):

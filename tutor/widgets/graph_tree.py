@@ -37,10 +37,14 @@ def display_order(graph: Graph) -> list[tuple[int, str]]:
     return rows
 
 
-def local_text(graph: Graph, index: int) -> str:
+def local_text(graph: Graph, index: int, unworked: bool = False) -> str:
+    """The local derivative, "1 − tanh²(u₁) = 0.7864"; `unworked`: its formula alone (while the
+    learner predicts the gradient, which it would give away under ∂f/∂f = 1)."""
     node = graph.nodes[index]
     if node.local is None:
         return "—"
+    if unworked and node.local_text:
+        return node.local_text
     if node.local_text and node.local_text != num(node.local):
         return f"{node.local_text} = {num(node.local)}"
     return num(node.local)
@@ -76,7 +80,7 @@ class GraphTree(DataTable):
                 gradient = "?"
             mark = "▶ " if index in current else "  "
             style = "bold reverse" if index in current else ""
-            cells = [mark + prefix + label, num(node.value), local_text(graph, index), gradient]
+            cells = [mark + prefix + label, num(node.value), local_text(graph, index, index in hidden), gradient]
             self.add_row(*(Text(cell, style=style) for cell in cells), key=str(index))
         if self.row_count:
             self.move_cursor(row=min(cursor, self.row_count - 1), animate=False)
