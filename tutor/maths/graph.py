@@ -36,6 +36,7 @@ import numpy as np
 
 from tutor.maths.expr import Binary, Call, Comparison, Constant, Expr, Negate, Number, Variable
 from tutor.maths.mathparse import CONSTANT_NAMES, FUNCTION_ALIASES, FUNCTIONS, ParseError, parse
+from tutor.maths.shown import factor, num
 
 MAX_NODES = 200          # nodes of a tree the screen draws (a line each)
 MAX_VALUES_LENGTH = 500  # characters of the values text
@@ -46,15 +47,6 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 class GraphError(ValueError):
     """An expression or values the graph cannot be built from: the message is one line."""
-
-
-def num(v: float) -> str:
-    """Four significant digits and a Unicode minus, as the stepper and lessons print numbers."""
-    return f"{v:.4g}".replace("-", "−")
-
-
-def _factor(v: float) -> str:
-    return f"({num(v)})" if v < 0 else num(v)
 
 
 @dataclass(frozen=True)
@@ -279,13 +271,13 @@ class _Builder:
             note = " (f is the output: ∂f/∂f = 1 times f's local derivative)"
             lead = f"∂f/∂{me} = {formula + ' = ' if formula else ''}"
             return f"{lead}{num(local[i])}{note}", f"{lead}?{note}"
-        above = _factor(gradient[parent])
+        above = factor(gradient[parent])
         lead = f"∂f/∂{me} = ∂f/∂{up} · ∂{up}/∂{me} = {above} · "
-        worked = f"{above} · {_factor(local[i])}"
+        worked = f"{above} · {factor(local[i])}"
         if not formula:
-            return f"{lead}{_factor(local[i])} = {num(gradient[i])}", f"{lead}{_factor(local[i])} = ?"
-        factor = formula if _simple(formula) else f"({formula})"
-        return f"{lead}{factor} = {worked} = {num(gradient[i])}", f"{lead}{factor} = ?"
+            return f"{lead}{factor(local[i])} = {num(gradient[i])}", f"{lead}{factor(local[i])} = ?"
+        written = formula if _simple(formula) else f"({formula})"
+        return f"{lead}{written} = {worked} = {num(gradient[i])}", f"{lead}{written} = ?"
 
     @staticmethod
     def _sums(nodes) -> tuple[dict[str, float], tuple[Step, ...]]:
@@ -299,7 +291,7 @@ class _Builder:
             total = math.fsum(leaf.gradient for leaf in leaves)
             gradients[name] = total
             if len(leaves) > 1:
-                terms = " + ".join(_factor(leaf.gradient) for leaf in leaves)
+                terms = " + ".join(factor(leaf.gradient) for leaf in leaves)
                 steps.append(Step(None, f"{name} is used {len(leaves)} times: its gradient is the SUM over its uses, "
                                         f"∂f/∂{name} = {terms} = {num(total)}", total,
                                   tuple(leaf.index for leaf in leaves)))
