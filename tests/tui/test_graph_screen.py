@@ -47,6 +47,8 @@ async def test_from_the_lab_g_draws_the_first_hidden_neuron_and_walks_it_backwar
         await pilot.press("n")
         assert shown(screen.step_text) == g.steps[1].text and "1 − tanh²(u₁)" in g.steps[1].text
         assert row(screen, 1)[0].startswith("▶ └─ u₁ = u₂ + b")
+        assert "reverse" in str(screen.tree_view.get_row("1")[0].style)        # the current step, highlighted
+        assert "reverse" not in str(screen.tree_view.get_row("0")[0].style)
         await pilot.press("r")                                         # reveal all
         assert screen.index == len(g.steps) - 1
         assert row(screen, leaf_w1)[3] == num(g.gradients["w1"])

@@ -247,16 +247,16 @@ class GraphScreen(Screen):
         parts = [f"{node.name} = {node.formula}" if node.name != node.formula else node.name,
                  f"({what}{', the output' if index == 0 else ''})", f"value {num(node.value)}"]
         if node.parent is not None:
-            parts.append(f"∂{g.nodes[node.parent].name}/∂{node.name} = {local_text(g, index, self._hidden(index))}")
+            parts.append(f"local ∂{g.nodes[node.parent].name}/∂{node.name} = {local_text(g, index, self._hidden(index))}")
         if node.gradient is None:
             parts.append("no gradient needed (a constant)")
         elif index in {s.node for s in g.steps[:self.index + 1]} and not self._hidden(index):
-            parts.append(f"∂f/∂{node.name} = {num(node.gradient)}")
+            parts.append(f"gradient ∂f/∂{node.name} = {num(node.gradient)}")
             if node.op == "var" and len(g.uses(node.expr.name)) > 1:
                 parts.append(f"this use only: ∂f/∂{node.expr.name} sums all {len(g.uses(node.expr.name))} "
                              f"uses, {num(g.gradients[node.expr.name])}")
         else:
-            parts.append(f"∂f/∂{node.name} = ? (the backward pass has not reached it)")
+            parts.append(f"gradient ∂f/∂{node.name} = ? (the backward pass has not reached it)")
         return " · ".join(parts)
 
 
