@@ -171,3 +171,28 @@ async def test_the_palette_and_a_lesson_graph_block_open_the_graph(tmp_path):
         await pilot.click(button)
         screen = await graph_screen(app, pilot)
         assert screen.values_input.value == "w=0.5, x=2, b=-0.5" and len(screen.asked) == 2
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "silu", "linear"])
+def test_the_labs_neuron_expression_computes_the_engines_first_hidden_activation(activation):
+    import numpy as np
+
+    from engine.network import Network
+    from tutor.screens.graph import neuron_expression
+
+    net = Network([3, 2, 1], activation, "sigmoid", seed=3)
+    x = np.array([0.9, -1.7, 0.4])
+    expression, values = neuron_expression(net, x)
+    a1 = net.backward(x[None, :], np.array([[1.0]]), "mse").activations[1][0, 0]
+    assert graph(expression, values).root.value == pytest.approx(a1, rel=1e-12, abs=1e-15)
+
+
+def test_a_neuron_with_many_inputs_writes_the_first_four():
+    import numpy as np
+
+    from engine.network import Network
+    from tutor.screens.graph import neuron_expression
+
+    expression, values = neuron_expression(Network([7, 2, 1], "gelu", "sigmoid", seed=0), np.arange(7.0))
+    assert expression == "w1*x1 + w2*x2 + w3*x3 + w4*x4 + b"       # gelu: no parser name, z alone
+    assert sorted(values) == ["b", "w1", "w2", "w3", "w4", "x1", "x2", "x3", "x4"]

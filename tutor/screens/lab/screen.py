@@ -486,7 +486,7 @@ class LabScreen(Screen):
 
     def action_graph(self) -> None:
         """The graph screen on the first hidden neuron, with the weights shown now and the diagram's sample."""
-        from tutor.screens.graph import GraphScreen, neuron_expression
+        from tutor.screens.graph import NEURON_INPUTS, GraphScreen, neuron_expression
 
         session = self.session
         if session is None:
@@ -495,6 +495,8 @@ class LabScreen(Screen):
         i = self.query_one(NetworkDiagram).sample % len(data.X)
         expression, values = neuron_expression(net, data.X[i])
         context = f"the Lab's neuron 0 of layer 1 · epoch {session.snapshot.epoch:,} · sample {i + 1} of {len(data.X)}"
+        if len(data.X[i]) > NEURON_INPUTS:
+            context += f" · its first {NEURON_INPUTS} of {len(data.X[i])} inputs"
         self.app.push_screen(GraphScreen(expression, values, context=context))
 
     def action_view(self, view: str) -> None:
