@@ -40,6 +40,8 @@ class TutorCommands(Provider):
                            "trained together", partial(app.open_compare, None, "activation")),
             PaletteCommand("Compare learning rates", "The Lab's run (or its default) at several learning "
                            "rates, trained together", partial(app.open_compare, None, "lr")),
+            PaletteCommand("Chain rule as a graph", "Type an expression and values: its computation tree, "
+                           "walked backward one node at a time", self._open_graph),
             PaletteCommand("Drills", "Generated derivative drills, the due ones first", app.action_drills),
             PaletteCommand("Help: keys and charts", "Every key binding and what each Lab chart shows",
                            app.action_help),
@@ -66,6 +68,11 @@ class TutorCommands(Provider):
                     found.append(PaletteCommand(f"Lab: {title}", f"The run from the lesson {lesson.title}",
                                                 partial(self._open_lab_block, block)))
             for lesson in course.lessons:
+                for block in lesson.graphs:
+                    found.append(PaletteCommand(f"Graph: {block.title or block.expression}",
+                                                f"From the lesson {lesson.title}",
+                                                partial(self._open_graph, block)))
+            for lesson in course.lessons:
                 for block in lesson.steppers:
                     found.append(PaletteCommand(f"Stepper: {block.title or 'one training step'}",
                                                 f"From the lesson {lesson.title}",
@@ -79,6 +86,12 @@ class TutorCommands(Provider):
         from tutor.screens.stepper import StepperScreen
 
         self.tutor_app.push_screen(StepperScreen.of_block(block))
+
+    def _open_graph(self, block=None) -> None:
+        """The graph screen: a lesson's graph block, or the default expression."""
+        from tutor.screens.graph import GraphScreen
+
+        self.tutor_app.push_screen(GraphScreen.of_block(block) if block is not None else GraphScreen())
 
     async def discover(self) -> Hits:
         for command in self.commands():

@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.network import Network
 from engine.optimizers import SGD
+from tutor.maths.shown import factor, num
 
 SMALL = 4   # a layer this wide or narrower shows all its units
 
@@ -39,16 +40,6 @@ def sup(n: int) -> str:
 
 def sub(n: int) -> str:
     return str(n).translate(_SUB)
-
-
-def num(v: float) -> str:
-    """Four significant digits, a Unicode minus, as lessons print numbers."""
-    return f"{v:.4g}".replace("-", "−")
-
-
-def factor(v: float) -> str:
-    """A number inside a product: negative ones in parentheses."""
-    return f"({num(v)})" if v < 0 else num(v)
 
 
 @dataclass(frozen=True)

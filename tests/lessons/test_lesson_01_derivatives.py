@@ -114,3 +114,22 @@ def test_each_step_lowers_the_loss_by_about_eta_times_the_squared_gradient():
     assert ratios.min() == pytest.approx(0.85, abs=0.005) and ratios.max() == pytest.approx(1.01, abs=0.005)
     assert np.median(ratios) == pytest.approx(0.9997, abs=5e-5)
     assert ratios.argmin() == 0                                   # furthest apart at the start
+
+
+def test_the_graph_section_states_the_graphs_own_numbers():
+    """The chain rule as a graph: every number of the prose is the lesson's graph block's."""
+    from tests.lessons.conftest import lesson
+    from tutor.maths.graph import graph, num
+
+    block, = lesson("derivatives").graphs
+    g = graph(block.expression, dict(block.values))
+    assert dict(block.values) == {"w": 0.5, "x": 2.0, "b": -0.5}
+    by_name = {node.name: node for node in g.nodes}
+    assert [by_name[n].formula for n in ("f", "u₁", "u₂")] == ["tanh(u₁)", "u₂ + b", "w · x"]
+    assert (by_name["u₂"].value, by_name["u₁"].value) == (1.0, 0.5)
+    assert num(g.root.value) == "0.4621"
+    assert num(by_name["u₁"].gradient) == "0.7864" and num(g.gradients["b"]) == "0.7864"
+    assert by_name["u₂"].local == by_name["b"].local == 1.0      # ∂u₁/∂u₂ = ∂u₁/∂b = 1
+    assert num(g.gradients["w"]) == "1.573" and num(g.gradients["x"]) == "0.3932"
+    assert block.predict == ("w*x + b", "w")
+    assert num(graph("x*x", "x=3").gradients["x"]) == "6"      # the sum over a variable's two uses

@@ -1,4 +1,5 @@
-"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock, CompareBlock or EngineBlock.
+"""Turn one fenced block of a lesson (TOML text) into a Quiz, LabBlock, CompareBlock, EngineBlock,
+StepperBlock or GraphBlock.
 
 Every check an author needs happens here, and each failure is reported with the
 line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
@@ -24,7 +25,7 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
-    EngineBlock, ExpressionSpec, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
+    EngineBlock, ExpressionSpec, GraphBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -69,6 +70,9 @@ ENGINE_FIELDS = ("function", "title")
 # quiz), the learning rate of its update, and the kinds of step that ask the learner first.
 STEPPER_FIELDS = ("title", "lr", "predict", "engine")
 STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
+# A graph block: an expression in the judge's syntax, its variables' values (an inline table),
+# and the subexpressions whose gradient the learner types first.
+GRAPH_FIELDS = ("title", "expression", "values", "predict")
 
 Problems = list[tuple[int, str]]
 
@@ -172,6 +176,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_compare(table, lines, problems, depth, folder)
     elif raw.kind == "stepper":
         block = _build_stepper(table, lines, problems)
+    elif raw.kind == "graph":
+        block = _build_graph(table, lines, problems)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -876,3 +882,45 @@ def _build_stepper(table, lines, problems) -> StepperBlock | None:
     if problems:
         return None
     return StepperBlock(network=network, lr=lr, predict=predict, title=title, line=lines.raw.line)
+
+
+def _build_graph(table, lines, problems) -> GraphBlock | None:
+    from tutor.maths.graph import GraphError, graph
+    from tutor.maths.mathparse import ParseError, parse
+
+    fields = _Fields("graph", table, lines, problems)
+    fields.unknown(GRAPH_FIELDS, "a graph block")
+    title = fields.text("title")
+    expression = fields.text("expression", required=True)
+    predict = fields.texts("predict")
+    values = fields.subtable("values", required=True)
+    if values is None or problems:
+        return None
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            fields.report("values", f'the value of "{name}" must be a finite number, got {value!r}')
+    if problems:
+        return None
+    numbers = {name: float(value) for name, value in values.items()}
+    try:
+        built = graph(expression, numbers)
+    except GraphError as error:
+        about_values = str(error).startswith(("no value", "the value"))
+        fields.report("values" if about_values else "expression", str(error))
+        return None
+    unused = sorted(numbers.keys() - built.expression.variables())
+    if unused:
+        fields.report("values", f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
+    for text in predict:
+        try:
+            found = built.matching(parse(text, tuple(numbers)))
+        except ParseError as error:
+            fields.report("predict", f'"{text}" in "predict": {error}')
+            continue
+        if not any(built.nodes[i].gradient is not None for i in found):
+            fields.report("predict", f'"{text}" in "predict" is not a node of {built.expression.pretty()} with a '
+                                     "gradient (write a subexpression as the tree has it, e.g. w*x + b)")
+    if problems:
+        return None
+    return GraphBlock(expression=expression, values=tuple(numbers.items()), predict=predict, title=title,
+                      line=lines.raw.line)

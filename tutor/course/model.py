@@ -261,8 +261,21 @@ class StepperBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
+@dataclass(frozen=True)
+class GraphBlock:
+    """An expression's computation tree at given values, walked backward node by node
+    (tutor/maths/graph.py); the nodes matching a `predict` subexpression ask for their
+    gradient first."""
+
+    expression: str
+    values: tuple[tuple[str, float], ...]
+    predict: tuple[str, ...] = ()
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -292,6 +305,10 @@ class Lesson:
     @property
     def steppers(self) -> tuple[StepperBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, StepperBlock))
+
+    @property
+    def graphs(self) -> tuple[GraphBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, GraphBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:

@@ -7,6 +7,9 @@
     drills       generated derivative drills, by family and level, reproducible by seed
     drill_plan   DrillPlan: which drill comes next and how the level follows the learner
     leitner      Leitner's box rules for spacing drill families (standard library only)
+    graph        an expression's computation tree at given values: values, local derivatives,
+                 gradients, the backward pass step by step (the chain rule as a graph)
+    shown        numbers as the learner reads them (four significant digits, a Unicode minus)
 
 One-way: tutor.course and the screens use this package; it imports nothing from
 the rest of tutor (tests/tutor/test_maths_layering.py checks it).

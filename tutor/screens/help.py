@@ -147,6 +147,9 @@ def screen_bindings() -> list[tuple[str, list]]:
     from tutor.screens.stepper import StepperScreen
 
     found.append(("Backprop step by step (b in the Lab)", StepperScreen.BINDINGS))
+    from tutor.screens.graph import GraphScreen
+
+    found.append(("The chain rule as a graph (g in the Lab)", GraphScreen.BINDINGS))
     return found
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Button, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
-from tutor.course.model import CompareBlock, EngineBlock, LabBlock, StepperBlock
+from tutor.course.model import CompareBlock, EngineBlock, GraphBlock, LabBlock, StepperBlock
 
 # What each chart a lab block may name shows (the names are tutor.course.blocks.LAB_CHARTS).
 CHART_NAMES = {
@@ -192,3 +192,32 @@ class StepperCard(Vertical):
         from tutor.screens.stepper import StepperScreen
 
         self.app.push_screen(StepperScreen.of_block(self.block))
+
+
+class GraphCard(Vertical):
+    """A lesson's graph block: the expression and its values, and a button that draws its tree."""
+
+    def __init__(self, block: GraphBlock) -> None:
+        super().__init__(classes="lab-card graph-card")
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        from tutor.screens.graph import values_text
+
+        block = self.block
+        lines = [f"f = {block.expression}", f"at {values_text(dict(block.values))}"]
+        if block.predict:
+            lines.append("You predict the gradients of: " + ", ".join(block.predict) + " (typed before they show)")
+        yield Static("\n".join(lines), classes="lab-run", markup=False)
+        with Horizontal(classes="lab-buttons"):
+            yield Button("Walk the chain rule", classes="graph-open", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        self.border_title = escape(f"Graph · {self.block.title}" if self.block.title else "Graph")
+
+    @on(Button.Pressed, ".graph-open")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        from tutor.screens.graph import GraphScreen
+
+        self.app.push_screen(GraphScreen.of_block(self.block))

@@ -129,6 +129,9 @@ class LabScreen(Screen):
         Binding("3", "view('inside')", "Inside", show=False),
         Binding("b", "stepper", "Backprop step by step", show=False,
                 tooltip="One training step on the selected sample, operation by operation, with these weights"),
+        Binding("g", "graph", "Chain rule as a graph", show=False,
+                tooltip="The first hidden neuron, σ(w·x + b) with these weights and the selected sample, "
+                        "as a computation tree walked backward"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -480,6 +483,21 @@ class LabScreen(Screen):
         self.app.push_screen(StepperScreen(
             snapshot.network(session.net), data.X[i], data.Y[i], session.trainer.loss_name,
             session.trainer.lr, focus=diagram.selected, optimizer=session.config.optimizer, context=context))
+
+    def action_graph(self) -> None:
+        """The graph screen on the first hidden neuron, with the weights shown now and the diagram's sample."""
+        from tutor.screens.graph import NEURON_INPUTS, GraphScreen, neuron_expression
+
+        session = self.session
+        if session is None:
+            return
+        net, data = session.snapshot.network(session.net), session.data
+        i = self.query_one(NetworkDiagram).sample % len(data.X)
+        expression, values = neuron_expression(net, data.X[i])
+        context = f"the Lab's neuron 0 of layer 1 · epoch {session.snapshot.epoch:,} · sample {i + 1} of {len(data.X)}"
+        if len(data.X[i]) > NEURON_INPUTS:
+            context += f" · its first {NEURON_INPUTS} of {len(data.X[i])} inputs"
+        self.app.push_screen(GraphScreen(expression, values, context=context))
 
     def action_view(self, view: str) -> None:
         self._set_view(view)
