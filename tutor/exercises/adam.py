@@ -42,6 +42,8 @@ NO_BIAS_CORRECTION = ("no bias correction? m and v start at 0, so early on they 
 T_FROM_ZERO = ("did you correct with t before adding 1? Adam counts its steps from t = 1: with t = 0, "
                "1 − β₁⁰ = 0 and m̂ = m/0. Do t ← t + 1 first")
 EPS_INSIDE = "ε goes outside the square root: √v̂ + ε, not √(v̂ + ε)"
+PAPER_FORM = ("that is the paper's faster form, η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m/(√v + ε), where ε sits next to √v, "
+              "not √v̂; the course, the engine and PyTorch divide by √v̂ + ε: W ← W − η·m̂/(√v̂ + ε)")
 SIGN = "a sign error: Adam steps against the gradient, W − η·m̂/(√v̂ + ε), or the loss rises"
 BETAS_SWAPPED = ("are β₁ and β₂ swapped? m, the mean of g, decays with β₁ (0.9 by default); "
                  "v, the mean of g², with β₂ (0.999 by default)")
@@ -97,6 +99,8 @@ def check(learner):
                     call_text=lambda i: f"W{list(i)} after {text}",
                     candidates={NO_BIAS_CORRECTION: W - lr * m_right / (np.sqrt(v_right) + eps),
                                 EPS_INSIDE: W - lr * m_hat / np.sqrt(v_hat + eps),
+                                PAPER_FORM: W - lr * np.sqrt(1 - beta2**(t + 1)) / (1 - beta1**(t + 1))
+                                            * m_right / (np.sqrt(v_right) + eps),
                                 SIGN: W + lr * m_hat / (np.sqrt(v_hat) + eps)})
             reference.step(expected, curvature.ravel() * expected)
             W, m, v, t = new_W, new_m, new_v, t + 1
@@ -120,6 +124,9 @@ EXERCISE = Exercise(
                 T_FROM_ZERO),
         Mistake("ε inside the square root", SOLUTION.replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)"),
                 EPS_INSIDE),
+        Mistake("the paper's faster form, ε next to √v",
+                SOLUTION.replace("m_hat / (np.sqrt(v_hat) + eps)",
+                                 "np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps)"), PAPER_FORM),
         Mistake("a sign error", SOLUTION.replace("W = W - lr", "W = W + lr"), SIGN),
         Mistake("β₁ and β₂ swapped",
                 SOLUTION.replace("beta1 * m + (1 - beta1)", "beta2 * m + (1 - beta2)")
