@@ -24,11 +24,11 @@ weight, L(W) = ½·Σ cᵢⱼ·Wᵢⱼ², against the engine's Adam optimizer.
 Check your work:  tutor exercises check adam'''
 
 STUBS = '''def adam_step(W, m, v, t, gradient, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    """t ← t + 1;  m, v: running means of g and g²;  W ← W − lr·m̂/(√v̂ + eps).  Returns (W, m, v, t)."""
+    """One Adam step, as the docstring above says: returns the new (W, m, v, t)."""
     raise NotImplementedError("write adam_step")'''
 
 SOLUTION = '''def adam_step(W, m, v, t, gradient, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    """t ← t + 1;  m, v: running means of g and g²;  W ← W − lr·m̂/(√v̂ + eps).  Returns (W, m, v, t)."""
+    """One Adam step, as the docstring above says: returns the new (W, m, v, t)."""
     t = t + 1
     m = beta1 * m + (1 - beta1) * gradient
     v = beta2 * v + (1 - beta2) * gradient**2
@@ -104,8 +104,8 @@ def check(learner):
                                 SIGN: W + lr * m_hat / (np.sqrt(v_hat) + eps)})
             reference.step(expected, curvature.ravel() * expected)
             W, m, v, t = new_W, new_m, new_v, t + 1
-        compare(W.ravel(), expected, what="the engine's Adam gives", fn=fn,
-                call_text=lambda i: f"W{[int(k) for k in np.unravel_index(i[0], (2, 2))]} after {STEPS} steps of yours ({setting})")
+        compare(W, expected.reshape(2, 2), what="the engine's Adam gives", fn=fn,
+                call_text=lambda i: f"W{list(i)} after {STEPS} steps of yours ({setting})")
 
 
 EXERCISE = Exercise(
