@@ -198,6 +198,10 @@ class RunConfig:
     def checked_dataset(self) -> "datasets.Dataset":
         """Load the data and check it fits the network, without building the network."""
         data = self.load_dataset()
+        rows = len(data.X) + len(data.X_test)
+        if _is_csv(self.dataset) and rows < datasets.MIN_SAMPLES:   # said in rows: `samples` is not used
+            raise ConfigError("dataset", f"{self.dataset} has {rows} row{'s' if rows != 1 else ''}; "
+                                         f"a dataset needs at least {datasets.MIN_SAMPLES}")
         for field in ("output", "loss"):
             why = unfit(getattr(self, field), data.task)
             if why:
@@ -210,7 +214,7 @@ class RunConfig:
             raise ConfigError("layers", f"the last layer has {self.layers[-1]} outputs but dataset "
                                         f"{data.name} has {data.output_width} target columns")
         if _is_csv(self.dataset):  # the file's rows, not `samples`, are what the run holds
-            dataclasses.replace(self, samples=len(data.X) + len(data.X_test)).check_size()
+            dataclasses.replace(self, samples=rows).check_size()
         return data
 
     def to_dict(self) -> dict:

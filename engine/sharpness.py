@@ -76,6 +76,9 @@ class HessianVectorProduct:
     """
 
     def __init__(self, net: Network, X, Y, loss: str, epsilon: float = EPSILON):
+        # A new twin each estimate: about 20 µs (half of it the twin's random generator),
+        # 0.2-0.5% of the Lab's 100 epochs between two estimates (measured on xor 2-4-1,
+        # circle 2-8-8-1, sine 1-16-16-1), too little to keep one twin per run instead.
         self.twin = net.copy()
         self.theta = net.theta.copy()        # the point θ at which H is taken
         self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)

@@ -136,6 +136,19 @@ def test_build_reports_a_missing_csv_file_on_the_dataset_field(tmp_path):
     assert caught.value.field == "dataset"
 
 
+@pytest.mark.parametrize("rows", [1, 3])
+def test_a_csv_with_fewer_than_4_rows_is_refused_in_rows_naming_the_file(tmp_path, rows):
+    # Once refused as "samples: must be at least 4", a setting a CSV run never uses.
+    path = tmp_path / "data.csv"
+    path.write_text("x1,x2,y\n" + "0,1,1\n" * rows, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        RunConfig(dataset=str(path)).build()
+    assert caught.value.field == "dataset"
+    assert caught.value.message == f"{path} has {rows} row{'s' if rows > 1 else ''}; a dataset needs at least 4"
+    path.write_text("x1,x2,y\n" + "0,1,1\n" * 4, encoding="utf-8")
+    assert RunConfig(dataset=str(path)).build()[2].X.shape == (4, 2)
+
+
 # ----- the size of a network and of a run ----------------------------------------
 
 @pytest.mark.parametrize("layers", [[2] + [4096] * 40 + [1], [2, 4096, 4096, 4096, 4096, 1], [2, 2048, 2048, 2048, 1]])

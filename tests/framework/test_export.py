@@ -112,6 +112,16 @@ def test_numpy_script_reads_as_the_engines_equations():
         assert words in text
 
 
+@pytest.mark.parametrize("layers, says", [((2, 1), "xor 2-1: no hidden layer, sigmoid output"),
+                                          ((2, 4, 1), "xor 2-4-1: one tanh hidden layer, sigmoid output"),
+                                          ((2, 4, 4, 4, 1), "xor 2-4-4-4-1: 3 tanh hidden layers, sigmoid output")])
+@pytest.mark.parametrize("to", ["numpy", "pytorch"])
+def test_the_scripts_title_says_how_many_hidden_layers_there_are(layers, says, to):
+    # A 2-1 network was once titled "tanh hidden layers": it has none, and no tanh.
+    title = export(engine.RunConfig(layers=layers, activation="tanh"), to).splitlines()[0]
+    assert title.startswith(f'"""{says}, bce loss')
+
+
 def test_pytorch_script_uses_torch_nn():
     text = export(engine.RunConfig(activation="gelu"), "pytorch")
     assert "nn.Sequential(" in text and 'nn.GELU(approximate="tanh")' in text

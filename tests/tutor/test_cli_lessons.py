@@ -76,3 +76,32 @@ def test_in_a_narrow_terminal_long_titles_wrap_under_the_title_column(course, ca
     assert len(lines) > 1 and all(len(line) <= 50 for line in lines), lines
     assert lines[0].startswith("long  0/1 solved  word word")
     assert all(line.startswith(" " * 18) and line[18] != " " for line in lines[1:]), lines
+
+
+def test_lessons_are_listed_under_their_parts_as_the_course_map_shows_them(course, capsys):
+    # A lesson's `part` starts a part; the lessons after it join it (tutor/course/model.py, Course.parts).
+    for name, part in (("01-one.md", "Foundations"), ("03-read.md", "Reading on")):
+        path = course / "lessons" / name
+        path.write_text(path.read_text().replace("requires = []", f'requires = []\npart = "{part}"'))
+    assert listed(capsys) == [
+        "Foundations (lessons 1–2)",
+        "one   0/3 solved  Lesson one",
+        "two   0/2 solved  Lesson two  (requires one)",
+        "",
+        "Reading on (lesson 3)",
+        "read  no quizzes  Lesson read",
+    ]
+
+
+def test_the_real_course_lists_every_part_title_once_before_its_lessons(monkeypatch, tmp_path, capsys):
+    from tutor.course.loader import load_course
+
+    monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path / "data"))
+    lines = listed(capsys)
+    titles = [title for title, _ in load_course().parts if title]
+    assert len(titles) >= 2
+    for title, part in load_course().parts:
+        if not title:
+            continue
+        at = next(i for i, line in enumerate(lines) if line.startswith(title + " ("))
+        assert [line.split()[0] for line in lines[at + 1:at + 1 + len(part)]] == [lesson.id for lesson in part]

@@ -82,6 +82,14 @@ def test_bad_options_give_one_line_and_exit_2(args, option):
     assert len(lines) == 1 and lines[0].startswith(f"tutor train: error: {option}:"), result.stderr
 
 
+def test_a_csv_of_three_rows_is_named_with_its_rows_not_the_samples_option(tmp_path):
+    (tmp_path / "data.csv").write_text("x1,x2,y\n0,0,0\n1,0,1\n0,1,1\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tutor", "train", "--dataset", "data.csv", "--epochs", "3"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tutor train: error: --dataset: data.csv has 3 rows; a dataset needs at least 4"
+
+
 def test_a_long_run_does_not_set_aside_memory_for_every_epoch():
     # 10^8 epochs (the most RunConfig allows) under a 1 GB address-space limit: keeping
     # a row per epoch would need ~12 GB; what is printed needs a few rows.

@@ -21,7 +21,7 @@ def write(tmp_path, exercise, code: str):
 def test_the_exercises_come_in_course_order_from_the_sigmoid():
     assert [e.name for e in exercises()] == list(NAMES)
     assert NAMES == ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd", "xor",
-                     "gradcheck", "momentum")
+                     "gradcheck", "momentum", "adam")
     assert [e.number for e in exercises()] == list(range(1, len(NAMES) + 1))
     for exercise in exercises():
         assert exercise.hints and exercise.mistakes, exercise.name

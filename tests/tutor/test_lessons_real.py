@@ -49,9 +49,10 @@ def test_lessons_command_lists_ids_titles_and_requires(capsys, monkeypatch, tmp_
     monkeypatch.setenv("NN_TUTOR_DATA_DIR", str(tmp_path))  # not the learner's own progress
     assert main(["lessons"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("derivatives ") and "Derivatives: the limit" in lines[0]
-    assert lines[1].startswith("gradient-descent ") and lines[1].endswith("(requires derivatives)")
-    assert lines[2].startswith("activations ") and lines[2].endswith("(requires gradient-descent)")
+    assert lines[0].startswith("Foundations: derivatives to backpropagation (lessons 1–")   # the first part
+    assert lines[1].startswith("derivatives ") and "Derivatives: the limit" in lines[1]
+    assert lines[2].startswith("gradient-descent ") and lines[2].endswith("(requires derivatives)")
+    assert lines[3].startswith("activations ") and lines[3].endswith("(requires gradient-descent)")
 
 
 def test_judge_names_a_forgotten_constant_inner_derivative_as_lesson_01_says():

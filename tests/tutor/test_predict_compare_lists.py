@@ -125,6 +125,17 @@ def test_check_answer_judges_the_learning_rate_typed_and_tutor_quiz_letters_them
     assert "letter" in answer_format(quiz)
 
 
+def test_the_run_line_shows_the_varied_setting_as_its_list_not_the_base_value(tmp_path):
+    # The lab's own lr (the default 0.5 here) is never trained: each choice's lr replaces it.
+    run_line = quiz_context(lr_quiz(tmp_path))[0]
+    assert run_line.startswith("Run: dataset xor, layers 2-4-1, activation tanh, ")
+    assert ", lr [0.05, 0.2, 2], " in run_line and "lr 0.5" not in run_line
+    course, _ = load(tmp_path, QUIZ, depth=Depth.MATH)
+    run_line = quiz_context(course.lesson("rates").quiz("which"))[0]
+    assert ", activation [sigmoid, tanh, relu], " in run_line and "activation tanh" not in run_line
+    assert ", lr 1.0, " in run_line   # what is not varied stays as given
+
+
 def test_test_loss_and_accuracy_measures_read_the_held_out_set(tmp_path):
     text = QUIZ.replace('dataset = "xor"', 'dataset = "circle"\ntest_share = 0.3\nsamples = 60')
     text = text.replace("epochs = 2000", "epochs = 300").replace('activations = ["sigmoid", "tanh", "relu"]',

@@ -1,5 +1,6 @@
 """`tutor lessons`: list the course's lessons with their ids, the learner's progress
-(quizzes solved of the lesson's quizzes, ✓ once complete) and what each requires."""
+(quizzes solved of the lesson's quizzes, ✓ once complete) and what each requires,
+under the titles of the course's parts (a lesson's `part`), as the course map does."""
 from __future__ import annotations
 
 import shutil
@@ -19,12 +20,19 @@ def run(args) -> int:
     progress_width = max(len(text) for text in progress)
     indent = " " * (id_width + progress_width + 4)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
-    for lesson, text in zip(course.lessons, progress):
-        requires = f"  (requires {', '.join(lesson.requires)})" if lesson.requires else ""
-        line = f"{lesson.id:<{id_width}}  {text:<{progress_width}}  {lesson.title}{requires}".rstrip()
-        if width > len(indent) + 20:  # in a terminal: wrap long titles under the title column
-            line = textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
-        print(line)
+    texts = dict(zip((lesson.id for lesson in course.lessons), progress))
+    numbers = {lesson.id: n for n, lesson in enumerate(course.lessons, start=1)}
+    for index, (title, part) in enumerate(course.parts):
+        if title:   # under the part's title, as the course map shows it
+            first, last = numbers[part[0].id], numbers[part[-1].id]
+            numbers_text = f"lesson {first}" if first == last else f"lessons {first}–{last}"
+            print(("\n" if index else "") + f"{title} ({numbers_text})")
+        for lesson in part:
+            requires = f"  (requires {', '.join(lesson.requires)})" if lesson.requires else ""
+            line = f"{lesson.id:<{id_width}}  {texts[lesson.id]:<{progress_width}}  {lesson.title}{requires}".rstrip()
+            if width > len(indent) + 20:  # in a terminal: wrap long titles under the title column
+                line = textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
+            print(line)
     if course.problems:
         print(f"{len(course.problems)} problem(s) in the lesson files: run `tutor check-lessons` to see them.",
               file=sys.stderr)

@@ -108,8 +108,15 @@ def quiz_context(quiz: Quiz) -> list[str]:
 
 
 def predict_runs(spec) -> list[str]:
-    """A predict quiz's run (and the run it is compared with), described."""
-    lines = [f"Run: {describe_run(spec.lab)}"]
+    """A predict quiz's run (and the run it is compared with), described. A list
+    comparison trains the run once per value of its varied setting: the line shows that
+    list there, never the lab's own value (which no run uses)."""
+    from engine.config import typed
+
+    settings = spec.lab.to_dict()
+    if spec.measure is not None:
+        settings[spec.vary] = "[" + ", ".join(typed(v) if spec.vary == "lr" else str(v) for v in spec.values) + "]"
+    lines = [f"Run: {describe_settings(settings)}"]
     if spec.compare:
         lines.append(f"Compared with: {describe_run(spec.compare)}")
     if spec.measure is not None:

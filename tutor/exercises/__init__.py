@@ -16,7 +16,7 @@ from tutor.exercises.model import Exercise
 
 # Course order; each module defines EXERCISE.
 NAMES = ("sigmoid", "tanh", "relu", "dense", "losses", "hidden_delta", "gradients", "sgd", "xor",
-         "gradcheck", "momentum")
+         "gradcheck", "momentum", "adam")
 
 
 def exercises() -> tuple[Exercise, ...]:

@@ -1,4 +1,4 @@
-"""Exercise 11: gradient descent with momentum (heavy ball), the last and harder one."""
+"""Exercise 11: gradient descent with momentum (heavy ball), a harder one before Adam."""
 from tutor.exercises.model import Exercise, Mistake
 
 DOC = '''Exercise 11: momentum     (lesson: gradient-descent)

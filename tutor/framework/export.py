@@ -54,9 +54,17 @@ def _title(config: engine.RunConfig) -> str:
         extras += f" Input features {', '.join(config.features)}."
     if config.regularization != "none":
         extras += f" {config.regularization.upper()} regularisation, λ = {config.regularization_rate:g}."
-    return (f"{config.dataset} {'-'.join(map(str, config.layers))}: {config.activation} hidden layers, "
+    return (f"{config.dataset} {'-'.join(map(str, config.layers))}: {_hidden_text(config)}, "
             f"{config.output} output, {config.loss} loss, {config.optimizer} with learning rate "
             f"{config.lr:g}, {config.epochs:,} epochs, seed {config.seed}.{extras}")
+
+
+def _hidden_text(config: engine.RunConfig) -> str:
+    """'no hidden layer' (the activation is then unused), 'one tanh hidden layer', '3 tanh hidden layers'."""
+    hidden = len(config.layers) - 2
+    if hidden == 0:
+        return "no hidden layer"
+    return f"one {config.activation} hidden layer" if hidden == 1 else f"{hidden} {config.activation} hidden layers"
 
 
 def _options(config: engine.RunConfig) -> str:
