@@ -9,21 +9,24 @@ the usual slips and what to say about them.
 
 Every number is the engine's own: Network.backward on the one sample (z, a, δ, ∂C/∂W,
 ∂C/∂b, C), Network.feedforward's f′(zˡ) for the hidden layers, the output activation's
-derivative for BP1 under MSE, and an engine SGD step for the new weights. Nothing here
-recomputes them a second way; only the slips' values (never shown as right) are
-arithmetic on them.
+derivative for BP1 under MSE, and the engine's optimizer (SGD, momentum or Adam, with
+the run's regularisation penalty) stepping a copy of the network from a copy of its
+state for the update: v, m, v, m̂ and v̂ are the engine's arrays (Adam.corrected()).
+Nothing here recomputes them a second way; only the slips' values (never shown as
+right) are arithmetic on them.
 
 Layers count from 1 as in the book (a⁰ is the input); units from 0. Layers wider than
 SMALL show only the focused unit (and its weights), with the rest summarised.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from engine.network import Network
-from engine.optimizers import SGD
+from engine.optimizers import OPTIMIZERS, Optimizer
 
 SMALL = 4   # a layer this wide or narrower shows all its units
 
@@ -81,6 +84,7 @@ class Walk:
     lr: float
     new_weights: tuple[np.ndarray, ...] = field(repr=False)
     new_biases: tuple[np.ndarray, ...] = field(repr=False)
+    optimizer: str = "sgd"    # the optimizer whose step the update steps show
 
     def first_of_layer(self, layer: int) -> int:
         """Index of the first step of layer `layer` (forward), for jumping."""
@@ -93,19 +97,21 @@ def shown(n: int, unit: int) -> list[int]:
 
 
 def walk(net: Network, x, y, loss: str, lr: float, focus: tuple[int, int] | None = None,
-         optimizer: str = "sgd") -> Walk:
+         optimizer: str | Optimizer = "sgd") -> Walk:
     """The steps of one training step of `net` on the sample (x, y), in evaluation mode.
 
     `focus` = (layer, unit) picks the unit a large layer shows (and a prediction asks
-    for); other layers show their unit 0. The network is left as it was.
+    for); other layers show their unit 0. `optimizer` is a name of engine.OPTIMIZERS (a
+    fresh one: its first step) or a run's optimizer, whose state (velocity, moments, t)
+    and penalty the update starts from: the step that run would take next on this one
+    sample. The network and that optimizer are left as they were.
     """
     X = np.asarray(x, dtype=np.float64).reshape(1, -1)
     Y = np.asarray(y, dtype=np.float64).reshape(1, -1)
     with np.errstate(all="ignore"):
         g = net.backward(X, Y, loss)
         _, _, fprimes = net.feedforward(X)
-        twin = net.copy()
-        SGD(twin.theta.size, lr).step(twin.theta, g.nabla_theta)   # θ ← θ − η·∇θ
+        update = Update.of(net, g.nabla_theta, optimizer, lr)
     L, sizes = net.layers, net.sizes
     units = [0] * (L + 1)
     if focus is not None:
@@ -129,10 +135,11 @@ def walk(net: Network, x, y, loss: str, lr: float, focus: tuple[int, int] | None
     for l in range(L, 0, -1):
         steps.append(_bp4_step(l, a, deltas, g.nabla_w[l - 1], sizes, units))
     for l in range(L, 0, -1):
-        steps.append(_update_step(l, W, b, g.nabla_w[l - 1], g.nabla_b[l - 1],
-                                  twin.weights[l - 1], twin.biases[l - 1], lr, sizes, units, optimizer))
+        steps.append(_update_step(l, update, sizes, units))
+    twin = update.twin
     return Walk(tuple(steps), tuple(units), loss, lr,
-                tuple(W.copy() for W in twin.weights), tuple(b.copy() for b in twin.biases))
+                tuple(W.copy() for W in twin.weights), tuple(b.copy() for b in twin.biases),
+                update.after.name)
 
 
 # ----- the steps --------------------------------------------------------------------
@@ -295,30 +302,133 @@ def _bp4_step(l, a, deltas, nabla_w, sizes, units) -> Step:
                 f"∂C/∂W{sup(l)}[{i},{j}]", float(value), _slips(value, slips))
 
 
-def _update_step(l, W, b, nabla_w, nabla_b, new_W, new_b, lr, sizes, units, optimizer) -> Step:
+@dataclass(frozen=True)
+class Update:
+    """The optimizer's step on this sample's gradient, taken by the engine on copies:
+    `before` is the optimizer's state before it (the Lab run's, or a fresh one), `after`
+    its state after stepping `twin` (a copy of the network). `total` is ∇(C + P), the
+    gradient the optimizer steps on (∂C/∂θ alone without a penalty)."""
+
+    net: Network
+    before: Optimizer
+    after: Optimizer
+    twin: Network
+    gradient: np.ndarray      # ∂C/∂θ
+    total: np.ndarray         # ∇(C + P)
+
+    @classmethod
+    def of(cls, net: Network, gradient: np.ndarray, optimizer: str | Optimizer, lr: float) -> "Update":
+        if isinstance(optimizer, str):
+            before = OPTIMIZERS[optimizer](net.theta.size, lr)
+        else:   # the run's optimizer: copied, so that the run's own state never moves
+            before = copy.deepcopy(optimizer)
+            before.lr = lr
+        after, twin = copy.deepcopy(before), net.copy()
+        after.step(twin.theta, gradient)
+        total = copy.deepcopy(before).with_penalty(net.theta, gradient).copy()
+        return cls(net, before, after, twin, gradient, total)
+
+    def at(self, vector: np.ndarray, l: int, index: tuple[int, ...]) -> float:
+        """The entry of a θ-shaped vector for W^l[i, j] (index (i, j)) or b^l_j (index (j,))."""
+        weights, biases = self.net.split(vector)
+        return float((weights if len(index) == 2 else biases)[l - 1][index])
+
+
+# What each optimizer's update shows: its equation and the state it keeps, by name.
+_OPTIMIZER_EQUATIONS = {
+    "sgd": "{W} ← {W} − η·{g}{W},  {b} ← {b} − η·{g}{b}",
+    "momentum": "v ← μ·v − η·∇,  {W} ← {W} + v  (and {b} alike; v the velocity the run kept)",
+    "adam": "m ← β₁m + (1 − β₁)∇,  v ← β₂v + (1 − β₂)∇²,  m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ),  "
+            "{W} ← {W} − η·m̂/(√v̂ + ε)  (and {b} alike)",
+}
+
+
+def _update_step(l, update: Update, sizes, units) -> Step:
     sources, targets = shown(sizes[l - 1], units[l - 1]), shown(sizes[l], units[l])
-    lines = []
-    if optimizer != "sgd":
-        lines.append(f"(The run itself steps with {optimizer}; this is plain gradient descent on this one sample.)")
-    lines += [f"W{sup(l)}[{i},{j}] ← {num(W[l][i, j])} − {num(lr)}·{factor(nabla_w[i, j])} = {num(new_W[i, j])}"
-              for j in targets for i in sources]
-    lines += [f"b{sup(l)}{sub(j)} ← {num(b[l][j])} − {num(lr)}·{factor(nabla_b[j])} = {num(new_b[j])}"
-              for j in targets]
-    quantities = [(f"W{sup(l)}[{i},{j}]", W[l][i, j]) for j in targets for i in sources] + \
-                 [(f"∂C/∂W{sup(l)}[{i},{j}]", nabla_w[i, j]) for j in targets for i in sources] + \
-                 [(f"new W{sup(l)}[{i},{j}]", new_W[i, j]) for j in targets for i in sources] + \
-                 [(f"b{sup(l)}{sub(j)}", b[l][j]) for j in targets] + \
-                 [(f"∂C/∂b{sup(l)}{sub(j)}", nabla_b[j]) for j in targets] + \
-                 [(f"new b{sup(l)}{sub(j)}", new_b[j]) for j in targets] + [("η", lr)]
-    i, j = units[l - 1], units[l]
-    value, w, grad = new_W[i, j], W[l][i, j], nabla_w[i, j]
-    slips = [Slip(w + lr * grad, "You added η·∂C/∂w: a step goes against the gradient, w − η·∂C/∂w."),
+    before, after = update.before, update.after
+    name, lr, penalty = after.name, after.lr, after.penalty
+    params = [(f"W{sup(l)}[{i},{j}]", (i, j)) for j in targets for i in sources] + \
+             [(f"b{sup(l)}{sub(j)}", (j,)) for j in targets]
+    focused = params[sources.index(units[l - 1]) + len(sources) * targets.index(units[l])]
+
+    def value(vector, index):
+        return update.at(vector, l, index)
+
+    lines, quantities = [], [("η", lr)]
+    if penalty is not None:   # the gradient the optimizer steps on: ∂C/∂w plus the penalty's
+        lines.append(f"With {penalty.name} regularisation (λ = {num(penalty.rate)}) each weight's "
+                     f"gradient gains ∂P/∂w = {penalty.derivative_formula}; biases none:")
+        quantities.append(("λ", penalty.rate))
+        for label, index in params[:-len(targets)]:
+            grad, total = value(update.gradient, index), value(update.total, index)
+            lines.append(f"∇{label} = ∂C/∂{label} + {penalty.derivative_formula} = "
+                         f"{factor(grad)} + {factor(total - grad)} = {num(total)}")
+            quantities += [(f"∂P/∂{label}", total - grad)]
+    elif name != "sgd":
+        lines.append("∇ is ∂C/∂w from BP4 (∂C/∂b from BP3).")
+    if name == "momentum":
+        quantities.append(("μ", after.mu))
+        lines.append("v starts from the run's velocity (0 on a first step).")
+    if name == "adam":
+        quantities += [("β₁", after.beta1), ("β₂", after.beta2), ("ε", after.eps), ("t", after.t)]
+        lines.append(f"Step t = {after.t} of Adam (m and v start from the run's, 0 on a first step).")
+        m_hat, v_hat = after.corrected()
+    for label, index in params:
+        old, new = value(update.net.theta, index), value(update.twin.theta, index)
+        grad = value(update.total, index)
+        quantities += [(label, old), (f"∇{label}", grad), (f"new {label}", new)]
+        if name == "sgd":
+            lines.append(f"{label} ← {num(old)} − {num(lr)}·{factor(grad)} = {num(new)}")
+        elif name == "momentum":
+            v0, v1 = value(before.velocity, index), value(after.velocity, index)
+            quantities += [(f"v {label}", v0), (f"new v {label}", v1)]
+            if (label, index) == focused:
+                lines += [f"{label}: v ← μ·v − η·∇ = {num(after.mu)}·{factor(v0)} − {num(lr)}·{factor(grad)} = {num(v1)}",
+                          f"    {label} ← {label} + v = {num(old)} + {factor(v1)} = {num(new)}"]
+            else:
+                lines.append(f"{label} ← {num(old)} + ({num(after.mu)}·{factor(v0)} − {num(lr)}·{factor(grad)}) "
+                             f"= {num(new)}")
+        else:
+            m0, m1 = value(before.m, index), value(after.m, index)
+            v0, v1 = value(before.v, index), value(after.v, index)
+            mh, vh = value(m_hat, index), value(v_hat, index)
+            quantities += [(f"m {label}", m0), (f"new m {label}", m1), (f"v {label}", v0), (f"new v {label}", v1),
+                           (f"m̂ {label}", mh), (f"v̂ {label}", vh)]
+            b1, b2, t = num(after.beta1), num(after.beta2), after.t
+            if (label, index) == focused:
+                lines += [f"{label}: m ← β₁m + (1 − β₁)∇ = {b1}·{factor(m0)} + {num(1 - after.beta1)}·{factor(grad)} "
+                          f"= {num(m1)}",
+                          f"    v ← β₂v + (1 − β₂)∇² = {b2}·{factor(v0)} + {num(1 - after.beta2)}·{factor(grad)}² "
+                          f"= {num(v1)}",
+                          f"    m̂ = m/(1 − β₁{sup(t)}) = {num(m1)}/(1 − {b1}{sup(t)}) = {num(mh)}",
+                          f"    v̂ = v/(1 − β₂{sup(t)}) = {num(v1)}/(1 − {b2}{sup(t)}) = {num(vh)}",
+                          f"    {label} ← {label} − η·m̂/(√v̂ + ε) = {num(old)} − {num(lr)}·{factor(mh)}/"
+                          f"(√{num(vh)} + {num(after.eps)}) = {num(new)}"]
+            else:
+                lines.append(f"{label} ← {num(old)} − {num(lr)}·{factor(mh)}/(√{num(vh)} + ε) = {num(new)}")
+    label, index = focused
+    w, grad, value_ = value(update.net.theta, index), value(update.total, index), value(update.twin.theta, index)
+    slips = [Slip(w + lr * grad, "You added η·∇w: a step goes against the gradient, w − η·∇w."),
              Slip(w - grad, "You left out the learning rate η.")]
-    return Step("update", l, f"Update, layer {l}: a step against the gradient (η = {num(lr)})",
-                f"W{sup(l)} ← W{sup(l)} − η·∂C/∂W{sup(l)},  b{sup(l)} ← b{sup(l)} − η·∂C/∂b{sup(l)}",
-                tuple(lines), _floats(quantities),
+    if name == "momentum":
+        slips += [Slip(w - lr * grad, "That is plain gradient descent: momentum adds μ·v, the velocity the run "
+                                      "has built up (v ← μ·v − η·∇, then w ← w + v)."),
+                  Slip(w - value(after.velocity, index), "You subtracted v: here v already holds −η·∇, "
+                                                          "so the step is w ← w + v.")]
+    elif name == "adam":
+        m1, v1 = value(after.m, index), value(after.v, index)
+        slips += [Slip(w - lr * m1 / (np.sqrt(v1) + after.eps), "You left out the bias correction: "
+                       f"m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) with t = {after.t}."),
+                  Slip(w - lr * grad, "That is plain gradient descent: Adam steps by η·m̂/(√v̂ + ε).")]
+    W, b = f"W{sup(l)}", f"b{sup(l)}"
+    return Step("update", l, f"Update, layer {l}: {_OPTIMIZER_NAMES[name]} (η = {num(lr)})",
+                _OPTIMIZER_EQUATIONS[name].format(W=W, b=b, g="∇" if penalty else "∂C/∂"), tuple(lines), _floats(quantities),
                 tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
-                f"new W{sup(l)}[{i},{j}]", float(value), _slips(value, slips))
+                f"new {label}", float(value_), _slips(value_, slips))
+
+
+_OPTIMIZER_NAMES = {"sgd": "a step against the gradient", "momentum": "a momentum step",
+                    "adam": "an Adam step"}
 
 
 # ----- predicting ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.network import Network
 from tests.tui.lab_fixtures import lab_app, lab_screen, until
@@ -160,3 +161,39 @@ async def test_the_palette_offers_the_stepper_in_the_lab_and_each_lesson_block(t
         commands["Backprop step by step"].run()
         screen = await stepper(app, pilot)
         assert "epoch 0" in text(screen, "#stepper-title")
+
+
+async def test_b_on_a_running_adam_run_pauses_it_and_shows_the_step_its_optimizer_would_take(tmp_path):
+    import copy
+
+    from tests.tui.lab_fixtures import key
+    from tests.tutor.test_stepper import engine_values
+    from tutor.session import Phase
+
+    app = lab_app(tmp_path, start=True, epochs=10**7, dataset="xor", layers=[2, 3, 1], activation="tanh",
+                  optimizer="adam", lr=0.01, regularization="l2", regularization_rate=0.001)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lab = await lab_screen(app, pilot)
+        session = lab.session
+        await until(pilot, lambda: session.trainer.epoch > 20, "some epochs of Adam")
+        await key(app, pilot, "b")
+        screen = await stepper(app, pilot)
+        assert session.paused and session.phase is Phase.PAUSED          # the run rests while it is walked
+        trainer = session.trainer
+        kept = copy.deepcopy(trainer.optimizer)
+        assert trainer.epoch == session.snapshot.epoch and f"epoch {trainer.epoch:,}" in text(screen, "#stepper-title")
+        assert "adam" in text(screen, "#stepper-title")
+        update = screen.walk.steps[-1]
+        assert "Adam" in update.title and f"Step t = {trainer.optimizer.t + 1} of Adam" in "\n".join(update.lines)
+        net = session.snapshot.network(session.net)
+        i = lab.query_one("NetworkDiagram").sample % 4
+        value = engine_values(net, session.data.X[i], session.data.Y[i], "bce", 0.01, optimizer=trainer.optimizer)
+        for name, shown in update.quantities:
+            assert shown == pytest.approx(value(name), rel=1e-12, abs=1e-15), name
+        await pilot.press("left")                                        # to the last step: the update
+        screen.index = len(screen.walk.steps) - 1
+        screen._show()
+        assert "m̂ = m/(1 − β₁" in text(screen, "#stepper-lines")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is lab, "back in the Lab")
+        assert trainer.optimizer.t == kept.t and np.array_equal(trainer.optimizer.m, kept.m)   # never moved

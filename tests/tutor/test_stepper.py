@@ -1,11 +1,12 @@
 """The stepper's model: every number a step shows is the engine's (tutor/stepper.py)."""
+import copy
 import re
 
 import numpy as np
 import pytest
 
 from engine.network import Network
-from engine.optimizers import SGD
+from engine.optimizers import SGD, Adam
 from tutor.stepper import SMALL, walk
 
 SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
@@ -16,30 +17,44 @@ def digits(text, table):
     return int("".join(table[c] for c in text))
 
 
-def engine_values(net, x, y, loss, lr):
-    """Every quantity, by the name a step gives it, straight from the engine."""
+def engine_values(net, x, y, loss, lr, optimizer=None):
+    """Every quantity, by the name a step gives it, straight from the engine. `optimizer`:
+    a run's optimizer (its state and penalty), stepped here on a copy of its own; None: SGD."""
     X, Y = np.asarray(x, float)[None], np.asarray(y, float)[None]
     g = net.backward(X, Y, loss)
     _, _, fprimes = net.feedforward(X)
-    twin = net.copy()
-    SGD(twin.theta.size, lr).step(twin.theta, g.nabla_theta)
+    before = SGD(net.theta.size, lr) if optimizer is None else copy.deepcopy(optimizer)
+    before.lr = lr
+    after, twin = copy.deepcopy(before), net.copy()
+    after.step(twin.theta, g.nabla_theta)
+    total = g.nabla_theta.copy()
+    if before.penalty is not None:       # ∂P/∂w on the weights, θ's first entries
+        total[:net.weight_count] += before.penalty.gradient(net.theta[:net.weight_count])
     L = net.layers
+    scalars = {"C": g.loss, "η": lr, "μ": getattr(before, "mu", None), "β₁": getattr(before, "beta1", None),
+               "β₂": getattr(before, "beta2", None), "ε": getattr(before, "eps", None),
+               "t": getattr(after, "t", None), "λ": getattr(before.penalty, "rate", None)}
+    second = "v" if isinstance(before, Adam) else "velocity"
+    vectors = {  # (prefix, new) -> the θ-shaped vector the quantity is an entry of
+        ("", False): net.theta, ("", True): twin.theta, ("∂C/∂", False): g.nabla_theta,
+        ("∇", False): total, ("∂P/∂", False): total - g.nabla_theta,
+        ("v ", False): getattr(before, second, None), ("v ", True): getattr(after, second, None),
+        ("m ", False): getattr(before, "m", None), ("m ", True): getattr(after, "m", None),
+    }
+    if isinstance(before, Adam):   # the bias-corrected moments, by the paper's formula
+        vectors["m̂ ", False] = after.m / (1 - before.beta1 ** after.t)
+        vectors["v̂ ", False] = after.v / (1 - before.beta2 ** after.t)
 
     def value(name):
-        if name == "C":
-            return g.loss
-        if name == "η":
-            return lr
-        m = re.fullmatch(r"(new )?(∂C/∂)?([Wb])([⁰-⁹¹²³]+)(?:\[(\d+),(\d+)\]|([₀-₉]+))", name)
+        if name in scalars:
+            return scalars[name]
+        m = re.fullmatch(r"(new )?(∂C/∂|∇|∂P/∂|m̂ |v̂ |m |v )?([Wb])([⁰-⁹¹²³]+)(?:\[(\d+),(\d+)\]|([₀-₉]+))", name)
         if m:
-            new, grad, kind, l = m.group(1), m.group(2), m.group(3), digits(m.group(4), SUP)
+            new, prefix, kind, l = m.group(1), m.group(2) or "", m.group(3), digits(m.group(4), SUP)
+            weights, biases = net.split(vectors[prefix, bool(new)])
             if kind == "W":
-                i, j = int(m.group(5)), int(m.group(6))
-                source = twin.weights if new else g.nabla_w if grad else net.weights
-                return source[l - 1][i, j]
-            j = digits(m.group(7), SUB)
-            source = twin.biases if new else g.nabla_b if grad else net.biases
-            return source[l - 1][j]
+                return weights[l - 1][int(m.group(5)), int(m.group(6))]
+            return biases[l - 1][digits(m.group(7), SUB)]
         m = re.fullmatch(r"f′\(z([⁰-⁹¹²³]+)([₀-₉]+)\)", name)
         if m:
             l, j = digits(m.group(1), SUP), digits(m.group(2), SUB)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from engine.network import Network
+from engine.optimizers import Optimizer
 from tutor.course.answers import verdict_line
 from tutor.stepper import Walk, check_prediction, num, walk
 from tutor.widgets.network_diagram import NetworkDiagram
@@ -36,8 +37,9 @@ class StepperScreen(Screen):
     ]
 
     def __init__(self, net: Network, x, y, loss: str, lr: float, *, focus: tuple[int, int] | None = None,
-                 optimizer: str = "sgd", predict: bool | frozenset[int] = False, context: str = "") -> None:
-        """`predict`: True asks for every step, or the indices of the steps that ask;
+                 optimizer: str | Optimizer = "sgd", predict: bool | frozenset[int] = False, context: str = "") -> None:
+        """`optimizer`: a name (its first step), or a copy of a run's optimizer (the step it
+        would take next); `predict`: True asks for every step, or the indices of the steps that ask;
         `context`: a line saying where the network and sample come from (epoch, sample)."""
         super().__init__()
         self.net, self.x, self.y, self.loss, self.lr = net, x, y, loss, lr
@@ -56,7 +58,8 @@ class StepperScreen(Screen):
         from tutor.course.network_spec import network
 
         spec = block.network
-        screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, context=block.title)
+        screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, optimizer=block.optimizer,
+                     context=block.title)
         screen.predict_steps = frozenset(i for i, step in enumerate(screen.walk.steps) if step.kind in block.predict)
         return screen
 
@@ -194,5 +197,6 @@ class StepperScreen(Screen):
     def _where(self) -> str:
         x = ", ".join(num(v) for v in self.x)
         y = ", ".join(num(v) for v in self.y)
-        parts = [self.context, f"x = ({x}), y = ({y})", f"loss {self.loss}", f"η = {num(self.lr)}"]
+        optimizer = "" if self.walk.optimizer == "sgd" else self.walk.optimizer
+        parts = [self.context, f"x = ({x}), y = ({y})", f"loss {self.loss}", f"η = {num(self.lr)}", optimizer]
         return " · ".join(part for part in parts if part)
