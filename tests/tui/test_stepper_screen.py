@@ -190,10 +190,48 @@ async def test_b_on_a_running_adam_run_pauses_it_and_shows_the_step_its_optimize
         value = engine_values(net, session.data.X[i], session.data.Y[i], "bce", 0.01, optimizer=trainer.optimizer)
         for name, shown in update.quantities:
             assert shown == pytest.approx(value(name), rel=1e-12, abs=1e-15), name
-        await pilot.press("left")                                        # to the last step: the update
-        screen.index = len(screen.walk.steps) - 1
-        screen._show()
+        await click_step(pilot, screen, "W¹←")                           # the last step: layer 1's update
+        assert screen.index == len(screen.walk.steps) - 1
         assert "m̂ = m/(1 − β₁" in text(screen, "#stepper-lines")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is lab, "back in the Lab")
         assert trainer.optimizer.t == kept.t and np.array_equal(trainer.optimizer.m, kept.m)   # never moved
+
+
+async def click_step(pilot, screen, symbol: str) -> None:
+    """Click a step's symbol on the step line (the line's left padding is one cell)."""
+    plain = str(screen.crumbs.render())
+    at = f" {plain} ".index(f" {symbol} ")
+    assert await pilot.click(screen.crumbs, offset=(1 + at, 0))
+    await pilot.pause()
+
+
+async def test_with_the_mouse_a_step_a_neuron_and_the_footers_keys(tmp_path):
+    from textual.widgets._footer import FooterKey
+
+    app = lab_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await lab_screen(app, pilot)
+        app.push_screen(StepperScreen(Network([2, 3, 2, 1], "tanh", "sigmoid", seed=2), [1.0, -1.0], [1.0],
+                                      "bce", 0.5, predict=True))
+        screen = await stepper(app, pilot)
+        line = str(screen.crumbs.render())
+        assert line == "z¹ a¹ z² a² z³ a³ · C · δ³ · δ² δ¹ · ∂b³ ∂b² ∂b¹ · ∂W³ ∂W² ∂W¹ · W³← W²← W¹←"
+        await click_step(pilot, screen, "∂W²")
+        assert (screen.step.kind, screen.step.layer) == ("bp4", 2)
+        assert "BP4" in text(screen, "#stepper-title")
+        await click_step(pilot, screen, "C")
+        assert screen.step.kind == "loss"
+        # A click on neuron 2 of layer 1 makes it the unit the steps ask about.
+        await click_step(pilot, screen, "z¹")
+        cell = next(cell for cell, neuron in screen.diagram._hits.items() if neuron == (1, 2))
+        assert await pilot.click(screen.diagram, offset=(cell[1], cell[0]))
+        await until(pilot, lambda: screen.step.asks == "z¹₂", "the clicked neuron asked about")
+        # The footer's keys answer clicks: out of the answer field first (esc), then Next.
+        await pilot.press("escape")
+        await until(pilot, lambda: any(k.key == "n" for k in screen.query(FooterKey)), "Next in the footer")
+        assert await pilot.click(next(k for k in screen.query(FooterKey) if k.key == "n"))
+        await until(pilot, lambda: screen.index == 1, "the next step")
+        reveal = next(k for k in screen.query(FooterKey) if k.key in ("r", "ctrl+r"))   # ^r in the answer
+        assert await pilot.click(reveal)
+        await until(pilot, lambda: 1 in screen.revealed, "the step revealed")

@@ -19,8 +19,20 @@ from textual.widgets import Footer, Input, Static
 from engine.network import Network
 from engine.optimizers import Optimizer
 from tutor.course.answers import verdict_line
-from tutor.stepper import Walk, check_prediction, num, walk
+from tutor.stepper import Walk, check_prediction, num, sup, walk
 from tutor.widgets.network_diagram import NetworkDiagram
+
+
+# The phases the step line sets apart (the forward steps of all layers are one).
+PHASES = {"z": "forward", "a": "forward", "loss": "loss", "bp1": "bp1", "bp2": "bp2", "bp3": "bp3",
+          "bp4": "bp4", "update": "update"}
+
+
+def crumb(step) -> str:
+    """A step's symbol on the step line: z¹ a¹ … C δ² δ¹ ∂b² ∂W² W²←."""
+    l = sup(step.layer)
+    return {"z": f"z{l}", "a": f"a{l}", "loss": "C", "bp1": f"δ{l}", "bp2": f"δ{l}", "bp3": f"∂b{l}",
+            "bp4": f"∂W{l}", "update": f"W{l}←"}[step.kind]
 
 
 class StepperScreen(Screen):
@@ -67,6 +79,7 @@ class StepperScreen(Screen):
         # Kept as attributes: a pushed screen's on_mount may run before the scroll's
         # children are mounted, and updating a Static before then is fine.
         self.title_bar = Static(id="stepper-title")
+        self.crumbs = Static(id="stepper-crumbs")
         self.diagram = NetworkDiagram(id="stepper-diagram")
         self.equation = Static(id="stepper-equation")
         self.numbers = Static(id="stepper-lines")
@@ -74,6 +87,7 @@ class StepperScreen(Screen):
                             placeholder="type the value, Enter checks (ctrl+r reveals, esc leaves the field)")
         self.feedback = Static(id="stepper-feedback")
         yield self.title_bar
+        yield self.crumbs
         yield self.diagram
         with VerticalScroll(id="stepper-body"):
             yield self.equation
@@ -105,6 +119,12 @@ class StepperScreen(Screen):
     def action_move(self, by: int) -> None:
         self.index = min(max(self.index + by, 0), len(self.walk.steps) - 1)
         self._show()
+
+    def action_goto(self, index: int) -> None:
+        """Step `index` (a click on the step line)."""
+        if 0 <= index < len(self.walk.steps):
+            self.index = index
+            self._show()
 
     def action_layer(self, layer: int) -> None:
         """The next step (after this one, wrapping) of that layer."""
@@ -172,6 +192,7 @@ class StepperScreen(Screen):
         title = f"Step {index + 1} of {len(self.walk.steps)} · {step.title}"
         self.title_bar.update(
             Content.from_markup("[b]$title[/b]\n[dim]$context[/dim]", title=title, context=self._where()))
+        self.crumbs.update(self._crumbs())
         self.diagram.highlight = frozenset(step.neurons)
         self.diagram.refresh()
         self.equation.update(Content.from_markup("[b]$eq[/b]", eq=step.equation))
@@ -188,6 +209,19 @@ class StepperScreen(Screen):
             feedback.update(Content("  ".join(part for part in (verdict, shown) if part)))
             if self.focused is answer:
                 self.set_focus(None)
+
+    def _crumbs(self) -> Content:
+        """Every step as its symbol, the phases apart, this one marked; a click goes there."""
+        parts, kind = [], None
+        for i, step in enumerate(self.walk.steps):
+            phase = PHASES[step.kind]
+            if parts:
+                parts.append(" · " if phase != kind else " ")
+            kind = phase
+            # This step reversed; steps that still ask for a prediction underlined.
+            style = "reverse bold" if i == self.index else "underline" if self.asks(i) else "not bold"
+            parts.append(Content.from_markup(f"[{style} @click=screen.goto({i})]$symbol[/]", symbol=crumb(step)))
+        return Content("").join(parts)
 
     def _masked(self, line: str) -> str:
         """The line with the asked value's result shown as "?"."""
