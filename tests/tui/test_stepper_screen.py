@@ -96,6 +96,7 @@ async def test_a_large_layer_shows_the_selected_neuron_and_fits_80x24(tmp_path):
         screen = await stepper(app, pilot)
         lines = text(screen, "#stepper-lines")
         assert "z¹₄₀ = a⁰₀·W¹[0,40] + a⁰₁·W¹[1,40] + b¹₄₀" in lines and "z¹₀" not in lines
+        assert "40●" in screen.diagram.render().plain            # the diagram draws the neuron the step is about
         await pilot.press("3")                 # no layer 3: a notice, the step stays
         assert screen.index == 0
         await pilot.press("n", "n")
