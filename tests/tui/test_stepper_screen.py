@@ -134,6 +134,10 @@ async def test_a_lesson_stepper_block_opens_the_walk_with_its_predict_steps(tmp_
         await pilot.press("1", "1")                                 # z¹ → a¹ → BP2 of layer 1
         assert screen.index == bp2[0]
         assert text(screen, "#stepper-lines").splitlines()[1].endswith("= ?")
+        await pilot.press("escape", "p")                           # predict mode off: the value shows
+        assert not screen.asks(bp2[0]) and not text(screen, "#stepper-lines").splitlines()[1].endswith("= ?")
+        await pilot.press("p")                                      # on again: the lesson's steps, no others
+        assert screen.asks(bp2[0]) and not screen.asks(0)
 
 
 async def test_the_palette_offers_the_stepper_in_the_lab_and_each_lesson_block(tmp_path):

@@ -59,7 +59,8 @@ class StepperScreen(Screen):
         self.context = context
         self.walk: Walk = walk(net, x, y, loss, lr, focus, optimizer)
         self.index = 0
-        self.predict_all = predict is True
+        # Predict mode (p turns it on and off) asks at the predict steps: the lesson's, or every step.
+        self.predicting = bool(predict)
         self.predict_steps = frozenset() if isinstance(predict, bool) else frozenset(predict)
         self.revealed: set[int] = set()
         self.verdicts: dict[int, str] = {}
@@ -73,6 +74,7 @@ class StepperScreen(Screen):
         screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, optimizer=block.optimizer,
                      context=block.title)
         screen.predict_steps = frozenset(i for i, step in enumerate(screen.walk.steps) if step.kind in block.predict)
+        screen.predicting = bool(screen.predict_steps)
         return screen
 
     def compose(self) -> ComposeResult:
@@ -112,7 +114,8 @@ class StepperScreen(Screen):
 
     def asks(self, index: int) -> bool:
         """Does this step hide its value until it is typed or revealed?"""
-        return (self.predict_all or index in self.predict_steps) and index not in self.revealed
+        return (self.predicting and (not self.predict_steps or index in self.predict_steps)
+                and index not in self.revealed)
 
     # ----- keys -----------------------------------------------------------------------
 
@@ -143,9 +146,10 @@ class StepperScreen(Screen):
         self._show()
 
     def action_toggle_predict(self) -> None:
-        self.predict_all = not self.predict_all
+        self.predicting = not self.predicting
         self.revealed -= {self.index}
-        self.notify("predict mode on: type each value before it shows" if self.predict_all
+        which = "the lesson's steps (underlined)" if self.predict_steps else "each value"
+        self.notify(f"predict mode on: type {which} before it shows" if self.predicting
                     else "predict mode off: every value shows")
         self._show()
 
