@@ -15,8 +15,13 @@ state for the update: v, m, v, m̂ and v̂ are the engine's arrays (Adam.correct
 Nothing here recomputes them a second way; only the slips' values (never shown as
 right) are arithmetic on them.
 
-Layers count from 1 as in the book (a⁰ is the input); units from 0. Layers wider than
-SMALL show only the focused unit (and its weights), with the rest summarised.
+Layers count from 1 as in the book (a⁰ is the input, W¹ the first weights); units count
+from 0, as the arrays, the Lab and the diagram do, and are written in brackets: z¹[0],
+δ²[0], W²[1,0] (from unit 1 of layer 1 into unit 0 of layer 2). Brackets keep them apart
+from the book-style subscripts of hand-worked examples in the lessons, which count from 1
+(lesson 4's δ¹₁ is δ¹[0] here); lesson prose names units in words ("the first hidden
+unit"). Layers wider than SMALL show only the focused unit (and its weights), with the
+rest summarised.
 """
 from __future__ import annotations
 
@@ -31,7 +36,6 @@ from engine.optimizers import OPTIMIZERS, Optimizer
 SMALL = 4   # a layer this wide or narrower shows all its units
 
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # Output/loss pairs whose delta is a − y: the loss's log cancels the output's f′.
 CANCELS = {("sigmoid", "bce"), ("softmax", "cross_entropy")}
 
@@ -40,8 +44,9 @@ def sup(n: int) -> str:
     return str(n).translate(_SUP)
 
 
-def sub(n: int) -> str:
-    return str(n).translate(_SUB)
+def unit(n: int) -> str:
+    """A unit's index in brackets, counted from 0 as the arrays count: z¹[0]."""
+    return f"[{n}]"
 
 
 def num(v: float) -> str:
@@ -149,25 +154,25 @@ def _z_step(l, a, W, b, zs, sizes, units) -> Step:
     lines, quantities = [], []
     for j in targets:
         terms = [f"{factor(a[l - 1][i])}·{factor(W[l][i, j])}" for i in sources]
-        names = " + ".join(f"a{sup(l - 1)}{sub(i)}·W{sup(l)}[{i},{j}]" for i in sources)
+        names = " + ".join(f"a{sup(l - 1)}{unit(i)}·W{sup(l)}[{i},{j}]" for i in sources)
         more = sizes[l - 1] - len(sources)
         rest = f" + … ({more} more terms)" if more else ""
-        lines.append(f"z{sup(l)}{sub(j)} = {names}{rest} + b{sup(l)}{sub(j)}")
+        lines.append(f"z{sup(l)}{unit(j)} = {names}{rest} + b{sup(l)}{unit(j)}")
         lines.append(f"    = {' + '.join(terms)}{rest} + {factor(b[l][j])} = {num(zs[l][j])}")
-        quantities += [(f"a{sup(l - 1)}{sub(i)}", a[l - 1][i]) for i in sources]
+        quantities += [(f"a{sup(l - 1)}{unit(i)}", a[l - 1][i]) for i in sources]
         quantities += [(f"W{sup(l)}[{i},{j}]", W[l][i, j]) for i in sources]
-        quantities += [(f"b{sup(l)}{sub(j)}", b[l][j]), (f"z{sup(l)}{sub(j)}", zs[l][j])]
+        quantities += [(f"b{sup(l)}{unit(j)}", b[l][j]), (f"z{sup(l)}{unit(j)}", zs[l][j])]
     j = units[l]
     value = zs[l][j]
-    slips = [Slip(value - b[l][j], f"You left out the bias b{sup(l)}{sub(j)}.")]
+    slips = [Slip(value - b[l][j], f"You left out the bias b{sup(l)}{unit(j)}.")]
     if W[l].shape[0] == W[l].shape[1]:
         slips.append(Slip(float(a[l - 1] @ W[l][j, :]) + b[l][j],
                           f"You used row {j} of W{sup(l)} (the weights out of neuron {j}); "
-                          f"z{sup(l)}{sub(j)} takes column {j}, the weights into it."))
+                          f"z{sup(l)}{unit(j)} takes column {j}, the weights into it."))
     return Step("z", l, f"Forward, layer {l}: the weighted input",
                 f"z{sup(l)} = a{sup(l - 1)}W{sup(l)} + b{sup(l)}", tuple(lines), _floats(quantities),
                 tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
-                f"z{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+                f"z{sup(l)}{unit(j)}", float(value), _slips(value, slips))
 
 
 def _a_step(net, l, zs, a, sizes, units) -> Step:
@@ -175,18 +180,18 @@ def _a_step(net, l, zs, a, sizes, units) -> Step:
     f = net.output if l == L else net.activation
     targets = shown(sizes[l], units[l])
     if f.name == "softmax":
-        lines = [f"a{sup(l)}{sub(j)} = e^z{sup(l)}{sub(j)} / Σ_k e^z{sup(l)}ₖ = {num(a[l][j])}" for j in targets]
+        lines = [f"a{sup(l)}{unit(j)} = e^z{sup(l)}{unit(j)} / Σ_k e^z{sup(l)}ₖ = {num(a[l][j])}" for j in targets]
     else:
-        lines = [f"a{sup(l)}{sub(j)} = {f.name}({num(zs[l][j])}) = {num(a[l][j])}" for j in targets]
-    quantities = [(f"z{sup(l)}{sub(j)}", zs[l][j]) for j in targets] + \
-                 [(f"a{sup(l)}{sub(j)}", a[l][j]) for j in targets]
+        lines = [f"a{sup(l)}{unit(j)} = {f.name}({num(zs[l][j])}) = {num(a[l][j])}" for j in targets]
+    quantities = [(f"z{sup(l)}{unit(j)}", zs[l][j]) for j in targets] + \
+                 [(f"a{sup(l)}{unit(j)}", a[l][j]) for j in targets]
     j = units[l]
     value = a[l][j]
-    slips = [Slip(zs[l][j], f"That is z{sup(l)}{sub(j)} itself: a{sup(l)} = f(z{sup(l)}) applies {f.name} to it.")]
+    slips = [Slip(zs[l][j], f"That is z{sup(l)}{unit(j)} itself: a{sup(l)} = f(z{sup(l)}) applies {f.name} to it.")]
     where = "the output" if l == L else f"layer {l}"
     return Step("a", l, f"Forward, layer {l}: the activation ({where}, {f.name})",
                 f"a{sup(l)} = f(z{sup(l)}),  {f.formula}", tuple(lines), _floats(quantities),
-                tuple((l, j) for j in targets), f"a{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+                tuple((l, j) for j in targets), f"a{sup(l)}{unit(j)}", float(value), _slips(value, slips))
 
 
 def _loss_step(net, loss, aL, y, C, L) -> Step:
@@ -203,8 +208,8 @@ def _loss_step(net, loss, aL, y, C, L) -> Step:
     else:
         terms = " + ".join(f"{num(y[k])}·ln {num(aL[k])}" for k in outputs)
         lines = [f"C = −[{terms}] = {num(C)}"]
-    quantities = [(f"a{sup(L)}{sub(k)}", aL[k]) for k in outputs] + \
-                 [(f"y{sub(k)}", y[k]) for k in outputs] + [("C", C)]
+    quantities = [(f"a{sup(L)}{unit(k)}", aL[k]) for k in outputs] + \
+                 [(f"y{unit(k)}", y[k]) for k in outputs] + [("C", C)]
     slips = [Slip(2 * C, "You left out the ½ of C = ½·Σ(a − y)².")] if loss == "mse" else []
     return Step("loss", L, f"The loss for this sample ({loss})", cost.formula, tuple(lines),
                 _floats(quantities), tuple((L, k) for k in outputs), "C", float(C), _slips(C, slips))
@@ -214,33 +219,33 @@ def _bp1_step(net, loss, zL, aL, y, deltaL, L, units) -> Step:
     targets = shown(len(aL), units[L])
     output = net.output
     cancels = (output.name, loss) in CANCELS
-    quantities = [(f"a{sup(L)}{sub(k)}", aL[k]) for k in targets] + [(f"y{sub(k)}", y[k]) for k in targets]
+    quantities = [(f"a{sup(L)}{unit(k)}", aL[k]) for k in targets] + [(f"y{unit(k)}", y[k]) for k in targets]
     k = units[L]
     slips = []
     if cancels:
         equation = f"δ{sup(L)} = ∇ₐC ⊙ f′(z{sup(L)}) = a{sup(L)} − y"
         lines = [f"The {loss} loss cancels {output.name}′: ∂C/∂a = (a − y)/f′(z), so δ{sup(L)} = a{sup(L)} − y."]
-        lines += [f"δ{sup(L)}{sub(j)} = {num(aL[j])} − {factor(y[j])} = {num(deltaL[j])}" for j in targets]
+        lines += [f"δ{sup(L)}{unit(j)} = {num(aL[j])} − {factor(y[j])} = {num(deltaL[j])}" for j in targets]
         if output.name == "sigmoid":
             fprime = output.derivative(zL)
             slips.append(Slip(deltaL[k] * fprime[k], f"With {loss} the {output.name}′ cancels: δ{sup(L)} = a − y, "
                                                       f"with no f′(z{sup(L)}) factor."))
     elif output.name == "softmax":
         equation = f"δ{sup(L)} = J(z{sup(L)})ᵀ(a{sup(L)} − y),  J the softmax Jacobian ∂aₖ/∂zⱼ = aₖ(δₖⱼ − aⱼ)"
-        lines = [f"δ{sup(L)}{sub(j)} = Σₖ (aₖ − yₖ)·aₖ(δₖ{sub(j)} − a{sub(j)}) = {num(deltaL[j])}" for j in targets]
+        lines = [f"δ{sup(L)}[{j}] = Σₖ (a{sup(L)}[k] − y[k])·a{sup(L)}[k]·([k = {j}] − a{sup(L)}[{j}]) = {num(deltaL[j])}" for j in targets]
     else:
         fprime = output.derivative(zL)
         equation = f"δ{sup(L)} = ∇ₐC ⊙ f′(z{sup(L)}) = (a{sup(L)} − y) ⊙ {output.name}′(z{sup(L)})"
         lines = [f"{loss} keeps f′: ∂C/∂a = a − y, times {output.derivative_formula}"]
-        lines += [f"δ{sup(L)}{sub(j)} = ({num(aL[j])} − {factor(y[j])})·{factor(fprime[j])} = {num(deltaL[j])}"
+        lines += [f"δ{sup(L)}{unit(j)} = ({num(aL[j])} − {factor(y[j])})·{factor(fprime[j])} = {num(deltaL[j])}"
                   for j in targets]
-        quantities += [(f"f′(z{sup(L)}{sub(j)})", fprime[j]) for j in targets]
+        quantities += [(f"f′(z{sup(L)}{unit(j)})", fprime[j]) for j in targets]
         slips.append(Slip(aL[k] - y[k], f"You left out f′(z{sup(L)}): with {loss}, "
                                          f"δ{sup(L)} = (a − y) ⊙ f′(z{sup(L)})."))
-    quantities += [(f"δ{sup(L)}{sub(j)}", deltaL[j]) for j in targets]
+    quantities += [(f"δ{sup(L)}{unit(j)}", deltaL[j]) for j in targets]
     value = deltaL[k]
     return Step("bp1", L, "Backward, BP1: the output layer's error", equation, tuple(lines),
-                _floats(quantities), tuple((L, j) for j in targets), f"δ{sup(L)}{sub(k)}",
+                _floats(quantities), tuple((L, j) for j in targets), f"δ{sup(L)}{unit(k)}",
                 float(value), _slips(value, slips))
 
 
@@ -251,16 +256,16 @@ def _bp2_step(l, W, deltas, zs, fprime, sizes, units) -> Step:
     more = sizes[l + 1] - len(nexts)
     rest = f" + … ({more} more terms)" if more else ""
     for j in targets:
-        names = " + ".join(f"W{sup(l + 1)}[{j},{k}]·δ{sup(l + 1)}{sub(k)}" for k in nexts)
+        names = " + ".join(f"W{sup(l + 1)}[{j},{k}]·δ{sup(l + 1)}{unit(k)}" for k in nexts)
         terms = " + ".join(f"{factor(Wn[j, k])}·{factor(dn[k])}" for k in nexts)
-        lines.append(f"δ{sup(l)}{sub(j)} = ({names}{rest})·f′(z{sup(l)}{sub(j)})")
+        lines.append(f"δ{sup(l)}{unit(j)} = ({names}{rest})·f′(z{sup(l)}{unit(j)})")
         lines.append(f"    = ({terms}{rest})·{factor(fprime[j])} = {num(deltas[l][j])}")
         quantities += [(f"W{sup(l + 1)}[{j},{k}]", Wn[j, k]) for k in nexts]
-        quantities += [(f"δ{sup(l + 1)}{sub(k)}", dn[k]) for k in nexts]
-        quantities += [(f"f′(z{sup(l)}{sub(j)})", fprime[j]), (f"δ{sup(l)}{sub(j)}", deltas[l][j])]
+        quantities += [(f"δ{sup(l + 1)}{unit(k)}", dn[k]) for k in nexts]
+        quantities += [(f"f′(z{sup(l)}{unit(j)})", fprime[j]), (f"δ{sup(l)}{unit(j)}", deltas[l][j])]
     j = units[l]
     value = deltas[l][j]
-    slips = [Slip(float(dn @ Wn[j, :]), f"You left out f′(z{sup(l)}{sub(j)}): BP2 multiplies by it, term by term.")]
+    slips = [Slip(float(dn @ Wn[j, :]), f"You left out f′(z{sup(l)}{unit(j)}): BP2 multiplies by it, term by term.")]
     if Wn.shape[0] == Wn.shape[1]:
         slips.append(Slip(float(dn @ Wn[:, j]) * fprime[j],
                           f"You multiplied by W{sup(l + 1)}, not (W{sup(l + 1)})ᵀ: δ flows back along the "
@@ -268,33 +273,33 @@ def _bp2_step(l, W, deltas, zs, fprime, sizes, units) -> Step:
     return Step("bp2", l, f"Backward, BP2: layer {l}'s error from layer {l + 1}'s",
                 f"δ{sup(l)} = ((W{sup(l + 1)})ᵀδ{sup(l + 1)}) ⊙ f′(z{sup(l)})", tuple(lines),
                 _floats(quantities), tuple((l, j) for j in targets) + tuple((l + 1, k) for k in nexts),
-                f"δ{sup(l)}{sub(j)}", float(value), _slips(value, slips))
+                f"δ{sup(l)}{unit(j)}", float(value), _slips(value, slips))
 
 
 def _bp3_step(l, deltas, nabla_b, sizes, units) -> Step:
     targets = shown(sizes[l], units[l])
-    lines = [f"∂C/∂b{sup(l)}{sub(j)} = δ{sup(l)}{sub(j)} = {num(nabla_b[j])}" for j in targets]
-    quantities = [(f"δ{sup(l)}{sub(j)}", deltas[l][j]) for j in targets] + \
-                 [(f"∂C/∂b{sup(l)}{sub(j)}", nabla_b[j]) for j in targets]
+    lines = [f"∂C/∂b{sup(l)}{unit(j)} = δ{sup(l)}{unit(j)} = {num(nabla_b[j])}" for j in targets]
+    quantities = [(f"δ{sup(l)}{unit(j)}", deltas[l][j]) for j in targets] + \
+                 [(f"∂C/∂b{sup(l)}{unit(j)}", nabla_b[j]) for j in targets]
     j = units[l]
     return Step("bp3", l, f"Backward, BP3: the gradient of layer {l}'s biases",
                 f"∂C/∂b{sup(l)} = δ{sup(l)}  (one sample: the batch mean is itself)", tuple(lines),
-                _floats(quantities), tuple((l, j) for j in targets), f"∂C/∂b{sup(l)}{sub(j)}",
+                _floats(quantities), tuple((l, j) for j in targets), f"∂C/∂b{sup(l)}{unit(j)}",
                 float(nabla_b[j]))
 
 
 def _bp4_step(l, a, deltas, nabla_w, sizes, units) -> Step:
     sources, targets = shown(sizes[l - 1], units[l - 1]), shown(sizes[l], units[l])
-    lines = [f"∂C/∂W{sup(l)}[{i},{j}] = a{sup(l - 1)}{sub(i)}·δ{sup(l)}{sub(j)} = "
+    lines = [f"∂C/∂W{sup(l)}[{i},{j}] = a{sup(l - 1)}{unit(i)}·δ{sup(l)}{unit(j)} = "
              f"{factor(a[l - 1][i])}·{factor(deltas[l][j])} = {num(nabla_w[i, j])}"
              for j in targets for i in sources]
-    quantities = [(f"a{sup(l - 1)}{sub(i)}", a[l - 1][i]) for i in sources] + \
-                 [(f"δ{sup(l)}{sub(j)}", deltas[l][j]) for j in targets] + \
+    quantities = [(f"a{sup(l - 1)}{unit(i)}", a[l - 1][i]) for i in sources] + \
+                 [(f"δ{sup(l)}{unit(j)}", deltas[l][j]) for j in targets] + \
                  [(f"∂C/∂W{sup(l)}[{i},{j}]", nabla_w[i, j]) for j in targets for i in sources]
     i, j = units[l - 1], units[l]
     value = nabla_w[i, j]
-    slips = [Slip(a[l][j] * deltas[l][j], f"You used a{sup(l)}{sub(j)}, the neuron's own output; "
-                                          f"BP4 takes its input a{sup(l - 1)}{sub(i)}.")]
+    slips = [Slip(a[l][j] * deltas[l][j], f"You used a{sup(l)}{unit(j)}, the neuron's own output; "
+                                          f"BP4 takes its input a{sup(l - 1)}{unit(i)}.")]
     return Step("bp4", l, f"Backward, BP4: the gradient of layer {l}'s weights",
                 f"∂C/∂W{sup(l)}[i,j] = a{sup(l - 1)}ᵢ·δ{sup(l)}ⱼ,  ∂C/∂W{sup(l)} = (a{sup(l - 1)})ᵀδ{sup(l)}",
                 tuple(lines), _floats(quantities),
@@ -348,7 +353,7 @@ def _update_step(l, update: Update, sizes, units) -> Step:
     before, after = update.before, update.after
     name, lr, penalty = after.name, after.lr, after.penalty
     params = [(f"W{sup(l)}[{i},{j}]", (i, j)) for j in targets for i in sources] + \
-             [(f"b{sup(l)}{sub(j)}", (j,)) for j in targets]
+             [(f"b{sup(l)}{unit(j)}", (j,)) for j in targets]
     focused = params[sources.index(units[l - 1]) + len(sources) * targets.index(units[l])]
 
     def value(vector, index):
