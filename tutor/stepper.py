@@ -54,6 +54,16 @@ def num(v: float) -> str:
     return f"{v:.4g}".replace("-", "−")
 
 
+def nums(old: float, new: float) -> tuple[str, str]:
+    """A value before and after a step, with the significant digits (4 to 12) that show
+    them apart: late in a run a step moves a weight in its 6th digit (5.01702 → 5.01706)."""
+    for digits in range(4, 13):
+        before, after = f"{old:.{digits}g}", f"{new:.{digits}g}"
+        if before != after:
+            break
+    return before.replace("-", "−"), after.replace("-", "−")
+
+
 def factor(v: float) -> str:
     """A number inside a product: negative ones in parentheses."""
     return f"({num(v)})" if v < 0 else num(v)
@@ -79,6 +89,11 @@ class Step:
     asks: str                 # the quantity a prediction asks for
     value: float              # its engine value
     slips: tuple[Slip, ...] = ()
+    value_text: str = ""      # the value as the lines print it, if not num(value)
+
+    @property
+    def shown_value(self) -> str:
+        return self.value_text or num(self.value)
 
 
 @dataclass(frozen=True)
@@ -381,18 +396,21 @@ def _update_step(l, update: Update, sizes, units) -> Step:
     for label, index in params:
         old, new = value(update.net.theta, index), value(update.twin.theta, index)
         grad = value(update.total, index)
+        old_text, new_text = nums(old, new)
+        if (label, index) == focused:
+            value_text = new_text
         quantities += [(label, old), (f"∇{label}", grad), (f"new {label}", new)]
         if name == "sgd":
-            lines.append(f"{label} ← {num(old)} − {num(lr)}·{factor(grad)} = {num(new)}")
+            lines.append(f"{label} ← {old_text} − {num(lr)}·{factor(grad)} = {new_text}")
         elif name == "momentum":
             v0, v1 = value(before.velocity, index), value(after.velocity, index)
             quantities += [(f"v {label}", v0), (f"new v {label}", v1)]
             if (label, index) == focused:
                 lines += [f"{label}: v ← μ·v − η·∇ = {num(after.mu)}·{factor(v0)} − {num(lr)}·{factor(grad)} = {num(v1)}",
-                          f"    {label} ← {label} + v = {num(old)} + {factor(v1)} = {num(new)}"]
+                          f"    {label} ← {label} + v = {old_text} + {factor(v1)} = {new_text}"]
             else:
-                lines.append(f"{label} ← {num(old)} + ({num(after.mu)}·{factor(v0)} − {num(lr)}·{factor(grad)}) "
-                             f"= {num(new)}")
+                lines.append(f"{label} ← {old_text} + ({num(after.mu)}·{factor(v0)} − {num(lr)}·{factor(grad)}) "
+                             f"= {new_text}")
         else:
             m0, m1 = value(before.m, index), value(after.m, index)
             v0, v1 = value(before.v, index), value(after.v, index)
@@ -407,10 +425,10 @@ def _update_step(l, update: Update, sizes, units) -> Step:
                           f"= {num(v1)}",
                           f"    m̂ = m/(1 − β₁{sup(t)}) = {num(m1)}/(1 − {b1}{sup(t)}) = {num(mh)}",
                           f"    v̂ = v/(1 − β₂{sup(t)}) = {num(v1)}/(1 − {b2}{sup(t)}) = {num(vh)}",
-                          f"    {label} ← {label} − η·m̂/(√v̂ + ε) = {num(old)} − {num(lr)}·{factor(mh)}/"
-                          f"(√{num(vh)} + {num(after.eps)}) = {num(new)}"]
+                          f"    {label} ← {label} − η·m̂/(√v̂ + ε) = {old_text} − {num(lr)}·{factor(mh)}/"
+                          f"(√{num(vh)} + {num(after.eps)}) = {new_text}"]
             else:
-                lines.append(f"{label} ← {num(old)} − {num(lr)}·{factor(mh)}/(√{num(vh)} + ε) = {num(new)}")
+                lines.append(f"{label} ← {old_text} − {num(lr)}·{factor(mh)}/(√{num(vh)} + ε) = {new_text}")
     label, index = focused
     w, grad, value_ = value(update.net.theta, index), value(update.total, index), value(update.twin.theta, index)
     slips = [Slip(w + lr * grad, "You added η·∇w: a step goes against the gradient, w − η·∇w."),
@@ -429,7 +447,7 @@ def _update_step(l, update: Update, sizes, units) -> Step:
     return Step("update", l, f"Update, layer {l}: {_OPTIMIZER_NAMES[name]} (η = {num(lr)})",
                 _OPTIMIZER_EQUATIONS[name].format(W=W, b=b, g="∇" if penalty else "∂C/∂"), tuple(lines), _floats(quantities),
                 tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
-                f"new {label}", float(value_), _slips(value_, slips))
+                f"new {label}", float(value_), _slips(value_, slips), value_text)
 
 
 _OPTIMIZER_NAMES = {"sgd": "a step against the gradient", "momentum": "a momentum step",

@@ -198,6 +198,14 @@ async def test_b_on_a_running_adam_run_pauses_it_and_shows_the_step_its_optimize
         await click_step(pilot, screen, "W¹←")                           # the last step: layer 1's update
         assert screen.index == len(screen.walk.steps) - 1
         assert "m̂ = m/(1 − β₁" in text(screen, "#stepper-lines")
+        await pilot.press("p")                                           # predict: the new weight hidden
+        step = screen.step
+        focused = next(line for line in text(screen, "#stepper-lines").splitlines() if "W¹[0,0] ← W¹[0,0]" in line)
+        assert focused.endswith("= ?")
+        await pilot.press(*step.shown_value.replace("−", "-"), "enter")
+        assert "✓ Right." in text(screen, "#stepper-feedback")
+        assert f"{step.asks} = {step.shown_value}" in text(screen, "#stepper-feedback")
+        await pilot.press("p")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is lab, "back in the Lab")
         assert trainer.optimizer.t == kept.t and np.array_equal(trainer.optimizer.m, kept.m)   # never moved

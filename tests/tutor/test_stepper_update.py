@@ -79,3 +79,20 @@ def test_typing_the_plain_gradient_step_under_momentum_or_adam_is_named():
         verdict = check_prediction(step, f"{w - 0.1 * grad:.6g}")
         assert not verdict.correct and slip in verdict.feedback
         assert check_prediction(step, f"{step.value:.6g}").correct
+
+
+def test_late_in_a_run_the_update_shows_the_digits_that_tell_old_from_new():
+    from tutor.stepper import num, nums
+
+    assert nums(5.0170211, 5.0170571) == ("5.017", "5.0171")      # 4 digits would show 5.017 twice
+    assert nums(0.25, -0.125) == ("0.25", "−0.125")
+    trainer = trained("momentum", epochs=3000)
+    step = walk(trainer.net, X[1], Y[1], "bce", 0.1, optimizer=trainer.optimizer).steps[-1]
+    shown = dict(step.quantities)
+    text = "\n".join(step.lines)
+    params = [(name, old, shown[f"new {name}"]) for name, old in shown.items() if name[0] in "Wb"]
+    assert params and any(num(old) == num(new) for _, old, new in params)
+    for name, old, new in params:
+        before, after = nums(old, new)
+        assert before != after and f"{before} + " in text and f"= {after}" in text, name
+    assert text.splitlines()[3].endswith(f"= {step.shown_value}") and step.shown_value != num(step.value)

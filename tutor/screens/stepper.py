@@ -209,7 +209,7 @@ class StepperScreen(Screen):
             self.call_after_refresh(answer.focus)
         else:
             verdict = self.verdicts.get(index, "")
-            shown = f"{step.asks} = {num(step.value)} (the engine's value)" if index in self.revealed else ""
+            shown = f"{step.asks} = {step.shown_value} (the engine's value)" if index in self.revealed else ""
             feedback.update(Content("  ".join(part for part in (verdict, shown) if part)))
             if self.focused is answer:
                 self.set_focus(None)
@@ -229,7 +229,7 @@ class StepperScreen(Screen):
 
     def _masked(self, line: str) -> str:
         """The line with the asked value's result shown as "?"."""
-        text = f"= {num(self.step.value)}"
+        text = f"= {self.step.shown_value}"
         return line[:-len(text)] + "= ?" if line.endswith(text) else line
 
     def _where(self) -> str:
