@@ -26,6 +26,7 @@ rest summarised.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,14 +55,26 @@ def num(v: float) -> str:
     return f"{v:.4g}".replace("-", "−")
 
 
+def step_digits(old: float, new: float) -> int:
+    """Significant digits (4 to 12) that show a step from old to new: its size at least
+    ten units of the last digit. Late in a run a step moves a weight in its 6th digit."""
+    step, size = abs(new - old), max(abs(old), abs(new))
+    if not (np.isfinite(step) and step > 0 and size > 0):
+        return 4
+    digits = math.floor(math.log10(size)) + 1 - math.log10(step / 10)
+    return min(max(4, math.ceil(digits)), 12)
+
+
+def last_digit(value: float, digits: int) -> float:
+    """The size of one unit in the last of `digits` significant digits of value."""
+    return 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1) if value else 0.0
+
+
 def nums(old: float, new: float) -> tuple[str, str]:
-    """A value before and after a step, with the significant digits (4 to 12) that show
-    them apart: late in a run a step moves a weight in its 6th digit (5.01702 → 5.01706)."""
-    for digits in range(4, 13):
-        before, after = f"{old:.{digits}g}", f"{new:.{digits}g}"
-        if before != after:
-            break
-    return before.replace("-", "−"), after.replace("-", "−")
+    """A value before and after a step, with the digits that show the step (5.017021 →
+    5.017057, where four digits would show 5.017 twice)."""
+    digits = step_digits(old, new)
+    return (f"{old:.{digits}g}".replace("-", "−"), f"{new:.{digits}g}".replace("-", "−"))
 
 
 def factor(v: float) -> str:
@@ -90,6 +103,7 @@ class Step:
     value: float              # its engine value
     slips: tuple[Slip, ...] = ()
     value_text: str = ""      # the value as the lines print it, if not num(value)
+    tolerance: float = 0.0    # how far a prediction may be off; 0: 1% of the value, as numeric quizzes
 
     @property
     def shown_value(self) -> str:
@@ -431,7 +445,12 @@ def _update_step(l, update: Update, sizes, units) -> Step:
                 lines.append(f"{label} ← {old_text} − {num(lr)}·{factor(mh)}/(√{num(vh)} + ε) = {new_text}")
     label, index = focused
     w, grad, value_ = value(update.net.theta, index), value(update.total, index), value(update.twin.theta, index)
-    slips = [Slip(w + lr * grad, "You added η·∇w: a step goes against the gradient, w − η·∇w."),
+    # Judged against the step's size, not the weight's: a step of 10⁻⁵ on a weight of 5
+    # would leave the old weight within 1%. One unit of the last digit shown is allowed.
+    tolerance = 0.01 * abs(value_ - w) + last_digit(max(abs(w), abs(value_)), step_digits(w, value_)) \
+        if value_ != w else 0.0
+    slips = [Slip(w, f"That is {label} before the step: apply the update to it."),
+             Slip(w + lr * grad, "You added η·∇w: a step goes against the gradient, w − η·∇w."),
              Slip(w - grad, "You left out the learning rate η.")]
     if name == "momentum":
         slips += [Slip(w - lr * grad, "That is plain gradient descent: momentum adds μ·v, the velocity the run "
@@ -447,7 +466,7 @@ def _update_step(l, update: Update, sizes, units) -> Step:
     return Step("update", l, f"Update, layer {l}: {_OPTIMIZER_NAMES[name]} (η = {num(lr)})",
                 _OPTIMIZER_EQUATIONS[name].format(W=W, b=b, g="∇" if penalty else "∂C/∂"), tuple(lines), _floats(quantities),
                 tuple((l - 1, i) for i in sources) + tuple((l, j) for j in targets),
-                f"new {label}", float(value_), _slips(value_, slips), value_text)
+                f"new {label}", float(value_), _slips(value_, slips, tolerance), value_text, tolerance)
 
 
 _OPTIMIZER_NAMES = {"sgd": "a step against the gradient", "momentum": "a momentum step",
@@ -463,7 +482,7 @@ def prediction_quiz(step: Step):
     from tutor.course.model import Mistake, NumericSpec, Quiz
 
     def tolerance(value: float) -> float:
-        return RELATIVE_TOLERANCE * abs(value) + ABSOLUTE_TOLERANCE
+        return step.tolerance or RELATIVE_TOLERANCE * abs(value) + ABSOLUTE_TOLERANCE
 
     mistakes = tuple(Mistake(f"{slip.value:.15g}", slip.feedback, slip.value, tolerance(slip.value))
                      for slip in step.slips)
@@ -483,11 +502,13 @@ def _floats(quantities) -> tuple[tuple[str, float], ...]:
     return tuple((name, float(value)) for name, value in quantities)
 
 
-def _slips(value: float, slips: list[Slip]) -> tuple[Slip, ...]:
-    """The slips whose value a judge can tell from the right one (1% apart at least)."""
+def _slips(value: float, slips: list[Slip], tolerance: float = 0.0) -> tuple[Slip, ...]:
+    """The slips whose value a judge can tell from the right one (1% apart at least, or
+    twice the step's own tolerance)."""
     kept = []
     for slip in slips:
-        far = abs(float(slip.value) - value) > 0.02 * max(abs(value), abs(float(slip.value))) + 1e-9
+        apart = 2 * tolerance if tolerance else 0.02 * max(abs(value), abs(float(slip.value))) + 1e-9
+        far = abs(float(slip.value) - value) > apart
         if np.isfinite(slip.value) and far and all(abs(slip.value - k.value) > 1e-12 for k in kept):
             kept.append(Slip(float(slip.value), slip.feedback))
     return tuple(kept)

@@ -147,6 +147,7 @@ def test_a_prediction_is_judged_within_one_percent_and_names_the_slip():
     verdict = check_prediction(bp2, f"{slip.value:.4g}")
     assert not verdict.correct and "You multiplied by W², not (W²)ᵀ" in verdict.feedback
     update = steps[-1]
-    verdict = check_prediction(update, f"{update.slips[0].value:.5g}")
+    added = next(s for s in update.slips if "against the gradient" in s.feedback)
+    verdict = check_prediction(update, f"{added.value:.6g}")
     assert "against the gradient" in verdict.feedback
     assert not check_prediction(update, "banana").understood

@@ -84,7 +84,7 @@ def test_typing_the_plain_gradient_step_under_momentum_or_adam_is_named():
 def test_late_in_a_run_the_update_shows_the_digits_that_tell_old_from_new():
     from tutor.stepper import num, nums
 
-    assert nums(5.0170211, 5.0170571) == ("5.017", "5.0171")      # 4 digits would show 5.017 twice
+    assert nums(5.0170211, 5.0170571) == ("5.017021", "5.017057")   # 4 digits would show 5.017 twice
     assert nums(0.25, -0.125) == ("0.25", "−0.125")
     trainer = trained("momentum", epochs=3000)
     step = walk(trainer.net, X[1], Y[1], "bce", 0.1, optimizer=trainer.optimizer).steps[-1]
@@ -96,3 +96,16 @@ def test_late_in_a_run_the_update_shows_the_digits_that_tell_old_from_new():
         before, after = nums(old, new)
         assert before != after and f"{before} + " in text and f"= {after}" in text, name
     assert text.splitlines()[3].endswith(f"= {step.shown_value}") and step.shown_value != num(step.value)
+
+
+def test_a_predicted_update_is_judged_against_the_steps_size_not_the_weights():
+    trainer = trained("momentum", epochs=3000)
+    step = walk(trainer.net, X[1], Y[1], "bce", 0.1, optimizer=trainer.optimizer).steps[-1]
+    old = dict(step.quantities)[step.asks.removeprefix("new ")]
+    change = step.value - old
+    assert 0 < abs(change) < 0.001 * abs(old)                     # a step well inside 1% of the weight
+    verdict = check_prediction(step, f"{old:.12g}")
+    assert not verdict.correct and "before the step" in verdict.feedback
+    assert not check_prediction(step, f"{old + 0.5 * change:.12g}").correct
+    assert check_prediction(step, step.shown_value.replace("−", "-")).correct
+    assert check_prediction(step, f"{step.value:.12g}").correct
