@@ -349,6 +349,7 @@ class Update:
     twin: Network
     gradient: np.ndarray      # ∂C/∂θ
     total: np.ndarray         # ∇(C + P)
+    of_run: bool = False      # `before` is a run's optimizer (not a fresh one)
 
     @classmethod
     def of(cls, net: Network, gradient: np.ndarray, optimizer: str | Optimizer, lr: float) -> "Update":
@@ -360,7 +361,7 @@ class Update:
         after, twin = copy.deepcopy(before), net.copy()
         after.step(twin.theta, gradient)
         total = copy.deepcopy(before).with_penalty(net.theta, gradient).copy()
-        return cls(net, before, after, twin, gradient, total)
+        return cls(net, before, after, twin, gradient, total, not isinstance(optimizer, str))
 
     def at(self, vector: np.ndarray, l: int, index: tuple[int, ...]) -> float:
         """The entry of a θ-shaped vector for W^l[i, j] (index (i, j)) or b^l_j (index (j,))."""
@@ -389,6 +390,8 @@ def _update_step(l, update: Update, sizes, units) -> Step:
         return update.at(vector, l, index)
 
     lines, quantities = [], [("η", lr)]
+    if update.of_run:
+        lines.append("(The run steps on its batch's mean gradient; this is the step of this one sample.)")
     if penalty is not None:   # the gradient the optimizer steps on: ∂C/∂w plus the penalty's
         lines.append(f"With {penalty.name} regularisation (λ = {num(penalty.rate)}) each weight's "
                      f"gradient gains ∂P/∂w = {penalty.derivative_formula}; biases none:")

@@ -61,13 +61,14 @@ def test_the_update_shows_the_optimizers_formula_and_its_state():
     assert "Adam" in step.title and "m̂ = m/(1 − β₁ᵗ)" in step.equation and "√v̂ + ε" in step.equation
     text = "\n".join(step.lines)
     assert "Step t = 8 of Adam" in text and "(1 − 0.9⁸)" in text and "(1 − 0.999⁸)" in text
+    assert step.lines[0] == "(The run steps on its batch's mean gradient; this is the step of this one sample.)"
     momentum = walk(Network([2, 2, 1], seed=1), X[1], Y[1], "bce", 0.5, optimizer="momentum").steps[-1]
     assert momentum.equation.startswith("v ← μ·v − η·∇,  W¹ ← W¹ + v")
     assert "W¹[0,0]: v ← μ·v − η·∇ = 0.9·0 − 0.5·" in "\n".join(momentum.lines)   # a fresh run: v = 0
     l2 = walk(trained("sgd", "l2", 0.05).net, X[1], Y[1], "bce", 0.1,
               optimizer=trained("sgd", "l2", 0.05).optimizer).steps[-1]
-    assert "l2 regularisation (λ = 0.05)" in l2.lines[0] and "∂P/∂w = λ·w" in l2.lines[0]
-    assert l2.lines[1].startswith("∇W¹[0,0] = ∂C/∂W¹[0,0] + λ·w = ")
+    assert "l2 regularisation (λ = 0.05)" in l2.lines[1] and "∂P/∂w = λ·w" in l2.lines[1]
+    assert l2.lines[2].startswith("∇W¹[0,0] = ∂C/∂W¹[0,0] + λ·w = ")
 
 
 def test_typing_the_plain_gradient_step_under_momentum_or_adam_is_named():
@@ -95,7 +96,8 @@ def test_late_in_a_run_the_update_shows_the_digits_that_tell_old_from_new():
     for name, old, new in params:
         before, after = nums(old, new)
         assert before != after and f"{before} + " in text and f"= {after}" in text, name
-    assert text.splitlines()[3].endswith(f"= {step.shown_value}") and step.shown_value != num(step.value)
+    focused = next(line for line in step.lines if "W¹[0,0] ← W¹[0,0]" in line)
+    assert focused.endswith(f"= {step.shown_value}") and step.shown_value != num(step.value)
 
 
 def test_a_predicted_update_is_judged_against_the_steps_size_not_the_weights():
