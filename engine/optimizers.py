@@ -82,9 +82,13 @@ class Adam(Optimizer):
         self.m += (1.0 - self.beta1) * g
         self.v *= self.beta2
         self.v += (1.0 - self.beta2) * (g * g)
-        m_hat = self.m / (1.0 - self.beta1**self.t)
-        v_hat = self.v / (1.0 - self.beta2**self.t)
+        m_hat, v_hat = self.corrected()
         theta -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def corrected(self):
+        """m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ): the moments corrected for their zero start
+        (after t steps; the stepper shows them)."""
+        return self.m / (1.0 - self.beta1**self.t), self.v / (1.0 - self.beta2**self.t)
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}

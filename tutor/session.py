@@ -129,6 +129,16 @@ class TrainingSession:
     def paused(self) -> bool:
         return self._paused.is_set()
 
+    @property
+    def settled(self) -> bool:
+        """The thread is not training: the run has not started, is over, or waits paused
+        with the snapshot at its epoch, so the weights and the optimizer's state match
+        and may be copied (the stepper does)."""
+        if self.phase is Phase.READY:
+            return self.thread is None
+        return self.phase.over or (self.phase is Phase.PAUSED and self._steps == 0
+                                   and self.snapshot.epoch == self.trainer.epoch)
+
     # ----- the worker's side ----------------------------------------------------
 
     def run(self, should_stop: Callable[[], bool] | None = None) -> Phase:

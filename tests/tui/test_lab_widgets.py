@@ -3,6 +3,7 @@ boundary map, and the refresh pacer."""
 from __future__ import annotations
 
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -199,6 +200,32 @@ async def test_the_diagram_falls_back_to_glyphs_when_numbers_do_not_fit():
         await pilot.pause()
         text = diagram.render().plain
         assert "+0.50" not in text and "+▒" in text and "−▓" in text and "+█" in text
+
+
+async def test_a_large_layer_draws_the_window_around_the_selected_or_marked_neuron():
+    diagram = NetworkDiagram()
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(2, 64)), rng.normal(size=(64, 1))]
+    async with Harness(diagram).run_test(size=(40, 14)) as pilot:
+        diagram.show([2, 64, 1], weights)
+        await pilot.pause()
+        text = diagram.render().plain
+        assert " 0●" in text and "40●" not in text and "W2 0-" in text      # the first neurons, as before
+        diagram.select(1, 40)                                              # the Lab: the selected neuron
+        await pilot.pause()
+        text = diagram.render().plain
+        first, last = map(int, re.search(r"W2 (\d+)-(\d+)", text).groups())
+        assert "40●" in text and first <= 40 <= last and f"{first}●" in text and f"{last}●" in text
+        labels = [int(i) for i in re.findall(r"\d+", text.splitlines()[1])[2:]]   # after W1's 0 1
+        assert labels == list(range(first, last + 1, 2))                   # two-digit labels kept apart
+        diagram.highlight = frozenset({(0, 0), (0, 1), (1, 63)})          # the stepper: the step's neurons
+        diagram.refresh()
+        await pilot.pause()
+        text = diagram.render().plain
+        assert "63●" in text and "40●" not in text
+        cell = next(cell for cell, neuron in diagram._hits.items() if neuron == (1, 63))
+        assert await pilot.click(diagram, offset=(cell[1], cell[0]))
+        assert diagram.selected == (1, 63)
 
 
 async def test_the_boundary_map_colours_each_side_of_the_boundary():

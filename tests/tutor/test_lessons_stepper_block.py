@@ -36,3 +36,20 @@ def test_a_wrong_network_shape_and_a_missing_lr_are_reported(tmp_path):
     problems = problems_of(load_course(tmp_path), path)
     assert any('missing field "lr"' in message for _, message in problems)
     assert any(line == line_of(path, "target =") and "[engine]" in message for line, message in problems)
+
+
+def test_the_optimizer_field_picks_the_update_and_a_wrong_one_is_reported(tmp_path):
+    write(tmp_path, "01-adam.md", lesson_text(stepper('lr = 0.01\noptimizer = "adam"'), "adam"))
+    path = write(tmp_path, "02-bad.md", lesson_text(stepper('lr = 0.5\noptimizer = "adma"'), "bad"))
+    course = load_course(tmp_path)
+    block, = [s for s in course.lessons[0].body if isinstance(s, StepperBlock)]
+    assert block.optimizer == "adam"
+    problems = problems_of(course, path)
+    assert any(line == line_of(path, "optimizer =") and 'unknown optimizer "adma"' in message
+               and '"adam"' in message and "sgd, momentum, adam" in message for line, message in problems)
+
+
+def test_without_an_optimizer_field_the_update_is_plain_gradient_descent(tmp_path):
+    write(tmp_path, "01-ok.md", lesson_text(stepper("lr = 0.5"), "ok"))
+    block, = [s for s in load_course(tmp_path).lessons[0].body if isinstance(s, StepperBlock)]
+    assert block.optimizer == "sgd"

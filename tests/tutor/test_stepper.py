@@ -1,51 +1,65 @@
 """The stepper's model: every number a step shows is the engine's (tutor/stepper.py)."""
+import copy
 import re
 
 import numpy as np
 import pytest
 
 from engine.network import Network
-from engine.optimizers import SGD
+from engine.optimizers import SGD, Adam
 from tutor.stepper import SMALL, walk
 
 SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
-SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
 
 
 def digits(text, table):
     return int("".join(table[c] for c in text))
 
 
-def engine_values(net, x, y, loss, lr):
-    """Every quantity, by the name a step gives it, straight from the engine."""
+def engine_values(net, x, y, loss, lr, optimizer=None):
+    """Every quantity, by the name a step gives it, straight from the engine. `optimizer`:
+    a run's optimizer (its state and penalty), stepped here on a copy of its own; None: SGD."""
     X, Y = np.asarray(x, float)[None], np.asarray(y, float)[None]
     g = net.backward(X, Y, loss)
     _, _, fprimes = net.feedforward(X)
-    twin = net.copy()
-    SGD(twin.theta.size, lr).step(twin.theta, g.nabla_theta)
+    before = SGD(net.theta.size, lr) if optimizer is None else copy.deepcopy(optimizer)
+    before.lr = lr
+    after, twin = copy.deepcopy(before), net.copy()
+    after.step(twin.theta, g.nabla_theta)
+    total = g.nabla_theta.copy()
+    if before.penalty is not None:       # ∂P/∂w on the weights, θ's first entries
+        total[:net.weight_count] += before.penalty.gradient(net.theta[:net.weight_count])
     L = net.layers
+    scalars = {"C": g.loss, "η": lr, "μ": getattr(before, "mu", None), "β₁": getattr(before, "beta1", None),
+               "β₂": getattr(before, "beta2", None), "ε": getattr(before, "eps", None),
+               "t": getattr(after, "t", None), "λ": getattr(before.penalty, "rate", None)}
+    second = "v" if isinstance(before, Adam) else "velocity"
+    vectors = {  # (prefix, new) -> the θ-shaped vector the quantity is an entry of
+        ("", False): net.theta, ("", True): twin.theta, ("∂C/∂", False): g.nabla_theta,
+        ("∇", False): total, ("∂P/∂", False): total - g.nabla_theta,
+        ("v ", False): getattr(before, second, None), ("v ", True): getattr(after, second, None),
+        ("m ", False): getattr(before, "m", None), ("m ", True): getattr(after, "m", None),
+    }
+    if isinstance(before, Adam):   # the bias-corrected moments, by the paper's formula
+        vectors["m̂ ", False] = after.m / (1 - before.beta1 ** after.t)
+        vectors["v̂ ", False] = after.v / (1 - before.beta2 ** after.t)
 
     def value(name):
-        if name == "C":
-            return g.loss
-        if name == "η":
-            return lr
-        m = re.fullmatch(r"(new )?(∂C/∂)?([Wb])([⁰-⁹¹²³]+)(?:\[(\d+),(\d+)\]|([₀-₉]+))", name)
+        if name in scalars:
+            return scalars[name]
+        m = re.fullmatch(r"(new )?(∂C/∂|∇|∂P/∂|m̂ |v̂ |m |v )?([Wb])([⁰-⁹¹²³]+)\[(\d+)(?:,(\d+))?\]", name)
         if m:
-            new, grad, kind, l = m.group(1), m.group(2), m.group(3), digits(m.group(4), SUP)
+            new, prefix, kind, l = m.group(1), m.group(2) or "", m.group(3), digits(m.group(4), SUP)
+            weights, biases = net.split(vectors[prefix, bool(new)])
             if kind == "W":
-                i, j = int(m.group(5)), int(m.group(6))
-                source = twin.weights if new else g.nabla_w if grad else net.weights
-                return source[l - 1][i, j]
-            j = digits(m.group(7), SUB)
-            source = twin.biases if new else g.nabla_b if grad else net.biases
-            return source[l - 1][j]
-        m = re.fullmatch(r"f′\(z([⁰-⁹¹²³]+)([₀-₉]+)\)", name)
+                return weights[l - 1][int(m.group(5)), int(m.group(6))]
+            return biases[l - 1][int(m.group(5))]
+        m = re.fullmatch(r"f′\(z([⁰-⁹¹²³]+)\[(\d+)\]\)", name)
         if m:
-            l, j = digits(m.group(1), SUP), digits(m.group(2), SUB)
+            l, j = digits(m.group(1), SUP), int(m.group(2))
             return net.output.derivative(g.zs[-1])[0, j] if l == L else fprimes[l - 1][0, j]
-        m = re.fullmatch(r"([azδy])([⁰-⁹¹²³]*)([₀-₉]+)", name)
-        symbol, l, j = m.group(1), m.group(2), digits(m.group(3), SUB)
+        m = re.fullmatch(r"([azδy])([⁰-⁹¹²³]*)\[(\d+)\]", name)
+        symbol, l, j = m.group(1), m.group(2), int(m.group(3))
         if symbol == "y":
             return Y[0, j]
         l = digits(l, SUP)
@@ -97,7 +111,7 @@ def test_bp1_says_when_the_loss_cancels_f_prime():
     bce = next(s for s in walk(net, [1, 0], [1], "bce", 0.5).steps if s.kind == "bp1")
     mse = next(s for s in walk(net, [1, 0], [1], "mse", 0.5).steps if s.kind == "bp1")
     assert bce.equation.endswith("= a² − y") and "cancels" in bce.lines[0]
-    assert "cancels" not in " ".join(mse.lines) and "f′(z²₀)" in dict(mse.quantities)
+    assert "cancels" not in " ".join(mse.lines) and "f′(z²[0])" in dict(mse.quantities)
     assert any("no f′" in slip.feedback for slip in bce.slips)
     assert any("left out f′" in slip.feedback for slip in mse.slips)
 
@@ -106,10 +120,10 @@ def test_a_large_layer_shows_the_focused_neuron_and_summarises_the_rest():
     net = Network([3, 64, 2], "relu", "sigmoid", seed=0)
     walk_ = walk(net, [1, 2, 3], [0, 1], "mse", 0.1, focus=(1, 17))
     z1 = walk_.steps[0]
-    assert z1.asks == "z¹₁₇" and len(z1.lines) == 2            # one unit of 64, its sum on two lines
-    assert all(name.endswith(("₁₇", ",17]")) or name.startswith("a⁰") for name, _ in z1.quantities)
+    assert z1.asks == "z¹[17]" and len(z1.lines) == 2            # one unit of 64, its sum on two lines
+    assert all(name.endswith(("[17]", ",17]")) or name.startswith("a⁰") for name, _ in z1.quantities)
     z2 = walk_.steps[2]
-    assert "a¹₁₇·W²[17,0] + … (63 more terms)" in z2.lines[0]   # 64 inputs: the focused one, the rest counted
+    assert "a¹[17]·W²[17,0] + … (63 more terms)" in z2.lines[0]   # 64 inputs: the focused one, the rest counted
     assert (1, 17) in z2.neurons and len(z2.neurons) < 10
     assert len(walk_.steps[-1].lines) <= 2 * SMALL * 2 + 2
 
@@ -133,6 +147,7 @@ def test_a_prediction_is_judged_within_one_percent_and_names_the_slip():
     verdict = check_prediction(bp2, f"{slip.value:.4g}")
     assert not verdict.correct and "You multiplied by W², not (W²)ᵀ" in verdict.feedback
     update = steps[-1]
-    verdict = check_prediction(update, f"{update.slips[0].value:.5g}")
+    added = next(s for s in update.slips if "against the gradient" in s.feedback)
+    verdict = check_prediction(update, f"{added.value:.6g}")
     assert "against the gradient" in verdict.feedback
     assert not check_prediction(update, "banana").understood

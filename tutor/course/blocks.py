@@ -67,8 +67,9 @@ COMPARE_MAX_WORK = 10**10
 
 ENGINE_FIELDS = ("function", "title")
 # A stepper block: a network with every weight given (the [engine] table of a numeric
-# quiz), the learning rate of its update, and the kinds of step that ask the learner first.
-STEPPER_FIELDS = ("title", "lr", "predict", "engine")
+# quiz), the learning rate of its update, the optimizer whose first step the update shows,
+# and the kinds of step that ask the learner first.
+STEPPER_FIELDS = ("title", "lr", "optimizer", "predict", "engine")
 STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
 # A graph block: an expression in the judge's syntax, its variables' values (an inline table),
 # and the subexpressions whose gradient the learner types first.
@@ -864,6 +865,14 @@ def _build_stepper(table, lines, problems) -> StepperBlock | None:
         fields.report(None, 'missing field "lr" (the learning rate of the update step, e.g. lr = 0.5)')
     elif lr is not None and lr <= 0:
         fields.report("lr", f'"lr" must be positive, got {lr:g}')
+    optimizer = fields.text("optimizer") or "sgd"
+    from engine.optimizers import OPTIMIZERS
+
+    if optimizer not in OPTIMIZERS:
+        from engine.names import did_you_mean
+
+        fields.report("optimizer", f'unknown optimizer "{optimizer}"{did_you_mean(optimizer, OPTIMIZERS, quote=chr(34))} '
+                                   f'(optimizers: {", ".join(OPTIMIZERS)})')
     predict = fields.texts("predict")
     for kind in predict:
         if kind not in STEP_KINDS:
@@ -881,7 +890,8 @@ def _build_stepper(table, lines, problems) -> StepperBlock | None:
         return None
     if problems:
         return None
-    return StepperBlock(network=network, lr=lr, predict=predict, title=title, line=lines.raw.line)
+    return StepperBlock(network=network, lr=lr, predict=predict, title=title, optimizer=optimizer,
+                        line=lines.raw.line)
 
 
 def _build_graph(table, lines, problems) -> GraphBlock | None:

@@ -252,12 +252,14 @@ class EngineBlock:
 @dataclass(frozen=True)
 class StepperBlock:
     """One training step of a fully given network on one sample, walked operation by
-    operation (tutor/stepper.py); the steps whose kind is in `predict` ask first."""
+    operation (tutor/stepper.py); the steps whose kind is in `predict` ask first; the
+    update is `optimizer`'s first step (a key of engine.OPTIMIZERS)."""
 
     network: NetworkSpec
     lr: float
     predict: tuple[str, ...] = ()
     title: str = ""
+    optimizer: str = "sgd"
     line: int = 0
 
 

@@ -17,9 +17,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from engine.network import Network
+from engine.optimizers import Optimizer
 from tutor.course.answers import verdict_line
-from tutor.stepper import Walk, check_prediction, num, walk
+from tutor.stepper import Walk, check_prediction, num, sup, walk
 from tutor.widgets.network_diagram import NetworkDiagram
+
+
+# The phases the step line sets apart (the forward steps of all layers are one).
+PHASES = {"z": "forward", "a": "forward", "loss": "loss", "bp1": "bp1", "bp2": "bp2", "bp3": "bp3",
+          "bp4": "bp4", "update": "update"}
+
+
+def crumb(step) -> str:
+    """A step's symbol on the step line: z¹ a¹ … C δ² δ¹ ∂b² ∂W² W²←."""
+    l = sup(step.layer)
+    return {"z": f"z{l}", "a": f"a{l}", "loss": "C", "bp1": f"δ{l}", "bp2": f"δ{l}", "bp3": f"∂b{l}",
+            "bp4": f"∂W{l}", "update": f"W{l}←"}[step.kind]
 
 
 class StepperScreen(Screen):
@@ -36,8 +49,9 @@ class StepperScreen(Screen):
     ]
 
     def __init__(self, net: Network, x, y, loss: str, lr: float, *, focus: tuple[int, int] | None = None,
-                 optimizer: str = "sgd", predict: bool | frozenset[int] = False, context: str = "") -> None:
-        """`predict`: True asks for every step, or the indices of the steps that ask;
+                 optimizer: str | Optimizer = "sgd", predict: bool | frozenset[int] = False, context: str = "") -> None:
+        """`optimizer`: a name (its first step), or a copy of a run's optimizer (the step it
+        would take next); `predict`: True asks for every step, or the indices of the steps that ask;
         `context`: a line saying where the network and sample come from (epoch, sample)."""
         super().__init__()
         self.net, self.x, self.y, self.loss, self.lr = net, x, y, loss, lr
@@ -45,7 +59,8 @@ class StepperScreen(Screen):
         self.context = context
         self.walk: Walk = walk(net, x, y, loss, lr, focus, optimizer)
         self.index = 0
-        self.predict_all = predict is True
+        # Predict mode (p turns it on and off) asks at the predict steps: the lesson's, or every step.
+        self.predicting = bool(predict)
         self.predict_steps = frozenset() if isinstance(predict, bool) else frozenset(predict)
         self.revealed: set[int] = set()
         self.verdicts: dict[int, str] = {}
@@ -56,14 +71,17 @@ class StepperScreen(Screen):
         from tutor.course.network_spec import network
 
         spec = block.network
-        screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, context=block.title)
+        screen = cls(network(spec), spec.input, spec.target, spec.loss, block.lr, optimizer=block.optimizer,
+                     context=block.title)
         screen.predict_steps = frozenset(i for i, step in enumerate(screen.walk.steps) if step.kind in block.predict)
+        screen.predicting = bool(screen.predict_steps)
         return screen
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: a pushed screen's on_mount may run before the scroll's
         # children are mounted, and updating a Static before then is fine.
         self.title_bar = Static(id="stepper-title")
+        self.crumbs = Static(id="stepper-crumbs")
         self.diagram = NetworkDiagram(id="stepper-diagram")
         self.equation = Static(id="stepper-equation")
         self.numbers = Static(id="stepper-lines")
@@ -71,6 +89,7 @@ class StepperScreen(Screen):
                             placeholder="type the value, Enter checks (ctrl+r reveals, esc leaves the field)")
         self.feedback = Static(id="stepper-feedback")
         yield self.title_bar
+        yield self.crumbs
         yield self.diagram
         with VerticalScroll(id="stepper-body"):
             yield self.equation
@@ -95,13 +114,20 @@ class StepperScreen(Screen):
 
     def asks(self, index: int) -> bool:
         """Does this step hide its value until it is typed or revealed?"""
-        return (self.predict_all or index in self.predict_steps) and index not in self.revealed
+        return (self.predicting and (not self.predict_steps or index in self.predict_steps)
+                and index not in self.revealed)
 
     # ----- keys -----------------------------------------------------------------------
 
     def action_move(self, by: int) -> None:
         self.index = min(max(self.index + by, 0), len(self.walk.steps) - 1)
         self._show()
+
+    def action_goto(self, index: int) -> None:
+        """Step `index` (a click on the step line)."""
+        if 0 <= index < len(self.walk.steps):
+            self.index = index
+            self._show()
 
     def action_layer(self, layer: int) -> None:
         """The next step (after this one, wrapping) of that layer."""
@@ -120,9 +146,10 @@ class StepperScreen(Screen):
         self._show()
 
     def action_toggle_predict(self) -> None:
-        self.predict_all = not self.predict_all
+        self.predicting = not self.predicting
         self.revealed -= {self.index}
-        self.notify("predict mode on: type each value before it shows" if self.predict_all
+        which = "the lesson's steps (underlined)" if self.predict_steps else "each value"
+        self.notify(f"predict mode on: type {which} before it shows" if self.predicting
                     else "predict mode off: every value shows")
         self._show()
 
@@ -169,6 +196,7 @@ class StepperScreen(Screen):
         title = f"Step {index + 1} of {len(self.walk.steps)} · {step.title}"
         self.title_bar.update(
             Content.from_markup("[b]$title[/b]\n[dim]$context[/dim]", title=title, context=self._where()))
+        self.crumbs.update(self._crumbs())
         self.diagram.highlight = frozenset(step.neurons)
         self.diagram.refresh()
         self.equation.update(Content.from_markup("[b]$eq[/b]", eq=step.equation))
@@ -181,18 +209,32 @@ class StepperScreen(Screen):
             self.call_after_refresh(answer.focus)
         else:
             verdict = self.verdicts.get(index, "")
-            shown = f"{step.asks} = {num(step.value)} (the engine's value)" if index in self.revealed else ""
+            shown = f"{step.asks} = {step.shown_value} (the engine's value)" if index in self.revealed else ""
             feedback.update(Content("  ".join(part for part in (verdict, shown) if part)))
             if self.focused is answer:
                 self.set_focus(None)
 
+    def _crumbs(self) -> Content:
+        """Every step as its symbol, the phases apart, this one marked; a click goes there."""
+        parts, kind = [], None
+        for i, step in enumerate(self.walk.steps):
+            phase = PHASES[step.kind]
+            if parts:
+                parts.append(" · " if phase != kind else " ")
+            kind = phase
+            # This step reversed; steps that still ask for a prediction underlined.
+            style = "reverse bold" if i == self.index else "underline" if self.asks(i) else "not bold"
+            parts.append(Content.from_markup(f"[{style} @click=screen.goto({i})]$symbol[/]", symbol=crumb(step)))
+        return Content("").join(parts)
+
     def _masked(self, line: str) -> str:
         """The line with the asked value's result shown as "?"."""
-        text = f"= {num(self.step.value)}"
+        text = f"= {self.step.shown_value}"
         return line[:-len(text)] + "= ?" if line.endswith(text) else line
 
     def _where(self) -> str:
         x = ", ".join(num(v) for v in self.x)
         y = ", ".join(num(v) for v in self.y)
-        parts = [self.context, f"x = ({x}), y = ({y})", f"loss {self.loss}", f"η = {num(self.lr)}"]
+        optimizer = "" if self.walk.optimizer == "sgd" else self.walk.optimizer
+        parts = [self.context, f"x = ({x}), y = ({y})", f"loss {self.loss}", f"η = {num(self.lr)}", optimizer]
         return " · ".join(part for part in parts if part)

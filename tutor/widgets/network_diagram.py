@@ -207,25 +207,27 @@ class NetworkDiagram(Widget, can_focus=True):
         lay = self._layout(width, height)
         names = layer_names(len(self.sizes) - 1)
         offsets = [(lay.rows - s - (1 if s < n else 0)) // 2 for s, n in zip(lay.shown, self.sizes)]
+        firsts = [self._first(l, s) for l, s in enumerate(lay.shown)]
 
         header, sources_line = Text(), Text()
         body = [Text() for _ in range(lay.rows)]
         column = 0
         for l, n in enumerate(self.sizes):
             if l > 0:
-                column += self._draw_block(l, lay, offsets[l], header, sources_line, body)
+                column += self._draw_block(l, lay, offsets[l], firsts[l], header, sources_line, body)
             # The neurons of layer l.
             neuron_width = self._neuron_width(lay.numbers)
             header.append(names[l][:neuron_width].ljust(neuron_width), style="bold")
             sources_line.append(" " * neuron_width)
             for r in range(lay.rows):
-                j = r - offsets[l]
-                if 0 <= j < lay.shown[l]:
+                k = r - offsets[l]                # the k-th neuron drawn: neuron firsts[l] + k
+                j = firsts[l] + k
+                if 0 <= k < lay.shown[l]:
                     text = self._neuron_text(l, j, lay.numbers)
                     body[r].append(text.ljust(neuron_width), self._neuron_style(l, j))
                     for x in range(column, column + neuron_width):
                         self._hits[(r + 2, x)] = (l, j)
-                elif j == lay.shown[l] and lay.shown[l] < n:
+                elif k == lay.shown[l] and lay.shown[l] < n:
                     body[r].append(f"⋮+{n - lay.shown[l]}".ljust(neuron_width), Style(dim=True))
                 else:
                     body[r].append(" " * neuron_width)
@@ -238,26 +240,49 @@ class NetworkDiagram(Widget, can_focus=True):
             line.truncate(width)
         return Text("\n").join(lines[:height])
 
-    def _draw_block(self, l: int, lay: _Layout, offset: int, header: Text, sources_line: Text,
+    def _first(self, l: int, count: int) -> int:
+        """The first of the `count` neurons of layer l drawn: 0, or later so that the
+        marked neurons (the stepper's) or the selected one are among them."""
+        n = self.sizes[l]
+        if count >= n:
+            return 0
+        if self.highlight is not None:
+            marked = [j for layer, j in self.highlight if layer == l]
+        else:
+            marked = [self.selected[1]] if self.selected[0] == l else []
+        if not marked or max(marked) < count:
+            return 0
+        middle = (min(marked) + max(marked)) // 2
+        return min(max(middle - count // 2, 0), n - count)
+
+    def _draw_block(self, l: int, lay: _Layout, offset: int, first: int, header: Text, sources_line: Text,
                     body: list[Text]) -> int:
-        """The weights W^l into layer l, rows aligned with its neurons; returns the width."""
+        """The weights W^l into layer l, rows aligned with its neurons (the first drawn is
+        neuron `first`); returns the width."""
         W = self.weights[l - 1]
         cell = _CELL[lay.numbers]
         src = lay.sources[l - 1]
+        first_source = self._first(l - 1, src)
+        sources = range(first_source, first_source + src)
         block_width = cell * src + 1
-        title = f"W{l}" if src == W.shape[0] else f"W{l} 0-{src - 1}"
+        title = f"W{l}" if src == W.shape[0] else f"W{l} {sources[0]}-{sources[-1]}"
         header.append(title[:block_width].ljust(block_width), style="bold")
-        sources_line.append("".join(f"{i:>{cell - 1}} " if lay.numbers else f"{i:<{cell}}"
-                                    for i in range(src))[:block_width - 1].ljust(block_width),
-                            style="dim")
+        if lay.numbers:
+            labels = "".join(f"{i:>{cell - 1}} " for i in sources)
+        elif sources[-1] < 10:
+            labels = "".join(f"{i:<{cell}}" for i in sources)
+        else:   # two-digit indices over every other glyph column, so that they stay apart
+            labels = "".join(f"{i:<{2 * cell}}" for i in sources[::2])
+        sources_line.append(labels[:block_width - 1].ljust(block_width), style="dim")
         for r in range(lay.rows):
-            j = r - offset
+            k = r - offset
+            j = first + k
             line = body[r]
-            if not 0 <= j < lay.shown[l]:
+            if not 0 <= k < lay.shown[l]:
                 line.append(" " * block_width)
                 continue
             into_selected = self.selected == (l, j)
-            for i in range(src):
+            for i in sources:
                 w = float(W[i, j])
                 if self.highlight is not None:   # the weights between two marked neurons
                     into_selected = (l, j) in self.highlight and (l - 1, i) in self.highlight

@@ -57,6 +57,8 @@ from tutor.widgets.lab_controls import LabControls
 from tutor.widgets.network_diagram import NetworkDiagram, NeuronInspector
 
 WIDE = (110, 30)                # from this size on, everything is on one screen
+# How long b waits for a running run to rest after its epoch before opening the stepper.
+STEPPER_WAIT_SECONDS = 10.0
 # The charts over the epochs, by the names lessons' lab blocks give them
 # (tutor.course.blocks.LAB_CHARTS): each chart's id in the Lab and its class.
 LOG_CHARTS = {
@@ -470,19 +472,37 @@ class LabScreen(Screen):
             self.app.push_screen(ExportScreen(config))
 
     def action_stepper(self) -> None:
-        """The stepper on the weights shown now, the diagram's sample and neuron."""
-        from tutor.screens.stepper import StepperScreen
-
+        """The stepper on the run's weights now, the diagram's sample and neuron, and a
+        copy of the run's optimizer state: a running run pauses first, and the stepper
+        opens once the thread rests (its weights and optimizer then agree)."""
         session = self.session
         if session is None:
             return
-        snapshot, diagram = session.snapshot, self.query_one(NetworkDiagram)
+        if session.phase is Phase.RUNNING and not session.paused:
+            session.pause()
+            self._refresh(force=True)
+        self._open_stepper_when_settled(session, time.monotonic() + STEPPER_WAIT_SECONDS)
+
+    def _open_stepper_when_settled(self, session: TrainingSession, give_up: float) -> None:
+        import copy
+
+        from tutor.screens.stepper import StepperScreen
+
+        if session is not self.session or not self.is_current:
+            return
+        if not session.settled:
+            if time.monotonic() < give_up:
+                self.set_timer(0.05, partial(self._open_stepper_when_settled, session, give_up))
+            else:
+                self.notify("the run is still finishing its epoch: press b again", severity="warning")
+            return
+        snapshot, diagram, trainer = session.snapshot, self.query_one(NetworkDiagram), session.trainer
         data = session.data
         i = diagram.sample % len(data.X)
         context = f"epoch {snapshot.epoch:,} · sample {i + 1} of {len(data.X)}"
         self.app.push_screen(StepperScreen(
-            snapshot.network(session.net), data.X[i], data.Y[i], session.trainer.loss_name,
-            session.trainer.lr, focus=diagram.selected, optimizer=session.config.optimizer, context=context))
+            snapshot.network(session.net), data.X[i], data.Y[i], trainer.loss_name, trainer.lr,
+            focus=diagram.selected, optimizer=copy.deepcopy(trainer.optimizer), context=context))
 
     def action_graph(self) -> None:
         """The graph screen on the first hidden neuron, with the weights shown now and the diagram's sample."""
