@@ -212,14 +212,14 @@ def mycode(args, store) -> int:
     uncovered = not_covered(config)
     if uncovered:
         raise UsageError(uncovered)
+    try:
+        config.checked_dataset()   # the data fits the layers: a bad option, whatever has passed
+    except engine.ConfigError as error:
+        raise usage_error(error) from None
     why = gate(config, results(store))
     if why:
         print(why[0].upper() + why[1:])
         return 1
-    try:
-        config.checked_dataset()   # the data fits the layers, before any training
-    except engine.ConfigError as error:
-        raise usage_error(error) from None
     directory = find(args.dir)
     print(f"Training {_run_text(config)} with your code in {directory} and with the engine…", flush=True)
     verdict = compare(config, directory, epochs=config.epochs)
