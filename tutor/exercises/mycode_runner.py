@@ -17,7 +17,6 @@ endless loop is reported by faulthandler, as for the checks (runner.py).
 """
 from __future__ import annotations
 
-import faulthandler
 import json
 import sys
 import time
@@ -30,7 +29,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.training import Trainer
 from tutor.exercises import by_name
 from tutor.exercises.checks import Failure, as_array, call
-from tutor.exercises.runner import RESULT_MARKER, load_learner
+from tutor.exercises.runner import load_learner, reported
 
 RTOL, ATOL = 1e-9, 1e-12   # what "the same" means, per quantity and element
 
@@ -278,13 +277,10 @@ def train(workspace: Path, run: dict, budget: float) -> dict:
 
 def main(argv: list[str]) -> int:
     path, workspace, seconds = argv[0], Path(argv[1]), float(argv[2])
-    faulthandler.dump_traceback_later(seconds, exit=True)   # an endless loop: its line, then exit
     with np.load(path, allow_pickle=False) as run:
-        outcome = train(workspace, dict(run), budget=seconds / 2)
-    faulthandler.cancel_dump_traceback_later()
-    sys.stdout.write("\n" + RESULT_MARKER + json.dumps(outcome) + "\n")
-    sys.stdout.flush()
-    return 0
+        arrays = dict(run)
+    # Training stops after half the time limit, so that the result comes back before it.
+    return reported(seconds, lambda: train(workspace, arrays, budget=seconds / 2))
 
 
 if __name__ == "__main__":

@@ -81,16 +81,21 @@ def run(name: str, path: str) -> dict:
     return result(True, f"{exercise.name}: all checks pass")
 
 
-def main(argv: list[str]) -> int:
-    name, path, seconds = argv[0], argv[1], float(argv[2])
-    # Dump every thread's stack (the learner's line among them) and exit before the
-    # parent's deadline: the parent reads the line from stderr.
+def reported(seconds: float, work) -> int:
+    """work()'s result printed as the parent reads it (RESULT_MARKER + JSON, last).
+    Past `seconds`, every thread's stack (the learner's line among them) is dumped and
+    the process exits, before the parent's deadline: the parent reads the line from stderr."""
     faulthandler.dump_traceback_later(seconds, exit=True)
-    outcome = run(name, path)
+    outcome = work()
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.write("\n" + RESULT_MARKER + json.dumps(outcome) + "\n")
     sys.stdout.flush()
     return 0
+
+
+def main(argv: list[str]) -> int:
+    name, path, seconds = argv[0], argv[1], float(argv[2])
+    return reported(seconds, lambda: run(name, path))
 
 
 if __name__ == "__main__":
