@@ -60,7 +60,7 @@ def test_momentum_coincides_with_the_learners_momentum_step(workspace):
 
 
 def test_the_default_run_compares_mycode_epochs(workspace):
-    result = compare(engine.RunConfig(), workspace)
+    result = compare(engine.RunConfig(), workspace, time_limit=60)   # a loaded machine cuts no epochs short
     assert f"over {MYCODE_EPOCHS:,} epochs" in result.text and result.agrees
 
 
@@ -163,6 +163,12 @@ def test_settings_no_exercise_covers_are_one_line_that_names_them(settings, name
     why = not_covered(config(**settings))
     assert named in why and "\n" not in why
     assert gate(config(**settings), passed(*(e.name for e in exercises()))) == why
+
+
+def test_compare_refuses_settings_no_exercise_covers_rather_than_train_another_network(workspace):
+    # A linear output: the learner's code has a sigmoid output, the engine's run has not.
+    result = compare(config(dataset="sine", layers="1,8,1", output="linear", loss="mse", epochs=20), workspace)
+    assert not result.agrees and result.text == "✗ " + not_covered(config(output="linear", loss="mse"))
 
 
 # ----- tutor exercises mycode ------------------------------------------------------------

@@ -90,13 +90,17 @@ def compare(config: engine.RunConfig, workspace: Path, epochs: int | None = None
             time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> Verdict | None:
     """Train `config`'s network with the learner's files in `workspace` and with the
     engine, for min(epochs or MYCODE_EPOCHS, config.epochs) epochs; the Verdict (None if
-    should_stop() turned true first). Call gate() first: this assumes the exercises pass."""
+    should_stop() turned true first). Call gate() first: this assumes the exercises pass
+    (settings no exercise covers are refused here too)."""
+    uncovered = not_covered(config)
+    if uncovered:   # the learner's code would train another network than the engine's
+        return Verdict(False, f"✗ {uncovered}")
     epochs = min(epochs or MYCODE_EPOCHS, config.epochs)
     net, trainer, data = config.build()
     workspace = Path(workspace)
     missing = [name for name in needed(config) if not (workspace / _filename(name)).is_file()]
     if missing:
-        return Verdict(False, f"no file {', '.join(_filename(name) for name in missing)} in {workspace}: "
+        return Verdict(False, f"✗ no file {', '.join(_filename(name) for name in missing)} in {workspace}: "
                               "`tutor exercises init` creates the workspace")
     settings = dict(layers=list(config.layers), activation=config.activation, loss=config.loss,
                     optimizer=config.optimizer, lr=config.lr, mu=getattr(trainer.optimizer, "mu", 0.0),

@@ -217,7 +217,7 @@ def engine_step(net: Network, X, Y, weights, biases, state, settings) -> list[np
 def first_difference(found, expected):
     """The first (quantity, layer, index, yours, engine's, function) that differs, or None."""
     for (quantity, layer, yours, function), engine in zip(found, expected):
-        bad = ~np.isclose(yours, engine, rtol=RTOL, atol=ATOL) | (np.isnan(yours) != np.isnan(engine))
+        bad = ~np.isclose(yours, engine, rtol=RTOL, atol=ATOL, equal_nan=True)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
             return dict(quantity=quantity, layer=layer, index=list(index), yours=float(yours[index]),
