@@ -96,6 +96,14 @@ def array(value, shape, what: str, context: str, code: LearnerCode, function: st
                      function=function) from None
 
 
+def pair(value, names: str, context: str, code: LearnerCode, function: str):
+    """The two values a learner's function returns as a pair, or Parted saying it must."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise Parted(message=f"at {context}: your {function} must return the pair {names}",
+                     file=code.file_of(function), function=function)
+    return value
+
+
 def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, context):
     """One step of the learner's code on a batch: everything it computed, by name, in
     the order it computed it, and the new weights, biases and optimizer state."""
@@ -115,11 +123,8 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
             found.append((f"a{sup(l)} = σ(z{sup(l)})", l, a, "sigmoid"))
         else:
             if prime_name is None:   # rrelu: (f, f′) with the same random slopes
-                pair = code.call(act_exercise, act_name, where, z, training=True, rng=code.rng)
-                if not (isinstance(pair, tuple) and len(pair) == 2):
-                    raise Parted(message=f"at {where}: your {act_name} must return the pair (f(z), f′(z))",
-                                 file=code.file_of(act_name), function=act_name)
-                a, fprime = pair
+                a, fprime = pair(code.call(act_exercise, act_name, where, z, training=True, rng=code.rng),
+                                 "(f(z), f′(z))", where, code, act_name)
             else:
                 a = code.call(act_exercise, act_name, where, z)
                 fprime = code.call(act_exercise, prime_name, where, z)
@@ -148,12 +153,10 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
             delta = array(code.call("hidden_delta", "hidden_delta", where, delta, weights[l], fprimes[l - 1]),
                           fprimes[l - 1].shape, f"δ{sup(l)}", where, code, "hidden_delta")
             found.append((f"δ{sup(l)} (BP2)", l, delta, "hidden_delta"))
-        pair = code.call("gradients", "gradients", where, activations[l - 1], delta)
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise Parted(message=f"at {where}: your gradients must return the pair (nabla_W, nabla_b)",
-                         file=code.file_of("gradients"), function="gradients")
-        nabla_w[l - 1] = array(pair[0], weights[l - 1].shape, f"∂C/∂W{sup(l)}", where, code, "gradients")
-        nabla_b[l - 1] = array(pair[1], biases[l - 1].shape, f"∂C/∂b{sup(l)}", where, code, "gradients")
+        dW, db = pair(code.call("gradients", "gradients", where, activations[l - 1], delta),
+                      "(nabla_W, nabla_b)", where, code, "gradients")
+        nabla_w[l - 1] = array(dW, weights[l - 1].shape, f"∂C/∂W{sup(l)}", where, code, "gradients")
+        nabla_b[l - 1] = array(db, biases[l - 1].shape, f"∂C/∂b{sup(l)}", where, code, "gradients")
         found.append((f"∂C/∂W{sup(l)}", l, nabla_w[l - 1], "gradients"))
         found.append((f"∂C/∂b{sup(l)}", l, nabla_b[l - 1], "gradients"))
 
@@ -168,11 +171,8 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
             new_state.append((vW, vb))
             function = "momentum_step"
         else:
-            pair = code.call("sgd", "sgd_step", where, W, b, nabla_w[l - 1], nabla_b[l - 1], settings["lr"])
-            if not (isinstance(pair, tuple) and len(pair) == 2):
-                raise Parted(message=f"at {where}: your sgd_step must return the pair (W, b)",
-                             file=code.file_of("sgd_step"), function="sgd_step")
-            W, b = pair
+            W, b = pair(code.call("sgd", "sgd_step", where, W, b, nabla_w[l - 1], nabla_b[l - 1], settings["lr"]),
+                        "(W, b)", where, code, "sgd_step")
             function = "sgd_step"
         new_weights.append(array(W, weights[l - 1].shape, f"W{sup(l)}", where, code, function))
         new_biases.append(array(b, biases[l - 1].shape, f"b{sup(l)}", where, code, function))
@@ -182,11 +182,8 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
 
 
 def _momentum(code, where, theta, velocity, gradient, settings):
-    pair = code.call("momentum", "momentum_step", where, theta, velocity, gradient, settings["lr"], settings["mu"])
-    if not (isinstance(pair, tuple) and len(pair) == 2):
-        raise Parted(message=f"at {where}: your momentum_step must return the pair (theta, velocity)",
-                     file=code.file_of("momentum_step"), function="momentum_step")
-    return pair
+    return pair(code.call("momentum", "momentum_step", where, theta, velocity, gradient, settings["lr"], settings["mu"]),
+                "(theta, velocity)", where, code, "momentum_step")
 
 
 def engine_step(net: Network, X, Y, weights, biases, state, settings) -> list[np.ndarray]:
