@@ -33,14 +33,16 @@ AGREEMENT_TEXT = "1e-9"
 CORE = ("sigmoid", "dense", "losses", "hidden_delta", "gradients", "sgd")   # every run needs these
 ACTIVATION_EXERCISES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "relu",
                         "rrelu": "relu"}
+# The optimizers whose step an exercise has the learner write (the exercise has its name).
+OPTIMIZERS = tuple(name for name in ("sgd", "momentum", "adam") if name in NAMES)
 WHERE_TO_PASS = "`tutor exercises`, or the Exercises screen"
 
 
 def needed(config: engine.RunConfig) -> list[str]:
     """The exercises whose functions train this run, in course order."""
     names = set(CORE) | {ACTIVATION_EXERCISES.get(config.activation, "sigmoid")}
-    if config.optimizer == "momentum":
-        names.add("momentum")
+    if config.optimizer in OPTIMIZERS:
+        names.add(config.optimizer)
     return [name for name in NAMES if name in names]
 
 
@@ -54,8 +56,8 @@ def not_covered(config: engine.RunConfig) -> str | None:
         reasons.append(f"a {config.output} output (the exercises write a sigmoid output)")
     if config.loss not in ("mse", "bce"):
         reasons.append(f"the {config.loss} loss (the exercises write mse and bce)")
-    if config.optimizer not in ("sgd", "momentum"):
-        reasons.append(f"the {config.optimizer} optimizer (the exercises write sgd and momentum)")
+    if config.optimizer not in OPTIMIZERS:
+        reasons.append(f"the {config.optimizer} optimizer (the exercises write {', '.join(OPTIMIZERS)})")
     if config.regularization != "none":
         reasons.append(f"{config.regularization} regularisation (no exercise writes a penalty)")
     if not reasons:
@@ -103,8 +105,11 @@ def compare(config: engine.RunConfig, workspace: Path, epochs: int | None = None
         return Verdict(False, f"✗ no file {', '.join(_filename(name) for name in missing)} in {workspace}: "
                               "`tutor exercises init` creates the workspace")
     settings = dict(layers=list(config.layers), activation=config.activation, loss=config.loss,
-                    optimizer=config.optimizer, lr=config.lr, mu=getattr(trainer.optimizer, "mu", 0.0),
-                    batch_size=config.batch_size, seed=config.seed, epochs=epochs, exercises=needed(config))
+                    optimizer=config.optimizer, lr=config.lr, batch_size=config.batch_size, seed=config.seed,
+                    epochs=epochs, exercises=needed(config))
+    # The engine's constants for the optimizer (momentum's μ; Adam's β₁, β₂, ε), given to the learner's step.
+    settings.update({name: getattr(trainer.optimizer, name) for name in ("mu", "beta1", "beta2", "eps")
+                     if hasattr(trainer.optimizer, name)})
     arrays = {f"W{l}": W for l, W in enumerate(net.weights, start=1)}
     arrays.update({f"b{l}": b for l, b in enumerate(net.biases, start=1)})
     with tempfile.TemporaryDirectory(prefix="nn-tutor-mycode-") as folder:

@@ -81,7 +81,7 @@ class LearnerCode:
 
     def file_of(self, function: str) -> str:
         exercise = {"dense_forward": "dense", "hidden_delta": "hidden_delta", "gradients": "gradients",
-                    "sgd_step": "sgd", "momentum_step": "momentum", "sigmoid": "sigmoid",
+                    "sgd_step": "sgd", "momentum_step": "momentum", "adam_step": "adam", "sigmoid": "sigmoid",
                     f"{self.loss}_loss": "losses", f"{self.loss}_delta": "losses"}.get(function)
         if exercise is None:
             exercise = ACTIVATION_FUNCTIONS[self.activation][0]
@@ -96,10 +96,10 @@ def array(value, shape, what: str, context: str, code: LearnerCode, function: st
                      function=function) from None
 
 
-def pair(value, names: str, context: str, code: LearnerCode, function: str):
-    """The two values a learner's function returns as a pair, or Parted saying it must."""
-    if not (isinstance(value, tuple) and len(value) == 2):
-        raise Parted(message=f"at {context}: your {function} must return the pair {names}",
+def returned(value, names: str, context: str, code: LearnerCode, function: str):
+    """The values a learner's function returns as a tuple (names: "(W, b)"), or Parted saying it must."""
+    if not (isinstance(value, tuple) and len(value) == names.count(",") + 1):
+        raise Parted(message=f"at {context}: your {function} must return the tuple {names}",
                      file=code.file_of(function), function=function)
     return value
 
@@ -123,7 +123,7 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
             found.append((f"a{sup(l)} = σ(z{sup(l)})", l, a, "sigmoid"))
         else:
             if prime_name is None:   # rrelu: (f, f′) with the same random slopes
-                a, fprime = pair(code.call(act_exercise, act_name, where, z, training=True, rng=code.rng),
+                a, fprime = returned(code.call(act_exercise, act_name, where, z, training=True, rng=code.rng),
                                  "(f(z), f′(z))", where, code, act_name)
             else:
                 a = code.call(act_exercise, act_name, where, z)
@@ -153,7 +153,7 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
             delta = array(code.call("hidden_delta", "hidden_delta", where, delta, weights[l], fprimes[l - 1]),
                           fprimes[l - 1].shape, f"δ{sup(l)}", where, code, "hidden_delta")
             found.append((f"δ{sup(l)} (BP2)", l, delta, "hidden_delta"))
-        dW, db = pair(code.call("gradients", "gradients", where, activations[l - 1], delta),
+        dW, db = returned(code.call("gradients", "gradients", where, activations[l - 1], delta),
                       "(nabla_W, nabla_b)", where, code, "gradients")
         nabla_w[l - 1] = array(dW, weights[l - 1].shape, f"∂C/∂W{sup(l)}", where, code, "gradients")
         nabla_b[l - 1] = array(db, biases[l - 1].shape, f"∂C/∂b{sup(l)}", where, code, "gradients")
@@ -164,16 +164,15 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
     for l in range(1, L + 1):
         where = f"{context}, the step of layer {l}"
         W, b = weights[l - 1], biases[l - 1]
-        if settings["optimizer"] == "momentum":
-            vW, vb = state[l - 1] if state else (np.zeros_like(W), np.zeros_like(b))
-            W, vW = _momentum(code, where, W, vW, nabla_w[l - 1], settings)
-            b, vb = _momentum(code, where, b, vb, nabla_b[l - 1], settings)
-            new_state.append((vW, vb))
-            function = "momentum_step"
-        else:
-            W, b = pair(code.call("sgd", "sgd_step", where, W, b, nabla_w[l - 1], nabla_b[l - 1], settings["lr"]),
-                        "(W, b)", where, code, "sgd_step")
-            function = "sgd_step"
+        if settings["optimizer"] == "sgd":
+            W, b = returned(code.call("sgd", "sgd_step", where, W, b, nabla_w[l - 1], nabla_b[l - 1], settings["lr"]),
+                            "(W, b)", where, code, "sgd_step")
+        else:   # momentum or adam: one call per array, each with its own state
+            slots = state[l - 1] if state else (None, None)
+            W, slot_W = step(code, where, settings, W, nabla_w[l - 1], slots[0], f"W{sup(l)}")
+            b, slot_b = step(code, where, settings, b, nabla_b[l - 1], slots[1], f"b{sup(l)}")
+            new_state.append((slot_W, slot_b))
+        function = STEP_FUNCTIONS[settings["optimizer"]]
         new_weights.append(array(W, weights[l - 1].shape, f"W{sup(l)}", where, code, function))
         new_biases.append(array(b, biases[l - 1].shape, f"b{sup(l)}", where, code, function))
         found.append((f"W{sup(l)} after the step", l, new_weights[-1], function))
@@ -181,14 +180,30 @@ def learner_step(code: LearnerCode, X, Y, weights, biases, state, settings, cont
     return loss, found, new_weights, new_biases, new_state
 
 
-def _momentum(code, where, theta, velocity, gradient, settings):
-    return pair(code.call("momentum", "momentum_step", where, theta, velocity, gradient, settings["lr"], settings["mu"]),
-                "(theta, velocity)", where, code, "momentum_step")
+# The learner's step function for each optimizer (its exercise is the optimizer's name).
+STEP_FUNCTIONS = {"sgd": "sgd_step", "momentum": "momentum_step", "adam": "adam_step"}
+
+
+def step(code, where, settings, theta, gradient, slot, name):
+    """The learner's momentum or Adam step on one array: (the new array, its state after:
+    the velocity, or Adam's (m, v, t)). `slot` is the state before (None at the start)."""
+    lr, shape = settings["lr"], theta.shape
+    if settings["optimizer"] == "momentum":
+        velocity = np.zeros(shape) if slot is None else slot
+        theta, velocity = returned(code.call("momentum", "momentum_step", where, theta, velocity, gradient, lr,
+                                             settings["mu"]), "(theta, velocity)", where, code, "momentum_step")
+        return theta, array(velocity, shape, f"the velocity of {name}", where, code, "momentum_step")
+    m, v, t = (np.zeros(shape), np.zeros(shape), 0) if slot is None else slot
+    theta, m, v, t = returned(code.call("adam", "adam_step", where, theta, m, v, t, gradient, lr, settings["beta1"],
+                                        settings["beta2"], settings["eps"]), "(W, m, v, t)", where, code, "adam_step")
+    m = array(m, shape, f"the m of {name}", where, code, "adam_step")
+    v = array(v, shape, f"the v of {name}", where, code, "adam_step")
+    return theta, (m, v, t)
 
 
 def engine_step(net: Network, X, Y, weights, biases, state, settings) -> list[np.ndarray]:
-    """The engine's step from the learner's weights on the same batch: its quantities in
-    the order learner_step lists them."""
+    """The engine's step from the learner's weights (and optimizer state) on the same
+    batch: its quantities in the order learner_step lists them."""
     net.set_parameters(weights, biases)
     g = net.backward(X, Y, settings["loss"], train=True)
     L = net.layers
@@ -199,10 +214,20 @@ def engine_step(net: Network, X, Y, weights, biases, state, settings) -> list[np
     for l in range(L - 1, -1, -1):
         expected += [g.deltas[l], g.nabla_w[l], g.nabla_b[l]]
     optimizer = OPTIMIZERS[settings["optimizer"]](net.theta.size, settings["lr"])
+
+    def laid_out_as_theta(part):   # a state per weight array, then per bias array, as θ is
+        return np.concatenate([part(W).ravel() for W, _ in state] + [part(b).ravel() for _, b in state])
+
     if settings["optimizer"] == "momentum":
         optimizer.mu = settings["mu"]
-        if state:   # the learner's velocities, laid out as θ
-            optimizer.velocity[...] = np.concatenate([v.ravel() for v, _ in state] + [v.ravel() for _, v in state])
+        if state:
+            optimizer.velocity[...] = laid_out_as_theta(lambda velocity: velocity)
+    elif settings["optimizer"] == "adam":
+        optimizer.beta1, optimizer.beta2, optimizer.eps = settings["beta1"], settings["beta2"], settings["eps"]
+        if state:
+            optimizer.m[...] = laid_out_as_theta(lambda slot: slot[0])
+            optimizer.v[...] = laid_out_as_theta(lambda slot: slot[1])
+            optimizer.t = int(state[0][0][2])
     theta = net.theta.copy()
     optimizer.step(theta, g.nabla_theta)
     new_weights, new_biases = net.split(theta)
