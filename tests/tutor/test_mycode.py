@@ -111,9 +111,13 @@ def test_a_syntax_error_names_its_file_and_line(workspace):
     assert result.text.startswith("✗ 04_dense.py: syntax error at line 2") and result.line == ("04_dense.py", 2)
 
 
-def test_a_missing_file_says_how_to_make_the_workspace(tmp_path):
+def test_a_missing_workspace_or_file_says_how_to_make_it(tmp_path, workspace):
     result = compare(config(epochs=5), tmp_path)
-    assert not result.agrees and "`tutor exercises init`" in result.text and "01_sigmoid.py" in result.text
+    assert not result.agrees and result.text.startswith(f"✗ no exercise files in {tmp_path}: run this from your workspace")
+    (workspace / "06_hidden_delta.py").unlink()
+    result = compare(config(epochs=5), workspace)
+    assert result.text == (f"✗ no file 06_hidden_delta.py in {workspace}: `tutor exercises init` writes the "
+                           "missing starter files")
 
 
 def test_a_comparison_asked_to_stop_kills_the_learners_process(workspace):

@@ -101,9 +101,12 @@ def compare(config: engine.RunConfig, workspace: Path, epochs: int | None = None
     net, trainer, data = config.build()
     workspace = Path(workspace)
     missing = [name for name in needed(config) if not (workspace / _filename(name)).is_file()]
+    if len(missing) == len(needed(config)):
+        return Verdict(False, f"✗ no exercise files in {workspace}: run this from your workspace "
+                              "(`tutor exercises init` creates one)")
     if missing:
         return Verdict(False, f"✗ no file {', '.join(_filename(name) for name in missing)} in {workspace}: "
-                              "`tutor exercises init` creates the workspace")
+                              "`tutor exercises init` writes the missing starter files")
     settings = dict(layers=list(config.layers), activation=config.activation, loss=config.loss,
                     optimizer=config.optimizer, lr=config.lr, batch_size=config.batch_size, seed=config.seed,
                     epochs=epochs, exercises=needed(config))
