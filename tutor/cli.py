@@ -221,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch = actions.add_parser("watch", help="re-check the current exercise on every save (Ctrl-C stops)")
     for a in (listing, check, reset, watch):  # --dir after the action too; SUPPRESS keeps one given before it
         a.add_argument("--dir", default=argparse.SUPPRESS, help=workspace_help)
+    # "Use my code": a run trained with the learner's functions beside the engine (tutor/exercises/mycode.py)
+    mycode = actions.add_parser("mycode", formatter_class=RunHelpFormatter,
+                                help="train a run with your own code beside the engine: exit 0 when they agree, "
+                                     "1 when they part (and where)")
+    add_run_options(mycode)
+    mycode.set_defaults(epochs="1000")   # tutor.exercises.mycode.MYCODE_EPOCHS: about a second on XOR
+    mycode.add_argument("--dir", default=argparse.SUPPRESS, help=workspace_help)
     return parser
 
 

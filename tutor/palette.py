@@ -57,6 +57,8 @@ class TutorCommands(Provider):
         if lab is not None:
             found.append(PaletteCommand("Backprop step by step", "One training step of the Lab's network on "
                                         "the selected sample, operation by operation", lab.action_stepper))
+            found.append(PaletteCommand("Use my code", "The Lab's run trained with your exercise files beside "
+                                        "the engine: agree, or where they part", lab.action_mycode))
         course = app.course
         if course is not None:
             for number, lesson in enumerate(course.lessons, start=1):

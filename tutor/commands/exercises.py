@@ -7,6 +7,7 @@
     tutor exercises solution NAME the reference solution, after a failed check, with a confirmation
     tutor exercises reset NAME    the starter file again; yours is kept as NAME's file + .bak
     tutor exercises watch         re-check the current exercise whenever a file is saved (Ctrl-C stops)
+    tutor exercises mycode [run options]  train the run with your code beside the engine: agree, or where they part
 
 Every check, hint and solution shown is saved in the progress store at once.
 """
@@ -199,5 +200,41 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=ti
     return 0
 
 
+def mycode(args, store) -> int:
+    """Train the run the options describe with the learner's code and with the engine:
+    exit 0 when they agree, 1 when they part (or an exercise it needs has not passed)."""
+    import engine
+    from tutor.commands.common import config_from_args, usage_error
+    from tutor.exercises.mycode import compare, gate, not_covered
+    from tutor.exercises.workspace import find
+
+    config = config_from_args(args)
+    uncovered = not_covered(config)
+    if uncovered:
+        raise UsageError(uncovered)
+    try:
+        config.checked_dataset()   # the data fits the layers: a bad option, whatever has passed
+    except engine.ConfigError as error:
+        raise usage_error(error) from None
+    why = gate(config, results(store))
+    if why:
+        print(why[0].upper() + why[1:])
+        return 1
+    directory = find(args.dir)
+    print(f"Training {_run_text(config)} with your code in {directory} and with the engine…", flush=True)
+    verdict = compare(config, directory, epochs=config.epochs)
+    print(verdict.text)
+    if len(verdict.yours) and len(verdict.engine):
+        print(f"loss after epoch {len(verdict.yours):,}: yours {verdict.yours[-1]:.6g}, "
+              f"the engine {verdict.engine[-1]:.6g}")
+    return 0 if verdict.agrees else 1
+
+
+def _run_text(config) -> str:
+    layers = "-".join(map(str, config.layers))
+    return f"{config.dataset} {layers} {config.activation}/{config.output}, {config.loss}, {config.optimizer} lr {config.lr:g}"
+
+
 ACTIONS = {"list": list_exercises, "init": init, "check": check, "hint": hint,
            "solution": solution, "reset": reset, "watch": watch}
+ACTIONS["mycode"] = mycode   # "use my code" (tutor/exercises/mycode.py)

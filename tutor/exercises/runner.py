@@ -41,6 +41,26 @@ def result(passed: bool, message: str = "", line: int | None = None) -> dict:
     return {"passed": passed, "message": message, "line": line}
 
 
+def load_learner(path: str) -> types.ModuleType:
+    """load(path), with whatever stops it (a syntax error, a crash, the memory limit,
+    bytes that are not UTF-8) as a Failure naming the learner's line."""
+    from tutor.exercises.checks import learner_line, memory_limit_text
+    from tutor.exercises.model import Failure
+
+    try:
+        return load(path)
+    except SyntaxError as error:
+        raise Failure(f"syntax error at line {error.lineno}: {error.msg}", error.lineno) from None
+    except MemoryError as error:
+        line = learner_line(error, path)
+        raise Failure(f"ran out of memory at line {line} while loading your file{memory_limit_text()}", line) from None
+    except NotUtf8 as error:
+        raise Failure(error.message, error.line) from None
+    except Exception as error:
+        line = learner_line(error, path)
+        raise Failure(f"your file raised {type(error).__name__} at line {line} when loaded: {error}", line) from None
+
+
 def run(name: str, path: str) -> dict:
     from tutor.exercises import by_name
     from tutor.exercises.checks import learner_line, memory_limit_text
@@ -48,17 +68,9 @@ def run(name: str, path: str) -> dict:
 
     exercise = by_name(name)
     try:
-        learner = load(path)
-    except SyntaxError as error:
-        return result(False, f"syntax error at line {error.lineno}: {error.msg}", error.lineno)
-    except MemoryError as error:
-        line = learner_line(error, path)
-        return result(False, f"ran out of memory at line {line} while loading your file{memory_limit_text()}", line)
-    except NotUtf8 as error:
-        return result(False, error.message, error.line)
-    except Exception as error:
-        line = learner_line(error, path)
-        return result(False, f"your file raised {type(error).__name__} at line {line} when loaded: {error}", line)
+        learner = load_learner(path)
+    except Failure as failure:
+        return result(False, failure.message, failure.line)
     try:
         exercise.check(learner)
     except Failure as failure:
@@ -69,16 +81,21 @@ def run(name: str, path: str) -> dict:
     return result(True, f"{exercise.name}: all checks pass")
 
 
-def main(argv: list[str]) -> int:
-    name, path, seconds = argv[0], argv[1], float(argv[2])
-    # Dump every thread's stack (the learner's line among them) and exit before the
-    # parent's deadline: the parent reads the line from stderr.
+def reported(seconds: float, work) -> int:
+    """work()'s result printed as the parent reads it (RESULT_MARKER + JSON, last).
+    Past `seconds`, every thread's stack (the learner's line among them) is dumped and
+    the process exits, before the parent's deadline: the parent reads the line from stderr."""
     faulthandler.dump_traceback_later(seconds, exit=True)
-    outcome = run(name, path)
+    outcome = work()
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.write("\n" + RESULT_MARKER + json.dumps(outcome) + "\n")
     sys.stdout.flush()
     return 0
+
+
+def main(argv: list[str]) -> int:
+    name, path, seconds = argv[0], argv[1], float(argv[2])
+    return reported(seconds, lambda: run(name, path))
 
 
 if __name__ == "__main__":

@@ -74,7 +74,8 @@ CHOICES = {
 
 KEYS_HELP = ("space start or pause · n one epoch · r reset · + − learning rate ×2 ÷2 · "
              "l loss in log10 · a w d next chart · t epoch table · s save the run · arrows select a neuron, [ ] a sample · "
-             "b backprop step by step · g chain rule as a graph · 1 2 3 views · c compare · x check against PyTorch · e export as code · esc back")
+             "b backprop step by step · g chain rule as a graph · 1 2 3 views · c compare · x check against PyTorch · "
+             "e export as code · m use my code · esc back")
 
 BUTTONS = (("start", "Start"), ("step", "Step"), ("reset", "Reset"), ("reseed", "New seed"))
 

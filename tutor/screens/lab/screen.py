@@ -126,6 +126,8 @@ class LabScreen(Screen):
                 tooltip="The same network in PyTorch: agreement to 1e-10, and the speed of both on request"),
         Binding("e", "export", "Export", show=False,
                 tooltip="Write this run as a standalone NumPy or PyTorch script"),
+        Binding("m", "mycode", "Use my code", show=False,
+                tooltip="This run trained with your exercise files beside the engine: agree, or where they part"),
         Binding("1", "view('setup')", "Setup", show=False),
         Binding("2", "view('train')", "Train", show=False),
         Binding("3", "view('inside')", "Inside", show=False),
@@ -470,6 +472,14 @@ class LabScreen(Screen):
             from tutor.screens.crosscheck import ExportScreen
 
             self.app.push_screen(ExportScreen(config))
+
+    def action_mycode(self) -> None:
+        """This run with the learner's own code beside the engine (m)."""
+        config = self._config_to_share()
+        if config is not None:
+            from tutor.screens.mycode import MyCodeScreen
+
+            self.app.push_screen(MyCodeScreen(config))
 
     def action_stepper(self) -> None:
         """The stepper on the run's weights now, the diagram's sample and neuron, and a
