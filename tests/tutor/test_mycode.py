@@ -160,8 +160,6 @@ def test_exercises_not_passed_yet_are_named_with_where_to_do_them():
 @pytest.mark.parametrize("settings, named", [
     (dict(activation="elu"), "the elu activation"),
     (dict(dataset="blobs", layers="2,4,3", output="softmax", loss="cross_entropy"), "a softmax output"),
-    pytest.param(dict(optimizer="adam"), "the adam optimizer",
-                 marks=pytest.mark.skipif("adam" in NAMES, reason="the adam exercise covers it")),
     (dict(regularization="l2", regularization_rate=0.01), "l2 regularisation"),
 ])
 def test_settings_no_exercise_covers_are_one_line_that_names_them(settings, named):
@@ -219,7 +217,6 @@ def test_cli_mycode_compares_mycode_epochs_by_default():
     assert int(args.epochs) == MYCODE_EPOCHS
 
 
-@pytest.mark.skipif("adam" not in NAMES, reason="no adam exercise on this branch yet (it comes with the polish branch)")
 def test_adam_coincides_with_the_learners_adam_step_and_a_wrong_one_parts_at_its_step(workspace):
     result = compare(config(optimizer="adam", lr=0.01, epochs=100), workspace)
     assert result.agrees, result.text
