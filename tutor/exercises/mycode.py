@@ -75,7 +75,7 @@ def gate(config: engine.RunConfig, results: dict[str, tuple[bool, int]]) -> str 
     missing = [name for name in needed(config) if not results.get(name, (False, 0))[0]]
     if missing:
         return (f"pass the exercise{'s' if len(missing) > 1 else ''} {', '.join(missing)} first "
-                f"({WHERE_TO_PASS}): this run trains with them")
+                f"({WHERE_TO_PASS}): this run trains with {'them' if len(missing) > 1 else 'it'}")
     return None
 
 
