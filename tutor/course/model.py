@@ -261,8 +261,17 @@ class StepperBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
+@dataclass(frozen=True)
+class ExerciseBlock:
+    """A link to a build-it-yourself exercise (tutor.exercises; `name` is one of its NAMES)."""
+
+    name: str
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, ExerciseBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, ExerciseBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -292,6 +301,10 @@ class Lesson:
     @property
     def steppers(self) -> tuple[StepperBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, StepperBlock))
+
+    @property
+    def exercises(self) -> tuple[ExerciseBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, ExerciseBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:
