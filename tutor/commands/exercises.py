@@ -121,10 +121,11 @@ def check(args, store) -> int:
 
 
 def hint(args, store) -> int:
+    from tutor.exercises.workspace import hint_text
+
     exercise = exercise_named(args.name)
     shown = store.show_exercise_hint(exercise.name) if store is not None else 1
-    number = min(shown, len(exercise.hints))
-    print(f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}")
+    print(hint_text(exercise, shown))
     return 0
 
 
@@ -140,18 +141,18 @@ def confirmed(question: str, args) -> bool:
 
 
 def reset(args, store) -> int:
-    from tutor.exercises.workspace import find, reset as restore
+    from tutor.exercises.workspace import find, reset as restore, reset_done, reset_question
 
     exercise = exercise_named(args.name)
     directory = find(args.dir)
-    if not confirmed(f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?", args):
+    if not confirmed(reset_question(exercise), args):
         print("Not reset.")
         return 1
     try:
         kept = restore(directory, exercise)
     except OSError as error:
         raise UsageError(f"cannot reset {directory / exercise.filename}: {error.strerror or error}") from None
-    print(f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else ""))
+    print(reset_done(exercise, kept))
     return 0
 
 

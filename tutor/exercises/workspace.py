@@ -81,6 +81,20 @@ def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
     return listed
 
 
+def reset_question(exercise) -> str:
+    return f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?"
+
+
+def reset_done(exercise, kept: Path | None) -> str:
+    return f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else "")
+
+
+def hint_text(exercise, shown: int) -> str:
+    """The hint a learner who has asked `shown` times sees (the last repeats)."""
+    number = max(1, min(shown, len(exercise.hints)))
+    return f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}"
+
+
 def state_of(results: dict[str, tuple[bool, int]], name: str) -> str:
     """The state of the exercise called `name` (see states)."""
     return next(state for exercise, state in states(results) if exercise.name == name)
