@@ -15,6 +15,8 @@ Each file asks for one or two functions. Edit a file, save it, then run
     tutor exercises watch          (re-checks on every save; Ctrl-C stops)
     tutor exercises hint NAME      (one hint at a time)
     tutor exercises                (the list and each exercise's state)
+    tutor                          (the app: e opens the Exercises screen, which
+                                    re-checks on every save, from this folder)
 Your code runs in a subprocess with a time and a memory limit; it is not a sandbox.
 """
 
