@@ -140,6 +140,31 @@ def stamps(directory: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+class Saves:
+    """What was saved in a workspace, from one poll of `stamps` to the next. A change is
+    given out once a poll finds the files as the one before did: a file caught half
+    written (truncated, not yet filled) is not checked."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.seen = stamps(directory)
+        self.pending: set[str] = set()
+
+    def forget(self) -> None:
+        """Take the files as they are now as seen (after the tutor itself wrote them)."""
+        self.seen, self.pending = stamps(self.directory), set()
+
+    def poll(self) -> set[str]:
+        """The names of the files saved since the last poll that gave any, once settled."""
+        now = stamps(self.directory)
+        if now != self.seen:
+            self.pending |= {name for name in now.keys() | self.seen.keys() if now.get(name) != self.seen.get(name)}
+            self.seen = now
+            return set()
+        settled, self.pending = self.pending, set()
+        return {name for name in settled if name in now}
+
+
 def current(results: dict[str, tuple[bool, int]]):
     """The first exercise not passed yet, or None when all have passed."""
     for exercise, state in states(results):

@@ -34,7 +34,7 @@ from tutor.exercises import workspace
 # The state marks of `tutor exercises`, coloured.
 MARKS = {"passed": "[$text-success]✓[/]", "tried": "[$text-error]✗[/]", "open": "[$text-primary]·[/]",
          "locked": "[dim]-[/]"}
-POLL_S = 0.3   # how often the files' mtimes are read: a save shows within a third of a second
+POLL_S = 0.25   # how often the files' mtimes are read: a save is checked within two polls
 
 
 class ExerciseList(OptionList):
@@ -61,7 +61,7 @@ class ExercisesScreen(Screen):
         super().__init__()
         self.directory = workspace.find(str(directory) if directory else None).absolute()
         self.exercise = by_name(name) if name else None
-        self._seen: dict | None = None       # the files' (mtime, size) at the last poll
+        self.saves: workspace.Saves | None = None   # the workspace watched, once it exists
         self._checking = False               # a check's subprocess is running
         self._again = False                  # saved during that check: check once more after it
         self._local_hints: dict[str, int] = {}   # hints shown, when the store is not open
@@ -78,11 +78,12 @@ class ExercisesScreen(Screen):
                 yield Static(id="exercise-file")
                 yield Static(id="exercise-result")
                 with Horizontal(id="exercise-actions"):
-                    yield Button("Create it here (i)", id="exercise-init", variant="primary", compact=True)
-                    yield Button("Check (c)", id="exercise-check", compact=True)
-                    yield Button("Hint (h)", id="exercise-hint", compact=True)
-                    yield Button("Solution (s)", id="exercise-solution-button", compact=True)
-                    yield Button("Reset (r)", id="exercise-reset", compact=True)
+                    # Each button's id names the action it runs (on the key in its label too).
+                    yield Button("Create it here (i)", id="do-init", variant="primary", compact=True)
+                    yield Button("Check (c)", id="do-check", compact=True)
+                    yield Button("Hint (h)", id="do-hint", compact=True)
+                    yield Button("Solution (s)", id="do-solution", compact=True)
+                    yield Button("Reset (r)", id="do-reset", compact=True)
                 yield Static(id="exercise-hints")
                 yield Static(id="exercise-task")
                 yield Static(id="exercise-solution")
@@ -100,11 +101,16 @@ class ExercisesScreen(Screen):
         if workspace.current(results) is None:
             self.say(f"[$text-success]{escape(workspace.FINISHED)}[/]")
         if self.directory.is_dir():
-            self._seen = workspace.stamps(self.directory)
+            self.saves = workspace.Saves(self.directory)
             if self._edited(self.exercise):   # worked on before the screen opened: check it now
                 self.check_current()
         self.set_interval(POLL_S, self.poll)
         self.query_one("#exercise-list").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "init":   # offered (and shown in the footer) only while there is no workspace
+            return not self.directory.is_dir()
+        return True
 
     # ------------------------------------------------------------------ reading state
 
@@ -137,7 +143,7 @@ class ExercisesScreen(Screen):
                 f"[b $text-warning]No workspace yet.[/] Press [b]i[/] to create it at "
                 f"{escape(str(self.directory))} (one starter file per exercise; or run "
                 f"`tutor exercises init DIR` and start the tutor from DIR)."))
-        self.query_one("#exercise-init").display = not exists
+        self.query_one("#do-init").display = not exists
 
     def show_list(self, results: dict) -> None:
         listing = self.query_one("#exercise-list", ExerciseList)
@@ -186,15 +192,15 @@ class ExercisesScreen(Screen):
     # ------------------------------------------------------------------ watching and checking
 
     def poll(self) -> None:
-        """Check after a save: the shown exercise's file, or another unlocked one's (shown then)."""
-        if not self.directory.is_dir():
-            return
-        now = workspace.stamps(self.directory)
-        if self._seen is None:
-            self._seen = now
-            return
-        changed = {name for name in now.keys() | self._seen.keys() if now.get(name) != self._seen.get(name)}
-        self._seen = now
+        """Check after a save (workspace.Saves): the shown exercise's file, or another
+        unlocked one's (shown then)."""
+        if self.saves is None:
+            if not self.directory.is_dir():
+                return
+            self.saves = workspace.Saves(self.directory)   # made meanwhile (`tutor exercises init`)
+            self.show_workspace()
+            self.refresh_bindings()
+        changed = self.saves.poll()
         if not changed:
             return
         if self.exercise.filename in changed:
@@ -202,7 +208,7 @@ class ExercisesScreen(Screen):
             return
         states = dict((e.name, s) for e, s in workspace.states(self.results()))
         for exercise in exercises():
-            if exercise.filename in changed and exercise.filename in now:
+            if exercise.filename in changed:
                 if states[exercise.name] == "locked":
                     self.say(f"[$text-warning]You saved {exercise.filename}: it is locked until the exercises "
                              f"before it pass.[/]")
@@ -285,8 +291,9 @@ class ExercisesScreen(Screen):
             self.say(f"[$text-error]Cannot create the workspace {escape(str(self.directory))}: "
                      f"{escape(error.strerror or str(error))}[/]")
             return
-        self._seen = workspace.stamps(self.directory)
+        self.saves = workspace.Saves(self.directory)
         self.show_workspace()
+        self.refresh_bindings()
         self.show_exercise(self.results())
         self.say(f"[$text-success]Created {escape(str(self.directory))}: {len(written)} starter files.[/] "
                  f"Open {escape(self.exercise.filename)} in an editor and save it to check it.")
@@ -335,7 +342,8 @@ class ExercisesScreen(Screen):
                 self.say(f"[$text-error]Cannot reset {escape(str(self.path(exercise)))}: "
                          f"{escape(error.strerror or str(error))}[/]")
                 return
-            self._seen = workspace.stamps(self.directory)   # the starter is not a save to check
+            if self.saves is not None:
+                self.saves.forget()   # the starter file is not a save to check
             self.show_workspace()
             self.say(escape(workspace.reset_done(exercise, kept)) + ".")
 
@@ -350,22 +358,6 @@ class ExercisesScreen(Screen):
         if event.option.id and event.option.id != self.exercise.name:
             self.select(by_name(event.option.id))
 
-    @on(Button.Pressed, "#exercise-init")
-    def _init_pressed(self) -> None:
-        self.action_init()
-
-    @on(Button.Pressed, "#exercise-check")
-    def _check_pressed(self) -> None:
-        self.action_check()
-
-    @on(Button.Pressed, "#exercise-hint")
-    def _hint_pressed(self) -> None:
-        self.action_hint()
-
-    @on(Button.Pressed, "#exercise-solution-button")
-    def _solution_pressed(self) -> None:
-        self.action_solution()
-
-    @on(Button.Pressed, "#exercise-reset")
-    def _reset_pressed(self) -> None:
-        self.action_reset()
+    @on(Button.Pressed, "#exercise-actions Button")
+    def _button(self, event: Button.Pressed) -> None:
+        getattr(self, "action_" + event.button.id.removeprefix("do-"))()
