@@ -214,3 +214,47 @@ async def test_an_exercise_block_is_a_card_whose_button_opens_the_screen_at_it(t
         await key(app, pilot, "escape")
         await on_screen(app, pilot, LessonScreen)
         await until(pilot, lambda: "tried" in text(card, ".exercise-card-text"), "the state after the visit")
+
+
+async def test_the_palette_opens_it_and_the_mouse_works_the_list_and_the_buttons(tmp_path):
+    from tutor.palette import TutorCommands
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for_course(app, pilot)
+        command, = [c for c in TutorCommands(app.screen).commands() if c.title == "Exercises: build it yourself"]
+        command.run()
+        screen = await on_screen(app, pilot, ExercisesScreen, "#exercise-result")
+        await pilot.click("#do-init")
+        await until(pilot, lambda: screen.path(by_name("sigmoid")).is_file(), "the workspace made by a click")
+        await pilot.click("#do-hint")
+        await until(pilot, lambda: by_name("sigmoid").hints[0] in text(screen, "#exercise-hints"), "the hint")
+        listing = screen.query_one("#exercise-list")
+        await pilot.click("#exercise-list", offset=(4, 3))   # the third row: relu
+        await until(pilot, lambda: screen.exercise.name == "relu", "relu shown")
+        assert "Locked: pass the exercises before it first" in text(screen, "#exercise-file")
+        assert listing.highlighted == 2
+        await pilot.click("#do-check")   # a locked exercise is not checked
+        await until(pilot, lambda: "relu is locked" in text(screen, "#exercise-result"), "the locked notice")
+        assert app.progress.exercise_results() == {}
+
+
+async def test_work_saved_before_it_opened_is_checked_at_once_and_the_last_pass_finishes(tmp_path):
+    from tutor.exercises import NAMES
+    from tutor.exercises.workspace import FINISHED, init
+
+    workspace = tmp_path / "ws"
+    init(workspace)
+    save(workspace, "momentum", by_name("momentum").solution)
+    app = make_app(tmp_path, workspace)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for_course(app, pilot)
+        for name in NAMES[:-1]:
+            app.progress.record_exercise_check(name, True)
+        app.open_exercises()
+        screen = await on_screen(app, pilot, ExercisesScreen, "#exercise-result")
+        assert screen.exercise.name == "momentum"
+        await until(pilot, lambda: FINISHED in text(screen, "#exercise-result"), "the finish message")
+        assert "11_momentum.py passes" in text(screen, "#exercise-result")
+        assert all(passed for passed, _ in app.progress.exercise_results().values())
+        assert len(app.progress.exercise_results()) == 11
