@@ -173,19 +173,19 @@ def solution(args, store) -> int:
 
 
 def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
-    """Re-check the current exercise whenever a file in the workspace changes
-    (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
-    from tutor.exercises.workspace import current, find, stamps
+    """Check the current exercise at once, then again whenever a file in the workspace
+    is saved (mtimes polled every `interval` s; a save counts once a poll finds it settled,
+    workspace.Saves); `polls` and `sleep` are for tests."""
+    from tutor.exercises.workspace import Saves, current, find
 
     directory = find(args.dir)
     if not directory.is_dir():
         raise UsageError(f"no workspace {directory}: `tutor exercises init` creates it")
     print(f"watching {directory}: save a file to check it; Ctrl-C stops")
-    seen = None
+    saves, first = Saves(directory), True
     while polls is None or polls > 0:
-        now = stamps(directory)
-        if now != seen:
-            seen = now
+        if first or saves.poll():
+            first = False
             exercise = current(results(store))
             if exercise is None:
                 print("All exercises pass.")
