@@ -9,7 +9,7 @@ from lab_fixtures import key, on_screen, until
 from tutor_fixtures import wait_for_course, write_lessons
 
 from tutor.app import TutorApp
-from tutor.exercises import by_name
+from tutor.exercises import NAMES, by_name
 from tutor.screens.confirm import ConfirmScreen
 from tutor.screens.exercises import ExercisesScreen
 from tutor.screens.home import HomeScreen
@@ -69,7 +69,7 @@ async def test_from_home_create_the_workspace_then_a_wrong_save_is_explained_and
         await key(app, pilot, "i")
         await until(pilot, lambda: "Created" in text(screen, "#exercise-result"), "the workspace created")
         assert (workspace / "01_sigmoid.py").read_text(encoding="utf-8") == by_name("sigmoid").starter
-        assert (workspace / "11_momentum.py").is_file()
+        assert (workspace / by_name(NAMES[-1]).filename).is_file()
         assert app.progress.exercise_results() == {}   # creating it checks nothing
 
         save(workspace, "sigmoid", WRONG_SIGMOID)
@@ -90,7 +90,8 @@ async def test_from_home_create_the_workspace_then_a_wrong_save_is_explained_and
 
         await key(app, pilot, "escape")
         home = await on_screen(app, pilot, HomeScreen)
-        await until(pilot, lambda: "Exercises: 1 of 11 pass" in text(home, "#exercises-line"), "the count at home")
+        await until(pilot, lambda: f"Exercises: 1 of {len(NAMES)} pass" in text(home, "#exercises-line"),
+                    "the count at home")
 
 
 async def test_hints_one_at_a_time_and_the_solution_only_after_a_failure_and_a_yes(tmp_path):
@@ -169,7 +170,7 @@ async def test_at_80x24_the_list_the_result_and_the_buttons_fit(tmp_path):
         await until(pilot, lambda: "✗" in text(screen, "#exercise-result"), "the failed check")
         await pilot.pause()
         listing = screen.query_one("#exercise-list")
-        assert listing.max_scroll_y == 0   # all 11 exercises show
+        assert listing.max_scroll_y == 0   # every exercise shows
         result = screen.query_one("#exercise-result").region
         assert result.height >= 2 and result.bottom <= 23   # above the footer, without scrolling
         for button in screen.query("#exercise-actions Button"):
@@ -240,12 +241,12 @@ async def test_the_palette_opens_it_and_the_mouse_works_the_list_and_the_buttons
 
 
 async def test_work_saved_before_it_opened_is_checked_at_once_and_the_last_pass_finishes(tmp_path):
-    from tutor.exercises import NAMES
     from tutor.exercises.workspace import FINISHED, init
 
     workspace = tmp_path / "ws"
     init(workspace)
-    save(workspace, "momentum", by_name("momentum").solution)
+    last = by_name(NAMES[-1])
+    save(workspace, last.name, last.solution)
     app = make_app(tmp_path, workspace)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for_course(app, pilot)
@@ -253,8 +254,8 @@ async def test_work_saved_before_it_opened_is_checked_at_once_and_the_last_pass_
             app.progress.record_exercise_check(name, True)
         app.open_exercises()
         screen = await on_screen(app, pilot, ExercisesScreen, "#exercise-result")
-        assert screen.exercise.name == "momentum"
+        assert screen.exercise.name == last.name
         await until(pilot, lambda: FINISHED in text(screen, "#exercise-result"), "the finish message")
-        assert "11_momentum.py passes" in text(screen, "#exercise-result")
-        assert all(passed for passed, _ in app.progress.exercise_results().values())
-        assert len(app.progress.exercise_results()) == 11
+        assert f"{last.filename} passes" in text(screen, "#exercise-result")
+        results = app.progress.exercise_results()
+        assert len(results) == len(NAMES) and all(passed for passed, _ in results.values())
