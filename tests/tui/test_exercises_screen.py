@@ -226,8 +226,13 @@ async def test_the_palette_opens_it_and_the_mouse_works_the_list_and_the_buttons
         command, = [c for c in TutorCommands(app.screen).commands() if c.title == "Exercises: build it yourself"]
         command.run()
         screen = await on_screen(app, pilot, ExercisesScreen, "#exercise-result")
+        create, check = screen.query_one("#do-init"), screen.query_one("#do-check")
+        await until(pilot, lambda: create.region.width > 0, "the buttons laid out")
+        first_x = create.region.x
         await pilot.click("#do-init")
         await until(pilot, lambda: screen.path(by_name("sigmoid")).is_file(), "the workspace made by a click")
+        # The Create button goes: wait for the others to move into its place before clicking them.
+        await until(pilot, lambda: check.region.x == first_x, "the buttons laid out again")
         await pilot.click("#do-hint")
         await until(pilot, lambda: by_name("sigmoid").hints[0] in text(screen, "#exercise-hints"), "the hint")
         listing = screen.query_one("#exercise-list")

@@ -102,7 +102,8 @@ class ExercisesScreen(Screen):
             self.say(f"[$text-success]{escape(workspace.FINISHED)}[/]")
         if self.directory.is_dir():
             self.saves = workspace.Saves(self.directory)
-            if self._edited(self.exercise):   # worked on before the screen opened: check it now
+            # Worked on before the screen opened (and not passed yet): check it now.
+            if workspace.state_of(results, self.exercise.name) != "passed" and self._edited(self.exercise):
                 self.check_current()
         self.set_interval(POLL_S, self.poll)
         self.query_one("#exercise-list").focus()
