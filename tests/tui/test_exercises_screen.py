@@ -50,6 +50,20 @@ async def open_exercises(app, pilot) -> ExercisesScreen:
     return await on_screen(app, pilot, ExercisesScreen, "#exercise-result")
 
 
+async def save_wrong(screen, pilot) -> None:
+    """Save a wrong sigmoid and wait for its failed check."""
+    save(screen.directory, "sigmoid", WRONG_SIGMOID)
+    await until(pilot, lambda: "✗" in text(screen, "#exercise-result"), "the failed check")
+
+
+async def asked(app, pilot, name: str, answer: str) -> None:
+    """Press `name`, answer its yes/no question with `answer`, and be back on the screen."""
+    await key(app, pilot, name)
+    await on_screen(app, pilot, ConfirmScreen)
+    await key(app, pilot, answer)
+    await on_screen(app, pilot, ExercisesScreen)
+
+
 async def with_workspace(app, pilot) -> ExercisesScreen:
     screen = await open_exercises(app, pilot)
     await key(app, pilot, "i")
@@ -110,17 +124,11 @@ async def test_hints_one_at_a_time_and_the_solution_only_after_a_failure_and_a_y
         await until(pilot, lambda: "see it fail first" in text(screen, "#exercise-result"), "the refusal")
         assert not isinstance(app.screen, ConfirmScreen)
 
-        save(screen.directory, "sigmoid", WRONG_SIGMOID)
-        await until(pilot, lambda: "✗" in text(screen, "#exercise-result"), "the failed check")
-        await key(app, pilot, "s")
-        await on_screen(app, pilot, ConfirmScreen)
-        await key(app, pilot, "n")
-        await on_screen(app, pilot, ExercisesScreen)
+        await save_wrong(screen, pilot)
+        await asked(app, pilot, "s", "n")
         assert "def sigmoid" not in text(screen, "#exercise-solution")
         assert app.progress.exercise_solutions_shown() == set()
-        await key(app, pilot, "s")
-        await on_screen(app, pilot, ConfirmScreen)
-        await key(app, pilot, "y")
+        await asked(app, pilot, "s", "y")
         await until(pilot, lambda: "def sigmoid" in text(screen, "#exercise-solution"), "the solution")
         assert app.progress.exercise_solutions_shown() == {"sigmoid"}
 
@@ -129,16 +137,10 @@ async def test_reset_asks_then_puts_the_starter_back_and_keeps_the_learners_file
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await with_workspace(app, pilot)
-        save(screen.directory, "sigmoid", WRONG_SIGMOID)
-        await until(pilot, lambda: "✗" in text(screen, "#exercise-result"), "the failed check")
-        await key(app, pilot, "r")
-        await on_screen(app, pilot, ConfirmScreen)
-        await key(app, pilot, "escape")
-        await on_screen(app, pilot, ExercisesScreen)
+        await save_wrong(screen, pilot)
+        await asked(app, pilot, "r", "escape")
         assert (screen.directory / "01_sigmoid.py").read_text(encoding="utf-8") == WRONG_SIGMOID
-        await key(app, pilot, "r")
-        await on_screen(app, pilot, ConfirmScreen)
-        await key(app, pilot, "y")
+        await asked(app, pilot, "r", "y")
         await until(pilot, lambda: "starter file again" in text(screen, "#exercise-result"), "the reset")
         assert "01_sigmoid.py.bak" in text(screen, "#exercise-result")
         assert (screen.directory / "01_sigmoid.py").read_text(encoding="utf-8") == by_name("sigmoid").starter
@@ -166,8 +168,7 @@ async def test_at_80x24_the_list_the_result_and_the_buttons_fit(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await with_workspace(app, pilot)
-        save(screen.directory, "sigmoid", WRONG_SIGMOID)
-        await until(pilot, lambda: "✗" in text(screen, "#exercise-result"), "the failed check")
+        await save_wrong(screen, pilot)
         await pilot.pause()
         listing = screen.query_one("#exercise-list")
         assert listing.max_scroll_y == 0   # every exercise shows
