@@ -43,6 +43,8 @@ class TutorCommands(Provider):
             PaletteCommand("Chain rule as a graph", "Type an expression and values: its computation tree, "
                            "walked backward one node at a time", self._open_graph),
             PaletteCommand("Drills", "Generated derivative drills, the due ones first", app.action_drills),
+            PaletteCommand("Exercises: build it yourself", "Write the engine's pieces; each save is checked",
+                           app.action_exercises),
             PaletteCommand("Help: keys and charts", "Every key binding and what each Lab chart shows",
                            app.action_help),
             PaletteCommand("Toggle light/dark theme", "Switch between Textual's light and dark themes",

@@ -82,18 +82,16 @@ def init(args, store) -> int:
 def check_one(exercise, directory, store) -> bool:
     """Check `exercise`'s file, print the outcome, save it; True when it passes."""
     from tutor.exercises.checker import check_file
-    from tutor.exercises.workspace import current
+    from tutor.exercises.workspace import after_pass
 
     outcome = check_file(exercise.name, directory / exercise.filename)
     print(outcome.text(exercise.filename))
     if store is not None:
         store.record_exercise_check(exercise.name, outcome.passed)
     if outcome.passed:
-        after = current(results(store))
-        if after is None:
-            print("All exercises pass: you have written the pieces of a neural network engine yourself.")
-        elif after.number > exercise.number:
-            print(f"Unlocked: {after.filename} ({after.title}).")
+        message = after_pass(results(store), exercise)
+        if message:
+            print(message)
     else:
         print(f"`tutor exercises hint {exercise.name}` gives a hint.")
     return outcome.passed
@@ -101,12 +99,11 @@ def check_one(exercise, directory, store) -> bool:
 
 def target(args, store):
     """The exercise NAME names (refused while locked), or the current one."""
-    from tutor.exercises.workspace import current, states
+    from tutor.exercises.workspace import current, state_of
 
     if args.name:
         exercise = exercise_named(args.name)
-        state = dict((e.name, s) for e, s in states(results(store)))[exercise.name]
-        if state == "locked":
+        if state_of(results(store), exercise.name) == "locked":
             raise UsageError(f"exercise {exercise.name} is locked: pass the ones before it first "
                              "(see `tutor exercises`)")
         return exercise
@@ -125,10 +122,11 @@ def check(args, store) -> int:
 
 
 def hint(args, store) -> int:
+    from tutor.exercises.workspace import hint_text
+
     exercise = exercise_named(args.name)
     shown = store.show_exercise_hint(exercise.name) if store is not None else 1
-    number = min(shown, len(exercise.hints))
-    print(f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}")
+    print(hint_text(exercise, shown))
     return 0
 
 
@@ -144,27 +142,28 @@ def confirmed(question: str, args) -> bool:
 
 
 def reset(args, store) -> int:
-    from tutor.exercises.workspace import find, reset as restore
+    from tutor.exercises.workspace import find, reset as restore, reset_done, reset_question
 
     exercise = exercise_named(args.name)
     directory = find(args.dir)
-    if not confirmed(f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?", args):
+    if not confirmed(reset_question(exercise), args):
         print("Not reset.")
         return 1
     try:
         kept = restore(directory, exercise)
     except OSError as error:
         raise UsageError(f"cannot reset {directory / exercise.filename}: {error.strerror or error}") from None
-    print(f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else ""))
+    print(reset_done(exercise, kept))
     return 0
 
 
 def solution(args, store) -> int:
+    from tutor.exercises.workspace import solution_refusal
+
     exercise = exercise_named(args.name)
-    passed, failed = results(store).get(exercise.name, (False, 0))
-    if not (failed or passed):
-        raise UsageError(f"check {exercise.name} at least once first (`tutor exercises check {exercise.name}`): "
-                         "the solution is for after you have tried")
+    refusal = solution_refusal(results(store), exercise.name)
+    if refusal:
+        raise UsageError(f"{refusal} (`tutor exercises check {exercise.name}`)")
     if not confirmed(f"Show the reference solution of {exercise.name}?", args):
         print("Not shown.")
         return 1
@@ -175,19 +174,19 @@ def solution(args, store) -> int:
 
 
 def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
-    """Re-check the current exercise whenever a file in the workspace changes
-    (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
-    from tutor.exercises.workspace import current, find
+    """Check the current exercise at once, then again whenever a file in the workspace
+    is saved (mtimes polled every `interval` s; a save counts once a poll finds it settled,
+    workspace.Saves); `polls` and `sleep` are for tests."""
+    from tutor.exercises.workspace import Saves, current, find
 
     directory = find(args.dir)
     if not directory.is_dir():
         raise UsageError(f"no workspace {directory}: `tutor exercises init` creates it")
     print(f"watching {directory}: save a file to check it; Ctrl-C stops")
-    seen = None
+    saves, first = Saves(directory), True
     while polls is None or polls > 0:
-        stamps = {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in directory.glob("*.py")}
-        if stamps != seen:
-            seen = stamps
+        if first or saves.poll():
+            first = False
             exercise = current(results(store))
             if exercise is None:
                 print("All exercises pass.")

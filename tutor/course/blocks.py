@@ -6,6 +6,7 @@ line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
 unknown quiz kind, an expected answer that does not parse or is not the
 derivative it claims to be, a choice out of range, a lab configuration the engine
 refuses, a compare block's list value the engine refuses (or a comparison too big), an engine function that does not exist, a network of the wrong shape,
+an exercise block naming no exercise,
 and a predict quiz whose stated answer is not what the engine does.
 
 A block with any problem is left out of the lesson; the rest of the lesson loads.
@@ -25,7 +26,7 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
-    EngineBlock, ExpressionSpec, GraphBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
+    EngineBlock, ExerciseBlock, ExpressionSpec, GraphBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -74,6 +75,8 @@ STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
 # A graph block: an expression in the judge's syntax, its variables' values (an inline table),
 # and the subexpressions whose gradient the learner types first.
 GRAPH_FIELDS = ("title", "expression", "values", "predict")
+# An exercise block: which build-it-yourself exercise (tutor.exercises.NAMES) it opens.
+EXERCISE_FIELDS = ("name", "title")
 
 Problems = list[tuple[int, str]]
 
@@ -179,6 +182,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_stepper(table, lines, problems)
     elif raw.kind == "graph":
         block = _build_graph(table, lines, problems)
+    elif raw.kind == "exercise":
+        block = _build_exercise(table, lines, problems)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -934,3 +939,19 @@ def _build_graph(table, lines, problems) -> GraphBlock | None:
         return None
     return GraphBlock(expression=expression, values=tuple(numbers.items()), predict=predict, title=title,
                       line=lines.raw.line)
+
+
+def _build_exercise(table, lines, problems) -> ExerciseBlock | None:
+    from engine.names import did_you_mean
+    from tutor.exercises import NAMES
+
+    fields = _Fields("exercise", table, lines, problems)
+    fields.unknown(EXERCISE_FIELDS, "an exercise block")
+    name = fields.text("name", required=True)
+    title = fields.text("title")
+    if name and name not in NAMES:
+        hint = did_you_mean(name, NAMES, quote='"') or f' (exercises: {", ".join(NAMES)})'
+        fields.report("name", f'unknown exercise "{name}"{hint}')
+    if problems:
+        return None
+    return ExerciseBlock(name=name, title=title, line=lines.raw.line)

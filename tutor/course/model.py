@@ -276,8 +276,17 @@ class GraphBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock]
+@dataclass(frozen=True)
+class ExerciseBlock:
+    """A link to a build-it-yourself exercise (tutor.exercises; `name` is one of its NAMES)."""
+
+    name: str
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -311,6 +320,10 @@ class Lesson:
     @property
     def graphs(self) -> tuple[GraphBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, GraphBlock))
+
+    @property
+    def exercises(self) -> tuple[ExerciseBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, ExerciseBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:

@@ -27,8 +27,10 @@ from textual.widgets.option_list import Option
 from tutor import messages
 from tutor.app import TutorApp
 from tutor.course.display import block_text, prompt_lines
-from tutor.course.model import CompareBlock, EngineBlock, GraphBlock, LabBlock, Prose, Quiz, StepperBlock
-from tutor.widgets.lesson_blocks import CompareCard, EngineSource, GraphCard, LabCard, LessonMarkdown, StepperCard
+from tutor.course.model import (CompareBlock, EngineBlock, ExerciseBlock, GraphBlock, LabBlock, Prose, Quiz,
+                                 StepperBlock)
+from tutor.widgets.lesson_blocks import (CompareCard, EngineSource, ExerciseCard, GraphCard, LabCard,
+                                         LessonMarkdown, StepperCard)
 from tutor.widgets.quiz import QuizWidget
 
 if TYPE_CHECKING:
@@ -96,6 +98,8 @@ class LessonScreen(Screen):
                         yield StepperCard(segment)
                     elif isinstance(segment, GraphBlock):
                         yield GraphCard(segment)
+                    elif isinstance(segment, ExerciseBlock):
+                        yield ExerciseCard(segment)
                     else:   # a block kind with no widget of its own yet: what it holds, as text
                         yield Static(block_text(segment), classes="block-text", markup=False)
                 yield Static(id="lesson-end")
@@ -129,6 +133,10 @@ class LessonScreen(Screen):
             self.app.remember(lambda p: p.complete_lesson(lesson_id))
         if self.to_first_unsolved:
             self.call_after_refresh(self.go_to_first_unsolved)
+
+    def on_screen_resume(self) -> None:
+        for card in self.query(ExerciseCard):   # back from the Exercises screen: states may have changed
+            card.show_state()
 
     def go_to_first_unsolved(self) -> None:
         """Scroll to the first quiz that can still be solved and put the keyboard in it
