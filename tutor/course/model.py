@@ -261,8 +261,19 @@ class StepperBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock]
+@dataclass(frozen=True)
+class GradcheckBlock:
+    """The engine's gradient check on a run's network at its initial weights, and on a copy
+    whose hidden derivative is broken as tutor.gradcheck_demo.BROKEN[`broken`] says ("": none)."""
+
+    config: RunConfig
+    broken: str = ""
+    title: str = ""
+    line: int = 0
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GradcheckBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GradcheckBlock]
 
 
 # ----------------------------------------------------------------- lessons and course

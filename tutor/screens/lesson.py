@@ -27,8 +27,10 @@ from textual.widgets.option_list import Option
 from tutor import messages
 from tutor.app import TutorApp
 from tutor.course.display import block_text, prompt_lines
-from tutor.course.model import CompareBlock, EngineBlock, LabBlock, Prose, Quiz, StepperBlock
-from tutor.widgets.lesson_blocks import CompareCard, EngineSource, LabCard, LessonMarkdown, StepperCard
+from tutor.course.model import CompareBlock, EngineBlock, GradcheckBlock, LabBlock, Prose, Quiz, StepperBlock
+from tutor.widgets.lesson_blocks import (
+    CompareCard, EngineSource, GradcheckCard, LabCard, LessonMarkdown, StepperCard,
+)
 from tutor.widgets.quiz import QuizWidget
 
 if TYPE_CHECKING:
@@ -94,6 +96,8 @@ class LessonScreen(Screen):
                         yield CompareCard(segment)
                     elif isinstance(segment, StepperBlock):
                         yield StepperCard(segment)
+                    elif isinstance(segment, GradcheckBlock):
+                        yield GradcheckCard(segment)
                     else:   # a block kind with no widget of its own yet: what it holds, as text
                         yield Static(block_text(segment), classes="block-text", markup=False)
                 yield Static(id="lesson-end")
