@@ -305,6 +305,10 @@ class Lesson:
         return tuple(s for s in self.body if isinstance(s, StepperBlock))
 
     @property
+    def gradchecks(self) -> tuple[GradcheckBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, GradcheckBlock))
+
+    @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, EngineBlock))
 
