@@ -1,5 +1,5 @@
 """`tutor exercises`: init, the list with states, check's exit code and unlocking,
-hints one at a time, the solution only after a check and with a confirmation, watch."""
+hints one at a time, the solution only after a failed check and with a confirmation, watch."""
 from __future__ import annotations
 
 import pytest
@@ -86,7 +86,7 @@ def test_hints_come_one_at_a_time_and_are_saved(workspace, capsys):
 
 def test_the_solution_needs_a_check_first_then_a_confirmation(workspace, capsys, monkeypatch):
     assert main(["exercises", "solution", "sigmoid"]) == 2
-    assert "check sigmoid at least once first" in capsys.readouterr().err
+    assert "check sigmoid at least once and see it fail first" in capsys.readouterr().err
     assert main(["exercises", "check"]) == 1
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert main(["exercises", "solution", "sigmoid"]) == 1
@@ -96,6 +96,16 @@ def test_the_solution_needs_a_check_first_then_a_confirmation(workspace, capsys,
     assert capsys.readouterr().out == by_name("sigmoid").solution
     with Progress(workspace.parent / "data" / "progress.db") as store:
         assert store.exercise_solutions_shown() == {"sigmoid"}
+
+
+def test_a_check_that_passed_at_once_does_not_unlock_the_solution(workspace, capsys, monkeypatch):
+    # Issue 16: the solution comes after at least one FAILED check (a pass alone was enough before).
+    solve(workspace, "sigmoid")
+    assert main(["exercises", "check"]) == 0
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert main(["exercises", "solution", "sigmoid"]) == 2
+    captured = capsys.readouterr()
+    assert "see it fail first" in captured.err and "def sigmoid" not in captured.out
 
 
 def test_watch_checks_at_start_and_again_after_a_save(workspace, capsys, monkeypatch):

@@ -39,6 +39,7 @@ def run(args) -> int:
           f"{plural(sum(len(l.labs) for l in lessons), 'lab block')}, "
           f"{plural(sum(len(l.compares) for l in lessons), 'compare block')}, "
           f"{plural(sum(len(l.steppers) for l in lessons), 'stepper block')}, "
+          f"{plural(sum(len(l.exercises) for l in lessons), 'exercise block')}, "
           f"{plural(sum(len(l.engine_blocks) for l in lessons), 'engine block')}: no problems")
     return 0
 

@@ -81,18 +81,16 @@ def init(args, store) -> int:
 def check_one(exercise, directory, store) -> bool:
     """Check `exercise`'s file, print the outcome, save it; True when it passes."""
     from tutor.exercises.checker import check_file
-    from tutor.exercises.workspace import current
+    from tutor.exercises.workspace import after_pass
 
     outcome = check_file(exercise.name, directory / exercise.filename)
     print(outcome.text(exercise.filename))
     if store is not None:
         store.record_exercise_check(exercise.name, outcome.passed)
     if outcome.passed:
-        after = current(results(store))
-        if after is None:
-            print("All exercises pass: you have written the pieces of a neural network engine yourself.")
-        elif after.number > exercise.number:
-            print(f"Unlocked: {after.filename} ({after.title}).")
+        message = after_pass(results(store), exercise)
+        if message:
+            print(message)
     else:
         print(f"`tutor exercises hint {exercise.name}` gives a hint.")
     return outcome.passed
@@ -100,12 +98,11 @@ def check_one(exercise, directory, store) -> bool:
 
 def target(args, store):
     """The exercise NAME names (refused while locked), or the current one."""
-    from tutor.exercises.workspace import current, states
+    from tutor.exercises.workspace import current, state_of
 
     if args.name:
         exercise = exercise_named(args.name)
-        state = dict((e.name, s) for e, s in states(results(store)))[exercise.name]
-        if state == "locked":
+        if state_of(results(store), exercise.name) == "locked":
             raise UsageError(f"exercise {exercise.name} is locked: pass the ones before it first "
                              "(see `tutor exercises`)")
         return exercise
@@ -159,11 +156,12 @@ def reset(args, store) -> int:
 
 
 def solution(args, store) -> int:
+    from tutor.exercises.workspace import solution_refusal
+
     exercise = exercise_named(args.name)
-    passed, failed = results(store).get(exercise.name, (False, 0))
-    if not (failed or passed):
-        raise UsageError(f"check {exercise.name} at least once first (`tutor exercises check {exercise.name}`): "
-                         "the solution is for after you have tried")
+    refusal = solution_refusal(results(store), exercise.name)
+    if refusal:
+        raise UsageError(f"{refusal} (`tutor exercises check {exercise.name}`)")
     if not confirmed(f"Show the reference solution of {exercise.name}?", args):
         print("Not shown.")
         return 1
@@ -176,7 +174,7 @@ def solution(args, store) -> int:
 def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
     """Re-check the current exercise whenever a file in the workspace changes
     (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
-    from tutor.exercises.workspace import current, find
+    from tutor.exercises.workspace import current, find, stamps
 
     directory = find(args.dir)
     if not directory.is_dir():
@@ -184,9 +182,9 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=ti
     print(f"watching {directory}: save a file to check it; Ctrl-C stops")
     seen = None
     while polls is None or polls > 0:
-        stamps = {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in directory.glob("*.py")}
-        if stamps != seen:
-            seen = stamps
+        now = stamps(directory)
+        if now != seen:
+            seen = now
             exercise = current(results(store))
             if exercise is None:
                 print("All exercises pass.")

@@ -5,6 +5,7 @@ line of the lesson file it concerns: TOML syntax, unknown or missing fields, an
 unknown quiz kind, an expected answer that does not parse or is not the
 derivative it claims to be, a choice out of range, a lab configuration the engine
 refuses, a compare block's list value the engine refuses (or a comparison too big), an engine function that does not exist, a network of the wrong shape,
+an exercise block naming no exercise,
 and a predict quiz whose stated answer is not what the engine does.
 
 A block with any problem is left out of the lesson; the rest of the lesson loads.
@@ -24,7 +25,8 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
-    EngineBlock, ExpressionSpec, GradcheckBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
+    EngineBlock, ExerciseBlock, ExpressionSpec, GradcheckBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz,
+    StepperBlock,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -69,6 +71,8 @@ ENGINE_FIELDS = ("function", "title")
 # quiz), the learning rate of its update, and the kinds of step that ask the learner first.
 STEPPER_FIELDS = ("title", "lr", "predict", "engine")
 STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
+# An exercise block: which build-it-yourself exercise (tutor.exercises.NAMES) it opens.
+EXERCISE_FIELDS = ("name", "title")
 
 # A gradcheck block: the settings that make a network and its data (the check runs at the
 # initial weights, so no training settings), and a broken derivative to show beside it.
@@ -182,6 +186,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_stepper(table, lines, problems)
     elif raw.kind == "gradcheck":
         block = _build_gradcheck(table, lines, problems, depth, folder)
+    elif raw.kind == "exercise":
+        block = _build_exercise(table, lines, problems)
     else:
         block = _build_engine(table, lines, problems)
     return (block if not problems else None), problems
@@ -918,3 +924,19 @@ def _build_gradcheck(table, lines, problems, depth=Depth.MATH, folder=None) -> G
                                 "network or fewer samples")
         return None
     return GradcheckBlock(config=run, broken=broken, title=title, line=lines.raw.line)
+
+
+def _build_exercise(table, lines, problems) -> ExerciseBlock | None:
+    from engine.names import did_you_mean
+    from tutor.exercises import NAMES
+
+    fields = _Fields("exercise", table, lines, problems)
+    fields.unknown(EXERCISE_FIELDS, "an exercise block")
+    name = fields.text("name", required=True)
+    title = fields.text("title")
+    if name and name not in NAMES:
+        hint = did_you_mean(name, NAMES, quote='"') or f' (exercises: {", ".join(NAMES)})'
+        fields.report("name", f'unknown exercise "{name}"{hint}')
+    if problems:
+        return None
+    return ExerciseBlock(name=name, title=title, line=lines.raw.line)

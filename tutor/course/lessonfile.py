@@ -1,7 +1,8 @@
 """Split a lesson file into its front matter, its prose and its fenced blocks.
 
 A lesson file is Markdown with TOML front matter between two `+++` lines. Fenced
-blocks whose info string is one of BLOCK_KINDS (```quiz, ```lab, ```compare, ```engine, ```stepper, ```gradcheck) are
+blocks whose info string is one of BLOCK_KINDS (```quiz, ```lab, ```compare, ```engine, ```stepper,
+```exercise, ```gradcheck) are
 interactive parts with TOML inside; every other fence (```python, ```text) is
 ordinary Markdown and stays in the prose. Line numbers are 1-based lines of the
 file, so that problems can be reported as `path:line: message`.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BLOCK_KINDS = ("quiz", "lab", "compare", "engine", "stepper", "gradcheck")
+BLOCK_KINDS = ("quiz", "lab", "compare", "engine", "stepper", "exercise", "gradcheck")
 
 FRONT_MATTER_FENCE = "+++"
 

@@ -262,6 +262,15 @@ class StepperBlock:
 
 
 @dataclass(frozen=True)
+class ExerciseBlock:
+    """A link to a build-it-yourself exercise (tutor.exercises; `name` is one of its NAMES)."""
+
+    name: str
+    title: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class GradcheckBlock:
     """The engine's gradient check on a run's network at its initial weights, and on a copy
     whose hidden derivative is broken as tutor.gradcheck_demo.BROKEN[`broken`] says ("": none)."""
@@ -272,8 +281,8 @@ class GradcheckBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GradcheckBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GradcheckBlock]
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, ExerciseBlock, GradcheckBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, ExerciseBlock, GradcheckBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -307,6 +316,10 @@ class Lesson:
     @property
     def gradchecks(self) -> tuple[GradcheckBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, GradcheckBlock))
+
+    @property
+    def exercises(self) -> tuple[ExerciseBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, ExerciseBlock))
 
     @property
     def engine_blocks(self) -> tuple[EngineBlock, ...]:

@@ -81,6 +81,49 @@ def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
     return listed
 
 
+def state_of(results: dict[str, tuple[bool, int]], name: str) -> str:
+    """The state of the exercise called `name` (see states)."""
+    return next(state for exercise, state in states(results) if exercise.name == name)
+
+
+def solution_refusal(results: dict[str, tuple[bool, int]], name: str) -> str | None:
+    """Why the reference solution of `name` may not be shown yet, or None when it may:
+    only after at least one failed check (issue 16: the solution is for after a try)."""
+    if results.get(name, (False, 0))[1]:
+        return None
+    return f"check {name} at least once and see it fail first: the solution is for after you have tried"
+
+
+def after_pass(results: dict[str, tuple[bool, int]], exercise) -> str:
+    """What passing `exercise` led to, in words: the next one unlocked, or the finish
+    ("" when it unlocked nothing new, e.g. checked again after passing)."""
+    after = current(results)
+    if after is None:
+        return FINISHED
+    if after.number > exercise.number:
+        return f"Unlocked: {after.filename} ({after.title})."
+    return ""
+
+
+FINISHED = "All exercises pass: you have written the pieces of a neural network engine yourself."
+
+
+def stamps(directory: Path) -> dict[str, tuple[int, int]]:
+    """Each Python file's (mtime, size) in the workspace: a save changes them (watchers
+    poll this; no file-watching dependency). A folder that vanished has none."""
+    found = {}
+    try:
+        for path in directory.glob("*.py"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue   # deleted between the listing and the stat
+            found[path.name] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        pass
+    return found
+
+
 def current(results: dict[str, tuple[bool, int]]):
     """The first exercise not passed yet, or None when all have passed."""
     for exercise, state in states(results):
