@@ -21,13 +21,9 @@ def lesson_text() -> str:
     return next(lessons_dir().glob("11-*.md")).read_text(encoding="utf-8")
 
 
-def exercise_blocks(text: str) -> list[str]:
-    """The names of the lesson's ```exercise blocks, in order."""
-    return re.findall(r'^```exercise\nname = "([a-z_]+)"', text, flags=re.M)
-
-
 def test_the_lesson_opens_every_exercise_once_in_course_order():
-    assert exercise_blocks(lesson_text()) == list(NAMES)
+    assert [block.name for block in lesson(LESSON).exercises] == list(NAMES)
+    assert [block.name for block in lesson("gradient-checking").exercises] == ["gradcheck"]
 
 
 def test_the_failure_message_the_lesson_quotes_is_the_checks_own(tmp_path):
