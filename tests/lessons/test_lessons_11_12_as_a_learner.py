@@ -4,9 +4,8 @@ lesson's own feedback), through check_answer and through `tutor quiz`."""
 from __future__ import annotations
 
 import pytest
-from conftest import lesson, solve_with_tutor_quiz
+from conftest import answer_as_a_learner, lesson, solve_with_tutor_quiz
 
-from tutor.course.answers import check_answer
 
 # quiz id: (two right answers in different notations, a typical wrong answer, words of its feedback)
 LEARNER = {
@@ -41,14 +40,7 @@ def test_the_table_covers_every_quiz_and_each_lesson_has_three_typed_ones():
 
 @pytest.mark.parametrize("quiz_id", list(LEARNER))
 def test_right_in_two_notations_and_wrong_in_the_typical_way(quiz_id):
-    (first, second), wrong, words = LEARNER[quiz_id]
-    q = quiz(quiz_id)
-    for right in (first, second):
-        verdict = check_answer(q, right)
-        assert verdict.correct, (right, verdict.feedback)
-    verdict = check_answer(q, wrong)
-    assert not verdict.correct and verdict.understood, verdict.feedback
-    assert words in verdict.feedback, verdict.feedback
+    answer_as_a_learner(quiz(quiz_id), LEARNER[quiz_id])
 
 
 @pytest.mark.parametrize("lesson_id", LESSONS)
