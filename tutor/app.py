@@ -95,17 +95,20 @@ class TutorApp(App):
         slow_link: bool = False,
         progress_path: str | os.PathLike[str] | None = None,
         lessons_dir: str | os.PathLike[str] | None = None,
+        exercises_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         """lab_config: an engine.RunConfig to open the Lab with at once (as `tutor lab`
         does); start: start that run at once; slow_link: refresh less over slow links
         (also NN_TUTOR_SLOW_LINK=1); progress_path and lessons_dir: where the progress
-        store and the lessons are (default: the user's data folder, the course)."""
+        store and the lessons are (default: the user's data folder, the course);
+        exercises_dir: the exercises' workspace (default: tutor.exercises.workspace.find)."""
         super().__init__()
         self.lab_config = lab_config
         self.start_lab = start
         self.slow_link = slow_link or slow_link_from_env()
         self.progress_path = progress_path
         self.lessons_dir = lessons_dir
+        self.exercises_dir = exercises_dir
         self.progress: Progress | None = None
         self.progress_problem: str | None = None  # why answers are not being saved
         if self.slow_link:
@@ -278,6 +281,21 @@ class TutorApp(App):
             self.notify(f"Cannot compare these runs: {error}", severity="error")
             return
         self.push_screen(CompareScreen(comparison, by, target_loss))
+
+    def open_exercises(self, name: str | None = None) -> None:
+        """The Exercises screen, at exercise `name` (default: the first not passed yet);
+        an Exercises screen on top shows that exercise instead of stacking another."""
+        from tutor.exercises import by_name
+        from tutor.screens.exercises import ExercisesScreen
+
+        if isinstance(self.screen, ExercisesScreen):
+            if name is not None:
+                self.screen.select(by_name(name))
+            return
+        self.push_screen(ExercisesScreen(name, self.exercises_dir))
+
+    def action_exercises(self) -> None:
+        self.open_exercises()
 
     def _pop_to_home(self) -> None:
         from tutor.screens.home import HomeScreen

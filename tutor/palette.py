@@ -41,6 +41,8 @@ class TutorCommands(Provider):
             PaletteCommand("Compare learning rates", "The Lab's run (or its default) at several learning "
                            "rates, trained together", partial(app.open_compare, None, "lr")),
             PaletteCommand("Drills", "Generated derivative drills, the due ones first", app.action_drills),
+            PaletteCommand("Exercises: build it yourself", "Write the engine's pieces; each save is checked",
+                           app.action_exercises),
             PaletteCommand("Help: keys and charts", "Every key binding and what each Lab chart shows",
                            app.action_help),
             PaletteCommand("Toggle light/dark theme", "Switch between Textual's light and dark themes",

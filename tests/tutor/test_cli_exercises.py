@@ -109,10 +109,11 @@ def test_a_check_that_passed_at_once_does_not_unlock_the_solution(workspace, cap
 
 
 def test_watch_checks_at_start_and_again_after_a_save(workspace, capsys, monkeypatch):
-    saves = iter([lambda: None, lambda: solve(workspace, "sigmoid"), lambda: None])
+    # The save is seen by the third poll and checked by the fourth, which finds it settled.
+    saves = iter([lambda: None, lambda: solve(workspace, "sigmoid"), lambda: None, lambda: None])
     parser_args = type("Args", (), {"dir": None})()
     with Progress(workspace.parent / "data" / "progress.db") as store:
-        assert command.watch(parser_args, store, polls=3, sleep=lambda seconds: next(saves)()) == 0
+        assert command.watch(parser_args, store, polls=4, sleep=lambda seconds: next(saves)()) == 0
     out = capsys.readouterr().out
     assert out.index("sigmoid is not written yet") < out.index("✓ sigmoid: all checks pass")
     assert out.count("sigmoid is not written yet") == 1   # an unchanged folder is not checked again

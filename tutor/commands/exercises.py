@@ -121,10 +121,11 @@ def check(args, store) -> int:
 
 
 def hint(args, store) -> int:
+    from tutor.exercises.workspace import hint_text
+
     exercise = exercise_named(args.name)
     shown = store.show_exercise_hint(exercise.name) if store is not None else 1
-    number = min(shown, len(exercise.hints))
-    print(f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}")
+    print(hint_text(exercise, shown))
     return 0
 
 
@@ -140,18 +141,18 @@ def confirmed(question: str, args) -> bool:
 
 
 def reset(args, store) -> int:
-    from tutor.exercises.workspace import find, reset as restore
+    from tutor.exercises.workspace import find, reset as restore, reset_done, reset_question
 
     exercise = exercise_named(args.name)
     directory = find(args.dir)
-    if not confirmed(f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?", args):
+    if not confirmed(reset_question(exercise), args):
         print("Not reset.")
         return 1
     try:
         kept = restore(directory, exercise)
     except OSError as error:
         raise UsageError(f"cannot reset {directory / exercise.filename}: {error.strerror or error}") from None
-    print(f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else ""))
+    print(reset_done(exercise, kept))
     return 0
 
 
@@ -172,19 +173,19 @@ def solution(args, store) -> int:
 
 
 def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
-    """Re-check the current exercise whenever a file in the workspace changes
-    (mtimes polled every `interval` s); `polls` and `sleep` are for tests."""
-    from tutor.exercises.workspace import current, find, stamps
+    """Check the current exercise at once, then again whenever a file in the workspace
+    is saved (mtimes polled every `interval` s; a save counts once a poll finds it settled,
+    workspace.Saves); `polls` and `sleep` are for tests."""
+    from tutor.exercises.workspace import Saves, current, find
 
     directory = find(args.dir)
     if not directory.is_dir():
         raise UsageError(f"no workspace {directory}: `tutor exercises init` creates it")
     print(f"watching {directory}: save a file to check it; Ctrl-C stops")
-    seen = None
+    saves, first = Saves(directory), True
     while polls is None or polls > 0:
-        now = stamps(directory)
-        if now != seen:
-            seen = now
+        if first or saves.poll():
+            first = False
             exercise = current(results(store))
             if exercise is None:
                 print("All exercises pass.")

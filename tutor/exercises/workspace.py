@@ -15,6 +15,8 @@ Each file asks for one or two functions. Edit a file, save it, then run
     tutor exercises watch          (re-checks on every save; Ctrl-C stops)
     tutor exercises hint NAME      (one hint at a time)
     tutor exercises                (the list and each exercise's state)
+    tutor                          (the app: e opens the Exercises screen, which
+                                    re-checks on every save, from this folder)
 Your code runs in a subprocess with a time and a memory limit; it is not a sandbox.
 """
 
@@ -81,6 +83,20 @@ def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
     return listed
 
 
+def reset_question(exercise) -> str:
+    return f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?"
+
+
+def reset_done(exercise, kept: Path | None) -> str:
+    return f"{exercise.filename} is the starter file again" + (f"; yours is {kept.name}" if kept else "")
+
+
+def hint_text(exercise, shown: int) -> str:
+    """The hint a learner who has asked `shown` times sees (the last repeats)."""
+    number = max(1, min(shown, len(exercise.hints)))
+    return f"Hint {number} of {len(exercise.hints)} for {exercise.name}: {exercise.hints[number - 1]}"
+
+
 def state_of(results: dict[str, tuple[bool, int]], name: str) -> str:
     """The state of the exercise called `name` (see states)."""
     return next(state for exercise, state in states(results) if exercise.name == name)
@@ -122,6 +138,31 @@ def stamps(directory: Path) -> dict[str, tuple[int, int]]:
     except OSError:
         pass
     return found
+
+
+class Saves:
+    """What was saved in a workspace, from one poll of `stamps` to the next. A change is
+    given out once a poll finds the files as the one before did: a file caught half
+    written (truncated, not yet filled) is not checked."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.seen = stamps(directory)
+        self.pending: set[str] = set()
+
+    def forget(self) -> None:
+        """Take the files as they are now as seen (after the tutor itself wrote them)."""
+        self.seen, self.pending = stamps(self.directory), set()
+
+    def poll(self) -> set[str]:
+        """The names of the files saved since the last poll that gave any, once settled."""
+        now = stamps(self.directory)
+        if now != self.seen:
+            self.pending |= {name for name in now.keys() | self.seen.keys() if now.get(name) != self.seen.get(name)}
+            self.seen = now
+            return set()
+        settled, self.pending = self.pending, set()
+        return {name for name in settled if name in now}
 
 
 def current(results: dict[str, tuple[bool, int]]):

@@ -30,6 +30,11 @@ class ExerciseProgress(Store):
                         " ON CONFLICT (name) DO UPDATE SET shown = shown + 1", (name,))
             return con.execute("SELECT shown FROM exercise_hints WHERE name = ?", (name,)).fetchone()[0]
 
+    def exercise_hints_shown(self) -> dict[str, int]:
+        """name -> how many hints have been shown, for exercises with any."""
+        with self._reading("read the hints shown") as con:
+            return dict(con.execute("SELECT name, shown FROM exercise_hints"))
+
     def record_exercise_solution(self, name: str, when: float | None = None) -> None:
         need_id("exercise", name)
         with self._writing("save the solution shown") as con:

@@ -141,6 +141,9 @@ def screen_bindings() -> list[tuple[str, list]]:
     from tutor.screens.saved_runs import SavedRunsScreen
 
     found.append(("Saved runs", SavedRunsScreen.BINDINGS))
+    from tutor.screens.exercises import ExercisesScreen
+
+    found.append(("Exercises (e on the course map)", ExercisesScreen.BINDINGS))
     from tutor.screens.compare import CompareScreen, CompareSetupScreen
 
     found.append(("Compare", [*CompareScreen.BINDINGS, *CompareSetupScreen.BINDINGS]))

@@ -5,7 +5,8 @@ each with what it requires, whether it is complete and how many of its quizzes a
 solved (one line a lesson, its mark, number and title, when two would not fit: the
 rest is in the detail beside or below the list); "continue where I left off"; the derivative
 drills due today; and the lesson files that failed to load, as `path:line: message`.
-r lists the runs saved in the Lab (tutor/screens/saved_runs.py), counted here.
+r lists the runs saved in the Lab (tutor/screens/saved_runs.py), counted here; e opens
+the build-it-yourself exercises (tutor/screens/exercises.py), how many pass said here.
 Everything is read from the app's course and progress store whenever the screen
 is shown, so coming back from a lesson shows the new scores.
 """
@@ -62,6 +63,8 @@ class HomeScreen(Screen):
         Binding("l", "app.open_lab", "Lab", tooltip="Open the Lab with its default run"),
         Binding("d", "app.drills", "Drills", tooltip="Generated derivative drills, the due ones first"),
         Binding("r", "saved_runs", "Saved runs", tooltip="The runs you saved in the Lab: reopen or delete them"),
+        Binding("e", "app.exercises", "Exercises", tooltip="Build it yourself: write the engine's pieces, "
+                                                            "checked on every save"),
         Binding("t", "app.toggle_theme", "Light/dark", show=False, tooltip="Switch between light and dark"),
     ]
 
@@ -76,8 +79,10 @@ class HomeScreen(Screen):
                     yield Button("Continue", id="continue", variant="primary", compact=True)
                     yield Button("Lab", id="lab", compact=True)
                     yield Button("Drills", id="drills", compact=True)
+                    yield Button("Exercises", id="exercises", compact=True)
                 yield Static(id="drills-due")
                 yield Static(id="saved-runs-line")
+                yield Static(id="exercises-line")
                 yield Static(id="problems")
         yield Footer()
 
@@ -159,6 +164,7 @@ class HomeScreen(Screen):
             button.label = f"Continue: lesson {numbers[continue_id]}"
         self._show_drills_due()
         self._show_saved_runs()
+        self._show_exercises()
         self._show_detail()
 
     @staticmethod
@@ -247,6 +253,15 @@ class HomeScreen(Screen):
         else:
             line.update(Content.from_markup("[dim]No saved runs yet: s in the Lab saves one.[/]"))
 
+    def _show_exercises(self) -> None:
+        from tutor.exercises import NAMES
+
+        results = self.app.remember(lambda p: p.exercise_results(), {})
+        passed = sum(passed for passed, _ in results.values())
+        self.query_one("#exercises-line", Static).update(Content.from_markup(
+            f"[b]Exercises: {passed} of {len(NAMES)} pass[/b]\nPress e to write the engine's pieces yourself."
+            if passed else "[dim]Press e to write the engine's pieces yourself, checked on every save.[/]"))
+
     def highlighted_lesson(self) -> Lesson | None:
         lessons = self.query_one("#lessons", LessonList)
         if lessons.highlighted is None or self.course is None:
@@ -291,6 +306,10 @@ class HomeScreen(Screen):
     @on(Button.Pressed, "#drills")
     def _drills(self) -> None:
         self.app.action_drills()
+
+    @on(Button.Pressed, "#exercises")
+    def _exercises(self) -> None:
+        self.app.action_exercises()
 
     def action_saved_runs(self) -> None:
         from tutor.screens.saved_runs import SavedRunsScreen   # NumPy: not before it is needed

@@ -27,9 +27,11 @@ from textual.widgets.option_list import Option
 from tutor import messages
 from tutor.app import TutorApp
 from tutor.course.display import block_text, prompt_lines
-from tutor.course.model import CompareBlock, EngineBlock, GradcheckBlock, LabBlock, Prose, Quiz, StepperBlock
+from tutor.course.model import (
+    CompareBlock, EngineBlock, ExerciseBlock, GradcheckBlock, LabBlock, Prose, Quiz, StepperBlock,
+)
 from tutor.widgets.lesson_blocks import (
-    CompareCard, EngineSource, GradcheckCard, LabCard, LessonMarkdown, StepperCard,
+    CompareCard, EngineSource, ExerciseCard, GradcheckCard, LabCard, LessonMarkdown, StepperCard,
 )
 from tutor.widgets.quiz import QuizWidget
 
@@ -96,6 +98,8 @@ class LessonScreen(Screen):
                         yield CompareCard(segment)
                     elif isinstance(segment, StepperBlock):
                         yield StepperCard(segment)
+                    elif isinstance(segment, ExerciseBlock):
+                        yield ExerciseCard(segment)
                     elif isinstance(segment, GradcheckBlock):
                         yield GradcheckCard(segment)
                     else:   # a block kind with no widget of its own yet: what it holds, as text
@@ -131,6 +135,10 @@ class LessonScreen(Screen):
             self.app.remember(lambda p: p.complete_lesson(lesson_id))
         if self.to_first_unsolved:
             self.call_after_refresh(self.go_to_first_unsolved)
+
+    def on_screen_resume(self) -> None:
+        for card in self.query(ExerciseCard):   # back from the Exercises screen: states may have changed
+            card.show_state()
 
     def go_to_first_unsolved(self) -> None:
         """Scroll to the first quiz that can still be solved and put the keyboard in it

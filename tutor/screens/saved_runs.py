@@ -25,6 +25,7 @@ import engine
 from tutor import run_archive
 from tutor.app import TutorApp
 from tutor.progress import SavedRun, UnknownRun
+from tutor.screens.confirm import ConfirmScreen
 
 
 class NameRunScreen(ModalScreen[str | None]):
@@ -52,24 +53,6 @@ class NameRunScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question: y says yes; n or Escape says no."""
-
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, id="question")
-            yield Static("y yes · n or Esc no", classes="note")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 def _quietly(action, run_id: int):

@@ -4,7 +4,9 @@ A ```lab block becomes a card describing the run, with a button that opens the
 Lab on exactly that configuration; a ```compare block, a card saying what it varies,
 with a button that trains the runs side by side on the Compare screen. An ```engine block shows the real source of an
 engine function (read from the installed engine when the lesson loaded, so it can
-never drift from the code that runs), syntax-highlighted.
+never drift from the code that runs), syntax-highlighted. An ```exercise block, a card
+naming a build-it-yourself exercise, its state and the file to edit, with a button that
+opens the Exercises screen at it.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from textual.widgets import Button, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
-from tutor.course.model import CompareBlock, EngineBlock, GradcheckBlock, LabBlock, StepperBlock
+from tutor.course.model import CompareBlock, EngineBlock, ExerciseBlock, GradcheckBlock, LabBlock, StepperBlock
 
 # What each chart a lab block may name shows (the names are tutor.course.blocks.LAB_CHARTS).
 CHART_NAMES = {
@@ -212,3 +214,44 @@ class StepperCard(Vertical):
         from tutor.screens.stepper import StepperScreen
 
         self.app.push_screen(StepperScreen.of_block(self.block))
+
+
+class ExerciseCard(Vertical):
+    """A lesson's exercise block: which exercise, its state (passed, tried, open, locked)
+    and the file to edit; its button opens the Exercises screen at that exercise."""
+
+    def __init__(self, block: ExerciseBlock) -> None:
+        super().__init__(classes="lab-card exercise-card")
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="lab-run exercise-card-text", markup=False)
+        with Horizontal(classes="lab-buttons"):
+            yield Button("Open the exercise", classes="exercise-open", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        from tutor.exercises import by_name
+
+        exercise = by_name(self.block.name)
+        title = self.block.title or exercise.title
+        self.border_title = escape(f"Exercise {exercise.number} · {title}")
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Re-read the exercise's state and the workspace (after a visit to the Exercises screen)."""
+        from tutor.exercises import by_name
+        from tutor.exercises.workspace import find, states
+
+        exercise = by_name(self.block.name)
+        results = self.app.remember(lambda p: p.exercise_results(), {})
+        state = dict((e.name, s) for e, s in states(results))[exercise.name]
+        directory = find(getattr(self.app, "exercises_dir", None))
+        path = directory / exercise.filename
+        where = str(path) if directory.is_dir() else f"{path} (not created yet: the button offers to)"
+        self.query_one(".exercise-card-text", Static).update(
+            f"{exercise.title}: {state}\nEdit: {where}")
+
+    @on(Button.Pressed, ".exercise-open")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.open_exercises(self.block.name)
