@@ -2,9 +2,8 @@
 as built and of the broken copy, a row per parameter array, at 80x24 as at 120x36."""
 from __future__ import annotations
 
-import time
-
-from tutor_fixtures import settle, wait_for_course
+from lab_fixtures import on_screen
+from tutor_fixtures import wait_for_course
 
 from tutor.app import TutorApp
 from tutor.screens.lesson import LessonScreen
@@ -37,13 +36,8 @@ async def test_the_card_shows_both_checks_row_by_row(tmp_path):
         app = TutorApp(progress_path=tmp_path / f"progress-{size[0]}.db", lessons_dir=lessons)
         async with app.run_test(size=size) as pilot:
             await wait_for_course(app, pilot)
-            await pilot.press("enter")
-            end = time.monotonic() + 30
-            while not (isinstance(app.screen, LessonScreen) and app.screen.query(GradcheckCard)) \
-                    and time.monotonic() < end:
-                await pilot.pause()
-            await settle(app, pilot)
-            card = app.screen.query_one(GradcheckCard)
+            app.open_lesson("check")
+            card = (await on_screen(app, pilot, LessonScreen, GradcheckCard)).query_one(GradcheckCard)
             text = str(card.query_one(".gradcheck-table").render())
             assert "Broken copy: σ′(x) returns σ(x) itself" in text
             rows = [line for line in text.splitlines() if line.strip()[:2] in ("W¹", "b¹", "W²", "b²")]
