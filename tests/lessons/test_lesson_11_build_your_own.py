@@ -22,7 +22,10 @@ def lesson_text() -> str:
 
 
 def test_the_lesson_opens_every_exercise_once_in_course_order():
-    assert [block.name for block in lesson(LESSON).exercises] == list(NAMES)
+    names = [block.name for block in lesson(LESSON).exercises]
+    assert names == list(NAMES), ("lesson 11 has a card (```exercise block) for each exercise of "
+                                  "tutor.exercises.NAMES, in order: give a new exercise its card, as "
+                                  "adam's at the end of section 12")
     assert [block.name for block in lesson("gradient-checking").exercises] == ["gradcheck"]
 
 
@@ -113,3 +116,18 @@ def test_momentum_steps_approach_1_over_1_minus_mu_times_the_plain_step():
         before = theta.copy()
         optimizer.step(theta, np.ones(1))
     assert np.isclose((before - theta)[0] / (0.1 * 1.0), 10.0, rtol=1e-9)
+
+
+def test_adams_bias_correction_makes_the_first_step_eta_and_without_it_3_16_eta():
+    from engine.optimizers import Adam
+
+    g = np.array([5.0, -0.02, 3e-4])
+    theta = np.zeros(3)
+    Adam(3, 0.01).step(theta, g)
+    assert np.allclose(theta, -0.01 * np.sign(g), rtol=1e-3)          # about η for every weight
+    m, v = 0.1 * g, 0.001 * g * g                                      # after one step, uncorrected
+    assert np.allclose(m / np.sqrt(v), 3.1623 * np.sign(g), rtol=1e-4)
+    constant = Adam(1, 0.01)
+    for t in range(1, 6):                                              # m = (1 − β₁ᵗ)·g for a constant g
+        constant.step(np.zeros(1), np.ones(1))
+        assert np.isclose(constant.m[0], 1 - 0.9 ** t) and np.isclose(constant.v[0], 1 - 0.999 ** t)

@@ -16,6 +16,7 @@ LEARNER = {
     "bp2-product": (("b", "delta_next @ W_next.T"), "a", "use Wᵀ"),
     "batch-weight-gradient": (("-0.25", "(0·0.5 + 2·(−0.25))/2"), "-0.5", "divide by n"),
     "momentum-terminal": (("10", "1/(1 − 0.9)"), "1.9", "the series goes on"),
+    "adam-no-correction": (("3.162", "0.1/√0.001"), "100", "without the square root"),
     # lessons/12-gradient-checking.md
     "centered-next-row": (("7.9e-9", "7.9e-7/100"), "7.9e-8", "forward difference's rate"),
     "best-h": (("(b/(2a))^(1/3)", "(0.5*b/a)^(1/3)"), "(b/a)^(1/3)", "not b/a"),
