@@ -95,3 +95,17 @@ def solve_with_tutor_quiz(lesson_id, learner, monkeypatch, tmp_path, capsys):
     for quiz in quizzes:
         if quiz.kind != "predict":
             assert learner[quiz.id][2] in out, quiz.id
+
+
+def answer_as_a_learner(quiz, entry) -> None:
+    """`entry` = ((right, right in another notation), a typical wrong answer, words of its
+    feedback): both rights are judged right, the wrong one wrong with that feedback."""
+    from tutor.course.answers import check_answer
+
+    (first, second), wrong, words = entry
+    for right in (first, second):
+        verdict = check_answer(quiz, right)
+        assert verdict.correct, (right, verdict.feedback)
+    verdict = check_answer(quiz, wrong)
+    assert not verdict.correct and verdict.understood, verdict.feedback
+    assert words in verdict.feedback, verdict.feedback

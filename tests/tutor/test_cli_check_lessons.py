@@ -23,7 +23,7 @@ def test_one_lesson_file_is_checked_alone(tmp_path, capsys):
     assert main(["check-lessons", str(path)]) == 0
     captured = capsys.readouterr()
     # the other file's problem is not reported; its id satisfies `requires`
-    assert captured.out == "1 lesson, 0 quizzes, 0 lab blocks, 0 compare blocks, 0 stepper blocks, 0 graph blocks, 0 exercise blocks, 0 engine blocks: no problems\n"
+    assert captured.out == "1 lesson, 0 quizzes, 0 lab blocks, 0 compare blocks, 0 stepper blocks, 0 graph blocks, 0 exercise blocks, 0 gradcheck blocks, 0 engine blocks: no problems\n"
 
 
 def test_one_lesson_file_with_problems_lists_them(tmp_path, capsys, monkeypatch):

@@ -41,6 +41,7 @@ def run(args) -> int:
           f"{plural(sum(len(l.steppers) for l in lessons), 'stepper block')}, "
           f"{plural(sum(len(l.graphs) for l in lessons), 'graph block')}, "
           f"{plural(sum(len(l.exercises) for l in lessons), 'exercise block')}, "
+          f"{plural(sum(len(l.gradchecks) for l in lessons), 'gradcheck block')}, "
           f"{plural(sum(len(l.engine_blocks) for l in lessons), 'engine block')}: no problems")
     return 0
 

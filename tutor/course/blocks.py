@@ -26,7 +26,8 @@ from tutor.course.engine_source import EngineLookupError, engine_source
 from tutor.course.lessonfile import RawBlock
 from tutor.course.model import (
     PREDICT_COMPARISONS, PREDICT_MEASURES, PREDICT_OUTCOMES, ChoiceSpec, CompareBlock, DerivativeSpec,
-    EngineBlock, ExerciseBlock, ExpressionSpec, GraphBlock, LabBlock, Mistake, NumericSpec, PredictSpec, Quiz, StepperBlock,
+    EngineBlock, ExerciseBlock, ExpressionSpec, GradcheckBlock, GraphBlock, LabBlock, Mistake, NumericSpec,
+    PredictSpec, Quiz, StepperBlock,
 )
 from tutor.course.network_spec import SpecError, evaluate, parse_network, parse_quantity
 
@@ -77,6 +78,14 @@ STEP_KINDS = ("z", "a", "loss", "bp1", "bp2", "bp3", "bp4", "update")
 GRAPH_FIELDS = ("title", "expression", "values", "predict")
 # An exercise block: which build-it-yourself exercise (tutor.exercises.NAMES) it opens.
 EXERCISE_FIELDS = ("name", "title")
+
+# A gradcheck block: the settings that make a network and its data (the check runs at the
+# initial weights, so no training settings), and a broken derivative to show beside it.
+# Centered differences cost 2 forward passes per parameter: parameters² × samples at most 10^8.
+GRADCHECK_RUN_FIELDS = ("dataset", "layers", "activation", "output", "loss", "init", "seed", "noise",
+                        "samples", "test_share", "features")
+GRADCHECK_EXTRA_FIELDS = ("title", "broken")
+GRADCHECK_MAX_WORK = 10**8
 
 Problems = list[tuple[int, str]]
 
@@ -182,6 +191,8 @@ def build_block(raw: RawBlock, lesson_id: str, quiz_number: int, depth: Depth = 
         block = _build_stepper(table, lines, problems)
     elif raw.kind == "graph":
         block = _build_graph(table, lines, problems)
+    elif raw.kind == "gradcheck":
+        block = _build_gradcheck(table, lines, problems, depth, folder)
     elif raw.kind == "exercise":
         block = _build_exercise(table, lines, problems)
     else:
@@ -939,6 +950,38 @@ def _build_graph(table, lines, problems) -> GraphBlock | None:
         return None
     return GraphBlock(expression=expression, values=tuple(numbers.items()), predict=predict, title=title,
                       line=lines.raw.line)
+
+
+def _build_gradcheck(table, lines, problems, depth=Depth.MATH, folder=None) -> GradcheckBlock | None:
+    from engine.names import did_you_mean
+    from tutor.gradcheck_demo import BROKEN
+
+    fields = _Fields("gradcheck", table, lines, problems, folder)
+    fields.unknown(GRADCHECK_RUN_FIELDS + GRADCHECK_EXTRA_FIELDS,
+                   "a gradcheck block (it checks the initial weights: no training settings)")
+    title = fields.text("title")
+    broken = fields.text("broken")
+    if broken and broken not in BROKEN:
+        fields.report("broken", f'unknown broken derivative "{_short(broken)}"{did_you_mean(broken, BROKEN, quote=chr(34))}; '
+                                f'choose from {", ".join(BROKEN)}')
+    config = _in_lesson_folder(fields, {key: value for key, value in table.items()
+                                        if key in GRADCHECK_RUN_FIELDS}, "gradcheck")
+    run, errors = parse_run(config, depth) if config is not None else (None, [])
+    for field, message in errors:
+        fields.report(field, message)
+    if problems or run is None:
+        return None
+    if broken and len(run.layers) < 3:
+        fields.report("broken", "a broken derivative needs a hidden layer (the output's derivative "
+                                "belongs to the loss, BP1): give layers at least three sizes")
+        return None
+    work = run.parameter_count() ** 2 * run.samples
+    if work > GRADCHECK_MAX_WORK:
+        fields.report("layers", f"a gradient check takes 2 forward passes per parameter: these are {work:.1e} "
+                                f"(parameters² × samples), the limit {GRADCHECK_MAX_WORK:.0e}; use a smaller "
+                                "network or fewer samples")
+        return None
+    return GradcheckBlock(config=run, broken=broken, title=title, line=lines.raw.line)
 
 
 def _build_exercise(table, lines, problems) -> ExerciseBlock | None:

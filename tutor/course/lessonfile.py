@@ -2,7 +2,7 @@
 
 A lesson file is Markdown with TOML front matter between two `+++` lines. Fenced
 blocks whose info string is one of BLOCK_KINDS (```quiz, ```lab, ```compare, ```engine, ```stepper,
-```graph, ```exercise) are
+```graph, ```exercise, ```gradcheck) are
 interactive parts with TOML inside; every other fence (```python, ```text) is
 ordinary Markdown and stays in the prose. Line numbers are 1-based lines of the
 file, so that problems can be reported as `path:line: message`.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BLOCK_KINDS = ("quiz", "lab", "compare", "engine", "stepper", "graph", "exercise")
+BLOCK_KINDS = ("quiz", "lab", "compare", "engine", "stepper", "graph", "exercise", "gradcheck")
 
 FRONT_MATTER_FENCE = "+++"
 

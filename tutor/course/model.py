@@ -285,8 +285,21 @@ class ExerciseBlock:
     line: int = 0
 
 
-Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock]
-Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock]
+@dataclass(frozen=True)
+class GradcheckBlock:
+    """The engine's gradient check on a run's network at its initial weights, and on a copy
+    whose hidden derivative is broken as tutor.gradcheck_demo.BROKEN[`broken`] says ("": none)."""
+
+    config: RunConfig
+    broken: str = ""
+    title: str = ""
+    line: int = 0
+
+
+
+Block = Union[Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock, GradcheckBlock]
+Segment = Union[Prose, Quiz, LabBlock, CompareBlock, EngineBlock, StepperBlock, GraphBlock, ExerciseBlock,
+                GradcheckBlock]
 
 
 # ----------------------------------------------------------------- lessons and course
@@ -320,6 +333,10 @@ class Lesson:
     @property
     def graphs(self) -> tuple[GraphBlock, ...]:
         return tuple(s for s in self.body if isinstance(s, GraphBlock))
+
+    @property
+    def gradchecks(self) -> tuple[GradcheckBlock, ...]:
+        return tuple(s for s in self.body if isinstance(s, GradcheckBlock))
 
     @property
     def exercises(self) -> tuple[ExerciseBlock, ...]:

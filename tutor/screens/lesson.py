@@ -27,9 +27,9 @@ from textual.widgets.option_list import Option
 from tutor import messages
 from tutor.app import TutorApp
 from tutor.course.display import block_text, prompt_lines
-from tutor.course.model import (CompareBlock, EngineBlock, ExerciseBlock, GraphBlock, LabBlock, Prose, Quiz,
-                                 StepperBlock)
-from tutor.widgets.lesson_blocks import (CompareCard, EngineSource, ExerciseCard, GraphCard, LabCard,
+from tutor.course.model import (CompareBlock, EngineBlock, ExerciseBlock, GradcheckBlock, GraphBlock, LabBlock,
+                                 Prose, Quiz, StepperBlock)
+from tutor.widgets.lesson_blocks import (CompareCard, EngineSource, ExerciseCard, GradcheckCard, GraphCard, LabCard,
                                          LessonMarkdown, StepperCard)
 from tutor.widgets.quiz import QuizWidget
 
@@ -100,6 +100,8 @@ class LessonScreen(Screen):
                         yield GraphCard(segment)
                     elif isinstance(segment, ExerciseBlock):
                         yield ExerciseCard(segment)
+                    elif isinstance(segment, GradcheckBlock):
+                        yield GradcheckCard(segment)
                     else:   # a block kind with no widget of its own yet: what it holds, as text
                         yield Static(block_text(segment), classes="block-text", markup=False)
                 yield Static(id="lesson-end")

@@ -20,7 +20,8 @@ from textual.widgets import Button, Markdown, Static
 from textual.widgets.markdown import MarkdownFence
 
 from tutor import messages
-from tutor.course.model import CompareBlock, EngineBlock, ExerciseBlock, GraphBlock, LabBlock, StepperBlock
+from tutor.course.model import (CompareBlock, EngineBlock, ExerciseBlock, GradcheckBlock, GraphBlock, LabBlock,
+                                StepperBlock)
 
 # What each chart a lab block may name shows (the names are tutor.course.blocks.LAB_CHARTS).
 CHART_NAMES = {
@@ -165,6 +166,26 @@ class EngineSource(Vertical):
         title = self.block.title or "Engine source"
         self.border_title = escape(title)
         self.border_subtitle = escape(self.block.function)
+
+
+class GradcheckCard(Vertical):
+    """A lesson's gradcheck block: the engine's gradient check on a network as built and on
+    a copy with a broken derivative, a row per parameter array (tutor/gradcheck_demo.py)."""
+
+    def __init__(self, block: GradcheckBlock) -> None:
+        super().__init__(classes="lab-card gradcheck-card")
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        from tutor.gradcheck_demo import gradcheck_lines
+
+        # A few hundred forward passes of a small network: milliseconds, done as the lesson opens.
+        yield Static("\n".join(gradcheck_lines(self.block.config, self.block.broken)),
+                     classes="lab-run gradcheck-table", markup=False)
+
+    def on_mount(self) -> None:
+        title = f"Gradient check · {self.block.title}" if self.block.title else "Gradient check"
+        self.border_title = escape(title)
 
 
 class StepperCard(Vertical):
