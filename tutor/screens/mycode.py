@@ -103,7 +103,7 @@ class MyCodeScreen(Screen):
             self._say("#mycode-note", "The Lab trains this run with your own functions once these "
                       "exercises pass: " + ", ".join(needed(self.config)) + ". Esc goes back.")
             return
-        self.workspace = find(None) if self.workspace is None else self.workspace
+        self.workspace = find(self.workspace)
         chart.display = True
         self.running_since = time.monotonic()
         self._tick()

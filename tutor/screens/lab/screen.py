@@ -479,7 +479,8 @@ class LabScreen(Screen):
         if config is not None:
             from tutor.screens.mycode import MyCodeScreen
 
-            self.app.push_screen(MyCodeScreen(config))
+            # The app's workspace when it was given one (as the Exercises screen uses).
+            self.app.push_screen(MyCodeScreen(config, getattr(self.app, "exercises_dir", None)))
 
     def action_stepper(self) -> None:
         """The stepper on the run's weights now, the diagram's sample and neuron, and a
