@@ -74,15 +74,16 @@ async def test_the_verdict_and_both_curves_show_when_the_code_agrees(tmp_path, w
 
 
 async def test_the_apps_exercises_folder_is_the_one_the_lab_trains_with(tmp_path, workspace, monkeypatch):
-    # The app given a workspace (as the Exercises screen uses it) while the current folder holds none.
+    # The app given a workspace (as the Exercises screen uses it) that find() would not find.
+    mine = workspace.rename(tmp_path / "my-exercises")
     monkeypatch.chdir(tmp_path)
     app = TutorApp(lab_config=engine.RunConfig(epochs=50), progress_path=tmp_path / "progress.db",
-                   lessons_dir=tmp_path, exercises_dir=workspace)
+                   lessons_dir=tmp_path, exercises_dir=mine)
     async with app.run_test(size=(120, 40)) as pilot:
         pass_all(app)
         screen = await open_mycode(app, pilot)
         await until(pilot, lambda: text_of(screen, "#mycode-verdict").startswith("✓"), "the verdict")
-        assert f"Your files: {workspace}." in text_of(screen, "#mycode-note")
+        assert f"Your files: {mine}." in text_of(screen, "#mycode-note")
 
 
 async def test_a_wrong_answer_is_named_and_r_compares_again_after_the_fix(tmp_path, workspace):
