@@ -7,9 +7,10 @@ import re
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lab_fixtures import Harness
+from lab_fixtures import Harness, until
 from rich.console import Console
 from rich.text import Text
 from textual_plotext.plot import Plot
@@ -200,6 +201,22 @@ async def test_the_diagram_falls_back_to_glyphs_when_numbers_do_not_fit():
         await pilot.pause()
         text = diagram.render().plain
         assert "+0.50" not in text and "+▒" in text and "−▓" in text and "+█" in text
+
+
+@pytest.mark.parametrize("size", [(20, 4), (8, 3), (30, 10)])
+async def test_a_diagram_too_small_for_any_weight_column_still_draws(size):
+    # Two rows or fewer: layers wider than the one row show no neuron and no source column
+    # (this raised IndexError when a Lab run was resized to 30x10 under the too-small notice).
+    diagram = NetworkDiagram()
+    weights = [np.full((2, 4), 0.5), np.full((4, 1), -1.0)]
+    async with Harness(diagram).run_test(size=size) as pilot:
+        diagram.show([2, 4, 1], weights)
+        diagram.select(1, 3)
+        await pilot.pause()
+        diagram.styles.height = 3
+        await until(pilot, lambda: diagram.size.height == 3, "a three-row diagram")
+        text = diagram.render().plain
+        assert "W1" in text and "W2" in text
 
 
 async def test_a_large_layer_draws_the_window_around_the_selected_or_marked_neuron():

@@ -265,9 +265,11 @@ class NetworkDiagram(Widget, can_focus=True):
         first_source = self._first(l - 1, src)
         sources = range(first_source, first_source + src)
         block_width = cell * src + 1
-        title = f"W{l}" if src == W.shape[0] else f"W{l} {sources[0]}-{sources[-1]}"
+        title = f"W{l} {sources[0]}-{sources[-1]}" if 0 < src < W.shape[0] else f"W{l}"
         header.append(title[:block_width].ljust(block_width), style="bold")
-        if lay.numbers:
+        if not sources:   # too small for any source column (a one-row diagram)
+            labels = ""
+        elif lay.numbers:
             labels = "".join(f"{i:>{cell - 1}} " for i in sources)
         elif sources[-1] < 10:
             labels = "".join(f"{i:<{cell}}" for i in sources)
