@@ -167,16 +167,23 @@ async def test_an_endless_loop_is_one_line_and_the_screen_answers_meanwhile(tmp_
 async def test_at_80x24_the_list_the_result_and_the_buttons_fit(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await with_workspace(app, pilot)
+        def buttons_fit() -> bool:
+            shown = [button for button in screen.query("#exercise-actions Button") if button.display]
+            return bool(shown) and all(0 < b.region.right <= 80 and 0 < b.region.bottom <= 23 for b in shown)
+
+        screen = await open_exercises(app, pilot)    # no workspace yet: Create, Hint and Solution
+        await until(pilot, lambda: screen.query_one("#do-init").region.width and buttons_fit(),
+                    "the buttons without a workspace inside 80 columns")
+        assert not screen.query_one("#do-check").display and not screen.query_one("#do-reset").display
+        await key(app, pilot, "i")
+        await until(pilot, lambda: screen.path(by_name("sigmoid")).is_file(), "the starter files")
         await save_wrong(screen, pilot)
-        await pilot.pause()
         listing = screen.query_one("#exercise-list")
-        assert listing.max_scroll_y == 0   # every exercise shows
-        result = screen.query_one("#exercise-result").region
-        assert result.height >= 2 and result.bottom <= 23   # above the footer, without scrolling
-        for button in screen.query("#exercise-actions Button"):
-            if button.display:
-                assert 0 < button.region.right <= 80 and 0 < button.region.bottom <= 23, button.id
+        result = screen.query_one("#exercise-result")
+        # Every exercise shows; the result sits above the footer, without scrolling.
+        await until(pilot, lambda: listing.max_scroll_y == 0 and result.region.height >= 2
+                    and result.region.bottom <= 23 and buttons_fit(), "the list, the result and the buttons")
+        assert screen.query_one("#do-check").display and screen.query_one("#do-reset").display
 
 
 LESSON_WITH_EXERCISE = '''+++

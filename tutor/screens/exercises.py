@@ -145,6 +145,8 @@ class ExercisesScreen(Screen):
                 f"{escape(str(self.directory))} (one starter file per exercise; or run "
                 f"`tutor exercises init DIR` and start the tutor from DIR)."))
         self.query_one("#do-init").display = not exists
+        # Checking and resetting need the files: without them the row keeps to what works.
+        self.query_one("#do-check").display = self.query_one("#do-reset").display = exists
 
     def show_list(self, results: dict) -> None:
         listing = self.query_one("#exercise-list", ExerciseList)
