@@ -188,62 +188,76 @@ class GradcheckCard(Vertical):
         self.border_title = escape(title)
 
 
-class StepperCard(Vertical):
-    """A lesson's stepper block: the network, and a button that walks one training step."""
+class WalkCard(Vertical):
+    """A lesson block that opens a walk-through screen: a few lines saying what it walks,
+    and one button (class "<kind>-open") that opens it."""
 
-    def __init__(self, block: StepperBlock) -> None:
-        super().__init__(classes="lab-card stepper-card")
+    KIND = ""      # "stepper" or "graph": the CSS classes
+    NAME = ""      # the border title
+    BUTTON = ""    # the button's label
+
+    def __init__(self, block) -> None:
+        super().__init__(classes=f"lab-card {self.KIND}-card")
         self.block = block
 
+    def lines(self) -> list[str]:
+        raise NotImplementedError
+
+    def opened_screen(self):
+        """The screen the button opens."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
+        yield Static("\n".join(self.lines()), classes="lab-run", markup=False)
+        with Horizontal(classes="lab-buttons"):
+            yield Button(self.BUTTON, classes=f"{self.KIND}-open", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        self.border_title = escape(f"{self.NAME} · {self.block.title}" if self.block.title else self.NAME)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.push_screen(self.opened_screen())
+
+
+class StepperCard(WalkCard):
+    """A lesson's stepper block: the network, and a button that walks one training step."""
+
+    KIND, NAME, BUTTON = "stepper", "Stepper", "Walk one training step"
+
+    def lines(self) -> list[str]:
         from tutor.course.network_spec import describe_network
 
-        block = self.block
+        block: StepperBlock = self.block
         lines = describe_network(block.network) + [f"learning rate η = {block.lr:g}"]
         if block.predict:
             lines.append("You predict: " + ", ".join(block.predict) + " (typed before they show)")
-        yield Static("\n".join(lines), classes="lab-run", markup=False)
-        with Horizontal(classes="lab-buttons"):
-            yield Button("Walk one training step", classes="stepper-open", variant="success", compact=True)
+        return lines
 
-    def on_mount(self) -> None:
-        self.border_title = f"Stepper · {self.block.title}" if self.block.title else "Stepper"
-
-    @on(Button.Pressed, ".stepper-open")
-    def _open(self, event: Button.Pressed) -> None:
-        event.stop()
+    def opened_screen(self):
         from tutor.screens.stepper import StepperScreen
 
-        self.app.push_screen(StepperScreen.of_block(self.block))
+        return StepperScreen.of_block(self.block)
 
 
-class GraphCard(Vertical):
+class GraphCard(WalkCard):
     """A lesson's graph block: the expression and its values, and a button that draws its tree."""
 
-    def __init__(self, block: GraphBlock) -> None:
-        super().__init__(classes="lab-card graph-card")
-        self.block = block
+    KIND, NAME, BUTTON = "graph", "Graph", "Walk the chain rule"
 
-    def compose(self) -> ComposeResult:
+    def lines(self) -> list[str]:
         from tutor.screens.graph import values_text
 
-        block = self.block
+        block: GraphBlock = self.block
         lines = [f"f = {block.expression}", f"at {values_text(dict(block.values))}"]
         if block.predict:
             lines.append("You predict the gradients of: " + ", ".join(block.predict) + " (typed before they show)")
-        yield Static("\n".join(lines), classes="lab-run", markup=False)
-        with Horizontal(classes="lab-buttons"):
-            yield Button("Walk the chain rule", classes="graph-open", variant="success", compact=True)
+        return lines
 
-    def on_mount(self) -> None:
-        self.border_title = escape(f"Graph · {self.block.title}" if self.block.title else "Graph")
-
-    @on(Button.Pressed, ".graph-open")
-    def _open(self, event: Button.Pressed) -> None:
-        event.stop()
+    def opened_screen(self):
         from tutor.screens.graph import GraphScreen
 
-        self.app.push_screen(GraphScreen.of_block(self.block))
+        return GraphScreen.of_block(self.block)
 
 
 class ExerciseCard(Vertical):
