@@ -19,7 +19,8 @@ def test_watch_explains_a_wrong_save_then_passes_and_unlocks(tmux, tutor_bin, da
         # Long lines wrap at 80 columns: join the rows to read sentences whole.
         return "".join(tmux.screen().splitlines())
 
-    wait_for(lambda: "sigmoid is not written yet" in text(), 60, "the first check of the starter", tmux.screen)
+    wait_for(lambda: "01_sigmoid.py is the starter file" in text(), 60, "the watcher waiting for a save",
+             tmux.screen)
 
     sigmoid = by_name("sigmoid")
     wrong = sigmoid.solution_code.replace("return s * (1.0 - s)", "return s")

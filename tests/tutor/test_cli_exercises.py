@@ -114,10 +114,22 @@ def test_watch_checks_at_start_and_again_after_a_save(workspace, capsys, monkeyp
     parser_args = type("Args", (), {"dir": None})()
     with Progress(workspace.parent / "data" / "progress.db") as store:
         assert command.watch(parser_args, store, polls=4, sleep=lambda seconds: next(saves)()) == 0
+        # The untouched starter was not checked: no failed check, so no solution yet.
+        assert store.exercise_results() == {"sigmoid": (True, 0)}
     out = capsys.readouterr().out
-    assert out.index("sigmoid is not written yet") < out.index("✓ sigmoid: all checks pass")
-    assert out.count("sigmoid is not written yet") == 1   # an unchanged folder is not checked again
+    assert out.index("01_sigmoid.py is the starter file: write sigmoid in it and save") < out.index(
+        "✓ sigmoid: all checks pass")
+    assert "not written yet" not in out
     assert "Unlocked: 02_tanh.py" in out
+
+
+def test_watch_checks_an_edited_file_at_start(workspace, capsys):
+    (workspace / "01_sigmoid.py").write_text("def sigmoid(z):\n    return z\n", encoding="utf-8")
+    parser_args = type("Args", (), {"dir": None})()
+    with Progress(workspace.parent / "data" / "progress.db") as store:
+        assert command.watch(parser_args, store, polls=1, sleep=lambda seconds: None) == 0
+        assert store.exercise_results() == {"sigmoid": (False, 1)}
+    assert "✗" in capsys.readouterr().out
 
 
 def test_the_store_keeps_checks_hints_and_solutions(tmp_path):

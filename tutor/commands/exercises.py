@@ -174,10 +174,11 @@ def solution(args, store) -> int:
 
 
 def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=time.sleep) -> int:
-    """Check the current exercise at once, then again whenever a file in the workspace
-    is saved (mtimes polled every `interval` s; a save counts once a poll finds it settled,
-    workspace.Saves); `polls` and `sleep` are for tests."""
-    from tutor.exercises.workspace import Saves, current, find
+    """Check the current exercise at once, then again whenever a file in the workspace is
+    saved (never while its file is the untouched starter) (mtimes polled every `interval` s; a
+    save counts once a poll finds it settled, workspace.Saves); `polls` and `sleep` are
+    for tests."""
+    from tutor.exercises.workspace import Saves, current, edited, find
 
     directory = find(args.dir)
     if not directory.is_dir():
@@ -191,7 +192,10 @@ def watch(args, store, polls: int | None = None, interval: float = 0.5, sleep=ti
             if exercise is None:
                 print("All exercises pass.")
                 return 0
-            check_one(exercise, directory, store)
+            if edited(directory, exercise):   # an untouched starter is not a try
+                check_one(exercise, directory, store)
+            else:
+                print(f"{exercise.filename} is the starter file: write {exercise.name} in it and save")
             sys.stdout.flush()
         if polls is not None:
             polls -= 1

@@ -83,6 +83,16 @@ def states(results: dict[str, tuple[bool, int]]) -> list[tuple[object, str]]:
     return listed
 
 
+def edited(directory: Path, exercise) -> bool:
+    """Whether the exercise's file exists and differs from its starter file (an untouched
+    starter is not a try: checking it would count a failure and offer the solution)."""
+    path = directory / exercise.filename
+    try:
+        return path.read_text(encoding="utf-8") != exercise.starter
+    except (OSError, UnicodeDecodeError):
+        return path.exists()
+
+
 def reset_question(exercise) -> str:
     return f"Put the starter file of {exercise.name} back (yours is kept as a .bak file)?"
 

@@ -103,7 +103,7 @@ class ExercisesScreen(Screen):
         if self.directory.is_dir():
             self.saves = workspace.Saves(self.directory)
             # Worked on before the screen opened (and not passed yet): check it now.
-            if workspace.state_of(results, self.exercise.name) != "passed" and self._edited(self.exercise):
+            if workspace.state_of(results, self.exercise.name) != "passed" and workspace.edited(self.directory, self.exercise):
                 self.check_current()
         self.set_interval(POLL_S, self.poll)
         self.query_one("#exercise-list").focus()
@@ -120,13 +120,6 @@ class ExercisesScreen(Screen):
 
     def path(self, exercise) -> Path:
         return self.directory / exercise.filename
-
-    def _edited(self, exercise) -> bool:
-        """Whether the exercise's file exists and differs from its starter file."""
-        try:
-            return self.path(exercise).read_text(encoding="utf-8") != exercise.starter
-        except (OSError, UnicodeDecodeError):
-            return self.path(exercise).exists()
 
     # ------------------------------------------------------------------ showing
 
